@@ -1,0 +1,1 @@
+export { cloudNativePlugin as default } from './plugin';

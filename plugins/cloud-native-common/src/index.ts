@@ -1,0 +1,9 @@
+/**
+ * Isomorphic types, schemas, annotations and permissions of the
+ * Cloud-Native Deployment Orchestrator.
+ *
+ * @packageDocumentation
+ */
+
+export * from './annotations';
+export * from './permissions';
