@@ -34,6 +34,9 @@ ensure_node() {
     }
     log "Node 22/24 not found on PATH; installing Node 22 from the npm registry into .tools/"
     mkdir -p "$TOOLS_DIR"
+    # Its own package.json keeps npm from treating the repository's workspaces
+    # (and their `workspace:` ranges) as the project to install into.
+    [ -f "$TOOLS_DIR/package.json" ] || echo '{ "private": true }' >"$TOOLS_DIR/package.json"
     (cd "$TOOLS_DIR" && npm install --no-save --no-package-lock --no-audit --no-fund \
       --loglevel=error node@22 >&2)
   fi
