@@ -7,3 +7,11 @@
 
 export * from './annotations';
 export * from './permissions';
+export * from './spec/schema';
+export * from './spec/normalize';
+export * from './spec/cron';
+export * from './spec/secrets';
+export * from './plan/types';
+export * from './plan/rules';
+export * from './report/schema';
+export * from './jsonSchema';

@@ -1,0 +1,493 @@
+import { z } from 'zod';
+import {
+  ArchitectureType,
+  Cloud,
+  GitOpsTool,
+  Language,
+  MeshChoice,
+  Platform,
+  Requirement,
+  Strategy,
+  Tier,
+  TriggerType,
+  WorkloadKind,
+  architectureSpecSchema,
+  ARCHITECTURE_API_VERSION,
+} from './schema';
+import { explainInvalidCron } from './cron';
+import { explainSecretLiteral } from './secrets';
+
+/**
+ * A service with every default applied: what the rules and skills read.
+ *
+ * @public
+ */
+export interface Service {
+  name: string;
+  workload: WorkloadKind;
+  language?: Language;
+  image?: string;
+  /** Container port; undefined for workloads that serve nothing. */
+  port?: number;
+  expose: 'public' | 'internal' | 'none';
+  replicas: { min: number; max: number };
+  resources: { cpu: string; memory: string };
+  scaling: 'fixed' | 'predictable' | 'variable' | 'burst';
+  strategy: Strategy;
+  health?: { path: string; port: number; startupSeconds: number };
+  storage?: { size: string; class?: string };
+  schedule?: string;
+  timeZone?: string;
+  completions?: number;
+  parallelism?: number;
+  trigger?: { type: TriggerType; source?: string };
+  timeoutSeconds?: number;
+  memoryMB?: number;
+  dependsOn: string[];
+  env: Record<string, string>;
+  secrets: string[];
+}
+
+/**
+ * An architecture with every default applied.
+ *
+ * @public
+ */
+export interface Architecture {
+  apiVersion: typeof ARCHITECTURE_API_VERSION;
+  kind: 'Architecture';
+  metadata: {
+    name: string;
+    title?: string;
+    description?: string;
+    owner?: string;
+  };
+  spec: {
+    type: ArchitectureType;
+    platform: Platform;
+    cloud: Cloud;
+    region: string;
+    tier: Tier;
+    environments: string[];
+    requirements: Requirement[];
+    mesh: MeshChoice;
+    gitops: GitOpsTool;
+    registry?: string;
+    usage: {
+      requestsPerMonth: number;
+      averageDurationMs: number;
+      egressGBPerMonth: number;
+    };
+    services: Service[];
+  };
+}
+
+/**
+ * One problem in a spec, located by its field path, for example
+ * `spec.services[2].schedule`.
+ *
+ * @public
+ */
+export interface SpecIssue {
+  path: string;
+  message: string;
+}
+
+/** @public */
+export type ParseArchitectureResult =
+  | { ok: true; architecture: Architecture }
+  | { ok: false; issues: SpecIssue[] };
+
+/** The region used when the spec names none. */
+/** @public */
+export const DEFAULT_REGIONS: Record<Cloud, string> = {
+  aws: 'us-east-1',
+  gcp: 'us-central1',
+  azure: 'eastus',
+  'multi-cloud': 'us-east-1',
+  'platform-agnostic': 'default',
+};
+
+/** Serverless platforms cap a single invocation at 15 minutes (AWS Lambda). */
+/** @public */
+export const SERVERLESS_MAX_TIMEOUT_SECONDS = 900;
+
+/**
+ * Formats a zod/issue path the way users read it: `spec.services[2].schedule`.
+ *
+ * @public
+ */
+export function formatFieldPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') {
+      out += `[${segment}]`;
+    } else {
+      out += out ? `.${String(segment)}` : String(segment);
+    }
+  }
+  return out || '(root)';
+}
+
+function defaultReplicas(
+  workload: WorkloadKind,
+  tier: Tier,
+): { min: number; max: number } {
+  switch (workload) {
+    case 'stateful':
+      return tier === 'T1' ? { min: 1, max: 1 } : { min: 3, max: 3 };
+    case 'job':
+    case 'cronjob':
+    case 'daemon':
+      return { min: 1, max: 1 };
+    default:
+      if (tier === 'T1') return { min: 1, max: 3 };
+      if (tier === 'T2') return { min: 2, max: 6 };
+      return { min: 3, max: 10 };
+  }
+}
+
+function defaultPort(workload: WorkloadKind): number | undefined {
+  return workload === 'service' ||
+    workload === 'stateful' ||
+    workload === 'function'
+    ? 8080
+    : undefined;
+}
+
+/**
+ * Parses and normalizes an architecture spec (an object already read from
+ * YAML or JSON). Every problem is returned with its field path; nothing
+ * throws for bad input.
+ *
+ * @public
+ */
+export function parseArchitecture(input: unknown): ParseArchitectureResult {
+  const parsed = architectureSpecSchema.safeParse(input);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      issues: parsed.error.issues.map(issue => ({
+        path: formatFieldPath(issue.path),
+        message: describeZodIssue(issue),
+      })),
+    };
+  }
+  const raw = parsed.data;
+  const issues: SpecIssue[] = [];
+  const tier = raw.spec.tier;
+  const platform = raw.spec.platform ?? 'auto';
+
+  const names = new Map<string, number>();
+  raw.spec.services.forEach((service, index) => {
+    const at = `spec.services[${index}]`;
+    const first = names.get(service.name);
+    if (first !== undefined) {
+      issues.push({
+        path: `${at}.name`,
+        message: `duplicate service name '${service.name}' (also spec.services[${first}])`,
+      });
+    } else {
+      names.set(service.name, index);
+    }
+  });
+
+  const services: Service[] = raw.spec.services.map((service, index) => {
+    const at = `spec.services[${index}]`;
+    const workload = service.workload;
+    if (!service.image && !service.language) {
+      issues.push({
+        path: `${at}.language`,
+        message: `required unless image is set (one of node, python, go, java, dotnet, rust, ruby, php, static)`,
+      });
+    }
+    for (const dependency of service.dependsOn ?? []) {
+      if (!names.has(dependency)) {
+        issues.push({
+          path: `${at}.dependsOn`,
+          message: `unknown service '${dependency}' (known: ${[
+            ...names.keys(),
+          ].join(', ')})`,
+        });
+      } else if (dependency === service.name) {
+        issues.push({
+          path: `${at}.dependsOn`,
+          message: `'${service.name}' cannot depend on itself`,
+        });
+      }
+    }
+    if (workload === 'cronjob') {
+      if (!service.schedule) {
+        issues.push({
+          path: `${at}.schedule`,
+          message: 'required for a cronjob (for example "0 2 * * *")',
+        });
+      } else {
+        const problem = explainInvalidCron(service.schedule);
+        if (problem) {
+          issues.push({
+            path: `${at}.schedule`,
+            message: `invalid cron expression '${service.schedule}': ${problem}`,
+          });
+        }
+      }
+    } else if (service.schedule !== undefined && workload !== 'function') {
+      issues.push({
+        path: `${at}.schedule`,
+        message: `only a cronjob (or a function with a schedule trigger) has a schedule; this service is a ${workload}`,
+      });
+    }
+    if (workload === 'function' && service.trigger?.type === 'schedule') {
+      const problem = service.schedule
+        ? explainInvalidCron(service.schedule)
+        : 'required for a schedule trigger';
+      if (problem) {
+        issues.push({ path: `${at}.schedule`, message: problem });
+      }
+    }
+    if (service.timeZone !== undefined) {
+      if (workload !== 'cronjob') {
+        issues.push({
+          path: `${at}.timeZone`,
+          message: 'only a cronjob has a timeZone',
+        });
+      } else if (!isValidTimeZone(service.timeZone)) {
+        issues.push({
+          path: `${at}.timeZone`,
+          message: `unknown IANA time zone '${service.timeZone}' (for example Europe/Istanbul)`,
+        });
+      }
+    }
+    if (
+      (service.completions !== undefined ||
+        service.parallelism !== undefined) &&
+      workload !== 'job'
+    ) {
+      issues.push({
+        path: `${at}.${
+          service.completions !== undefined ? 'completions' : 'parallelism'
+        }`,
+        message: 'only a job has completions and parallelism',
+      });
+    }
+    if (service.trigger && workload !== 'function') {
+      issues.push({
+        path: `${at}.trigger`,
+        message: 'only a function has a trigger',
+      });
+    }
+    if (service.storage && workload !== 'stateful') {
+      issues.push({
+        path: `${at}.storage`,
+        message: `only a stateful service has storage; make '${service.name}' stateful or remove storage`,
+      });
+    }
+    if (
+      workload === 'function' &&
+      platform === 'serverless' &&
+      (service.timeoutSeconds ?? 30) > SERVERLESS_MAX_TIMEOUT_SECONDS
+    ) {
+      issues.push({
+        path: `${at}.timeoutSeconds`,
+        message: `${service.timeoutSeconds} s is over the 15 minute (900 s) limit of serverless functions; lower it, or use platform auto/hybrid so the rules run it on Kubernetes`,
+      });
+    }
+    if (platform === 'serverless' && workload !== 'function') {
+      issues.push({
+        path: `${at}.workload`,
+        message: `platform serverless runs only functions; '${service.name}' is a ${workload} (use platform hybrid or auto)`,
+      });
+    }
+    for (const [key, value] of Object.entries(service.env ?? {})) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+        issues.push({
+          path: `${at}.env.${key}`,
+          message: 'environment variable names are letters, digits and _',
+        });
+      }
+      const secret = explainSecretLiteral(key, value);
+      if (secret) {
+        issues.push({
+          path: `${at}.env.${key}`,
+          message: `${secret}: never put secret values in the spec; list the name under secrets (secrets: [${key}]) and store the value in your secret manager`,
+        });
+      }
+      if (/[\n\r\0]/.test(value)) {
+        issues.push({
+          path: `${at}.env.${key}`,
+          message: 'values must be a single line',
+        });
+      }
+    }
+    const overlap = (service.secrets ?? []).filter(
+      s => s in (service.env ?? {}),
+    );
+    for (const name of overlap) {
+      issues.push({
+        path: `${at}.secrets`,
+        message: `'${name}' is both in env and in secrets; keep it in secrets only`,
+      });
+    }
+    const port = service.port ?? defaultPort(workload);
+    const health =
+      service.health ??
+      (workload === 'service' || workload === 'stateful'
+        ? { path: '/healthz' }
+        : undefined);
+    return {
+      name: service.name,
+      workload,
+      language: service.language,
+      image: service.image,
+      port,
+      expose:
+        service.expose ??
+        (workload === 'service' || workload === 'stateful'
+          ? 'internal'
+          : workload === 'function' &&
+            (service.trigger?.type ?? 'http') === 'http'
+          ? 'public'
+          : 'none'),
+      replicas: service.replicas ?? defaultReplicas(workload, tier),
+      resources: service.resources ?? { cpu: '100m', memory: '128Mi' },
+      scaling:
+        service.scaling ??
+        (workload === 'service' || workload === 'worker'
+          ? 'variable'
+          : 'fixed'),
+      strategy: service.strategy ?? 'auto',
+      health: health && {
+        path: health.path,
+        port: health.port ?? port ?? 8080,
+        startupSeconds: health.startupSeconds ?? 0,
+      },
+      storage:
+        workload === 'stateful'
+          ? service.storage ?? { size: '10Gi' }
+          : undefined,
+      schedule: service.schedule,
+      timeZone: service.timeZone,
+      completions: service.completions,
+      parallelism: service.parallelism,
+      trigger:
+        workload === 'function'
+          ? service.trigger ?? { type: 'http' }
+          : undefined,
+      timeoutSeconds:
+        service.timeoutSeconds ??
+        (workload === 'function'
+          ? 30
+          : workload === 'job' || workload === 'cronjob'
+          ? 3600
+          : undefined),
+      memoryMB: workload === 'function' ? service.memoryMB ?? 512 : undefined,
+      dependsOn: [...new Set(service.dependsOn ?? [])],
+      env: service.env ?? {},
+      secrets: [...new Set(service.secrets ?? [])],
+    };
+  });
+
+  services.forEach((service, index) => {
+    if (
+      service.expose !== 'none' &&
+      service.port === undefined &&
+      service.workload !== 'function'
+    ) {
+      issues.push({
+        path: `spec.services[${index}].port`,
+        message: `required when expose is ${service.expose}`,
+      });
+    }
+    if (
+      (service.strategy === 'canary' ||
+        service.strategy === 'blue-green' ||
+        service.strategy === 'ab-testing') &&
+      !['service', 'worker'].includes(service.workload)
+    ) {
+      issues.push({
+        path: `spec.services[${index}].strategy`,
+        message: `${service.strategy} needs a stateless service or worker; '${service.name}' is a ${service.workload} (use rolling or recreate)`,
+      });
+    }
+  });
+
+  services.forEach((service, index) => {
+    if (service.strategy === 'ab-testing' && raw.spec.mesh === 'none') {
+      issues.push({
+        path: `spec.services[${index}].strategy`,
+        message:
+          'ab-testing routes by header and needs a service mesh: set spec.mesh to istio, linkerd or auto',
+      });
+    }
+  });
+
+  const environments = raw.spec.environments ?? ['prod'];
+  const duplicateEnv = environments.find(
+    (e, i) => environments.indexOf(e) !== i,
+  );
+  if (duplicateEnv) {
+    issues.push({
+      path: 'spec.environments',
+      message: `duplicate environment '${duplicateEnv}'`,
+    });
+  }
+
+  if (issues.length > 0) {
+    return { ok: false, issues };
+  }
+  return {
+    ok: true,
+    architecture: {
+      apiVersion: raw.apiVersion,
+      kind: raw.kind,
+      metadata: raw.metadata,
+      spec: {
+        type: raw.spec.type,
+        platform,
+        cloud: raw.spec.cloud,
+        region: raw.spec.region ?? DEFAULT_REGIONS[raw.spec.cloud],
+        tier,
+        environments,
+        requirements: [...new Set(raw.spec.requirements)],
+        mesh: raw.spec.mesh ?? 'auto',
+        gitops: raw.spec.gitops ?? 'none',
+        registry: raw.spec.registry,
+        usage: {
+          requestsPerMonth: raw.spec.usage?.requestsPerMonth ?? 1_000_000,
+          averageDurationMs: raw.spec.usage?.averageDurationMs ?? 200,
+          egressGBPerMonth: raw.spec.usage?.egressGBPerMonth ?? 100,
+        },
+        services,
+      },
+    },
+  };
+}
+
+function isValidTimeZone(zone: string): boolean {
+  try {
+    // eslint-disable-next-line no-new
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(zone);
+  } catch {
+    return false;
+  }
+}
+
+function describeZodIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys
+        .map(k => `'${k}'`)
+        .join(', ')}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values
+        .map(v => JSON.stringify(v))
+        .join(', ')}`;
+    case 'invalid_type':
+      return issue.message.includes('received undefined')
+        ? 'required'
+        : `expected ${issue.expected}`;
+    default:
+      return issue.message;
+  }
+}
