@@ -81,6 +81,7 @@ export const DECISION_RULES = {
 /** @public */
 export type DecisionRuleId = keyof typeof DECISION_RULES;
 
+const TIER_COMPLEXITY: Record<Tier, number> = { T1: 0, T2: 1, T3: 3 };
 const LONG_RUNNING = new Set(['service', 'worker', 'stateful', 'daemon']);
 const CUSTOM_RUNTIME_LANGUAGES = new Set(['php', 'static']);
 const MANAGED_CLOUDS = new Set(['aws', 'gcp', 'azure', 'multi-cloud']);
@@ -587,9 +588,11 @@ export function createPlan(architecture: Architecture): DeploymentPlan {
     (mesh !== 'none' ? 3 : 0) +
     (platform === 'hybrid' ? 3 : 0) +
     (spec.environments.length - 1) +
-    (spec.tier === 'T3' ? 3 : spec.tier === 'T2' ? 1 : 0) +
+    TIER_COMPLEXITY[spec.tier] +
     (spec.cloud === 'multi-cloud' ? 3 : 0);
-  const level = score <= 5 ? 'low' : score <= 14 ? 'medium' : 'high';
+  let level: DeploymentPlan['complexity']['level'] = 'high';
+  if (score <= 5) level = 'low';
+  else if (score <= 14) level = 'medium';
 
   return {
     name: architecture.metadata.name,

@@ -13,6 +13,7 @@ import {
   WorkloadKind,
   architectureSpecSchema,
   ARCHITECTURE_API_VERSION,
+  ServiceSpecInput,
 } from './schema';
 import { explainInvalidCron } from './cron';
 import { explainSecretLiteral } from './secrets';
@@ -146,6 +147,26 @@ function defaultReplicas(
       return { min: 3, max: 10 };
   }
 }
+
+/** Serving workloads are internal by default; HTTP functions are public. */
+function defaultExpose(service: ServiceSpecInput): Service['expose'] {
+  if (service.workload === 'service' || service.workload === 'stateful') {
+    return 'internal';
+  }
+  if (
+    service.workload === 'function' &&
+    (service.trigger?.type ?? 'http') === 'http'
+  ) {
+    return 'public';
+  }
+  return 'none';
+}
+
+const DEFAULT_TIMEOUTS: Partial<Record<WorkloadKind, number>> = {
+  function: 30,
+  job: 3600,
+  cronjob: 3600,
+};
 
 function defaultPort(workload: WorkloadKind): number | undefined {
   return workload === 'service' ||
@@ -340,14 +361,7 @@ export function parseArchitecture(input: unknown): ParseArchitectureResult {
       language: service.language,
       image: service.image,
       port,
-      expose:
-        service.expose ??
-        (workload === 'service' || workload === 'stateful'
-          ? 'internal'
-          : workload === 'function' &&
-            (service.trigger?.type ?? 'http') === 'http'
-          ? 'public'
-          : 'none'),
+      expose: service.expose ?? defaultExpose(service),
       replicas: service.replicas ?? defaultReplicas(workload, tier),
       resources: service.resources ?? { cpu: '100m', memory: '128Mi' },
       scaling:
@@ -373,13 +387,7 @@ export function parseArchitecture(input: unknown): ParseArchitectureResult {
         workload === 'function'
           ? service.trigger ?? { type: 'http' }
           : undefined,
-      timeoutSeconds:
-        service.timeoutSeconds ??
-        (workload === 'function'
-          ? 30
-          : workload === 'job' || workload === 'cronjob'
-          ? 3600
-          : undefined),
+      timeoutSeconds: service.timeoutSeconds ?? DEFAULT_TIMEOUTS[workload],
       memoryMB: workload === 'function' ? service.memoryMB ?? 512 : undefined,
       dependsOn: [...new Set(service.dependsOn ?? [])],
       env: service.env ?? {},
