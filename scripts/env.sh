@@ -62,7 +62,8 @@ SHIM
   # Yarn has its own default registry; use the one npm is configured with.
   if [ -z "${YARN_NPM_REGISTRY_SERVER:-}" ]; then
     local registry
-    registry="$(npm config get registry 2>/dev/null || true)"
+    # (from / : npm refuses `config get` inside a workspace folder)
+    registry="$(cd / && npm config get registry 2>/dev/null || true)"
     if [ -n "$registry" ]; then
       export YARN_NPM_REGISTRY_SERVER="${registry%/}"
       export COREPACK_NPM_REGISTRY="${registry%/}"
