@@ -1,0 +1,170 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { runCli } from './runCli';
+
+const EXAMPLES = path.resolve(__dirname, '../../../../examples');
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    io: {
+      stdout: (t: string) => out.push(t),
+      stderr: (t: string) => err.push(t),
+    },
+    out: () => out.join(''),
+    err: () => err.join(''),
+  };
+}
+
+describe('cno', () => {
+  let tmp: string;
+  beforeEach(async () => {
+    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'cno-cli-'));
+  });
+  afterEach(() => fs.rm(tmp, { recursive: true, force: true }));
+
+  it('plan prints the platform, skills and rule ids', async () => {
+    const c = capture();
+    const code = await runCli(
+      ['plan', path.join(EXAMPLES, 'shop-eks-t2/architecture.yaml')],
+      c.io,
+    );
+    expect(code).toBe(0);
+    expect(c.out()).toMatch(/platform: +kubernetes \(aws, eu-west-1\)/);
+    expect(c.out()).toMatch(/kubernetes-helm-builder: .*\[SKILL-011\]/);
+    expect(c.out()).toMatch(/STRAT-021 +api:/);
+  });
+
+  it('plan --json prints JSON', async () => {
+    const c = capture();
+    await runCli(
+      ['plan', path.join(EXAMPLES, 'web-app-t1/architecture.yaml'), '--json'],
+      c.io,
+    );
+    expect(JSON.parse(c.out())).toMatchObject({
+      platform: 'kubernetes',
+      tier: 'T1',
+    });
+  });
+
+  it('exits 2 and names the field path for an invalid spec', async () => {
+    const spec = path.join(tmp, 'bad.yaml');
+    await fs.writeFile(
+      spec,
+      [
+        'apiVersion: cloud-native.backstage.io/v1alpha1',
+        'kind: Architecture',
+        'metadata: { name: x }',
+        'spec:',
+        '  type: batch',
+        '  cloud: aws',
+        '  tier: T1',
+        '  requirements: [cost]',
+        '  services:',
+        '    - { name: a, workload: cronjob, language: go, schedule: "99 * * * *" }',
+      ].join('\n'),
+    );
+    const c = capture();
+    expect(
+      await runCli(['generate', spec, '--out', path.join(tmp, 'o')], c.io),
+    ).toBe(2);
+    expect(c.err()).toMatch(/spec.services\[0\].schedule: invalid cron/);
+  });
+
+  it('exits 2 for YAML syntax errors, with the line', async () => {
+    const spec = path.join(tmp, 'bad.yaml');
+    await fs.writeFile(spec, 'kind: [unclosed\n');
+    const c = capture();
+    expect(await runCli(['plan', spec], c.io)).toBe(2);
+    expect(c.err()).toMatch(/line \d+/);
+  });
+
+  it('exits 2 for a missing spec file and for unknown commands', async () => {
+    const c = capture();
+    expect(await runCli(['plan', path.join(tmp, 'nope.yaml')], c.io)).toBe(2);
+    expect(c.err()).toMatch(/cannot read .*ENOENT/);
+    expect(await runCli(['frobnicate'], capture().io)).toBe(2);
+  });
+
+  it('refuses YAML aliases', async () => {
+    const spec = path.join(tmp, 'alias.yaml');
+    const text = await fs.readFile(
+      path.join(EXAMPLES, 'web-app-t1/architecture.yaml'),
+      'utf8',
+    );
+    await fs.writeFile(
+      spec,
+      text.replace(
+        'env: { LOG_LEVEL: info }',
+        'env: &e { LOG_LEVEL: info }\n      x: *e',
+      ),
+    );
+    const c = capture();
+    expect(await runCli(['plan', spec], c.io)).toBe(2);
+  });
+
+  it('generate writes the package and the report, and refuses a foreign directory', async () => {
+    const out = path.join(tmp, 'pkg');
+    const c = capture();
+    const code = await runCli(
+      [
+        'generate',
+        path.join(EXAMPLES, 'web-app-t1/architecture.yaml'),
+        '--out',
+        out,
+      ],
+      c.io,
+    );
+    expect(c.err()).not.toMatch(/error/);
+    expect(code).toBe(0);
+    const report = parse(
+      await fs.readFile(path.join(out, 'deployment-report.yaml'), 'utf8'),
+    );
+    expect(report.deployment_strategy.platform).toBe('kubernetes');
+    expect(report.validation_results.kubernetes_manifests).toBe('pass');
+
+    const foreign = path.join(tmp, 'foreign');
+    await fs.mkdir(foreign);
+    await fs.writeFile(path.join(foreign, 'README.md'), 'mine');
+    const c2 = capture();
+    expect(
+      await runCli(
+        [
+          'generate',
+          path.join(EXAMPLES, 'web-app-t1/architecture.yaml'),
+          '--out',
+          foreign,
+        ],
+        c2.io,
+      ),
+    ).toBe(2);
+    expect(c2.err()).toMatch(/--out: .*not created by cno/);
+    expect(await fs.readFile(path.join(foreign, 'README.md'), 'utf8')).toBe(
+      'mine',
+    );
+  });
+});
+
+describe('cno schema', () => {
+  it('prints the committed JSON Schema for editors', async () => {
+    const c = capture();
+    expect(await runCli(['schema', 'architecture'], c.io)).toBe(0);
+    const committed = await fs.readFile(
+      path.resolve(
+        __dirname,
+        '../../../../docs/schemas/architecture.schema.json',
+      ),
+      'utf8',
+    );
+    // Regenerate with: yarn cno schema architecture > docs/schemas/architecture.schema.json
+    expect(c.out()).toBe(committed);
+    const schema = JSON.parse(c.out());
+    expect(schema.properties.spec.properties.services.items.required).toEqual([
+      'name',
+      'workload',
+    ]);
+  });
+});

@@ -1,0 +1,15 @@
+import { SkillId } from '@internal/backstage-plugin-cloud-native-common';
+import { containerImageOptimizer } from '../skills/container';
+import { kubernetesManifestGenerator } from '../skills/kubernetes';
+import { Skill } from './types';
+
+/**
+ * The skills this engine implements, by id. A plan may name a skill that is
+ * not implemented yet; the engine records it in the trace as skipped.
+ *
+ * @public
+ */
+export const builtinSkills: Partial<Record<SkillId, Skill>> = {
+  'container-image-optimizer': containerImageOptimizer,
+  'kubernetes-manifest-generator': kubernetesManifestGenerator,
+};

@@ -1,0 +1,238 @@
+import { createHash } from 'node:crypto';
+import {
+  DeploymentPlan,
+  DeploymentReport,
+  Finding,
+  REPORT_API_VERSION,
+  TraceEntry,
+} from '@internal/backstage-plugin-cloud-native-common';
+import { GeneratedFile, SkillOutput } from '../engine/types';
+import { ENGINE_VERSION } from '../engine/version';
+
+/** The report's own file name, at the package root. */
+export const REPORT_FILE = 'deployment-report.yaml';
+
+/** @internal */
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Canonical JSON (sorted keys) so digests do not depend on key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) {
+    return `[${value.map(canonical).join(',')}]`;
+  }
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map(
+        key =>
+          `${JSON.stringify(key)}:${canonical(
+            (value as Record<string, unknown>)[key],
+          )}`,
+      )
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** @internal */
+export function specDigest(plan: DeploymentPlan): string {
+  return sha256(canonical(plan.architecture));
+}
+
+function guide(plan: DeploymentPlan): DeploymentReport['deployment_guide'] {
+  const ns = plan.namespace;
+  const k8s = plan.services.filter(s => s.runtime === 'kubernetes');
+  const prerequisites: string[] = [];
+  const steps: string[] = [];
+  const validation: string[] = [];
+  const rollback: string[] = [];
+  if (plan.services.some(s => s.buildsImage)) {
+    prerequisites.push(
+      'docker with buildx, push access to the image registry, trivy',
+    );
+    steps.push('Build, scan and push the images: see containers/BUILD.md');
+  }
+  if (k8s.length > 0) {
+    prerequisites.push(
+      `kubectl 1.30+ with access to the target cluster(s): ${plan.clusterProviders.join(
+        ', ',
+      )}`,
+    );
+    if (k8s.some(s => s.objectKind === 'Rollout')) {
+      prerequisites.push(
+        'Argo Rollouts controller and the kubectl argo rollouts plugin',
+      );
+    }
+    if (k8s.some(s => s.service.secrets.length > 0)) {
+      prerequisites.push(
+        `External Secrets Operator with a ClusterSecretStore named ${plan.name}-secrets`,
+      );
+    }
+    for (const env of plan.environments) {
+      steps.push(`kubectl apply --server-side -k kubernetes/${env}   # ${env}`);
+    }
+    for (const service of k8s) {
+      switch (service.objectKind) {
+        case 'Rollout':
+          validation.push(
+            `kubectl argo rollouts get rollout ${service.name} -n ${ns} --watch`,
+          );
+          rollback.push(
+            `kubectl argo rollouts abort ${service.name} -n ${ns} && kubectl argo rollouts undo ${service.name} -n ${ns}`,
+          );
+          break;
+        case 'Deployment':
+        case 'StatefulSet':
+        case 'DaemonSet': {
+          const kind = service.objectKind.toLowerCase();
+          validation.push(
+            `kubectl rollout status ${kind}/${service.name} -n ${ns} --timeout=5m`,
+          );
+          rollback.push(
+            `kubectl rollout undo ${kind}/${service.name} -n ${ns}`,
+          );
+          break;
+        }
+        case 'Job':
+          validation.push(
+            `kubectl wait --for=condition=complete job/${
+              service.name
+            } -n ${ns} --timeout=${service.service.timeoutSeconds ?? 3600}s`,
+          );
+          rollback.push(`kubectl delete job/${service.name} -n ${ns}`);
+          break;
+        case 'CronJob':
+          validation.push(
+            `kubectl create job --from=cronjob/${service.name} ${service.name}-manual -n ${ns}`,
+          );
+          rollback.push(
+            `kubectl patch cronjob/${service.name} -n ${ns} -p '{"spec":{"suspend":true}}'`,
+          );
+          break;
+        default:
+          break;
+      }
+    }
+  }
+  return { prerequisites, steps, validation, rollback };
+}
+
+function recommendations(
+  plan: DeploymentPlan,
+  findings: Finding[],
+): DeploymentReport['recommendations'] {
+  const out: DeploymentReport['recommendations'] = [];
+  for (const question of plan.questions) {
+    out.push({
+      category: 'decision',
+      text: `${question.question} Assumed: ${question.assumption}.`,
+      motivatedBy: question.id,
+    });
+  }
+  if (plan.tier !== 'T3') {
+    out.push({
+      category: 'next-steps',
+      text:
+        plan.tier === 'T1'
+          ? 'Move to T2 before production: PodDisruptionBudgets, default-deny NetworkPolicies, restricted Pod Security and zero-downtime rolling updates.'
+          : 'Move to T3 for multi-zone HA, observability (ServiceMonitors, SLO alerts) and progressive delivery.',
+      motivatedBy: `TIER-${plan.tier}`,
+    });
+  }
+  if (
+    plan.gitops === 'none' &&
+    plan.services.some(s => s.runtime === 'kubernetes')
+  ) {
+    out.push({
+      category: 'next-steps',
+      text: 'Adopt GitOps (spec.gitops: argocd or flux) so clusters converge on this package from Git.',
+      motivatedBy: 'spec.gitops',
+    });
+  }
+  const errors = findings.filter(f => f.severity === 'error');
+  if (errors.length > 0) {
+    out.push({
+      category: 'validation',
+      text: `Fix the ${errors.length} validation error(s) listed under findings before deploying.`,
+      motivatedBy: errors[0].ruleId,
+    });
+  }
+  return out;
+}
+
+/** @internal */
+export interface ReportInput {
+  plan: DeploymentPlan;
+  outputs: Array<{ skill: string; output: SkillOutput; files: string[] }>;
+  files: GeneratedFile[];
+  trace: TraceEntry[];
+  findings: Finding[];
+  validationResults: DeploymentReport['validation_results'];
+}
+
+/**
+ * Builds the report (the Output Contract plus trace and findings).
+ *
+ * @internal
+ */
+export function buildReport(input: ReportInput): DeploymentReport {
+  const { plan, files, trace, findings } = input;
+  const planned = new Map(plan.skills.map(s => [s.id as string, s]));
+  return {
+    apiVersion: REPORT_API_VERSION,
+    kind: 'DeploymentReport',
+    metadata: {
+      name: plan.name,
+      engineVersion: ENGINE_VERSION,
+      specDigest: specDigest(plan),
+    },
+    deployment_strategy: {
+      platform: plan.platform,
+      cloud: plan.cloud,
+      region: plan.region,
+      tier: plan.tier,
+      environments: plan.environments,
+      mesh: plan.mesh,
+      packaging: plan.packaging,
+      rationale: plan.decisions,
+      services: plan.services.map(s => ({
+        name: s.name,
+        workload: s.service.workload,
+        runtime: s.runtime,
+        objectKind: s.objectKind,
+        strategy: s.strategy,
+        image: s.image,
+        rationale: s.decisions,
+      })),
+      questions: plan.questions,
+      complexity: plan.complexity,
+    },
+    skills_invoked: input.outputs.map(o => ({
+      skill: o.skill,
+      reason: planned.get(o.skill)?.reason ?? '',
+      ruleIds: planned.get(o.skill)?.ruleIds ?? [],
+      files: o.files,
+    })),
+    deployment_package: {
+      root: '.',
+      files: files.map(f => ({
+        path: f.path,
+        bytes: Buffer.byteLength(f.content),
+        sha256: sha256(f.content),
+      })),
+    },
+    deployment_guide: guide(plan),
+    recommendations: recommendations(plan, findings),
+    estimated_costs: {
+      currency: 'USD',
+      monthly: null,
+      method:
+        'not estimated by this engine version (cost estimation is planned; see the project issues)',
+    },
+    validation_results: input.validationResults,
+    trace,
+    findings,
+  };
+}

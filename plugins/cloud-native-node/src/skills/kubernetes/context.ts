@@ -1,0 +1,134 @@
+import {
+  DeploymentPlan,
+  ServicePlan,
+} from '@internal/backstage-plugin-cloud-native-common';
+import { KubernetesObject } from '../../engine/types';
+import { EnvironmentProfile, ServiceProfile } from './profile';
+
+/** Collects notes for the trace, once each, in the order they are added. */
+export class Notes {
+  private readonly seen = new Set<string>();
+
+  add(note: string): void {
+    this.seen.add(note);
+  }
+
+  list(): string[] {
+    return [...this.seen];
+  }
+}
+
+/** Everything the object builders of one environment read. */
+export interface GenerationContext {
+  plan: DeploymentPlan;
+  environment: string;
+  profile: EnvironmentProfile;
+  namespace: string;
+  /** Kubernetes-runtime services by name, in plan order */
+  services: Map<string, ServicePlan>;
+  notes: Notes;
+}
+
+export function serviceProfile(
+  context: GenerationContext,
+  servicePlan: ServicePlan,
+): ServiceProfile {
+  return context.profile.services[servicePlan.name];
+}
+
+/** Jobs and CronJobs run to completion; everything else runs until stopped. */
+export function isBatch(servicePlan: ServicePlan): boolean {
+  return (
+    servicePlan.objectKind === 'Job' || servicePlan.objectKind === 'CronJob'
+  );
+}
+
+/** A long-running workload with a container port: it receives traffic. */
+export function isServing(servicePlan: ServicePlan): boolean {
+  return !isBatch(servicePlan) && servicePlan.service.port !== undefined;
+}
+
+/**
+ * The rollout strategy actually rendered for a Rollout, after fallbacks:
+ * - `ab-testing` needs header routing, i.e. Istio and a port; otherwise it
+ *   falls back to blue-green;
+ * - `blue-green` needs a Service (activeService is required), i.e. a port;
+ *   otherwise it falls back to a replica-weighted canary.
+ */
+export type RolloutMode = 'canary' | 'blue-green' | 'ab-testing';
+
+export function rolloutMode(
+  plan: DeploymentPlan,
+  servicePlan: ServicePlan,
+): RolloutMode | undefined {
+  if (servicePlan.objectKind !== 'Rollout') return undefined;
+  const hasPort = servicePlan.service.port !== undefined;
+  let mode: RolloutMode = 'canary';
+  if (servicePlan.strategy === 'ab-testing') mode = 'ab-testing';
+  if (servicePlan.strategy === 'blue-green') mode = 'blue-green';
+  if (mode === 'ab-testing' && !(plan.mesh === 'istio' && hasPort)) {
+    mode = 'blue-green';
+  }
+  if (mode === 'blue-green' && !hasPort) {
+    mode = 'canary';
+  }
+  return mode;
+}
+
+/**
+ * What shifts traffic for this service's canary: the ingress controller for
+ * public services, the mesh for the others (the same rule as the plan).
+ */
+export function trafficRouterFor(
+  plan: DeploymentPlan,
+  servicePlan: ServicePlan,
+): DeploymentPlan['trafficRouter'] {
+  if (servicePlan.service.port === undefined) return 'none';
+  return servicePlan.service.expose === 'public'
+    ? plan.trafficRouter
+    : plan.mesh;
+}
+
+/**
+ * Whether the service gets its ClusterIP Service `<svc>` (port 80 → http):
+ * it has a port, runs long, and is exposed, stateful, or a Rollout (whose
+ * strategies need Services).
+ */
+export function hasClusterService(servicePlan: ServicePlan): boolean {
+  if (!isServing(servicePlan)) return false;
+  const { expose, workload } = servicePlan.service;
+  return (
+    expose !== 'none' ||
+    workload === 'stateful' ||
+    servicePlan.objectKind === 'Rollout'
+  );
+}
+
+/** Removes undefined values recursively so output has no empty keys. */
+export function prune<T>(value: T): T {
+  if (Array.isArray(value)) {
+    return value.map(item => prune(item)) as unknown as T;
+  }
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      if (item !== undefined) out[key] = prune(item);
+    }
+    return out as T;
+  }
+  return value;
+}
+
+/**
+ * A typed object (checked at compile time against the kubernetes-models
+ * interfaces) as the engine's plain KubernetesObject.
+ */
+export function asObject<
+  T extends {
+    apiVersion: string;
+    kind: string;
+    metadata?: { name?: string };
+  },
+>(object: T & { metadata: { name: string } }): KubernetesObject {
+  return prune(object) as unknown as KubernetesObject;
+}

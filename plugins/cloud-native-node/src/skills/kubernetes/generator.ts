@@ -1,0 +1,240 @@
+import { stringify } from 'yaml';
+import {
+  DeploymentPlan,
+  ServicePlan,
+} from '@internal/backstage-plugin-cloud-native-common';
+import {
+  GeneratedFile,
+  KubernetesObject,
+  ManifestFile,
+  Skill,
+  SkillOutput,
+} from '../../engine/types';
+import { GenerationContext, Notes } from './context';
+import { imageVersion } from './labels';
+import {
+  ingress,
+  serviceNetworkPolicy,
+  services,
+  sharedNetworkPolicies,
+} from './networking';
+import { environmentProfile } from './profile';
+import {
+  configMap,
+  externalSecret,
+  horizontalPodAutoscaler,
+  namespace,
+  podDisruptionBudget,
+  priorityClass,
+  secretStoreName,
+  serviceAccount,
+} from './supporting';
+import { analysisTemplate, workload } from './workloads';
+
+/** The objects of one environment, grouped as they are written. */
+export interface EnvironmentObjects {
+  environment: string;
+  /** Namespace and namespace-wide objects (namespace.yaml) */
+  shared: KubernetesObject[];
+  /** Per service, in plan order (<service>.yaml) */
+  services: Array<{ name: string; objects: KubernetesObject[] }>;
+  notes: string[];
+}
+
+function kubernetesServices(plan: DeploymentPlan): ServicePlan[] {
+  return plan.services.filter(s => s.runtime === 'kubernetes');
+}
+
+function defined<T>(items: Array<T | undefined>): T[] {
+  return items.filter((item): item is T => item !== undefined);
+}
+
+function planNotes(plan: DeploymentPlan, notes: Notes): void {
+  if (plan.mesh !== 'none' && plan.tierFeatures.podSecurity === 'restricted') {
+    notes.add(
+      `Pod Security 'restricted' rejects the NET_ADMIN init container of ${plan.mesh} sidecar injection: install the ${plan.mesh} CNI plugin`,
+    );
+  }
+  for (const servicePlan of kubernetesServices(plan)) {
+    if (!imageVersion(servicePlan.image) && !servicePlan.image.includes('@')) {
+      notes.add(
+        `${servicePlan.name}: image '${servicePlan.image}' has no tag; pin a version or digest`,
+      );
+    } else if (/:latest$/.test(servicePlan.image)) {
+      notes.add(
+        `${servicePlan.name}: image '${servicePlan.image}' uses 'latest'; pin a version or digest`,
+      );
+    }
+    if (
+      plan.mesh !== 'none' &&
+      servicePlan.objectKind === 'StatefulSet' &&
+      servicePlan.service.port !== undefined
+    ) {
+      notes.add(
+        `${servicePlan.name}: its port is named 'http'; if it speaks another protocol (a database), rename it or set appProtocol: tcp so ${plan.mesh} does not parse it as HTTP`,
+      );
+    }
+    if (servicePlan.service.secrets.length > 0) {
+      notes.add(
+        `Secrets come from the External Secrets Operator ClusterSecretStore '${secretStoreName(
+          plan.name,
+        )}' (not generated: one per cluster, pointing at that environment's secret backend)`,
+      );
+    }
+    if (servicePlan.service.expose === 'public') {
+      notes.add(
+        `${servicePlan.name}: the Ingress expects the TLS Secret '${servicePlan.name}-tls' (cert-manager, or ACM/managed certificates on cloud load balancers)`,
+      );
+    }
+    if (
+      servicePlan.objectKind === 'Rollout' &&
+      plan.mesh === 'istio' &&
+      servicePlan.service.port !== undefined &&
+      servicePlan.strategy !== 'blue-green'
+    ) {
+      notes.add(
+        `${servicePlan.name}: the Rollout shifts traffic through the Istio VirtualService '${servicePlan.name}' (route 'primary'), written by kubernetes-servicemesh-configurator`,
+      );
+    }
+  }
+  if (plan.environments.length > 1) {
+    notes.add(
+      `Every environment uses the namespace '${plan.namespace}': one cluster per environment is assumed`,
+    );
+  }
+}
+
+/** Every object of one environment, grouped by file. */
+export function buildEnvironment(
+  plan: DeploymentPlan,
+  environment: string,
+): EnvironmentObjects {
+  const notes = new Notes();
+  const servicePlans = kubernetesServices(plan);
+  const context: GenerationContext = {
+    plan,
+    environment,
+    profile: environmentProfile(plan, environment),
+    namespace: plan.namespace,
+    services: new Map(servicePlans.map(s => [s.name, s])),
+    notes,
+  };
+  if (servicePlans.length === 0) {
+    return { environment, shared: [], services: [], notes: [] };
+  }
+  planNotes(plan, notes);
+
+  const shared: KubernetesObject[] = [namespace(context)];
+  if (servicePlans.some(s => s.objectKind === 'DaemonSet')) {
+    shared.push(priorityClass(context));
+  }
+  shared.push(...sharedNetworkPolicies(context));
+
+  const perService = servicePlans.map(servicePlan => ({
+    name: servicePlan.name,
+    objects: defined<KubernetesObject>([
+      serviceAccount(context, servicePlan),
+      configMap(context, servicePlan),
+      externalSecret(context, servicePlan),
+      ...services(context, servicePlan),
+      analysisTemplate(context, servicePlan),
+      workload(context, servicePlan),
+      horizontalPodAutoscaler(context, servicePlan),
+      podDisruptionBudget(context, servicePlan),
+      serviceNetworkPolicy(context, servicePlan),
+      ingress(context, servicePlan),
+    ]),
+  }));
+
+  return { environment, shared, services: perService, notes: notes.list() };
+}
+
+/**
+ * All objects of one environment: the namespace and shared objects first,
+ * then each Kubernetes service's objects in plan order.
+ *
+ * @public
+ */
+export function generateKubernetesObjects(
+  plan: DeploymentPlan,
+  environment: string,
+): KubernetesObject[] {
+  const built = buildEnvironment(plan, environment);
+  return [...built.shared, ...built.services.flatMap(s => s.objects)];
+}
+
+const RESERVED_FILES = new Set(['namespace', 'kustomization']);
+
+/** File names of an environment: namespace.yaml, then one per service. */
+function serviceFileNames(names: string[]): Map<string, string> {
+  const taken = new Set(['namespace.yaml', 'kustomization.yaml']);
+  const files = new Map<string, string>();
+  for (const name of names) {
+    let file = RESERVED_FILES.has(name)
+      ? `${name}-service.yaml`
+      : `${name}.yaml`;
+    while (taken.has(file)) file = file.replace(/\.yaml$/, '-service.yaml');
+    taken.add(file);
+    files.set(name, file);
+  }
+  return files;
+}
+
+function run(plan: DeploymentPlan): SkillOutput {
+  const manifests: ManifestFile[] = [];
+  const files: GeneratedFile[] = [];
+  const notes = new Notes();
+  if (kubernetesServices(plan).length === 0) {
+    notes.add('No Kubernetes services: no manifests');
+    return { files, manifests, notes: notes.list() };
+  }
+  for (const environment of plan.environments) {
+    const built = buildEnvironment(plan, environment);
+    const directory = `kubernetes/${environment}`;
+    const names = serviceFileNames(built.services.map(s => s.name));
+    const environmentManifests: ManifestFile[] = [
+      {
+        path: `${directory}/namespace.yaml`,
+        environment,
+        objects: built.shared,
+      },
+      ...built.services.map(s => ({
+        path: `${directory}/${names.get(s.name)}`,
+        environment,
+        objects: s.objects,
+      })),
+    ];
+    manifests.push(...environmentManifests);
+    files.push({
+      path: `${directory}/kustomization.yaml`,
+      content: stringify({
+        apiVersion: 'kustomize.config.k8s.io/v1beta1',
+        kind: 'Kustomization',
+        resources: environmentManifests.map(m =>
+          m.path.slice(directory.length + 1),
+        ),
+      }),
+    });
+    const profile = environmentProfile(plan, environment);
+    const objectCount = environmentManifests.reduce(
+      (n, m) => n + m.objects.length,
+      0,
+    );
+    notes.add(
+      `${directory}: ${objectCount} objects in ${environmentManifests.length} files (${profile.class} profile)`,
+    );
+    built.notes.forEach(note => notes.add(note));
+  }
+  return { files, manifests, notes: notes.list() };
+}
+
+/**
+ * The kubernetes-manifest-generator skill: typed Kubernetes objects for
+ * every Kubernetes service, per environment, with a kustomization each.
+ *
+ * @public
+ */
+export const kubernetesManifestGenerator: Skill = {
+  id: 'kubernetes-manifest-generator',
+  run: ({ plan }) => run(plan),
+};

@@ -1,0 +1,35 @@
+/**
+ * The kubernetes-manifest-generator skill.
+ *
+ * Output layout, per environment of the plan:
+ *
+ * - `kubernetes/<env>/namespace.yaml`: Namespace, PriorityClass (daemons),
+ *   namespace-wide NetworkPolicies (T2+)
+ * - `kubernetes/<env>/<service>.yaml`: every object of one service
+ * - `kubernetes/<env>/kustomization.yaml`: a Kustomization listing them
+ */
+export {
+  kubernetesManifestGenerator,
+  generateKubernetesObjects,
+  buildEnvironment,
+} from './generator';
+export type { EnvironmentObjects } from './generator';
+export {
+  environmentProfile,
+  classifyEnvironment,
+  resourceSettings,
+} from './profile';
+export type {
+  EnvironmentClass,
+  EnvironmentProfile,
+  ResourceSettings,
+  ServiceProfile,
+} from './profile';
+export { nativeSidecar, hardenedContainerSecurityContext } from './pod';
+export { selectorLabels, serviceLabels } from './labels';
+export {
+  analysisTemplateName,
+  AB_HEADER,
+  AB_ROUTE,
+  ISTIO_PRIMARY_ROUTE,
+} from './workloads';

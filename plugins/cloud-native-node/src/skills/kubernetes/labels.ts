@@ -1,0 +1,115 @@
+import {
+  DeploymentPlan,
+  ServicePlan,
+} from '@internal/backstage-plugin-cloud-native-common';
+
+/**
+ * The label scheme, applied to every object this skill writes.
+ *
+ * Recommended labels (https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/):
+ *
+ * | label                          | service objects              | shared objects (namespace.yaml) |
+ * | ------------------------------ | ---------------------------- | ------------------------------- |
+ * | `app.kubernetes.io/name`       | the service name             | the plan name                   |
+ * | `app.kubernetes.io/instance`   | `<plan>-<service>`           | the plan name                   |
+ * | `app.kubernetes.io/part-of`    | the plan name                | the plan name                   |
+ * | `app.kubernetes.io/component`  | the workload kind (`service`, `worker`, `stateful`, ...) | what it is (`namespace`, `network-policy`, `scheduling`) |
+ * | `app.kubernetes.io/managed-by` | `cloud-native-orchestrator`  | same                            |
+ * | `app.kubernetes.io/version`    | the image tag, when the image has one | not set                |
+ * | `cloud-native.backstage.io/environment` | the environment     | same                            |
+ *
+ * Selectors (workload selectors, Service selectors, PDB/NetworkPolicy pod
+ * selectors) use only the two labels that never change for the life of a
+ * service: `name` and `part-of`. Workload selectors are immutable, so a
+ * version or environment label in a selector would make every upgrade a
+ * delete-and-recreate.
+ */
+
+/** @public */
+export const MANAGED_BY = 'cloud-native-orchestrator';
+/** @public */
+export const ENVIRONMENT_LABEL = 'cloud-native.backstage.io/environment';
+
+const NAME = 'app.kubernetes.io/name';
+const INSTANCE = 'app.kubernetes.io/instance';
+const PART_OF = 'app.kubernetes.io/part-of';
+const COMPONENT = 'app.kubernetes.io/component';
+const MANAGED = 'app.kubernetes.io/managed-by';
+const VERSION = 'app.kubernetes.io/version';
+
+/** Code-point order, independent of the locale. */
+function compareStrings(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
+/** Sorts a string record by key (stable output regardless of build order). */
+export function sortedRecord(
+  record: Record<string, string>,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(record).sort(([a], [b]) => compareStrings(a, b)),
+  );
+}
+
+/** The immutable labels used in every selector of a service. */
+export function selectorLabels(
+  plan: DeploymentPlan,
+  service: string,
+): Record<string, string> {
+  return sortedRecord({ [NAME]: service, [PART_OF]: plan.name });
+}
+
+/**
+ * The tag of an image reference as a label value, or undefined when the
+ * image has no tag (a digest only, or nothing).
+ */
+export function imageVersion(image: string): string | undefined {
+  const withoutDigest = image.split('@')[0];
+  const lastSegment = withoutDigest.slice(withoutDigest.lastIndexOf('/') + 1);
+  const colon = lastSegment.lastIndexOf(':');
+  if (colon < 0) return undefined;
+  const tag = lastSegment
+    .slice(colon + 1)
+    .slice(0, 63)
+    .replace(/[^A-Za-z0-9]+$/, '')
+    .replace(/^[^A-Za-z0-9]+/, '');
+  return /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(tag)
+    ? tag
+    : undefined;
+}
+
+/** Labels of every object that belongs to one service. */
+export function serviceLabels(
+  plan: DeploymentPlan,
+  servicePlan: ServicePlan,
+  environment: string,
+): Record<string, string> {
+  const version = imageVersion(servicePlan.image);
+  return sortedRecord({
+    ...selectorLabels(plan, servicePlan.name),
+    [INSTANCE]: `${plan.name}-${servicePlan.name}`
+      .slice(0, 63)
+      .replace(/-+$/, ''),
+    [COMPONENT]: servicePlan.service.workload,
+    [MANAGED]: MANAGED_BY,
+    ...(version ? { [VERSION]: version } : {}),
+    [ENVIRONMENT_LABEL]: environment,
+  });
+}
+
+/** Labels of the shared objects of namespace.yaml. */
+export function sharedLabels(
+  plan: DeploymentPlan,
+  component: string,
+  environment: string,
+): Record<string, string> {
+  return sortedRecord({
+    [NAME]: plan.name,
+    [INSTANCE]: plan.name,
+    [PART_OF]: plan.name,
+    [COMPONENT]: component,
+    [MANAGED]: MANAGED_BY,
+    [ENVIRONMENT_LABEL]: environment,
+  });
+}

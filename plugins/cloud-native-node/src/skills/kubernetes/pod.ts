@@ -1,0 +1,450 @@
+import { createHash } from 'crypto';
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
+import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
+import type { IProbe } from 'kubernetes-models/v1/Probe';
+import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
+import type { IPodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
+import { ServicePlan } from '@internal/backstage-plugin-cloud-native-common';
+import {
+  GenerationContext,
+  hasClusterService,
+  isBatch,
+  isServing,
+  serviceProfile,
+} from './context';
+import { selectorLabels, serviceLabels, sortedRecord } from './labels';
+
+/**
+ * Pod template of every workload: hardened security context, probes by the
+ * probe decision matrix, dependency init containers, scheduling rules by
+ * tier.
+ */
+
+/** The non-root user of distroless `nonroot` images (and of our Dockerfiles). */
+export const NON_ROOT_ID = 65532;
+/** Pinned image of the wait-for-dependency init containers. */
+export const WAIT_IMAGE = 'busybox:1.36';
+/** Seconds the container keeps serving after it is removed from endpoints. */
+export const PRE_STOP_SLEEP_SECONDS = 5;
+/** Startup probe period; failureThreshold = ceil(startupSeconds / period). */
+export const STARTUP_PROBE_PERIOD_SECONDS = 5;
+
+export const PROMETHEUS_SCRAPE_ANNOTATIONS = {
+  scrape: 'prometheus.io/scrape',
+  port: 'prometheus.io/port',
+  path: 'prometheus.io/path',
+} as const;
+export const CONFIG_HASH_ANNOTATION = 'cloud-native.backstage.io/config-hash';
+
+/** Pod annotations that ask the mesh injector for a native sidecar proxy. */
+export const MESH_NATIVE_SIDECAR_ANNOTATIONS: Record<
+  'istio' | 'linkerd',
+  Record<string, string>
+> = {
+  istio: { 'sidecar.istio.io/nativeSidecar': 'true' },
+  linkerd: { 'config.alpha.linkerd.io/proxy-enable-native-sidecar': 'true' },
+};
+
+/**
+ * The container security context of every container (app and init): what
+ * Pod Security Admission `restricted` requires, plus a read-only root file
+ * system.
+ */
+export function hardenedContainerSecurityContext(): ISecurityContext {
+  return {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ['ALL'] },
+    privileged: false,
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+  };
+}
+
+/** The pod security context: numeric non-root user, RuntimeDefault seccomp. */
+export function podSecurityContext(stateful: boolean): IPodSecurityContext {
+  return {
+    runAsNonRoot: true,
+    runAsUser: NON_ROOT_ID,
+    runAsGroup: NON_ROOT_ID,
+    // fsGroup makes the volume claim writable by the non-root user; only
+    // stateful pods have a volume that needs it.
+    ...(stateful
+      ? { fsGroup: NON_ROOT_ID, fsGroupChangePolicy: 'OnRootMismatch' }
+      : {}),
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/**
+ * A native sidecar (Kubernetes ≥ 1.29): an init container with
+ * `restartPolicy: Always` that starts before the app containers and stops
+ * after them, so it also works in Jobs. Not emitted by default: nothing in
+ * the plan asks for an extra sidecar today (mesh proxies are injected by the
+ * mesh, as native sidecars via {@link MESH_NATIVE_SIDECAR_ANNOTATIONS}).
+ * Skills that need one (a log shipper, a cloud SQL proxy) append
+ * `nativeSidecar(container)` to `spec.initContainers`.
+ *
+ * @public
+ */
+export function nativeSidecar(container: IContainer): IContainer {
+  return {
+    ...container,
+    restartPolicy: 'Always',
+    securityContext: {
+      ...hardenedContainerSecurityContext(),
+      ...container.securityContext,
+    },
+  };
+}
+
+function probeHandler(servicePlan: ServicePlan): Partial<IProbe> | undefined {
+  const { health, port } = servicePlan.service;
+  if (health) {
+    return {
+      httpGet: {
+        path: health.path,
+        port: health.port === port ? 'http' : health.port,
+      },
+    };
+  }
+  if (port !== undefined) return { tcpSocket: { port: 'http' } };
+  return undefined;
+}
+
+/**
+ * The probe decision matrix:
+ *
+ * | probe | when | check |
+ * |-|-|-|
+ * | startup | `health.startupSeconds > 0` (long-running) | health path; failureThreshold = ceil(startupSeconds / 5 s) |
+ * | readiness | serving (long-running with a port) | health path, else TCP on the port |
+ * | liveness | long-running (service, worker, stateful, daemon, rerouted function) | health path, else TCP on the port, else none (noted) |
+ * | none | Job, CronJob | a run-to-completion pod is judged by its exit code |
+ *
+ * The liveness probe checks less often and tolerates more than readiness
+ * (10 s × 3) so that a slow dependency makes a pod unready, not restarted.
+ */
+export function probes(
+  context: GenerationContext,
+  servicePlan: ServicePlan,
+): Pick<IContainer, 'startupProbe' | 'readinessProbe' | 'livenessProbe'> {
+  if (isBatch(servicePlan)) return {};
+  const handler = probeHandler(servicePlan);
+  if (!handler) {
+    context.notes.add(
+      `${servicePlan.name}: no port and no health endpoint, so no probes (exec probes are impossible in distroless images); add health.path and port to get liveness checks`,
+    );
+    return {};
+  }
+  const startupSeconds = servicePlan.service.health?.startupSeconds ?? 0;
+  return {
+    ...(startupSeconds > 0 && servicePlan.service.health
+      ? {
+          startupProbe: {
+            ...handler,
+            periodSeconds: STARTUP_PROBE_PERIOD_SECONDS,
+            timeoutSeconds: 2,
+            failureThreshold: Math.ceil(
+              startupSeconds / STARTUP_PROBE_PERIOD_SECONDS,
+            ),
+          },
+        }
+      : {}),
+    ...(isServing(servicePlan)
+      ? {
+          readinessProbe: {
+            ...handler,
+            periodSeconds: 5,
+            timeoutSeconds: 2,
+            successThreshold: 1,
+            failureThreshold: 3,
+          },
+        }
+      : {}),
+    livenessProbe: {
+      ...handler,
+      periodSeconds: 10,
+      timeoutSeconds: 2,
+      failureThreshold: 3,
+    },
+  };
+}
+
+function initContainerName(dependency: string, taken: Set<string>): string {
+  let name = `wait-for-${dependency}`.slice(0, 63).replace(/-+$/, '');
+  for (let i = 2; taken.has(name); i++) {
+    name = `${`wait-for-${dependency}`.slice(0, 60).replace(/-+$/, '')}-${i}`;
+  }
+  taken.add(name);
+  return name;
+}
+
+/**
+ * The dependencies a pod waits for: Kubernetes services it depends on that
+ * have a ClusterIP Service (port 80). Only serving or working pods
+ * (Deployment, Rollout, StatefulSet) wait; daemons and batch pods do not.
+ */
+export function waitForDependencies(
+  context: GenerationContext,
+  servicePlan: ServicePlan,
+): IContainer[] {
+  if (
+    !['Deployment', 'Rollout', 'StatefulSet'].includes(servicePlan.objectKind)
+  ) {
+    return [];
+  }
+  const taken = new Set<string>([servicePlan.name]);
+  const containers: IContainer[] = [];
+  for (const dependency of servicePlan.service.dependsOn) {
+    const target = context.services.get(dependency);
+    if (!target || !hasClusterService(target)) continue;
+    containers.push({
+      name: initContainerName(dependency, taken),
+      image: WAIT_IMAGE,
+      imagePullPolicy: 'IfNotPresent',
+      command: [
+        'sh',
+        '-c',
+        `until nc -z -w 2 ${dependency} 80; do echo waiting for ${dependency}; sleep 2; done`,
+      ],
+      resources: {
+        requests: { cpu: '10m', memory: '16Mi' },
+        limits: { cpu: '50m', memory: '16Mi' },
+      },
+      securityContext: hardenedContainerSecurityContext(),
+    });
+  }
+  return containers;
+}
+
+function configHash(env: Record<string, string>): string {
+  return createHash('sha256')
+    .update(JSON.stringify(sortedRecord(env)))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+function podAnnotations(
+  context: GenerationContext,
+  servicePlan: ServicePlan,
+): Record<string, string> | undefined {
+  const annotations: Record<string, string> = {};
+  const { env, port } = servicePlan.service;
+  if (Object.keys(env).length > 0) {
+    // envFrom is read at container start only: a new hash rolls the pods
+    // when the ConfigMap changes.
+    annotations[CONFIG_HASH_ANNOTATION] = configHash(env);
+  }
+  if (
+    context.plan.tierFeatures.observability &&
+    isServing(servicePlan) &&
+    port !== undefined
+  ) {
+    annotations[PROMETHEUS_SCRAPE_ANNOTATIONS.scrape] = 'true';
+    annotations[PROMETHEUS_SCRAPE_ANNOTATIONS.port] = String(port);
+    annotations[PROMETHEUS_SCRAPE_ANNOTATIONS.path] = '/metrics';
+  }
+  if (context.plan.mesh !== 'none') {
+    Object.assign(
+      annotations,
+      MESH_NATIVE_SIDECAR_ANNOTATIONS[context.plan.mesh],
+    );
+  }
+  return Object.keys(annotations).length > 0
+    ? sortedRecord(annotations)
+    : undefined;
+}
+
+function scheduling(
+  context: GenerationContext,
+  servicePlan: ServicePlan,
+): Pick<IPodSpec, 'affinity' | 'topologySpreadConstraints' | 'tolerations'> {
+  const selector = selectorLabels(context.plan, servicePlan.name);
+  const replicas = serviceProfile(context, servicePlan).replicas;
+  const t3 = context.plan.tierFeatures.topologySpread;
+  switch (servicePlan.objectKind) {
+    case 'StatefulSet':
+      return {
+        // Two replicas of a data store on one node lose quorum together:
+        // required, not preferred, whenever there is more than one replica.
+        ...(replicas.min > 1
+          ? {
+              affinity: {
+                podAntiAffinity: {
+                  requiredDuringSchedulingIgnoredDuringExecution: [
+                    {
+                      labelSelector: { matchLabels: selector },
+                      topologyKey: 'kubernetes.io/hostname',
+                    },
+                  ],
+                },
+              },
+            }
+          : {}),
+        ...(t3
+          ? {
+              topologySpreadConstraints: [
+                {
+                  maxSkew: 1,
+                  topologyKey: 'topology.kubernetes.io/zone',
+                  whenUnsatisfiable: 'DoNotSchedule',
+                  labelSelector: { matchLabels: selector },
+                },
+              ],
+            }
+          : {}),
+      };
+    case 'Deployment':
+    case 'Rollout':
+      if (!t3) return {};
+      return {
+        affinity: {
+          podAntiAffinity: {
+            preferredDuringSchedulingIgnoredDuringExecution: [
+              {
+                weight: 100,
+                podAffinityTerm: {
+                  labelSelector: { matchLabels: selector },
+                  topologyKey: 'kubernetes.io/hostname',
+                },
+              },
+            ],
+          },
+        },
+        topologySpreadConstraints: [
+          {
+            // Multi-zone HA at T3: refuse to stack a zone rather than lose
+            // it; the scheduler only counts zones that have nodes.
+            maxSkew: 1,
+            topologyKey: 'topology.kubernetes.io/zone',
+            whenUnsatisfiable: 'DoNotSchedule',
+            labelSelector: { matchLabels: selector },
+            // Spread each revision on its own during a rollout.
+            matchLabelKeys: [
+              servicePlan.objectKind === 'Rollout'
+                ? 'rollouts-pod-template-hash'
+                : 'pod-template-hash',
+            ],
+          },
+          {
+            maxSkew: 1,
+            topologyKey: 'kubernetes.io/hostname',
+            whenUnsatisfiable: 'ScheduleAnyway',
+            labelSelector: { matchLabels: selector },
+          },
+        ],
+      };
+    case 'DaemonSet':
+      return {
+        tolerations: [
+          {
+            key: 'node-role.kubernetes.io/control-plane',
+            operator: 'Exists',
+            effect: 'NoSchedule',
+          },
+          {
+            key: 'node.kubernetes.io/not-ready',
+            operator: 'Exists',
+            effect: 'NoExecute',
+          },
+          {
+            key: 'node.kubernetes.io/unreachable',
+            operator: 'Exists',
+            effect: 'NoExecute',
+          },
+        ],
+      };
+    default:
+      return {};
+  }
+}
+
+/** The data volume claim template name and mount path of StatefulSets. */
+export const DATA_VOLUME = { name: 'data', mountPath: '/data' } as const;
+
+/** The name of the PriorityClass of DaemonSets. */
+export function nodeCriticalPriorityClass(planName: string): string {
+  return `${planName}-node-critical`;
+}
+
+export function appContainer(
+  context: GenerationContext,
+  servicePlan: ServicePlan,
+): IContainer {
+  const { service } = servicePlan;
+  const profile = serviceProfile(context, servicePlan);
+  const envFrom: NonNullable<IContainer['envFrom']> = [];
+  if (Object.keys(service.env).length > 0) {
+    envFrom.push({ configMapRef: { name: `${servicePlan.name}-config` } });
+  }
+  if (service.secrets.length > 0) {
+    envFrom.push({ secretRef: { name: `${servicePlan.name}-secrets` } });
+  }
+  return {
+    name: servicePlan.name,
+    image: servicePlan.image,
+    imagePullPolicy: 'IfNotPresent',
+    ...(service.port !== undefined
+      ? {
+          ports: [
+            { name: 'http', containerPort: service.port, protocol: 'TCP' },
+          ],
+        }
+      : {}),
+    ...(envFrom.length > 0 ? { envFrom } : {}),
+    resources: {
+      requests: { ...profile.resources.requests },
+      limits: { ...profile.resources.limits },
+    },
+    securityContext: hardenedContainerSecurityContext(),
+    ...probes(context, servicePlan),
+    // The sleep keeps serving while endpoints and load balancers drop the
+    // pod. Distroless images have no shell for `exec: sleep`, so this uses
+    // the native sleep action (Kubernetes ≥ 1.30).
+    ...(isServing(servicePlan)
+      ? {
+          lifecycle: {
+            preStop: { sleep: { seconds: PRE_STOP_SLEEP_SECONDS } },
+          },
+        }
+      : {}),
+    volumeMounts: [
+      { name: 'tmp', mountPath: '/tmp' },
+      ...(servicePlan.objectKind === 'StatefulSet' ? [{ ...DATA_VOLUME }] : []),
+    ],
+    terminationMessagePolicy: 'FallbackToLogsOnError',
+  };
+}
+
+/** The pod template of a service's workload. */
+export function podTemplate(
+  context: GenerationContext,
+  servicePlan: ServicePlan,
+): IPodTemplateSpec {
+  const stateful = servicePlan.objectKind === 'StatefulSet';
+  const initContainers = waitForDependencies(context, servicePlan);
+  const annotations = podAnnotations(context, servicePlan);
+  return {
+    metadata: {
+      labels: serviceLabels(context.plan, servicePlan, context.environment),
+      ...(annotations ? { annotations } : {}),
+    },
+    spec: {
+      serviceAccountName: servicePlan.name,
+      automountServiceAccountToken: false,
+      // No <SERVICE>_PORT_... variables for every Service in the namespace.
+      enableServiceLinks: false,
+      securityContext: podSecurityContext(stateful),
+      ...(servicePlan.objectKind === 'DaemonSet'
+        ? { priorityClassName: nodeCriticalPriorityClass(context.plan.name) }
+        : {}),
+      ...(isBatch(servicePlan) ? { restartPolicy: 'Never' } : {}),
+      terminationGracePeriodSeconds: stateful ? 120 : 30,
+      ...scheduling(context, servicePlan),
+      ...(initContainers.length > 0 ? { initContainers } : {}),
+      containers: [appContainer(context, servicePlan)],
+      volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }],
+    },
+  };
+}

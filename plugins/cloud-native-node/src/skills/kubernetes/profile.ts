@@ -1,0 +1,213 @@
+import {
+  DeploymentPlan,
+  ServicePlan,
+  WorkloadObjectKind,
+} from '@internal/backstage-plugin-cloud-native-common';
+
+/**
+ * Environment profiles.
+ *
+ * Environment names are free text, so each one is classified by its name
+ * (case-insensitive, first match wins):
+ *
+ * 1. `preprod`, `stag`, `qa`, `uat` → **staging**
+ *    (`preprod` is tested first because it also contains `prod`)
+ * 2. `nonprod` / `non-prod` → **development** (it says it is not production)
+ * 3. `prod` → **production**
+ * 4. anything else (`dev`, `test`, `sandbox`, ...) → **development**
+ *
+ * What each profile changes, per service:
+ *
+ * | | production | staging | development |
+ * |-|-|-|-|
+ * | replicas (Deployment / Rollout) | spec `min`..`max` | `max(1, min)`..`max(min, ceil(max / 2))` | 1..1 |
+ * | replicas (StatefulSet) | spec `min` | `max(1, min)` (quorum kept) | 1 |
+ * | HorizontalPodAutoscaler | when max > min and scaling is not `fixed` | same rule on the staging range | never (1 replica) |
+ * | PodDisruptionBudget | from T2, when replicas ≥ 2 | same | never (1 replica) |
+ * | resources | spec | spec | spec |
+ * | public host | `<svc>.example.com` for `prod`/`production`, else `<svc>.<env>.example.com` | `<svc>.<env>.example.com` | `<svc>.<env>.example.com` |
+ *
+ * Requests are deliberately the same in every environment: halving them in
+ * development would save little and hide out-of-memory problems until
+ * staging. Everything the tier switches on (NetworkPolicy, Pod Security
+ * Admission, topology spread, hardening) applies to every environment: only
+ * what depends on the replica count (HPA, PDB, required anti-affinity) varies.
+ *
+ * Limits are derived from the requests the same way everywhere:
+ * - memory limit = memory request. Memory is not compressible: a container
+ *   above its request is the first candidate for node-pressure eviction, and
+ *   a limit above the request lets the node overcommit memory it does not
+ *   have. Equal values make out-of-memory behaviour local to the container
+ *   and predictable (the Guaranteed-style setting for memory).
+ * - cpu limit = 4 × cpu request. CPU is compressible, so exceeding the
+ *   request only costs throttling; a generous limit avoids CFS throttling of
+ *   latency-sensitive bursts while still bounding a runaway process, and
+ *   satisfies policy checks (kube-score, Kyverno/Gatekeeper baselines) that
+ *   require a limit on every container.
+ */
+
+/** @public */
+export type EnvironmentClass = 'production' | 'staging' | 'development';
+
+/** @public */
+export interface ResourceSettings {
+  requests: { cpu: string; memory: string };
+  limits: { cpu: string; memory: string };
+}
+
+/** @public */
+export interface ServiceProfile {
+  name: string;
+  objectKind: WorkloadObjectKind;
+  /**
+   * Replica range in this environment. DaemonSets, Jobs and CronJobs have no
+   * replica count and get 1..1.
+   */
+  replicas: { min: number; max: number };
+  /** A HorizontalPodAutoscaler manages the replica count */
+  autoscaling: boolean;
+  /** A PodDisruptionBudget is generated */
+  podDisruptionBudget: boolean;
+  resources: ResourceSettings;
+  /** Public hostname, for services exposed publicly */
+  host?: string;
+}
+
+/** @public */
+export interface EnvironmentProfile {
+  environment: string;
+  class: EnvironmentClass;
+  /** DNS suffix of public hosts */
+  domain: string;
+  /** Kubernetes services only, in plan order */
+  services: Record<string, ServiceProfile>;
+}
+
+/** The placeholder base domain of public hosts. */
+export const BASE_DOMAIN = 'example.com';
+
+/** Classifies an environment name; see the table above. */
+export function classifyEnvironment(environment: string): EnvironmentClass {
+  const name = environment.toLowerCase();
+  if (/preprod|stag|qa|uat/.test(name)) return 'staging';
+  if (/non-?prod/.test(name)) return 'development';
+  if (name.includes('prod')) return 'production';
+  return 'development';
+}
+
+/** CPU quantity in millicores ("250m" → 250, "1.5" → 1500). */
+export function cpuMillicores(quantity: string): number {
+  const match = /^([0-9]+(?:\.[0-9]+)?)(m?)$/.exec(quantity.trim());
+  if (!match) {
+    throw new Error(`unsupported cpu quantity '${quantity}'`);
+  }
+  const value = Number(match[1]);
+  return match[2] === 'm' ? Math.round(value) : Math.round(value * 1000);
+}
+
+/** Millicores as the shortest canonical quantity (4000 → "4", 400 → "400m"). */
+export function formatCpu(millicores: number): string {
+  return millicores % 1000 === 0 ? String(millicores / 1000) : `${millicores}m`;
+}
+
+/** Limits derived from requests: see the module comment. */
+export function resourceSettings(resources: {
+  cpu: string;
+  memory: string;
+}): ResourceSettings {
+  return {
+    requests: { cpu: resources.cpu, memory: resources.memory },
+    limits: {
+      cpu: formatCpu(cpuMillicores(resources.cpu) * 4),
+      memory: resources.memory,
+    },
+  };
+}
+
+const REPLICATED = new Set<WorkloadObjectKind>(['Deployment', 'Rollout']);
+
+function replicasFor(
+  servicePlan: ServicePlan,
+  environmentClass: EnvironmentClass,
+): { min: number; max: number } {
+  const { min, max } = servicePlan.service.replicas;
+  switch (servicePlan.objectKind) {
+    case 'Deployment':
+    case 'Rollout':
+      if (environmentClass === 'production') return { min, max };
+      if (environmentClass === 'staging') {
+        const stagingMin = Math.max(1, min);
+        return {
+          min: stagingMin,
+          max: Math.max(stagingMin, Math.ceil(max / 2)),
+        };
+      }
+      return { min: 1, max: 1 };
+    case 'StatefulSet': {
+      // A StatefulSet has a fixed size; max is not used. Staging keeps the
+      // production size so that a quorum (3 → 3) is exercised before prod.
+      if (environmentClass === 'development') return { min: 1, max: 1 };
+      const size = environmentClass === 'staging' ? Math.max(1, min) : min;
+      return { min: size, max: size };
+    }
+    default:
+      return { min: 1, max: 1 };
+  }
+}
+
+function hostFor(
+  servicePlan: ServicePlan,
+  environment: string,
+): string | undefined {
+  if (servicePlan.service.expose !== 'public') return undefined;
+  return `${servicePlan.name}.${domainFor(environment)}`;
+}
+
+function domainFor(environment: string): string {
+  return environment === 'prod' || environment === 'production'
+    ? BASE_DOMAIN
+    : `${environment}.${BASE_DOMAIN}`;
+}
+
+/**
+ * The settings of one environment for every Kubernetes service of the plan.
+ * Exported for the Helm skill, which turns it into `values-<env>.yaml`.
+ *
+ * @public
+ */
+export function environmentProfile(
+  plan: DeploymentPlan,
+  environment: string,
+): EnvironmentProfile {
+  const environmentClass = classifyEnvironment(environment);
+  const services: Record<string, ServiceProfile> = {};
+  for (const servicePlan of plan.services) {
+    if (servicePlan.runtime !== 'kubernetes') continue;
+    const replicas = replicasFor(servicePlan, environmentClass);
+    const autoscaling =
+      REPLICATED.has(servicePlan.objectKind) &&
+      environmentClass !== 'development' &&
+      servicePlan.service.scaling !== 'fixed' &&
+      replicas.max > Math.max(1, replicas.min);
+    const podDisruptionBudget =
+      plan.tierFeatures.podDisruptionBudgets &&
+      (REPLICATED.has(servicePlan.objectKind) ||
+        servicePlan.objectKind === 'StatefulSet') &&
+      replicas.min >= 2;
+    services[servicePlan.name] = {
+      name: servicePlan.name,
+      objectKind: servicePlan.objectKind,
+      replicas,
+      autoscaling,
+      podDisruptionBudget,
+      resources: resourceSettings(servicePlan.service.resources),
+      host: hostFor(servicePlan, environment),
+    };
+  }
+  return {
+    environment,
+    class: environmentClass,
+    domain: domainFor(environment),
+    services,
+  };
+}

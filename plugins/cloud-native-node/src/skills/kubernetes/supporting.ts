@@ -1,0 +1,282 @@
+import type { INamespace } from 'kubernetes-models/v1/Namespace';
+import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import type { IIoK8sApiAutoscalingV2HorizontalPodAutoscalerBehavior as IBehavior } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscalerBehavior';
+import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import type { IPriorityClass } from 'kubernetes-models/scheduling.k8s.io/v1/PriorityClass';
+import type { IExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
+import { ServicePlan } from '@internal/backstage-plugin-cloud-native-common';
+import { KubernetesObject } from '../../engine/types';
+import { asObject, GenerationContext, serviceProfile } from './context';
+import {
+  selectorLabels,
+  serviceLabels,
+  sharedLabels,
+  sortedRecord,
+} from './labels';
+import { nodeCriticalPriorityClass } from './pod';
+
+/**
+ * Namespace, ServiceAccount, ConfigMap, ExternalSecret, HPA, PDB and the
+ * PriorityClass of daemons.
+ */
+
+export const PRIORITY_CLASS_VALUE = 100000;
+/**
+ * ExternalSecret API version. `@kubernetes-models/external-secrets` ships
+ * v1alpha1, v1beta1 and v1; v1 is the one current operators serve (v0.17+
+ * stopped serving v1beta1).
+ */
+export const EXTERNAL_SECRET_API_VERSION = 'external-secrets.io/v1';
+
+export function secretStoreName(planName: string): string {
+  return `${planName}-secrets`;
+}
+
+/**
+ * The namespace with its Pod Security Admission level (the tier's `enforce`,
+ * `restricted` for `audit`/`warn` so baseline namespaces still report what
+ * restricted would reject) and mesh injection.
+ */
+export function namespace(context: GenerationContext): KubernetesObject {
+  const { plan } = context;
+  const labels: Record<string, string> = {
+    ...sharedLabels(plan, 'namespace', context.environment),
+    'pod-security.kubernetes.io/enforce': plan.tierFeatures.podSecurity,
+    'pod-security.kubernetes.io/audit': 'restricted',
+    'pod-security.kubernetes.io/warn': 'restricted',
+  };
+  const annotations: Record<string, string> = {};
+  if (plan.mesh === 'istio') labels['istio-injection'] = 'enabled';
+  if (plan.mesh === 'linkerd') annotations['linkerd.io/inject'] = 'enabled';
+  const object: INamespace & { metadata: { name: string } } = {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name: context.namespace,
+      labels: sortedRecord(labels),
+      ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+    },
+  };
+  return asObject(object);
+}
+
+/** Scheduling priority of node agents: above ordinary pods, not global. */
+export function priorityClass(context: GenerationContext): KubernetesObject {
+  const object: IPriorityClass & { metadata: { name: string } } = {
+    apiVersion: 'scheduling.k8s.io/v1',
+    kind: 'PriorityClass',
+    metadata: {
+      name: nodeCriticalPriorityClass(context.plan.name),
+      labels: sharedLabels(context.plan, 'scheduling', context.environment),
+    },
+    value: PRIORITY_CLASS_VALUE,
+    globalDefault: false,
+    preemptionPolicy: 'PreemptLowerPriority',
+    description: `Node agents (DaemonSets) of ${context.plan.name}: scheduled on every node, before ordinary workloads`,
+  };
+  return asObject(object);
+}
+
+function metadata(
+  context: GenerationContext,
+  servicePlan: ServicePlan,
+  name = servicePlan.name,
+) {
+  return {
+    name,
+    namespace: context.namespace,
+    labels: serviceLabels(context.plan, servicePlan, context.environment),
+  };
+}
+
+/** One ServiceAccount per workload, without an API token. */
+export function serviceAccount(
+  context: GenerationContext,
+  servicePlan: ServicePlan,
+): KubernetesObject {
+  const object: IServiceAccount & { metadata: { name: string } } = {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: metadata(context, servicePlan),
+    automountServiceAccountToken: false,
+  };
+  return asObject(object);
+}
+
+export function configMap(
+  context: GenerationContext,
+  servicePlan: ServicePlan,
+): KubernetesObject | undefined {
+  const { env } = servicePlan.service;
+  if (Object.keys(env).length === 0) return undefined;
+  const object: IConfigMap & { metadata: { name: string } } = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: metadata(context, servicePlan, `${servicePlan.name}-config`),
+    data: sortedRecord(env),
+  };
+  return asObject(object);
+}
+
+/**
+ * The Secret `<svc>-secrets`, synced by the External Secrets Operator from
+ * the ClusterSecretStore `<plan>-secrets` (provided by the platform; one per
+ * cluster, so each environment reads its own backend). Names only, never a
+ * value.
+ */
+export function externalSecret(
+  context: GenerationContext,
+  servicePlan: ServicePlan,
+): KubernetesObject | undefined {
+  const { secrets } = servicePlan.service;
+  if (secrets.length === 0) return undefined;
+  const planName = context.plan.name;
+  const object: IExternalSecret & { metadata: { name: string } } = {
+    apiVersion: EXTERNAL_SECRET_API_VERSION,
+    kind: 'ExternalSecret',
+    metadata: metadata(context, servicePlan, `${servicePlan.name}-secrets`),
+    spec: {
+      refreshInterval: '1h',
+      secretStoreRef: {
+        kind: 'ClusterSecretStore',
+        name: secretStoreName(planName),
+      },
+      target: { name: `${servicePlan.name}-secrets`, creationPolicy: 'Owner' },
+      data: [...secrets].sort().map(secret => ({
+        secretKey: secret,
+        remoteRef: { key: `${planName}/${servicePlan.name}/${secret}` },
+      })),
+    },
+  };
+  return asObject(object);
+}
+
+/**
+ * Scaling behaviour by the spec's scaling profile. Scale-down always waits
+ * 300 s of lower load, so a dip does not remove capacity the next spike
+ * needs.
+ */
+export function scalingBehavior(
+  scaling: ServicePlan['service']['scaling'],
+): IBehavior {
+  const scaleDown = (percent: number) => ({
+    stabilizationWindowSeconds: 300,
+    policies: [{ type: 'Percent', value: percent, periodSeconds: 60 }],
+  });
+  switch (scaling) {
+    case 'burst':
+      // Double every 15 s (at least 4 pods), immediately.
+      return {
+        scaleUp: {
+          stabilizationWindowSeconds: 0,
+          selectPolicy: 'Max',
+          policies: [
+            { type: 'Percent', value: 100, periodSeconds: 15 },
+            { type: 'Pods', value: 4, periodSeconds: 15 },
+          ],
+        },
+        scaleDown: scaleDown(50),
+      };
+    case 'variable':
+      // +50 % (at least 2 pods) a minute after 30 s of sustained load.
+      return {
+        scaleUp: {
+          stabilizationWindowSeconds: 30,
+          selectPolicy: 'Max',
+          policies: [
+            { type: 'Percent', value: 50, periodSeconds: 60 },
+            { type: 'Pods', value: 2, periodSeconds: 60 },
+          ],
+        },
+        scaleDown: scaleDown(25),
+      };
+    default:
+      return { scaleDown: scaleDown(10) };
+  }
+}
+
+export function horizontalPodAutoscaler(
+  context: GenerationContext,
+  servicePlan: ServicePlan,
+): KubernetesObject | undefined {
+  const profile = serviceProfile(context, servicePlan);
+  if (!profile.autoscaling) return undefined;
+  const object: IHorizontalPodAutoscaler & { metadata: { name: string } } = {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: metadata(context, servicePlan),
+    spec: {
+      scaleTargetRef:
+        servicePlan.objectKind === 'Rollout'
+          ? {
+              apiVersion: 'argoproj.io/v1alpha1',
+              kind: 'Rollout',
+              name: servicePlan.name,
+            }
+          : {
+              apiVersion: 'apps/v1',
+              kind: 'Deployment',
+              name: servicePlan.name,
+            },
+      // Scale to zero needs the alpha HPAScaleToZero gate: at least 1.
+      minReplicas: Math.max(1, profile.replicas.min),
+      maxReplicas: profile.replicas.max,
+      metrics: [
+        {
+          type: 'Resource',
+          resource: {
+            name: 'cpu',
+            target: { type: 'Utilization', averageUtilization: 70 },
+          },
+        },
+        {
+          type: 'Resource',
+          resource: {
+            name: 'memory',
+            target: { type: 'Utilization', averageUtilization: 80 },
+          },
+        },
+      ],
+      behavior: scalingBehavior(servicePlan.service.scaling),
+    },
+  };
+  return asObject(object);
+}
+
+/**
+ * PDB from T2 for workloads with ≥ 2 replicas. Stateless: one pod at a time,
+ * and crash-looping pods may always be evicted so they never block a drain.
+ * StatefulSet with ≥ 3 replicas: keep a majority (quorum) available; with 2,
+ * one at a time (a majority of 2 would block every drain).
+ */
+export function podDisruptionBudget(
+  context: GenerationContext,
+  servicePlan: ServicePlan,
+): KubernetesObject | undefined {
+  const profile = serviceProfile(context, servicePlan);
+  if (!profile.podDisruptionBudget) return undefined;
+  const size = profile.replicas.min;
+  const quorum =
+    servicePlan.objectKind === 'StatefulSet' && size >= 3
+      ? Math.floor(size / 2) + 1
+      : undefined;
+  const object: IPodDisruptionBudget & { metadata: { name: string } } = {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: metadata(context, servicePlan),
+    spec: {
+      ...(quorum !== undefined
+        ? { minAvailable: quorum }
+        : { maxUnavailable: 1 }),
+      // A data store's unready pod may be catching up; only stateless pods
+      // are evicted regardless of health.
+      ...(servicePlan.objectKind === 'StatefulSet'
+        ? {}
+        : { unhealthyPodEvictionPolicy: 'AlwaysAllow' as const }),
+      selector: { matchLabels: selectorLabels(context.plan, servicePlan.name) },
+    },
+  };
+  return asObject(object);
+}
