@@ -15,3 +15,15 @@ export * from './package/writePackage';
 export { runCli } from './cli/runCli';
 export type { CliIO } from './cli/runCli';
 export { REPORT_FILE } from './report/buildReport';
+export { diagnosePods } from './diagnose';
+export type { Diagnosis, DiagnosisCategory, DiagnoseExtra } from './diagnose';
+export { estimateCost, formatCostTable } from './cost';
+export type { CostEstimate, CostLine, CostRecommendation } from './cost';
+export { validatePackage, parseManifests } from './validation';
+export type {
+  PackageValidationResult,
+  ToolCheck,
+  ValidatePackageOptions,
+} from './validation';
+export { readPackageDirectory } from './package/readPackage';
+export { locateTool, runTool } from './tools';

@@ -1,6 +1,8 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { coreServices } from '@backstage/backend-plugin-api';
 import { createCloudNativeActions } from './actions';
+import { readCloudNativeDefaults } from './config';
 
 /**
  * Registers the cloud-native scaffolder actions.
@@ -14,9 +16,14 @@ export const scaffolderModuleCloudNative = createBackendModule({
     registerInit({
       deps: {
         scaffolderActions: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
       },
-      async init({ scaffolderActions }) {
-        scaffolderActions.addActions(...createCloudNativeActions());
+      async init({ scaffolderActions, config }) {
+        scaffolderActions.addActions(
+          ...createCloudNativeActions({
+            defaults: readCloudNativeDefaults(config),
+          }),
+        );
       },
     });
   },

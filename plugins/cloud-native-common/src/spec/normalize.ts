@@ -350,9 +350,11 @@ export function parseArchitecture(input: unknown): ParseArchitectureResult {
       });
     }
     const port = service.port ?? defaultPort(workload);
+    // An HTTP health endpoint is assumed only for code this package builds;
+    // prebuilt images (databases, caches) get TCP probes unless health is set.
     const health =
       service.health ??
-      (workload === 'service' || workload === 'stateful'
+      ((workload === 'service' || workload === 'stateful') && !service.image
         ? { path: '/healthz' }
         : undefined);
     return {

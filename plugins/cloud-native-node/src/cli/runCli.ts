@@ -10,6 +10,9 @@ import { SpecValidationError, UnsafePathError } from '../engine/errors';
 import { parseSpecText } from '../engine/loadSpec';
 import { generatePackage } from '../engine/orchestrate';
 import { writePackage } from '../package/writePackage';
+import { estimateCost, formatCostTable } from '../cost';
+import { readPackageDirectory } from '../package/readPackage';
+import { validatePackage } from '../validation';
 import { ENGINE_VERSION } from '../engine/version';
 
 /** Exit codes of `cno`. */
@@ -43,6 +46,14 @@ async function readSpec(file: string) {
     ]);
   }
   return parseSpecText(text, file);
+}
+
+async function isDirectory(target: string): Promise<boolean> {
+  try {
+    return (await fs.stat(target)).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function formatPlan(plan: DeploymentPlan): string {
@@ -174,6 +185,104 @@ export async function runCli(
             : `validation: FAILED (${errors.length} error(s))\n`,
         );
         exitCode = errors.length === 0 ? EXIT_OK : EXIT_VALIDATION_FAILED;
+      },
+    );
+
+  program
+    .command('validate')
+    .description(
+      "Re-validate an existing package directory (for example a repository's edited package in CI)",
+    )
+    .argument('<dir>', 'package directory (holding architecture.yaml)')
+    .option('--json', 'print the findings as JSON')
+    .option('--no-tools', 'skip the real tools (helm, kubectl kustomize)')
+    .option('--helm <path>', 'helm binary to use')
+    .action(
+      async (
+        dir: string,
+        opts: { json?: boolean; tools?: boolean; helm?: string },
+      ) => {
+        const files = await readPackageDirectory(dir);
+        const specFile = files.find(f => f.path === 'architecture.yaml');
+        if (!specFile) {
+          throw new UnsafePathError(
+            '<dir>',
+            `${dir} has no architecture.yaml: not a cno package`,
+          );
+        }
+        const plan = createPlan(
+          parseSpecText(specFile.content, `${dir}/architecture.yaml`),
+        );
+        // The report is output, not input: it is re-created by generate
+        const result = await validatePackage(
+          plan,
+          files.filter(f => f.path !== 'deployment-report.yaml'),
+          { tools: opts.tools, helmPath: opts.helm },
+        );
+        const errors = result.findings.filter(f => f.severity === 'error');
+        if (opts.json) {
+          io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+        } else {
+          for (const f of result.findings) {
+            io.stdout(
+              `${f.severity.padEnd(7)} ${f.ruleId} ${f.file}${
+                f.objectPath ? ` ${f.objectPath}` : ''
+              }: ${f.message}\n`,
+            );
+          }
+          for (const t of result.toolChecks) {
+            io.stdout(
+              `${t.status.padEnd(7)} ${t.check}${
+                t.reason ? ` (${t.reason})` : ''
+              }\n`,
+            );
+          }
+          for (const [area, value] of Object.entries(result.results)) {
+            io.stdout(`${area}: ${value}\n`);
+          }
+          io.stdout(
+            `${result.objectsChecked} object(s), ${errors.length} error(s), ${
+              result.findings.length - errors.length
+            } warning(s)/info\n`,
+          );
+        }
+        exitCode = errors.length === 0 ? EXIT_OK : EXIT_VALIDATION_FAILED;
+      },
+    );
+
+  program
+    .command('cost')
+    .description(
+      'Print the monthly cost estimate of a spec or of a package directory',
+    )
+    .argument('<spec-or-dir>', 'architecture spec, or a package directory')
+    .option('--json', 'print the estimate as JSON')
+    .option('--env <environment...>', 'only these environments')
+    .action(
+      async (target: string, opts: { json?: boolean; env?: string[] }) => {
+        const specFile = (await isDirectory(target))
+          ? `${target}/architecture.yaml`
+          : target;
+        const plan = createPlan(await readSpec(specFile));
+        const unknown = (opts.env ?? []).filter(
+          e => !plan.environments.includes(e),
+        );
+        if (unknown.length > 0) {
+          throw new SpecValidationError([
+            {
+              path: '--env',
+              message: `unknown environment ${unknown.join(
+                ', ',
+              )} (the plan has ${plan.environments.join(', ')})`,
+            },
+          ]);
+        }
+        const estimate = estimateCost(plan, { environments: opts.env });
+        io.stdout(
+          opts.json
+            ? `${JSON.stringify(estimate, null, 2)}\n`
+            : formatCostTable(estimate),
+        );
       },
     );
 

@@ -7,15 +7,18 @@ import {
   SkillId,
   TraceEntry,
 } from '@internal/backstage-plugin-cloud-native-common';
+import { estimateCost } from '../cost';
 import { buildReport, REPORT_FILE } from '../report/buildReport';
 import { renderPackageReadme } from '../report/packageReadme';
-import { validateManifests } from '../validation/validatePackage';
+import { renderDeploymentGuide } from '../guide';
+import { generateGitOps } from '../skills/gitops';
+import { validatePackage, ValidatePackageOptions } from '../validation';
 import { toYaml, toYamlDocuments } from './serialize';
 import { builtinSkills } from './skills';
 import { GeneratedFile, ManifestFile, Skill, SkillOutput } from './types';
 
 /** @public */
-export interface OrchestrateOptions {
+export interface OrchestrateOptions extends ValidatePackageOptions {
   /** Skills by id; defaults to the built-in skills */
   skills?: Partial<Record<SkillId, Skill>>;
   /**
@@ -23,6 +26,11 @@ export interface OrchestrateOptions {
    * same spec gives a byte-identical package.
    */
   recordTimings?: boolean;
+  /**
+   * Validate the package (default true). Single-skill scaffolder actions turn
+   * it off: they write part of a package, validated by cloud-native:validate.
+   */
+  validate?: boolean;
   /** Called after each skill (the scaffolder's task log, the CLI's stderr) */
   onSkill?: (entry: TraceEntry) => void;
 }
@@ -137,21 +145,16 @@ export async function generatePackage(
     trace.push(entry);
   }
 
-  const validation = await validateManifests(manifests);
-  const findings = sortFindings(validation.findings);
-  // Attribute findings to the skill that wrote the file
-  for (const entry of trace) {
-    const written = new Set(
-      invoked.find(i => i.skill === entry.skill)?.files ?? [],
-    );
-    entry.findings = findings.filter(f => written.has(f.file)).length;
-    if (
-      entry.status === 'ok' &&
-      findings.some(f => written.has(f.file) && f.severity === 'error')
-    ) {
-      entry.status = 'failed';
+  if (plan.gitops !== 'none') {
+    const gitops = generateGitOps(plan);
+    for (const file of gitops.files) addFile(file, 'gitops');
+    for (const manifest of gitops.manifests) {
+      manifests.push(manifest);
+      addFile(
+        { path: manifest.path, content: toYamlDocuments(manifest.objects) },
+        'gitops',
+      );
     }
-    options.onSkill?.(entry);
   }
 
   files.set('architecture.yaml', {
@@ -162,20 +165,43 @@ export async function generatePackage(
     path: 'README.md',
     content: renderPackageReadme(plan),
   });
-
-  const hasErrors = (predicate: (f: Finding) => boolean) =>
-    findings.some(f => f.severity === 'error' && predicate(f));
-  const validationResults: DeploymentReport['validation_results'] = {
-    container_build: 'n/a',
-    kubernetes_manifests: areaStatus(
-      manifests.length > 0,
-      hasErrors(f => f.file.startsWith('kubernetes/')),
-    ),
-    helm_chart: 'n/a',
-    service_mesh: 'n/a',
-  };
-
+  for (const doc of renderDeploymentGuide(plan, {
+    files: [...files.keys()].sort(),
+  })) {
+    files.set(doc.path, doc);
+  }
   const sortedFiles = [...files.values()].sort(byPath);
+
+  const validation =
+    options.validate === false
+      ? undefined
+      : await validatePackage(plan, sortedFiles, options);
+  const findings = validation?.findings ?? [];
+  // Attribute findings to the skill that wrote the file
+  for (const entry of trace) {
+    const written = new Set(
+      invoked.find(i => i.skill === entry.skill)?.files ?? [],
+    );
+    const own = (f: Finding) =>
+      written.has(f.file) || [...written].some(w => w.startsWith(`${f.file}/`));
+    entry.findings = findings.filter(own).length;
+    if (
+      entry.status === 'ok' &&
+      findings.some(f => own(f) && f.severity === 'error')
+    ) {
+      entry.status = 'failed';
+    }
+    options.onSkill?.(entry);
+  }
+
+  const validationResults: DeploymentReport['validation_results'] =
+    validation?.results ?? {
+      container_build: 'n/a',
+      kubernetes_manifests: 'n/a',
+      helm_chart: 'n/a',
+      service_mesh: 'n/a',
+    };
+
   const report = buildReport({
     plan,
     outputs: invoked,
@@ -183,6 +209,8 @@ export async function generatePackage(
     trace,
     findings,
     validationResults,
+    cost: estimateCost(plan),
+    toolChecks: validation?.toolChecks,
   });
   const reportFile: GeneratedFile = {
     path: REPORT_FILE,
@@ -205,25 +233,76 @@ function byPath(a: GeneratedFile, b: GeneratedFile): number {
   return a.path < b.path ? -1 : 1;
 }
 
-function areaStatus(
-  applicable: boolean,
-  failed: boolean,
-): 'pass' | 'fail' | 'n/a' {
-  if (!applicable) return 'n/a';
-  return failed ? 'fail' : 'pass';
-}
-
 function round(ms: number): number {
   return Math.round(ms * 100) / 100;
 }
 
-function sortFindings(findings: Finding[]): Finding[] {
-  const order = { error: 0, warning: 1, info: 2 } as const;
-  return [...findings].sort(
-    (a, b) =>
-      order[a.severity] - order[b.severity] ||
-      a.file.localeCompare(b.file) ||
-      (a.objectPath ?? '').localeCompare(b.objectPath ?? '') ||
-      a.ruleId.localeCompare(b.ruleId),
-  );
+/**
+ * Reports on a package as it is now (composed by single-skill actions, or
+ * edited in a repository): validates the actual files, prices the plan, and
+ * records the skill trace by re-running the skills in memory.
+ *
+ * @public
+ */
+export async function reportExistingPackage(
+  plan: DeploymentPlan,
+  files: ReadonlyArray<GeneratedFile>,
+  options: OrchestrateOptions = {},
+): Promise<DeploymentPackage> {
+  const regenerated = await generatePackage(plan, {
+    ...options,
+    validate: false,
+  });
+  const present = [...files].filter(f => f.path !== REPORT_FILE).sort(byPath);
+  const paths = new Set(present.map(f => f.path));
+  const validation = await validatePackage(plan, present, options);
+  const findings = validation.findings;
+  const invoked = regenerated.report.skills_invoked
+    .map(s => ({
+      skill: s.skill,
+      output: { files: [], manifests: [], notes: [] },
+      files: s.files.filter(f => paths.has(f)),
+    }))
+    .filter(s => s.files.length > 0);
+  const trace = regenerated.report.trace.map(entry => {
+    const written = new Set(invoked.find(i => i.skill === entry.skill)?.files);
+    const own = (f: Finding) =>
+      written.has(f.file) || [...written].some(w => w.startsWith(`${f.file}/`));
+    const missing = entry.status !== 'skipped' && written.size === 0;
+    return {
+      ...entry,
+      files: written.size,
+      findings: findings.filter(own).length,
+      status:
+        (missing && 'skipped') ||
+        (findings.some(f => own(f) && f.severity === 'error')
+          ? 'failed'
+          : entry.status),
+      notes: missing
+        ? [...entry.notes, 'not present in the package']
+        : entry.notes,
+    } as TraceEntry;
+  });
+  const report = buildReport({
+    plan,
+    outputs: invoked,
+    files: present,
+    trace,
+    findings,
+    validationResults: validation.results,
+    cost: estimateCost(plan),
+    toolChecks: validation.toolChecks,
+  });
+  const reportFile: GeneratedFile = {
+    path: REPORT_FILE,
+    content: toYaml(report),
+  };
+  return {
+    plan,
+    files: [...present, reportFile].sort(byPath),
+    manifests: [],
+    report,
+    findings,
+    valid: !findings.some(f => f.severity === 'error'),
+  };
 }

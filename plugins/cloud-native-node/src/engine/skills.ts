@@ -1,6 +1,10 @@
 import { SkillId } from '@internal/backstage-plugin-cloud-native-common';
 import { containerImageOptimizer } from '../skills/container';
 import { kubernetesManifestGenerator } from '../skills/kubernetes';
+import { cloudServerlessDesigner } from '../skills/serverless';
+import { kubernetesServicemeshConfigurator } from '../skills/mesh';
+import { cloudKubernetesIntegrator } from '../skills/cloud';
+import { kubernetesHelmBuilder } from '../skills/helm';
 import { Skill } from './types';
 
 /**
@@ -12,4 +16,8 @@ import { Skill } from './types';
 export const builtinSkills: Partial<Record<SkillId, Skill>> = {
   'container-image-optimizer': containerImageOptimizer,
   'kubernetes-manifest-generator': kubernetesManifestGenerator,
+  'kubernetes-helm-builder': kubernetesHelmBuilder,
+  'kubernetes-servicemesh-configurator': kubernetesServicemeshConfigurator,
+  'cloud-serverless-designer': cloudServerlessDesigner,
+  'cloud-kubernetes-integrator': cloudKubernetesIntegrator,
 };

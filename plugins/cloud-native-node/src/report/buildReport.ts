@@ -6,6 +6,7 @@ import {
   REPORT_API_VERSION,
   TraceEntry,
 } from '@internal/backstage-plugin-cloud-native-common';
+import { CostEstimate } from '../cost';
 import { GeneratedFile, SkillOutput } from '../engine/types';
 import { ENGINE_VERSION } from '../engine/version';
 
@@ -122,8 +123,18 @@ function guide(plan: DeploymentPlan): DeploymentReport['deployment_guide'] {
 function recommendations(
   plan: DeploymentPlan,
   findings: Finding[],
+  cost: CostEstimate,
 ): DeploymentReport['recommendations'] {
   const out: DeploymentReport['recommendations'] = [];
+  for (const rec of cost.recommendations) {
+    out.push({
+      category: 'cost',
+      text: `${rec.text} (saves about $${rec.monthlySavingsLow.toFixed(
+        2,
+      )}–$${rec.monthlySavingsHigh.toFixed(2)} a month)`,
+      motivatedBy: `cost:${rec.id}`,
+    });
+  }
   for (const question of plan.questions) {
     out.push({
       category: 'decision',
@@ -170,6 +181,14 @@ export interface ReportInput {
   trace: TraceEntry[];
   findings: Finding[];
   validationResults: DeploymentReport['validation_results'];
+  cost: CostEstimate;
+  /** Results of the real tools (helm, kubectl kustomize, osls ...) */
+  toolChecks?: Array<{
+    area: string;
+    check: string;
+    status: 'pass' | 'fail' | 'skipped';
+    reason?: string;
+  }>;
 }
 
 /**
@@ -224,13 +243,21 @@ export function buildReport(input: ReportInput): DeploymentReport {
       })),
     },
     deployment_guide: guide(plan),
-    recommendations: recommendations(plan, findings),
+    recommendations: recommendations(plan, findings, input.cost),
     estimated_costs: {
-      currency: 'USD',
-      monthly: null,
-      method:
-        'not estimated by this engine version (cost estimation is planned; see the project issues)',
+      currency: input.cost.currency,
+      monthly: input.cost.total,
+      low: input.cost.low,
+      high: input.cost.high,
+      method: input.cost.method,
+      pricingDate: input.cost.pricingDate,
+      assumptions: input.cost.assumptions,
+      byCategory: input.cost.byCategory,
+      byService: input.cost.byService,
+      byEnvironment: input.cost.byEnvironment,
+      lines: input.cost.lines,
     },
+    ...(input.toolChecks ? { tool_checks: input.toolChecks } : {}),
     validation_results: input.validationResults,
     trace,
     findings,

@@ -270,11 +270,13 @@ export function podDisruptionBudget(
       ...(quorum !== undefined
         ? { minAvailable: quorum }
         : { maxUnavailable: 1 }),
-      // A data store's unready pod may be catching up; only stateless pods
-      // are evicted regardless of health.
-      ...(servicePlan.objectKind === 'StatefulSet'
-        ? {}
-        : { unhealthyPodEvictionPolicy: 'AlwaysAllow' as const }),
+      // A data store's unready pod may be catching up, so it keeps counting
+      // against the budget (explicitly IfHealthyBudget); stateless pods are
+      // evicted regardless of health so a crash loop never blocks a drain.
+      unhealthyPodEvictionPolicy:
+        servicePlan.objectKind === 'StatefulSet'
+          ? ('IfHealthyBudget' as const)
+          : ('AlwaysAllow' as const),
       selector: { matchLabels: selectorLabels(context.plan, servicePlan.name) },
     },
   };

@@ -174,6 +174,8 @@ function rolloutStrategy(
       canary: {
         stableService: name,
         canaryService: `${name}-canary`,
+        maxSurge: '25%',
+        maxUnavailable: context.plan.tierFeatures.maxUnavailable,
         trafficRouting: {
           istio: {
             virtualService: { name, routes: [ISTIO_PRIMARY_ROUTE] },

@@ -1,0 +1,110 @@
+import { runsPerMonth } from './cron';
+import { AZURE_P10, PRICING, regionNote } from './pricing';
+
+/** Every object with a numeric `price` in the snapshot. */
+function pricePoints(
+  value: unknown,
+  at = 'PRICING',
+): Array<{ at: string; point: Record<string, unknown> }> {
+  if (!value || typeof value !== 'object') return [];
+  const record = value as Record<string, unknown>;
+  const own = typeof record.price === 'number' ? [{ at, point: record }] : [];
+  return [
+    ...own,
+    ...Object.entries(record).flatMap(([key, child]) =>
+      pricePoints(child, `${at}.${key}`),
+    ),
+  ];
+}
+
+describe('pricing snapshot', () => {
+  it('is dated', () => {
+    expect(PRICING.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(PRICING.hoursPerMonth).toBe(730);
+  });
+
+  it('gives every figure a public source and a unit', () => {
+    const points = pricePoints(PRICING);
+    expect(points.length).toBeGreaterThan(30);
+    for (const { at, point } of points) {
+      expect([at, point.source]).toEqual([
+        at,
+        expect.stringMatching(/^https:\/\/[a-z0-9.-]+\//),
+      ]);
+      expect([at, typeof point.unit]).toEqual([at, 'string']);
+      expect(point.price).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('holds the reference figures', () => {
+    const { eks, gke, aks, generic } = PRICING.providers;
+    expect(eks.controlPlane.price).toBe(0.1);
+    expect(gke.controlPlane.price).toBe(0.1);
+    expect(aks.controlPlane.price).toBe(0.1);
+    expect(aks.controlPlaneFreeTier?.price).toBe(0);
+    expect(eks.node.hourly.price).toBe(0.096);
+    expect(gke.node.hourly.price).toBe(0.067);
+    expect(aks.node.hourly.price).toBe(0.096);
+    expect(generic.node.hourly.price).toBe(eks.node.hourly.price);
+    for (const p of [eks, gke, aks]) {
+      expect([p.node.vcpu, p.node.memoryGiB]).toEqual([2, 8]);
+    }
+    expect(eks.disk.perGiBMonth.price).toBe(0.08);
+    expect(gke.disk.perGiBMonth.price).toBe(0.1);
+    expect(aks.disk.perGiBMonth.price).toBeCloseTo(
+      AZURE_P10.monthly / AZURE_P10.sizeGiB,
+      10,
+    );
+    expect(aks.disk.perGiBMonth.note).toMatch(/round|tier/);
+    expect(eks.loadBalancer.hourly.price).toBe(0.0225);
+    expect(eks.loadBalancer.perLcuHour?.price).toBe(0.008);
+    expect(gke.loadBalancer.hourly.price).toBe(0.025);
+    expect(eks.nat.hourly?.price).toBe(0.045);
+    expect(eks.nat.perGBProcessed.price).toBe(0.045);
+    expect(eks.egressPerGB.price).toBe(0.09);
+    expect(gke.egressPerGB.price).toBe(0.12);
+    expect(aks.egressPerGB.price).toBe(0.087);
+    const { lambda, azureFunctionsConsumption, cloudRun } = PRICING.serverless;
+    expect(lambda.requests.price).toBe(0.2);
+    expect(lambda.gbSecondX86.price).toBe(0.0000166667);
+    expect(lambda.gbSecondArm64.price).toBe(0.0000133334);
+    expect(lambda.freeTier).toMatch(/not applied/);
+    expect(azureFunctionsConsumption.gbSecond.price).toBe(0.000016);
+    expect(azureFunctionsConsumption.executions.price).toBe(0.2);
+    expect(cloudRun.vcpuSecond.price).toBe(0.000024);
+    expect(cloudRun.gibSecond.price).toBe(0.0000025);
+    expect(cloudRun.requests.price).toBe(0.4);
+  });
+
+  it('notes regions priced with another region figures', () => {
+    expect(regionNote('eks', 'us-east-1')).toBeUndefined();
+    expect(regionNote('eks', 'eu-west-1')).toMatch(/us-east-1/);
+    expect(regionNote('aks', 'westeurope')).toMatch(/eastus/);
+    expect(regionNote('cloud-run', 'europe-west1')).toMatch(/us-central1/);
+    expect(regionNote('generic', 'default')).toMatch(/AWS/);
+  });
+});
+
+describe('runsPerMonth', () => {
+  it.each([
+    ['0 6 * * *', 30],
+    ['@daily', 30],
+    ['0 * * * *', 730],
+    ['@hourly', 730],
+    ['*/15 * * * *', 2920],
+    ['0 3 * * sun', 4],
+    ['@weekly', 4],
+    ['0 9 * * 1-5', 22],
+    ['@monthly', 1],
+    ['0 0 1,15 * *', 2],
+    ['@yearly', 0.08],
+    ['30 1 * * *', 30],
+  ])('%s → %d', (schedule, runs) => {
+    expect(runsPerMonth(schedule)).toBe(runs);
+  });
+
+  it('rejects what it cannot read', () => {
+    expect(() => runsPerMonth('* * *')).toThrow(/5 fields/);
+    expect(() => runsPerMonth('0 0 * * funday')).toThrow(/unsupported/);
+  });
+});

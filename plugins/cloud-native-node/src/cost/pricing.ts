@@ -1,0 +1,551 @@
+/**
+ * A dated pricing snapshot: every figure the cost estimate uses, with the
+ * public pricing page it comes from. List prices, on demand, USD, Linux, no
+ * free tier, credit, discount or tax applied (free tiers are noted where
+ * they exist, never subtracted).
+ *
+ * Prices change: refresh the snapshot (figures and `asOf`) together, and
+ * rerun the hand-computed tests in `estimate.test.ts`, which restate the
+ * figures they rely on.
+ */
+
+import { ClusterProvider } from '@internal/backstage-plugin-cloud-native-common';
+
+/** One figure and where it comes from. */
+export interface PricePoint {
+  /** USD per `unit` */
+  price: number;
+  unit: string;
+  /** URL of the public pricing page */
+  source: string;
+  note?: string;
+}
+
+/** A node shape: the representative instance every Kubernetes workload is packed on. */
+export interface NodeShape {
+  instanceType: string;
+  vcpu: number;
+  memoryGiB: number;
+  architecture: 'x86_64' | 'arm64';
+  hourly: PricePoint;
+}
+
+/** Everything priced for one kind of cluster. */
+export interface ProviderPricing {
+  provider: ClusterProvider;
+  /** Display name: EKS, GKE, AKS, generic Kubernetes */
+  label: string;
+  /** The region the figures are for */
+  pricedRegion: string;
+  controlPlane: PricePoint;
+  /** AKS only: the Free tier (no uptime SLA), used at T1 */
+  controlPlaneFreeTier?: PricePoint;
+  node: NodeShape;
+  /** Arm64 nodes of the same size: [cheaper bound, dearer bound], when cheaper than `node` */
+  armNodes?: [NodeShape, NodeShape];
+  disk: {
+    name: string;
+    perGiBMonth: PricePoint;
+    /** Managed disks billed by tier: sizes a volume is rounded up to */
+    tierSizesGiB?: number[];
+  };
+  loadBalancer: {
+    name: string;
+    hourly: PricePoint;
+    /** AWS ALB: per Load Balancer Capacity Unit hour */
+    perLcuHour?: PricePoint;
+    /** Azure Standard LB: per GB processed */
+    perGBProcessed?: PricePoint;
+  };
+  nat: {
+    name: string;
+    /** Per gateway-hour (AWS, Azure) */
+    hourly?: PricePoint;
+    /** Cloud NAT: per VM-hour for the VMs using the gateway, capped */
+    perNodeHour?: PricePoint & { capHourly: number };
+    perGBProcessed: PricePoint;
+  };
+  /** Internet egress, first paid tier */
+  egressPerGB: PricePoint;
+}
+
+const AWS_EC2 = 'https://aws.amazon.com/ec2/pricing/on-demand/';
+const GCE_VM = 'https://cloud.google.com/compute/vm-instance-pricing';
+const AZURE_VM =
+  'https://azure.microsoft.com/en-us/pricing/details/virtual-machines/linux/';
+
+const AWS: ProviderPricing = {
+  provider: 'eks',
+  label: 'EKS',
+  pricedRegion: 'us-east-1',
+  controlPlane: {
+    price: 0.1,
+    unit: 'cluster-hour',
+    source: 'https://aws.amazon.com/eks/pricing/',
+    note: 'Kubernetes versions in standard support; extended support is $0.60 per cluster-hour',
+  },
+  node: {
+    instanceType: 'm6i.large',
+    vcpu: 2,
+    memoryGiB: 8,
+    architecture: 'x86_64',
+    hourly: {
+      price: 0.096,
+      unit: 'node-hour',
+      source: AWS_EC2,
+      note: 'm6i.large, 2 vCPU, 8 GiB, Linux on demand, us-east-1',
+    },
+  },
+  armNodes: [
+    {
+      instanceType: 'm7g.large',
+      vcpu: 2,
+      memoryGiB: 8,
+      architecture: 'arm64',
+      hourly: {
+        price: 0.0816,
+        unit: 'node-hour',
+        source: AWS_EC2,
+        note: 'm7g.large (Graviton3), 2 vCPU, 8 GiB, us-east-1',
+      },
+    },
+    {
+      instanceType: 'm6g.large',
+      vcpu: 2,
+      memoryGiB: 8,
+      architecture: 'arm64',
+      hourly: {
+        price: 0.077,
+        unit: 'node-hour',
+        source: AWS_EC2,
+        note: 'm6g.large (Graviton2), 2 vCPU, 8 GiB, us-east-1',
+      },
+    },
+  ],
+  disk: {
+    name: 'EBS gp3',
+    perGiBMonth: {
+      price: 0.08,
+      unit: 'GB-month',
+      source: 'https://aws.amazon.com/ebs/pricing/',
+      note: 'gp3 storage, us-east-1; baseline 3,000 IOPS and 125 MB/s included',
+    },
+  },
+  loadBalancer: {
+    name: 'ALB',
+    hourly: {
+      price: 0.0225,
+      unit: 'ALB-hour',
+      source: 'https://aws.amazon.com/elasticloadbalancing/pricing/',
+      note: 'Application Load Balancer, us-east-1',
+    },
+    perLcuHour: {
+      price: 0.008,
+      unit: 'LCU-hour',
+      source: 'https://aws.amazon.com/elasticloadbalancing/pricing/',
+      note: 'one LCU = 25 new connections/s, 3,000 active connections/min, 1 GB/h processed (EC2 targets) or 1,000 rule evaluations/s; the largest dimension is billed',
+    },
+  },
+  nat: {
+    name: 'NAT gateway',
+    hourly: {
+      price: 0.045,
+      unit: 'NAT-hour',
+      source: 'https://aws.amazon.com/vpc/pricing/',
+      note: 'NAT gateway, us-east-1',
+    },
+    perGBProcessed: {
+      price: 0.045,
+      unit: 'GB',
+      source: 'https://aws.amazon.com/vpc/pricing/',
+      note: 'NAT gateway data processing, us-east-1',
+    },
+  },
+  egressPerGB: {
+    price: 0.09,
+    unit: 'GB',
+    source: AWS_EC2,
+    note: 'Data Transfer OUT to the internet, first paid tier (up to 10 TB/month); the 100 GB/month free allowance is not applied',
+  },
+};
+
+const GCP: ProviderPricing = {
+  provider: 'gke',
+  label: 'GKE',
+  pricedRegion: 'us-central1',
+  controlPlane: {
+    price: 0.1,
+    unit: 'cluster-hour',
+    source: 'https://cloud.google.com/kubernetes-engine/pricing',
+    note: 'cluster management fee (Standard and Autopilot); the free tier credit ($74.40/month per billing account, one zonal or Autopilot cluster) is not applied',
+  },
+  node: {
+    instanceType: 'e2-standard-2',
+    vcpu: 2,
+    memoryGiB: 8,
+    architecture: 'x86_64',
+    hourly: {
+      price: 0.067,
+      unit: 'node-hour',
+      source: GCE_VM,
+      note: 'e2-standard-2, 2 vCPU, 8 GiB, on demand, us-central1 ($0.067006)',
+    },
+  },
+  // Arm64 (t2a-standard-2, c4a-standard-2) costs more per hour than
+  // e2-standard-2, so no Graviton-style saving is offered on GKE.
+  disk: {
+    name: 'pd-balanced',
+    perGiBMonth: {
+      price: 0.1,
+      unit: 'GB-month',
+      source: 'https://cloud.google.com/compute/disks-image-pricing',
+      note: 'balanced persistent disk, us-central1',
+    },
+  },
+  loadBalancer: {
+    name: 'Cloud Load Balancing forwarding rule',
+    hourly: {
+      price: 0.025,
+      unit: 'rule-hour',
+      source: 'https://cloud.google.com/vpc/network-pricing#lb',
+      note: 'first 5 forwarding rules per project and region; inbound data processed ($0.008/GB) is not priced: the usage model has no inbound volume',
+    },
+  },
+  nat: {
+    name: 'Cloud NAT',
+    perNodeHour: {
+      price: 0.0014,
+      unit: 'VM-hour',
+      capHourly: 0.044,
+      source: 'https://cloud.google.com/nat/pricing',
+      note: '$0.0014 per VM using the gateway per hour, capped at $0.044/h (32 VMs); NAT IP addresses ($0.005/h each) not priced',
+    },
+    perGBProcessed: {
+      price: 0.045,
+      unit: 'GB',
+      source: 'https://cloud.google.com/nat/pricing',
+      note: 'data processed, inbound and outbound, all regions',
+    },
+  },
+  egressPerGB: {
+    price: 0.12,
+    unit: 'GB',
+    source: 'https://cloud.google.com/vpc/network-pricing#internet_egress',
+    note: 'Premium Tier internet egress, 0-1 TiB/month, worldwide destinations (excluding China and Australia), ~$0.12/GiB',
+  },
+};
+
+const AZURE_DISK_TIERS = [
+  4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767,
+];
+
+/** Premium SSD P10: $19.71 per month for a 128 GiB disk. */
+export const AZURE_P10 = { sizeGiB: 128, monthly: 19.71 };
+
+const AZURE: ProviderPricing = {
+  provider: 'aks',
+  label: 'AKS',
+  pricedRegion: 'eastus',
+  controlPlane: {
+    price: 0.1,
+    unit: 'cluster-hour',
+    source:
+      'https://azure.microsoft.com/en-us/pricing/details/kubernetes-service/',
+    note: 'Standard tier (uptime SLA), used from T2',
+  },
+  controlPlaneFreeTier: {
+    price: 0,
+    unit: 'cluster-hour',
+    source:
+      'https://azure.microsoft.com/en-us/pricing/details/kubernetes-service/',
+    note: 'Free tier (no uptime SLA), used at T1',
+  },
+  node: {
+    instanceType: 'Standard_D2s_v5',
+    vcpu: 2,
+    memoryGiB: 8,
+    architecture: 'x86_64',
+    hourly: {
+      price: 0.096,
+      unit: 'node-hour',
+      source: AZURE_VM,
+      note: 'D2s v5, 2 vCPU, 8 GiB, Linux pay as you go, East US',
+    },
+  },
+  armNodes: [
+    {
+      instanceType: 'Standard_D2ps_v5',
+      vcpu: 2,
+      memoryGiB: 8,
+      architecture: 'arm64',
+      hourly: {
+        price: 0.077,
+        unit: 'node-hour',
+        source: AZURE_VM,
+        note: 'D2ps v5 (Ampere Altra), 2 vCPU, 8 GiB, Linux pay as you go, East US',
+      },
+    },
+    {
+      instanceType: 'Standard_D2ps_v5',
+      vcpu: 2,
+      memoryGiB: 8,
+      architecture: 'arm64',
+      hourly: {
+        price: 0.077,
+        unit: 'node-hour',
+        source: AZURE_VM,
+        note: 'D2ps v5 (Ampere Altra), 2 vCPU, 8 GiB, Linux pay as you go, East US',
+      },
+    },
+  ],
+  disk: {
+    name: 'Premium SSD',
+    perGiBMonth: {
+      price: AZURE_P10.monthly / AZURE_P10.sizeGiB,
+      unit: 'GiB-month',
+      source:
+        'https://azure.microsoft.com/en-us/pricing/details/managed-disks/',
+      note: 'derived from P10 ($19.71/month for 128 GiB) = $0.15398/GiB-month; managed disks are billed by tier size, so a volume is rounded up to the next tier (4, 8, 16, 32, 64, 128, 256, ... GiB); smaller tiers cost slightly more per GiB than this derived rate',
+    },
+    tierSizesGiB: AZURE_DISK_TIERS,
+  },
+  loadBalancer: {
+    name: 'Standard Load Balancer',
+    hourly: {
+      price: 0.025,
+      unit: 'LB-hour',
+      source:
+        'https://azure.microsoft.com/en-us/pricing/details/load-balancer/',
+      note: 'Standard Load Balancer, first 5 rules ($0.01 per additional rule-hour)',
+    },
+    perGBProcessed: {
+      price: 0.005,
+      unit: 'GB',
+      source:
+        'https://azure.microsoft.com/en-us/pricing/details/load-balancer/',
+      note: 'data processed (inbound and outbound)',
+    },
+  },
+  nat: {
+    name: 'NAT Gateway',
+    hourly: {
+      price: 0.045,
+      unit: 'NAT-hour',
+      source:
+        'https://azure.microsoft.com/en-us/pricing/details/azure-nat-gateway/',
+      note: 'Standard NAT Gateway resource hour; its public IP is billed separately and not priced',
+    },
+    perGBProcessed: {
+      price: 0.045,
+      unit: 'GB',
+      source:
+        'https://azure.microsoft.com/en-us/pricing/details/azure-nat-gateway/',
+    },
+  },
+  egressPerGB: {
+    price: 0.087,
+    unit: 'GB',
+    source: 'https://azure.microsoft.com/en-us/pricing/details/bandwidth/',
+    note: 'internet egress (Microsoft premium global network) from North America, 100 GB-10 TB/month tier; the first 100 GB free is not applied',
+  },
+};
+
+/** Any conformant cluster: priced at the AWS figures, as a stand-in. */
+const GENERIC: ProviderPricing = {
+  ...AWS,
+  provider: 'generic',
+  label: 'generic Kubernetes',
+  controlPlane: {
+    ...AWS.controlPlane,
+    note: 'a managed control plane at the common $0.10 per cluster-hour (EKS, GKE, AKS Standard); self-managed control planes cost node time instead',
+  },
+  node: {
+    ...AWS.node,
+    instanceType: 'generic 2 vCPU/8 GiB',
+    hourly: {
+      ...AWS.node.hourly,
+      note: 'a generic 2 vCPU / 8 GiB node priced at the AWS m6i.large figure (us-east-1)',
+    },
+  },
+  armNodes: undefined,
+  loadBalancer: {
+    ...AWS.loadBalancer,
+    name: 'load balancer (ALB figures)',
+  },
+};
+
+/** @public */
+export const PROVIDER_PRICING: Record<ClusterProvider, ProviderPricing> = {
+  eks: AWS,
+  gke: GCP,
+  aks: AZURE,
+  generic: GENERIC,
+};
+
+/** Serverless platforms. */
+export const SERVERLESS_PRICING = {
+  lambda: {
+    pricedRegion: 'us-east-1',
+    requests: {
+      price: 0.2,
+      unit: 'million requests',
+      source: 'https://aws.amazon.com/lambda/pricing/',
+    } as PricePoint,
+    gbSecondX86: {
+      price: 0.0000166667,
+      unit: 'GB-second',
+      source: 'https://aws.amazon.com/lambda/pricing/',
+      note: 'x86_64, first 6 billion GB-s/month, billed per 1 ms',
+    } as PricePoint,
+    gbSecondArm64: {
+      price: 0.0000133334,
+      unit: 'GB-second',
+      source: 'https://aws.amazon.com/lambda/pricing/',
+      note: 'arm64 (Graviton2), first 7.5 billion GB-s/month, billed per 1 ms',
+    } as PricePoint,
+    freeTier:
+      'Lambda free tier: 1 million requests and 400,000 GB-s per month, noted but not applied',
+  },
+  apiGatewayHttp: {
+    price: 1.0,
+    unit: 'million requests',
+    source: 'https://aws.amazon.com/api-gateway/pricing/',
+    note: 'HTTP API, first 300 million requests/month, us-east-1 (the SAM template fronts HTTP functions with an HttpApi)',
+  } as PricePoint,
+  azureFunctionsFlex: {
+    pricedRegion: 'eastus',
+    gbSecond: {
+      price: 0.000026,
+      unit: 'GB-second',
+      source: 'https://azure.microsoft.com/en-us/pricing/details/functions/',
+      note: 'Flex Consumption, on demand execution time, billed on the instance memory size (512, 2048 or 4096 MB); minimum billable activity period 1,000 ms, then rounded up to 100 ms',
+    } as PricePoint,
+    executions: {
+      price: 0.4,
+      unit: 'million executions',
+      source: 'https://azure.microsoft.com/en-us/pricing/details/functions/',
+      note: 'Flex Consumption, on demand executions',
+    } as PricePoint,
+    freeTier:
+      'Flex Consumption on demand free grant (100,000 GB-s and 250,000 executions per month per subscription), noted but not applied',
+  },
+  /** The legacy Consumption plan: reference only (the package deploys Flex Consumption). */
+  azureFunctionsConsumption: {
+    gbSecond: {
+      price: 0.000016,
+      unit: 'GB-second',
+      source: 'https://azure.microsoft.com/en-us/pricing/details/functions/',
+      note: 'Consumption plan; memory rounded up to 128 MB, minimum 100 ms; free grant 400,000 GB-s/month not applied',
+    } as PricePoint,
+    executions: {
+      price: 0.2,
+      unit: 'million executions',
+      source: 'https://azure.microsoft.com/en-us/pricing/details/functions/',
+      note: 'Consumption plan; free grant 1 million executions/month not applied',
+    } as PricePoint,
+  },
+  cloudRun: {
+    pricedRegion: 'us-central1 (Tier 1)',
+    vcpuSecond: {
+      price: 0.000024,
+      unit: 'vCPU-second',
+      source: 'https://cloud.google.com/run/pricing',
+      note: 'Tier 1 regions, request-based billing (CPU allocated only during requests), rounded up to 100 ms',
+    } as PricePoint,
+    gibSecond: {
+      price: 0.0000025,
+      unit: 'GiB-second',
+      source: 'https://cloud.google.com/run/pricing',
+      note: 'Tier 1 regions, request-based billing',
+    } as PricePoint,
+    requests: {
+      price: 0.4,
+      unit: 'million requests',
+      source: 'https://cloud.google.com/run/pricing',
+      note: 'request-based billing',
+    } as PricePoint,
+    freeTier:
+      'Cloud Run free tier (180,000 vCPU-s, 360,000 GiB-s, 2 million requests per month) noted but not applied',
+  },
+} as const;
+
+/** Sidecar proxy requests added to every pod of a meshed namespace. */
+export const MESH_SIDECAR: Record<
+  'istio' | 'linkerd',
+  { cpuMillicores: number; memoryMiB: number; source: string; note: string }
+> = {
+  istio: {
+    cpuMillicores: 100,
+    memoryMiB: 128,
+    source:
+      'https://github.com/istio/istio/blob/master/manifests/charts/istio-control/istio-discovery/values.yaml',
+    note: 'Istio default proxy requests (global.proxy.resources.requests: cpu 100m, memory 128Mi)',
+  },
+  linkerd: {
+    cpuMillicores: 10,
+    memoryMiB: 32,
+    source: 'https://linkerd.io/2-edge/reference/proxy-configuration/',
+    note: 'Linkerd sets no proxy requests by default; 10m / 32Mi is a planning figure in line with the Rust proxy footprint reported in Linkerd benchmarks (https://linkerd.io/2021/05/27/linkerd-vs-istio-benchmarks-2021/)',
+  },
+};
+
+/** Discount ranges used by the recommendations. */
+export const DISCOUNTS = {
+  spot: {
+    low: 0.6,
+    high: 0.9,
+    source: 'https://aws.amazon.com/ec2/spot/pricing/',
+    note: 'Spot (AWS), Spot VMs (GCP, https://cloud.google.com/spot-vms/pricing), Azure Spot (https://azure.microsoft.com/en-us/pricing/spot-advisor/): 60-91% below on demand, reclaimable at short notice',
+  },
+  commit1y: {
+    low: 0.3,
+    high: 0.4,
+    source: 'https://aws.amazon.com/savingsplans/compute-pricing/',
+    note: 'one-year Savings Plans / committed use discounts (GCP 37% for general purpose, https://cloud.google.com/compute/docs/instances/signing-up-committed-use-discounts) / Azure reservations',
+  },
+  commit3y: {
+    low: 0.55,
+    high: 0.72,
+    source: 'https://aws.amazon.com/savingsplans/compute-pricing/',
+    note: 'three-year Savings Plans (up to 72%) / committed use discounts (55%) / Azure reservations (up to 72%, https://azure.microsoft.com/en-us/pricing/reserved-vm-instances/)',
+  },
+} as const;
+
+/** The snapshot as a whole. */
+export const PRICING = {
+  asOf: '2026-11-01',
+  currency: 'USD' as const,
+  hoursPerMonth: 730,
+  providers: PROVIDER_PRICING,
+  serverless: SERVERLESS_PRICING,
+  mesh: MESH_SIDECAR,
+  discounts: DISCOUNTS,
+};
+
+/** The region the figures of a cloud are for. */
+const PRICED_REGION: Record<string, string> = {
+  eks: 'us-east-1',
+  gke: 'us-central1',
+  aks: 'eastus',
+  generic: 'us-east-1',
+};
+
+/**
+ * Says which region's prices are used for `region`, or undefined when the
+ * region is the priced one.
+ */
+export function regionNote(
+  provider: ClusterProvider | 'lambda' | 'azure-functions' | 'cloud-run',
+  region: string,
+): string | undefined {
+  let key: string = provider;
+  if (provider === 'lambda') key = 'eks';
+  else if (provider === 'azure-functions') key = 'aks';
+  else if (provider === 'cloud-run') key = 'gke';
+  const priced = PRICED_REGION[key];
+  if (provider === 'generic') {
+    return `platform-agnostic: a generic 2 vCPU / 8 GiB node and every other figure are priced at the AWS ${priced} list prices`;
+  }
+  if (region === priced) return undefined;
+  return `region ${region} is priced at the ${priced} list prices (the snapshot holds one region per cloud); prices in other regions typically differ by 0-20%`;
+}

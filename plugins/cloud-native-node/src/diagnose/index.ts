@@ -1,0 +1,2 @@
+export { diagnosePods } from './diagnose';
+export type { Diagnosis, DiagnosisCategory, DiagnoseExtra } from './diagnose';

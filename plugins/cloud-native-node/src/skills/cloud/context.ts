@@ -1,0 +1,260 @@
+import { createHash } from 'node:crypto';
+import {
+  ClusterProvider,
+  DeploymentPlan,
+  ServicePlan,
+} from '@internal/backstage-plugin-cloud-native-common';
+import { GeneratedFile, KubernetesObject } from '../../engine/types';
+import { hasClusterService, isServing } from '../kubernetes/context';
+import { secretStoreName } from '../kubernetes/supporting';
+
+/** The managed providers this skill integrates with. */
+export type ManagedProvider = Exclude<ClusterProvider, 'generic'>;
+
+/** @public */
+export const MANAGED_PROVIDERS: readonly ManagedProvider[] = [
+  'eks',
+  'gke',
+  'aks',
+];
+
+/** Label of every object this skill writes. */
+export const MANAGED_BY_LABELS = {
+  'app.kubernetes.io/managed-by': 'cloud-native-orchestrator',
+} as const;
+
+/** The namespaces Prometheus-compatible collectors scrape from, by provider. */
+export const COLLECTOR_NAMESPACES: Record<ManagedProvider, string[]> = {
+  // kube-prometheus-stack (remote-writing to Amazon Managed Prometheus)
+  eks: ['monitoring'],
+  // Managed Service for Prometheus collectors + an in-cluster Prometheus
+  gke: ['gmp-system', 'monitoring'],
+  // ama-metrics (Azure Monitor managed Prometheus) + an in-cluster Prometheus
+  aks: ['kube-system', 'monitoring'],
+};
+
+/**
+ * Placeholders, documented in every provider README. They are literal values
+ * (valid where they appear, so every file parses and validates) rather than
+ * shell variables: YAML never contains `${...}`.
+ */
+export const PLACEHOLDERS = {
+  /** AWS's own documentation example account */
+  awsAccountId: '123456789012',
+  /** The example OIDC provider id of the EKS documentation */
+  eksOidcId: 'EXAMPLED539D4633E53DE1B71EXAMPLE',
+  gcpProject: 'example-project',
+  azureSubscriptionId: '00000000-0000-0000-0000-000000000000',
+  azureTenantId: '00000000-0000-0000-0000-000000000000',
+} as const;
+
+/** Code-point order, independent of the locale. */
+export function compareStrings(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
+/** Short, stable hex digest of a string. */
+export function digest(value: string, length = 6): string {
+  return createHash('sha256').update(value).digest('hex').slice(0, length);
+}
+
+/**
+ * `value` when it fits in `max` characters, else a prefix plus a stable hash
+ * of the whole value (so two long names never collapse into one).
+ */
+export function shorten(value: string, max: number): string {
+  if (value.length <= max) return value;
+  const hash = digest(value);
+  return `${value.slice(0, max - hash.length - 1).replace(/-+$/, '')}-${hash}`;
+}
+
+/**
+ * A placeholder GUID for a value that exists only after a cloud resource is
+ * created (an Azure managed identity's client id). All-zero prefix so it is
+ * recognisably fake; the suffix keeps identities distinct, so annotations and
+ * identity documents can be cross-checked.
+ */
+export function placeholderGuid(seed: string): string {
+  return `00000000-0000-0000-0000-${digest(seed, 12)}`;
+}
+
+/** The cluster of one environment: one cluster per environment. */
+export function clusterName(plan: DeploymentPlan, environment: string): string {
+  return shorten(`${plan.name}-${environment}`, 63);
+}
+
+export function kubernetesServices(plan: DeploymentPlan): ServicePlan[] {
+  return plan.services.filter(s => s.runtime === 'kubernetes');
+}
+
+export function managedProviders(plan: DeploymentPlan): ManagedProvider[] {
+  return plan.clusterProviders.filter(
+    (p): p is ManagedProvider => p !== 'generic',
+  );
+}
+
+/** Services whose workloads read secrets: they get a cloud identity. */
+export function servicesWithSecrets(plan: DeploymentPlan): ServicePlan[] {
+  return kubernetesServices(plan).filter(s => s.service.secrets.length > 0);
+}
+
+/**
+ * Services scraped for metrics: long-running, with the ClusterIP Service
+ * `<svc>` (port `http`), and an image this package builds (whose `/metrics`
+ * and `http_requests_total` are the package's convention; prebuilt images
+ * such as databases need an exporter instead).
+ */
+export function scrapedServices(plan: DeploymentPlan): ServicePlan[] {
+  return kubernetesServices(plan).filter(
+    s => isServing(s) && hasClusterService(s) && s.buildsImage,
+  );
+}
+
+/** A cloud identity bound to one Kubernetes ServiceAccount. */
+export interface CloudIdentity {
+  /** The Kubernetes ServiceAccount */
+  serviceAccount: string;
+  namespace: string;
+  /** The service it belongs to; undefined for the secret store's identity */
+  service?: string;
+  /** What it may read: `service/SECRET` pairs */
+  secrets: Array<{ service: string; key: string }>;
+  purpose: string;
+}
+
+/**
+ * The ServiceAccount of the External Secrets Operator store: `<plan>-secret-store`,
+ * unless a service already has that name.
+ */
+export function secretStoreServiceAccount(plan: DeploymentPlan): string {
+  const taken = new Set(kubernetesServices(plan).map(s => s.name));
+  let name = shorten(`${plan.name}-secret-store`, 63);
+  while (taken.has(name)) name = shorten(`${name}-eso`, 63);
+  return name;
+}
+
+/**
+ * Every identity of the plan: one per service with secrets, plus the
+ * identity of the ClusterSecretStore `<plan>-secrets`, which reads the
+ * secrets of all of them (and nothing else).
+ */
+export function cloudIdentities(plan: DeploymentPlan): CloudIdentity[] {
+  const withSecrets = servicesWithSecrets(plan);
+  if (withSecrets.length === 0) return [];
+  const secretsOf = (s: ServicePlan) =>
+    [...s.service.secrets].sort().map(key => ({ service: s.name, key }));
+  return [
+    ...withSecrets.map(s => ({
+      serviceAccount: s.name,
+      namespace: plan.namespace,
+      service: s.name,
+      secrets: secretsOf(s),
+      purpose: `${s.name}: read its own secrets`,
+    })),
+    {
+      serviceAccount: secretStoreServiceAccount(plan),
+      namespace: plan.namespace,
+      secrets: withSecrets.flatMap(secretsOf),
+      purpose: `External Secrets Operator ClusterSecretStore '${secretStoreName(
+        plan.name,
+      )}': sync the secrets of ${withSecrets.map(s => s.name).join(', ')}`,
+    },
+  ];
+}
+
+/**
+ * The short name of an identity in cloud resource names
+ * (`<plan>-<env>-<key>`): the service name, or `secret-store` for the store
+ * (its ServiceAccount without the plan prefix, unless a service has that
+ * name).
+ */
+export function identityKey(
+  plan: DeploymentPlan,
+  identity: CloudIdentity,
+): string {
+  if (identity.service) return identity.service;
+  const prefix = `${plan.name}-`;
+  const short = identity.serviceAccount.startsWith(prefix)
+    ? identity.serviceAccount.slice(prefix.length)
+    : identity.serviceAccount;
+  return kubernetesServices(plan).some(s => s.name === short)
+    ? identity.serviceAccount
+    : short;
+}
+
+/** `system:serviceaccount:<ns>:<sa>`, the token subject of every provider. */
+export function serviceAccountSubject(identity: CloudIdentity): string {
+  return `system:serviceaccount:${identity.namespace}:${identity.serviceAccount}`;
+}
+
+/** The key the base ExternalSecret reads (`<plan>/<svc>/<KEY>`). */
+export function baseSecretKey(
+  plan: DeploymentPlan,
+  service: string,
+  key: string,
+): string {
+  return `${plan.name}/${service}/${key}`;
+}
+
+/** A JSON document file, pretty-printed, newline-terminated. */
+export function jsonFile(path: string, value: unknown): GeneratedFile {
+  return { path, content: `${JSON.stringify(value, null, 2)}\n` };
+}
+
+/** Removes undefined values recursively. */
+export function prune<T>(value: T): T {
+  if (Array.isArray(value)) {
+    return value.map(item => prune(item)) as unknown as T;
+  }
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      if (item !== undefined) out[key] = prune(item);
+    }
+    return out as T;
+  }
+  return value;
+}
+
+/** A typed object (checked against its model interface) as a plain object. */
+export function asObject<
+  T extends { apiVersion: string; kind: string; metadata?: { name?: string } },
+>(object: T & { metadata: { name: string } }): KubernetesObject {
+  return prune(object) as unknown as KubernetesObject;
+}
+
+/** Sorts a string record by key. */
+export function sortedRecord(
+  record: Record<string, string>,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(record).sort(([a], [b]) => compareStrings(a, b)),
+  );
+}
+
+/** A shell-quoted word ('...' with embedded quotes escaped). */
+export function shellQuote(value: string): string {
+  if (/^[A-Za-z0-9_./:@=,+-]+$/.test(value)) return value;
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Memory quantity in bytes (`512Mi`, `1Gi`, `1G`, `1000`). */
+export function memoryBytes(quantity: string): number {
+  const match = /^([0-9]+(?:\.[0-9]+)?)(Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(
+    quantity.trim(),
+  );
+  if (!match) throw new Error(`unsupported memory quantity '${quantity}'`);
+  const factors: Record<string, number> = {
+    '': 1,
+    Ki: 1024,
+    Mi: 1024 ** 2,
+    Gi: 1024 ** 3,
+    Ti: 1024 ** 4,
+    K: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+  };
+  return Number(match[1]) * factors[match[2] ?? ''];
+}

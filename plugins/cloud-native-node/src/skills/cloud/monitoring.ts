@@ -1,0 +1,334 @@
+import type { IServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
+import type { IPrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
+import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import {
+  DeploymentPlan,
+  ServicePlan,
+} from '@internal/backstage-plugin-cloud-native-common';
+import { KubernetesObject } from '../../engine/types';
+import {
+  selectorLabels,
+  serviceLabels,
+  sharedLabels,
+} from '../kubernetes/labels';
+import { asObject, COLLECTOR_NAMESPACES, ManagedProvider } from './context';
+import { AZURE_SERVICE_MONITOR_API_VERSION } from './models/azureServiceMonitor';
+import {
+  POD_MONITORING_API_VERSION,
+  PodMonitoring,
+} from './models/podMonitoring';
+
+/**
+ * Monitoring from T3 (tier feature `observability`).
+ *
+ * - Prometheus Operator, every provider: a `ServiceMonitor` per scraped
+ *   service (selector = the service's selector labels, endpoint port `http`,
+ *   `/metrics`) and one `PrometheusRule` with multi-window, multi-burn-rate
+ *   SLO alerts (Google SRE workbook, chapter 5) and a p99 latency alert.
+ * - GKE: Managed Service for Prometheus `PodMonitoring` (its managed
+ *   collectors do not read ServiceMonitors).
+ * - AKS: Azure Monitor managed Prometheus (`ama-metrics`) reads only its own
+ *   CRD group `azmonitoring.coreos.com/v1` (same schema as
+ *   `monitoring.coreos.com/v1`, different group), so the ServiceMonitors are
+ *   also written in that group.
+ * - A NetworkPolicy letting the collectors' namespaces reach the metrics port
+ *   (every namespace is default-deny from T2).
+ *
+ * With Istio (STRICT mTLS from T2, `allow-nothing` AuthorizationPolicy), a
+ * Prometheus outside the mesh cannot scrape the app port in plaintext: the
+ * PodMonitorings scrape Istio's merged endpoint (15020, `/stats/prometheus`)
+ * and the README says how to give the Prometheus Operator's Prometheus
+ * Istio certificates. Linkerd authorizes `GET /metrics` itself (mesh skill).
+ */
+
+/** Availability objective of every scraped service (99.9 %). */
+export const AVAILABILITY_OBJECTIVE = 0.999;
+/** p99 latency objective, seconds. */
+export const LATENCY_P99_SECONDS = 0.5;
+export const SCRAPE_INTERVAL = '30s';
+export const SCRAPE_TIMEOUT = '10s';
+export const METRICS_PATH = '/metrics';
+/** The named Service port every ClusterIP Service of the kubernetes skill has. */
+export const METRICS_PORT = 'http';
+
+/** Istio's merged Prometheus endpoint (istio-agent, not intercepted). */
+export const ISTIO_MERGED_METRICS = {
+  port: 15020,
+  path: '/stats/prometheus',
+} as const;
+
+/** Azure managed Prometheus CRD group (see the module comment). */
+export const AZURE_MONITOR_API_VERSION = AZURE_SERVICE_MONITOR_API_VERSION;
+/** Label limits the Azure Monitor ServiceMonitor templates require. */
+const AZURE_LABEL_LIMITS = {
+  labelLimit: 63,
+  labelNameLengthLimit: 511,
+  labelValueLengthLimit: 1023,
+};
+
+export function prometheusRuleName(plan: DeploymentPlan): string {
+  return `${plan.name}-slo`;
+}
+
+export const SCRAPE_POLICY_NAME = 'allow-metrics-scrape';
+
+/**
+ * A ServiceMonitor selecting the Service `<svc>`. The selector labels also
+ * match `<svc>-preview` / `<svc>-headless` (same labels), which point at the
+ * same pods: the `keep` relabeling scrapes each pod once, through `<svc>`.
+ */
+export function serviceMonitor(
+  plan: DeploymentPlan,
+  servicePlan: ServicePlan,
+  environment: string,
+): KubernetesObject {
+  const object: IServiceMonitor & { metadata: { name: string } } = {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'ServiceMonitor',
+    metadata: {
+      name: servicePlan.name,
+      namespace: plan.namespace,
+      labels: serviceLabels(plan, servicePlan, environment),
+    },
+    spec: {
+      selector: { matchLabels: selectorLabels(plan, servicePlan.name) },
+      endpoints: [
+        {
+          port: METRICS_PORT,
+          path: METRICS_PATH,
+          interval: SCRAPE_INTERVAL,
+          scrapeTimeout: SCRAPE_TIMEOUT,
+          relabelings: [
+            {
+              action: 'keep',
+              sourceLabels: ['__meta_kubernetes_service_name'],
+              regex: servicePlan.name,
+            },
+          ],
+        },
+      ],
+    },
+  };
+  return asObject(object);
+}
+
+/** The same ServiceMonitor in Azure Monitor's CRD group. */
+export function azureServiceMonitor(
+  plan: DeploymentPlan,
+  servicePlan: ServicePlan,
+  environment: string,
+): KubernetesObject {
+  const base = serviceMonitor(plan, servicePlan, environment);
+  return {
+    ...base,
+    apiVersion: AZURE_MONITOR_API_VERSION,
+    spec: {
+      ...AZURE_LABEL_LIMITS,
+      ...(base.spec as IServiceMonitor['spec']),
+    },
+  };
+}
+
+/** A GKE Managed Service for Prometheus PodMonitoring of one service. */
+export function podMonitoring(
+  plan: DeploymentPlan,
+  servicePlan: ServicePlan,
+  environment: string,
+): KubernetesObject {
+  const object: PodMonitoring = {
+    apiVersion: POD_MONITORING_API_VERSION,
+    kind: 'PodMonitoring',
+    metadata: {
+      name: servicePlan.name,
+      namespace: plan.namespace,
+      labels: serviceLabels(plan, servicePlan, environment),
+    },
+    spec: {
+      selector: { matchLabels: selectorLabels(plan, servicePlan.name) },
+      endpoints: [
+        plan.mesh === 'istio'
+          ? {
+              // Istio metrics merging: the sidecar agent serves the app's
+              // and Envoy's metrics on 15020, outside mTLS interception
+              // (STRICT PeerAuthentication would refuse a plaintext scrape
+              // of the app port).
+              port: ISTIO_MERGED_METRICS.port,
+              path: ISTIO_MERGED_METRICS.path,
+              interval: SCRAPE_INTERVAL,
+              timeout: SCRAPE_TIMEOUT,
+            }
+          : {
+              // The container port is also named `http` (kubernetes skill).
+              port: METRICS_PORT,
+              path: METRICS_PATH,
+              interval: SCRAPE_INTERVAL,
+              timeout: SCRAPE_TIMEOUT,
+            },
+      ],
+    },
+  };
+  return object as unknown as KubernetesObject;
+}
+
+const WINDOWS = ['5m', '30m', '1h', '6h'] as const;
+
+function errorRatioRecord(window: string): string {
+  return `service:http_requests_errors:ratio_rate${window}`;
+}
+
+const LATENCY_RECORD = 'service:http_request_duration_seconds:p99_rate5m';
+
+/**
+ * SLO rules of the scraped services: error-ratio recording rules per window,
+ * then page on a fast burn (14.4× the budget over 1 h and 5 m: 2 % of a
+ * 30-day budget in an hour) and ticket on a slow burn (6× over 6 h and
+ * 30 m), and warn when p99 latency exceeds the objective for 10 minutes.
+ * Metric names follow the kubernetes skill's AnalysisTemplates
+ * (`http_requests_total{code}`, the `service` label added by the
+ * ServiceMonitor) plus the conventional `http_request_duration_seconds`
+ * histogram.
+ */
+export function prometheusRule(
+  plan: DeploymentPlan,
+  services: ServicePlan[],
+  environment: string,
+): KubernetesObject {
+  const selector = `namespace="${plan.namespace}",service=~"${services
+    .map(s => s.name)
+    .join('|')}"`;
+  const budget = Number((1 - AVAILABILITY_OBJECTIVE).toFixed(6));
+  const fast = Number((14.4 * budget).toFixed(6));
+  const slow = Number((6 * budget).toFixed(6));
+  const objective = `${(AVAILABILITY_OBJECTIVE * 100).toFixed(1)}%`;
+  const object: IPrometheusRule & { metadata: { name: string } } = {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'PrometheusRule',
+    metadata: {
+      name: prometheusRuleName(plan),
+      namespace: plan.namespace,
+      labels: sharedLabels(plan, 'monitoring', environment),
+    },
+    spec: {
+      groups: [
+        {
+          name: `${plan.name}-slo-recording`,
+          interval: SCRAPE_INTERVAL,
+          rules: [
+            ...WINDOWS.map(window => ({
+              record: errorRatioRecord(window),
+              expr: `sum by (namespace, service) (rate(http_requests_total{${selector},code=~"5.."}[${window}])) / sum by (namespace, service) (rate(http_requests_total{${selector}}[${window}]))`,
+            })),
+            {
+              record: LATENCY_RECORD,
+              expr: `histogram_quantile(0.99, sum by (namespace, service, le) (rate(http_request_duration_seconds_bucket{${selector}}[5m])))`,
+            },
+          ],
+        },
+        {
+          name: `${plan.name}-slo-alerts`,
+          rules: [
+            {
+              alert: 'ErrorBudgetFastBurn',
+              expr: `${errorRatioRecord('1h')} > ${fast} and ${errorRatioRecord(
+                '5m',
+              )} > ${fast}`,
+              for: '2m',
+              labels: { severity: 'critical', slo: 'availability' },
+              annotations: {
+                summary: `{{ $labels.service }} burns its ${objective} availability error budget 14.4x too fast`,
+                description: `5xx ratio over 1h and 5m above ${fast} ({{ $value | humanizePercentage }}): at this rate the 30-day budget is gone in about 2 days.`,
+              },
+            },
+            {
+              alert: 'ErrorBudgetSlowBurn',
+              expr: `${errorRatioRecord('6h')} > ${slow} and ${errorRatioRecord(
+                '30m',
+              )} > ${slow}`,
+              for: '15m',
+              labels: { severity: 'warning', slo: 'availability' },
+              annotations: {
+                summary: `{{ $labels.service }} burns its ${objective} availability error budget 6x too fast`,
+                description: `5xx ratio over 6h and 30m above ${slow} ({{ $value | humanizePercentage }}): at this rate the 30-day budget is gone in 5 days.`,
+              },
+            },
+            {
+              alert: 'LatencyP99High',
+              expr: `${LATENCY_RECORD} > ${LATENCY_P99_SECONDS}`,
+              for: '10m',
+              labels: { severity: 'warning', slo: 'latency' },
+              annotations: {
+                summary: `{{ $labels.service }} p99 latency above ${LATENCY_P99_SECONDS}s`,
+                description:
+                  'p99 of http_request_duration_seconds over 5m is {{ $value | humanizeDuration }}.',
+              },
+            },
+          ],
+        },
+      ],
+    },
+  };
+  return asObject(object);
+}
+
+/**
+ * Lets the collectors' namespaces reach the container ports of the scraped
+ * pods (the namespace is default-deny from T2).
+ */
+export function scrapeNetworkPolicy(
+  plan: DeploymentPlan,
+  provider: ManagedProvider,
+  services: ServicePlan[],
+  environment: string,
+): KubernetesObject {
+  const ports = [
+    ...new Set([
+      ...services.map(s => s.service.port!).filter(p => p !== undefined),
+      ...(plan.mesh === 'istio' ? [ISTIO_MERGED_METRICS.port] : []),
+    ]),
+  ].sort((a, b) => a - b);
+  const object: INetworkPolicy & { metadata: { name: string } } = {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: {
+      name: SCRAPE_POLICY_NAME,
+      namespace: plan.namespace,
+      labels: sharedLabels(plan, 'network-policy', environment),
+    },
+    spec: {
+      podSelector: {
+        matchExpressions: [
+          {
+            key: 'app.kubernetes.io/name',
+            operator: 'In',
+            values: services.map(s => s.name),
+          },
+          {
+            key: 'app.kubernetes.io/part-of',
+            operator: 'In',
+            values: [plan.name],
+          },
+        ],
+      },
+      policyTypes: ['Ingress'],
+      ingress: [
+        {
+          from: [
+            {
+              namespaceSelector: {
+                matchExpressions: [
+                  {
+                    key: 'kubernetes.io/metadata.name',
+                    operator: 'In',
+                    values: COLLECTOR_NAMESPACES[provider],
+                  },
+                ],
+              },
+            },
+          ],
+          ports: ports.map(port => ({ protocol: 'TCP', port })),
+        },
+      ],
+    },
+  };
+  return asObject(object);
+}

@@ -1,0 +1,308 @@
+import { parseAllDocuments } from 'yaml';
+import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
+import {
+  examplePlan,
+  exampleText,
+  MULTI_CLOUD_SPEC,
+  planFromText,
+  withSpec,
+} from '../cloud/__fixtures__/helpers';
+import {
+  generateGitOps,
+  gitOpsObjects,
+  gitOpsObjectValidators,
+  validateGitOpsObject,
+} from '.';
+
+const MARKETPLACE_TEXT = exampleText('marketplace-gke-t3');
+
+/** One service, one environment: no Helm chart (manifests packaging). */
+const SMALL_SPEC = (cloud: string, gitops: string, tier = 'T2') => `
+apiVersion: cloud-native.backstage.io/v1alpha1
+kind: Architecture
+metadata:
+  name: notes
+spec:
+  type: monolith
+  cloud: ${cloud}
+  tier: ${tier}
+  environments: [prod]
+  requirements: [cost]
+  gitops: ${gitops}
+  services:
+    - name: web
+      workload: service
+      language: node
+      port: 8080
+      expose: public
+      secrets: [DATABASE_URL]
+`;
+
+function objectsOf(plan: DeploymentPlan) {
+  return gitOpsObjects(plan).flatMap(f =>
+    f.objects.map(o => ({ file: f.path, object: o as any })),
+  );
+}
+
+const applications = (plan: DeploymentPlan) =>
+  objectsOf(plan)
+    .filter(o => o.object.kind === 'Application')
+    .map(o => o.object);
+
+describe('generateGitOps', () => {
+  it('writes nothing without spec.gitops', () => {
+    expect(generateGitOps(examplePlan('shop-eks-t2'))).toEqual({
+      files: [],
+      manifests: [],
+    });
+  });
+
+  it('Argo CD: one file per environment, chart with the environment values, cloud objects next to it', () => {
+    const plan = examplePlan('marketplace-gke-t3');
+    expect(plan.packaging).toBe('helm');
+    const { files, manifests } = generateGitOps(plan);
+    expect(manifests).toEqual([]);
+    expect(files.map(f => f.path)).toEqual([
+      'gitops/argocd/staging.yaml',
+      'gitops/argocd/prod.yaml',
+      'gitops/argocd/README.md',
+    ]);
+    const prod = objectsOf(plan).filter(
+      o => o.file === 'gitops/argocd/prod.yaml',
+    );
+    expect(prod.map(o => `${o.object.kind}/${o.object.metadata.name}`)).toEqual(
+      [
+        'AppProject/marketplace',
+        'Application/marketplace-prod',
+        'Application/marketplace-prod-cloud',
+      ],
+    );
+    const [project, chart, cloud] = prod.map(o => o.object);
+    expect(chart.spec.source).toEqual({
+      repoURL: 'https://github.com/example/marketplace.git',
+      targetRevision: 'main',
+      path: 'helm/marketplace',
+      helm: { releaseName: 'marketplace', valueFiles: ['values-prod.yaml'] },
+    });
+    expect(chart.spec.destination).toEqual({
+      server: 'https://kubernetes.default.svc',
+      namespace: 'marketplace',
+    });
+    expect(chart.spec.syncPolicy).toEqual({
+      automated: { prune: true, selfHeal: true },
+      syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'],
+      retry: {
+        limit: 5,
+        backoff: { duration: '5s', factor: 2, maxDuration: '3m' },
+      },
+    });
+    expect(cloud.spec.source.path).toBe('cloud/gke/prod');
+    expect(cloud.spec.source.helm).toBeUndefined();
+    expect(project.spec.sourceRepos).toEqual([chart.spec.source.repoURL]);
+    expect(project.spec.destinations).toEqual([chart.spec.destination]);
+    expect(files[2].content).toContain('**placeholder**');
+  });
+
+  it.each([
+    ['T1', false],
+    ['T2', true],
+    ['T3', true],
+  ] as const)('Argo CD selfHeal at %s is %s', (tier, selfHeal) => {
+    for (const plan of [
+      planFromText(withSpec(MARKETPLACE_TEXT, { tier })),
+      planFromText(SMALL_SPEC('aws', 'argocd', tier)),
+    ]) {
+      const apps = applications(plan);
+      expect(apps.length).toBeGreaterThan(0);
+      for (const app of apps) {
+        expect(app.spec.syncPolicy.automated).toEqual({
+          prune: true,
+          selfHeal,
+        });
+      }
+    }
+  });
+
+  it('Argo CD with manifests: the provider overlay on managed clusters, the manifests elsewhere', () => {
+    const aws = planFromText(SMALL_SPEC('aws', 'argocd'));
+    expect(aws.packaging).toBe('manifests');
+    expect(applications(aws).map(a => a.spec.source.path)).toEqual([
+      'kustomize/prod/overlays/eks',
+    ]);
+    const agnostic = planFromText(SMALL_SPEC('platform-agnostic', 'argocd'));
+    expect(applications(agnostic).map(a => a.spec.source.path)).toEqual([
+      'kubernetes/prod',
+    ]);
+    expect(applications(agnostic)[0].spec.source.helm).toBeUndefined();
+  });
+
+  it('Flux, multi-cloud with a chart: a file per environment and provider', () => {
+    const plan = planFromText(MULTI_CLOUD_SPEC);
+    expect(plan.packaging).toBe('helm');
+    const files = generateGitOps(plan).files.map(f => f.path);
+    expect(files).toEqual([
+      'gitops/flux/staging-eks.yaml',
+      'gitops/flux/staging-gke.yaml',
+      'gitops/flux/staging-aks.yaml',
+      'gitops/flux/prod-eks.yaml',
+      'gitops/flux/prod-gke.yaml',
+      'gitops/flux/prod-aks.yaml',
+      'gitops/flux/README.md',
+    ]);
+    const prodGke = objectsOf(plan)
+      .filter(o => o.file === 'gitops/flux/prod-gke.yaml')
+      .map(o => o.object);
+    expect(prodGke.map(o => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'GitRepository/travel',
+      'HelmRelease/travel-prod-gke',
+      'Kustomization/travel-prod-gke-cloud',
+    ]);
+    const [repo, release, cloud] = prodGke;
+    expect(repo.spec).toMatchObject({
+      url: 'https://github.com/example/travel.git',
+      ref: { branch: 'main' },
+    });
+    expect(release.spec.chart.spec).toEqual({
+      chart: './helm/travel',
+      reconcileStrategy: 'Revision',
+      sourceRef: {
+        kind: 'GitRepository',
+        name: 'travel',
+        namespace: 'flux-system',
+      },
+      valuesFiles: [
+        './helm/travel/values.yaml',
+        './helm/travel/values-prod.yaml',
+      ],
+    });
+    expect(release.spec.driftDetection).toEqual({ mode: 'enabled' });
+    expect(release.spec.targetNamespace).toBe('travel');
+    expect(cloud.spec).toMatchObject({
+      path: './cloud/gke/prod',
+      prune: true,
+      wait: true,
+      timeout: '5m',
+    });
+  });
+
+  it('Flux with manifests: a Kustomization of the overlay; drift only reported at T1', () => {
+    const plan = planFromText(SMALL_SPEC('azure', 'flux'));
+    const objects = objectsOf(plan).map(o => o.object);
+    expect(objects.map(o => o.kind)).toEqual([
+      'GitRepository',
+      'Kustomization',
+    ]);
+    expect(objects[1].spec).toEqual({
+      interval: '10m',
+      retryInterval: '2m',
+      timeout: '5m',
+      path: './kustomize/prod/overlays/aks',
+      prune: true,
+      wait: true,
+      sourceRef: {
+        kind: 'GitRepository',
+        name: 'notes',
+        namespace: 'flux-system',
+      },
+    });
+    const t1 = planFromText(
+      withSpec(exampleText('marketplace-gke-t3'), {
+        tier: 'T1',
+        gitops: 'flux',
+      }),
+    );
+    const release = objectsOf(t1).find(
+      o => o.object.kind === 'HelmRelease',
+    )!.object;
+    expect(release.spec.driftDetection).toEqual({ mode: 'warn' });
+  });
+
+  const ALL: Array<[string, DeploymentPlan]> = [
+    ['marketplace argocd', examplePlan('marketplace-gke-t3')],
+    [
+      'marketplace flux',
+      planFromText(withSpec(MARKETPLACE_TEXT, { gitops: 'flux' })),
+    ],
+    ['multi-cloud flux', planFromText(MULTI_CLOUD_SPEC)],
+    [
+      'multi-cloud argocd',
+      planFromText(withSpec(MULTI_CLOUD_SPEC, { gitops: 'argocd' })),
+    ],
+    ['small aws argocd', planFromText(SMALL_SPEC('aws', 'argocd'))],
+    ['small gcp flux', planFromText(SMALL_SPEC('gcp', 'flux', 'T1'))],
+    ['agnostic flux', planFromText(SMALL_SPEC('platform-agnostic', 'flux'))],
+  ];
+
+  it.each(ALL)(
+    '%s: every object passes the strict model, and the files hold them',
+    (_, plan) => {
+      const { files } = generateGitOps(plan);
+      for (const file of gitOpsObjects(plan)) {
+        for (const object of file.objects) {
+          expect(validateGitOpsObject(object)).toEqual([]);
+          expect(gitOpsObjectValidators[0].handles(object)).toBe(true);
+        }
+        const written = files.find(f => f.path === file.path)!;
+        expect(parseAllDocuments(written.content).map(d => d.toJS())).toEqual(
+          JSON.parse(JSON.stringify(file.objects)),
+        );
+      }
+    },
+  );
+
+  it('the strict models reject what the CRDs reject (the test can fail)', () => {
+    const objects = objectsOf(planFromText(MULTI_CLOUD_SPEC)).map(
+      o => o.object,
+    );
+    const argo = objectsOf(examplePlan('marketplace-gke-t3')).map(
+      o => o.object,
+    );
+    const pick = (list: any[], kind: string) =>
+      structuredClone(list.find(o => o.kind === kind));
+
+    const app = pick(argo, 'Application');
+    app.spec.syncPolicy.automated.selfHeel = true;
+    expect(validateGitOpsObject(app)).toEqual([
+      expect.objectContaining({ path: 'spec.syncPolicy.automated.selfHeel' }),
+    ]);
+    const options = pick(argo, 'Application');
+    options.spec.syncPolicy.syncOptions.push('CreateNamespaces=true');
+    expect(validateGitOpsObject(options)[0].message).toMatch(/must be one of/);
+    const noDestination = pick(argo, 'Application');
+    delete noDestination.spec.destination;
+    expect(validateGitOpsObject(noDestination)[0].message).toMatch(
+      /spec.destination is required/,
+    );
+    const factor = pick(argo, 'Application');
+    factor.spec.syncPolicy.retry.backoff.factor = '2';
+    expect(validateGitOpsObject(factor)[0].message).toMatch(/must be integer/);
+
+    const kustomization = pick(objects, 'Kustomization');
+    delete kustomization.spec.prune;
+    expect(validateGitOpsObject(kustomization)[0].message).toMatch(
+      /spec.prune is required/,
+    );
+    const interval = pick(objects, 'Kustomization');
+    interval.spec.interval = '10 minutes';
+    expect(validateGitOpsObject(interval)[0].path).toBe('spec.interval');
+    const release = pick(objects, 'HelmRelease');
+    release.spec.driftDetection.mode = 'on';
+    expect(validateGitOpsObject(release)[0].path).toBe(
+      'spec.driftDetection.mode',
+    );
+    const noChart = pick(objects, 'HelmRelease');
+    delete noChart.spec.chart;
+    expect(validateGitOpsObject(noChart)[0].message).toMatch(/chart/);
+    const repo = pick(objects, 'GitRepository');
+    repo.apiVersion = 'source.toolkit.fluxcd.io/v1beta2';
+    expect(validateGitOpsObject(repo)[0].message).toMatch(/Unknown kind/);
+  });
+
+  it('is deterministic', () => {
+    for (const [, plan] of ALL) {
+      expect(JSON.stringify(generateGitOps(plan))).toBe(
+        JSON.stringify(generateGitOps(plan)),
+      );
+    }
+  });
+});

@@ -1,0 +1,506 @@
+import type { ExtraObjectValidator } from '../../validation/extraValidators';
+import { KubernetesObject } from '../../engine/types';
+import {
+  DNS_LABEL,
+  DNS_SUBDOMAIN,
+  DURATION,
+  resourceSchema,
+  Schema,
+  StrictFinding,
+  StrictModelRegistry,
+} from '../cloud/models/strictSchema';
+
+/**
+ * Strict models of the GitOps objects this package writes. Neither
+ * `@kubernetes-models/argo-cd` nor a Flux models package is installed, so
+ * the fields emitted are transcribed here from the CRDs:
+ *
+ * - Argo CD `applications.argoproj.io` / `appprojects.argoproj.io`, version
+ *   `v1alpha1` (the only served version, Argo CD 2.x and 3.x):
+ *   `spec.destination` and `spec.project` required; `source` with `repoURL`
+ *   required; `syncPolicy.retry.backoff.duration`/`maxDuration` are duration
+ *   strings, `factor` an integer.
+ * - Flux `gitrepositories.source.toolkit.fluxcd.io` v1 (GA in Flux 2.0):
+ *   `url` (http/https/ssh) and `interval` required.
+ * - Flux `kustomizations.kustomize.toolkit.fluxcd.io` v1 (GA in Flux 2.0):
+ *   `interval`, `prune` and `sourceRef` required; `sourceRef.kind` is
+ *   `OCIRepository`, `GitRepository` or `Bucket`.
+ * - Flux `helmreleases.helm.toolkit.fluxcd.io` v2 (GA in Flux 2.3):
+ *   `interval` required, and a `chart` (with `spec.chart` and
+ *   `spec.sourceRef`) or a `chartRef`; `driftDetection.mode` is `enabled`,
+ *   `warn` or `disabled`.
+ */
+
+const string: Schema = { type: 'string' };
+const nonEmpty: Schema = { type: 'string', minLength: 1 };
+const duration: Schema = { type: 'string', pattern: DURATION };
+const stringList: Schema = { type: 'array', items: string };
+const stringMap: Schema = { type: 'map', values: string };
+
+/** @public */
+export const ARGO_API_VERSION = 'argoproj.io/v1alpha1';
+/** @public */
+export const FLUX_SOURCE_API_VERSION = 'source.toolkit.fluxcd.io/v1';
+/** @public */
+export const FLUX_KUSTOMIZE_API_VERSION = 'kustomize.toolkit.fluxcd.io/v1';
+/** @public */
+export const FLUX_HELM_API_VERSION = 'helm.toolkit.fluxcd.io/v2';
+
+// --- Argo CD ---------------------------------------------------------------
+
+/** @public */
+export interface ArgoApplicationSource {
+  repoURL: string;
+  targetRevision: string;
+  path: string;
+  helm?: { releaseName?: string; valueFiles?: string[] };
+}
+
+/** @public */
+export interface ArgoApplication {
+  apiVersion: typeof ARGO_API_VERSION;
+  kind: 'Application';
+  metadata: {
+    name: string;
+    namespace: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    finalizers?: string[];
+  };
+  spec: {
+    project: string;
+    source: ArgoApplicationSource;
+    destination: { server: string; namespace: string };
+    syncPolicy: {
+      automated: { prune: boolean; selfHeal: boolean };
+      syncOptions: string[];
+      retry: {
+        limit: number;
+        backoff: { duration: string; factor: number; maxDuration: string };
+      };
+    };
+    revisionHistoryLimit?: number;
+  };
+}
+
+/** @public */
+export interface ArgoAppProject {
+  apiVersion: typeof ARGO_API_VERSION;
+  kind: 'AppProject';
+  metadata: {
+    name: string;
+    namespace: string;
+    labels?: Record<string, string>;
+  };
+  spec: {
+    description?: string;
+    sourceRepos: string[];
+    destinations: Array<{ server: string; namespace: string }>;
+    clusterResourceWhitelist: Array<{ group: string; kind: string }>;
+  };
+}
+
+const SYNC_OPTIONS = new Set([
+  'Validate=false',
+  'CreateNamespace=true',
+  'PrunePropagationPolicy=foreground',
+  'PrunePropagationPolicy=background',
+  'PrunePropagationPolicy=orphan',
+  'PruneLast=true',
+  'ApplyOutOfSyncOnly=true',
+  'Replace=true',
+  'ServerSideApply=true',
+  'FailOnSharedResource=true',
+  'RespectIgnoreDifferences=true',
+]);
+
+const APPLICATION_SCHEMA: Schema = resourceSchema(
+  ARGO_API_VERSION,
+  'Application',
+  {
+    type: 'object',
+    required: ['destination', 'project'],
+    properties: {
+      project: nonEmpty,
+      source: {
+        type: 'object',
+        required: ['repoURL'],
+        properties: {
+          repoURL: { type: 'string', pattern: /^(https:\/\/|ssh:\/\/|git@)/ },
+          targetRevision: nonEmpty,
+          path: { type: 'string', pattern: /^[^/].*[^/]$|^[^/]$/ },
+          helm: {
+            type: 'object',
+            properties: {
+              releaseName: { type: 'string', pattern: DNS_LABEL },
+              valueFiles: { type: 'array', items: nonEmpty, minItems: 1 },
+            },
+          },
+        },
+      },
+      destination: {
+        type: 'object',
+        properties: {
+          server: { type: 'string', pattern: /^https:\/\// },
+          name: string,
+          namespace: { type: 'string', pattern: DNS_LABEL },
+        },
+      },
+      syncPolicy: {
+        type: 'object',
+        properties: {
+          automated: {
+            type: 'object',
+            properties: {
+              prune: { type: 'boolean' },
+              selfHeal: { type: 'boolean' },
+              allowEmpty: { type: 'boolean' },
+            },
+          },
+          syncOptions: {
+            type: 'array',
+            items: { type: 'string', enum: [...SYNC_OPTIONS] },
+            unique: true,
+          },
+          retry: {
+            type: 'object',
+            properties: {
+              limit: { type: 'integer', minimum: -1 },
+              backoff: {
+                type: 'object',
+                properties: {
+                  duration,
+                  factor: { type: 'integer', minimum: 1 },
+                  maxDuration: duration,
+                },
+              },
+            },
+          },
+        },
+      },
+      revisionHistoryLimit: { type: 'integer', minimum: 0 },
+    },
+  },
+  { namespaced: true },
+);
+
+const APP_PROJECT_SCHEMA: Schema = resourceSchema(
+  ARGO_API_VERSION,
+  'AppProject',
+  {
+    type: 'object',
+    properties: {
+      description: string,
+      sourceRepos: { type: 'array', items: nonEmpty, minItems: 1 },
+      destinations: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            server: { type: 'string', pattern: /^https:\/\// },
+            name: string,
+            namespace: nonEmpty,
+          },
+        },
+      },
+      clusterResourceWhitelist: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['group', 'kind'],
+          properties: { group: string, kind: nonEmpty },
+        },
+      },
+    },
+  },
+  { namespaced: true },
+);
+
+// --- Flux ------------------------------------------------------------------
+
+/** @public */
+export interface FluxGitRepository {
+  apiVersion: typeof FLUX_SOURCE_API_VERSION;
+  kind: 'GitRepository';
+  metadata: {
+    name: string;
+    namespace: string;
+    labels?: Record<string, string>;
+  };
+  spec: {
+    url: string;
+    interval: string;
+    ref: { branch: string };
+    timeout?: string;
+  };
+}
+
+/** @public */
+export interface FluxSourceRef {
+  kind: 'GitRepository';
+  name: string;
+  namespace?: string;
+}
+
+/** @public */
+export interface FluxKustomization {
+  apiVersion: typeof FLUX_KUSTOMIZE_API_VERSION;
+  kind: 'Kustomization';
+  metadata: {
+    name: string;
+    namespace: string;
+    labels?: Record<string, string>;
+  };
+  spec: {
+    interval: string;
+    retryInterval?: string;
+    timeout?: string;
+    path: string;
+    prune: boolean;
+    wait?: boolean;
+    sourceRef: FluxSourceRef;
+    dependsOn?: Array<{ name: string; namespace?: string }>;
+  };
+}
+
+/** @public */
+export interface FluxHelmRelease {
+  apiVersion: typeof FLUX_HELM_API_VERSION;
+  kind: 'HelmRelease';
+  metadata: {
+    name: string;
+    namespace: string;
+    labels?: Record<string, string>;
+  };
+  spec: {
+    interval: string;
+    releaseName: string;
+    targetNamespace: string;
+    storageNamespace: string;
+    timeout?: string;
+    chart: {
+      spec: {
+        chart: string;
+        reconcileStrategy: 'ChartVersion' | 'Revision';
+        sourceRef: FluxSourceRef;
+        valuesFiles: string[];
+      };
+    };
+    install: { createNamespace: boolean; remediation: { retries: number } };
+    upgrade: {
+      cleanupOnFail: boolean;
+      remediation: { retries: number; strategy: 'rollback' | 'uninstall' };
+    };
+    driftDetection: { mode: 'enabled' | 'warn' | 'disabled' };
+    dependsOn?: Array<{ name: string; namespace?: string }>;
+  };
+}
+
+const SOURCE_REF: Schema = {
+  type: 'object',
+  required: ['kind', 'name'],
+  properties: {
+    kind: {
+      type: 'string',
+      enum: ['OCIRepository', 'GitRepository', 'Bucket', 'HelmRepository'],
+    },
+    name: { type: 'string', pattern: DNS_SUBDOMAIN },
+    namespace: { type: 'string', pattern: DNS_LABEL },
+  },
+};
+
+const DEPENDS_ON: Schema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['name'],
+    properties: {
+      name: { type: 'string', pattern: DNS_SUBDOMAIN },
+      namespace: { type: 'string', pattern: DNS_LABEL },
+    },
+  },
+};
+
+const GIT_REPOSITORY_SCHEMA: Schema = resourceSchema(
+  FLUX_SOURCE_API_VERSION,
+  'GitRepository',
+  {
+    type: 'object',
+    required: ['url', 'interval'],
+    properties: {
+      url: { type: 'string', pattern: /^(http|https|ssh):\/\// },
+      interval: duration,
+      timeout: duration,
+      ref: {
+        type: 'object',
+        properties: {
+          branch: nonEmpty,
+          tag: nonEmpty,
+          semver: nonEmpty,
+          name: nonEmpty,
+          commit: nonEmpty,
+        },
+      },
+      secretRef: {
+        type: 'object',
+        required: ['name'],
+        properties: { name: nonEmpty },
+      },
+    },
+  },
+  { namespaced: true },
+);
+
+const KUSTOMIZATION_SCHEMA: Schema = resourceSchema(
+  FLUX_KUSTOMIZE_API_VERSION,
+  'Kustomization',
+  {
+    type: 'object',
+    required: ['interval', 'prune', 'sourceRef'],
+    properties: {
+      interval: duration,
+      retryInterval: duration,
+      timeout: duration,
+      path: { type: 'string', pattern: /^\.\// },
+      prune: { type: 'boolean' },
+      wait: { type: 'boolean' },
+      force: { type: 'boolean' },
+      targetNamespace: { type: 'string', pattern: DNS_LABEL },
+      sourceRef: SOURCE_REF,
+      dependsOn: DEPENDS_ON,
+    },
+  },
+  { namespaced: true },
+);
+
+const REMEDIATION_RETRIES = { type: 'integer', minimum: -1 } as const;
+
+const HELM_RELEASE_SCHEMA: Schema = resourceSchema(
+  FLUX_HELM_API_VERSION,
+  'HelmRelease',
+  {
+    type: 'object',
+    required: ['interval'],
+    properties: {
+      interval: duration,
+      timeout: duration,
+      releaseName: { type: 'string', minLength: 1, maxLength: 53 },
+      targetNamespace: { type: 'string', pattern: DNS_LABEL },
+      storageNamespace: { type: 'string', pattern: DNS_LABEL },
+      chart: {
+        type: 'object',
+        required: ['spec'],
+        properties: {
+          spec: {
+            type: 'object',
+            required: ['chart', 'sourceRef'],
+            properties: {
+              chart: nonEmpty,
+              version: nonEmpty,
+              reconcileStrategy: {
+                type: 'string',
+                enum: ['ChartVersion', 'Revision'],
+              },
+              sourceRef: SOURCE_REF,
+              valuesFiles: stringList,
+              interval: duration,
+            },
+          },
+        },
+      },
+      install: {
+        type: 'object',
+        properties: {
+          createNamespace: { type: 'boolean' },
+          remediation: {
+            type: 'object',
+            properties: { retries: REMEDIATION_RETRIES },
+          },
+        },
+      },
+      upgrade: {
+        type: 'object',
+        properties: {
+          cleanupOnFail: { type: 'boolean' },
+          remediation: {
+            type: 'object',
+            properties: {
+              retries: REMEDIATION_RETRIES,
+              strategy: { type: 'string', enum: ['rollback', 'uninstall'] },
+              remediateLastFailure: { type: 'boolean' },
+            },
+          },
+        },
+      },
+      driftDetection: {
+        type: 'object',
+        properties: {
+          mode: { type: 'string', enum: ['enabled', 'warn', 'disabled'] },
+        },
+      },
+      dependsOn: DEPENDS_ON,
+      values: stringMap,
+    },
+  },
+  { namespaced: true },
+);
+
+/**
+ * The strict models of the GitOps kinds.
+ *
+ * @public
+ */
+export const gitOpsModels = new StrictModelRegistry()
+  .register(ARGO_API_VERSION, 'Application', APPLICATION_SCHEMA)
+  .register(ARGO_API_VERSION, 'AppProject', APP_PROJECT_SCHEMA)
+  .register(FLUX_SOURCE_API_VERSION, 'GitRepository', GIT_REPOSITORY_SCHEMA)
+  .register(FLUX_KUSTOMIZE_API_VERSION, 'Kustomization', KUSTOMIZATION_SCHEMA)
+  .register(FLUX_HELM_API_VERSION, 'HelmRelease', HELM_RELEASE_SCHEMA);
+
+/**
+ * Strict findings of one GitOps object (an unknown kind is a finding), plus
+ * the CRD rules that span fields: an Application has a source; a
+ * HelmRelease has a chart.
+ *
+ * @public
+ */
+export function validateGitOpsObject(object: unknown): StrictFinding[] {
+  const findings = gitOpsModels.validate(object);
+  const record = object as {
+    kind?: string;
+    spec?: { source?: unknown; chart?: unknown; chartRef?: unknown };
+  };
+  if (record?.kind === 'Application' && record.spec && !record.spec.source) {
+    findings.push({
+      path: 'spec.source',
+      message:
+        'spec.source is required (this package writes single-source Applications)',
+    });
+  }
+  if (
+    record?.kind === 'HelmRelease' &&
+    record.spec &&
+    !record.spec.chart &&
+    !record.spec.chartRef
+  ) {
+    findings.push({
+      path: 'spec.chart',
+      message: 'spec.chart or spec.chartRef is required',
+    });
+  }
+  return findings;
+}
+
+/**
+ * Validators for the package validation's `extraObjectValidators`
+ * (`src/validation/extraValidators.ts`).
+ *
+ * @public
+ */
+export const gitOpsObjectValidators: ExtraObjectValidator[] = [
+  {
+    handles: (object: KubernetesObject) =>
+      gitOpsModels.has(object.apiVersion, object.kind),
+    validate: (object: KubernetesObject) => validateGitOpsObject(object),
+  },
+];

@@ -1,0 +1,373 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
+import { orchestrate } from '../../engine/orchestrate';
+import { parseSpecText } from '../../engine/loadSpec';
+import { builtinSkills } from '../../engine/skills';
+import { SkillOutput } from '../../engine/types';
+import { kubernetesManifestGenerator } from '../kubernetes';
+import {
+  EXAMPLE_NAMES,
+  EXAMPLES_DIR,
+  examplePlan,
+  FIXTURE_PLANS,
+} from './__fixtures__/charts';
+import { appVersion, buildChart, checkChart, kubernetesHelmBuilder } from '.';
+import { CHART_TEMPLATES } from './templates';
+import { splitImage, valuesOverride } from './values';
+
+// orchestrate() validates the package, which can take a few seconds
+jest.setTimeout(120_000);
+
+const ALL_PLANS: Array<[string, () => DeploymentPlan]> = [
+  ...EXAMPLE_NAMES.map((name): [string, () => DeploymentPlan] => [
+    name,
+    () => examplePlan(name),
+  ]),
+  ...Object.entries(FIXTURE_PLANS),
+];
+const CHARTED = ALL_PLANS.filter(([, plan]) =>
+  plan().services.some(s => s.runtime === 'kubernetes'),
+);
+
+function runSkill(plan: DeploymentPlan): SkillOutput {
+  return kubernetesHelmBuilder.run({
+    plan,
+    outputs: {
+      'kubernetes-manifest-generator': kubernetesManifestGenerator.run({
+        plan,
+        outputs: {},
+      }),
+    },
+  });
+}
+
+function file(output: SkillOutput, suffix: string): string {
+  const found = output.files.find(f => f.path.endsWith(suffix));
+  if (!found) throw new Error(`no file ${suffix}`);
+  return found.content;
+}
+
+function childPath(prefix: string, key: string): string {
+  if (prefix === 'services') return `${prefix}.*`;
+  return prefix ? `${prefix}.${key}` : key;
+}
+
+/** Paths of the leaves of a values override, with `*` for service names. */
+function leafPaths(value: unknown, prefix = ''): string[] {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.entries(value).flatMap(([key, item]) =>
+      leafPaths(item, childPath(prefix, key)),
+    );
+  }
+  return [prefix];
+}
+
+describe('kubernetesHelmBuilder', () => {
+  const shop = examplePlan('shop-eks-t2');
+  const output = runSkill(shop);
+
+  it('has the id of the plan skill', () => {
+    expect(kubernetesHelmBuilder.id).toBe('kubernetes-helm-builder');
+  });
+
+  it('writes one chart at helm/<plan.name>/ with a values file per environment', () => {
+    expect(output.manifests).toEqual([]);
+    expect(output.files.map(f => f.path)).toEqual([
+      'helm/shop/Chart.yaml',
+      'helm/shop/README.md',
+      'helm/shop/templates/NOTES.txt',
+      'helm/shop/templates/_helpers.tpl',
+      'helm/shop/templates/analysistemplate.yaml',
+      'helm/shop/templates/configmap.yaml',
+      'helm/shop/templates/cronjob.yaml',
+      'helm/shop/templates/daemonset.yaml',
+      'helm/shop/templates/deployment.yaml',
+      'helm/shop/templates/externalsecret.yaml',
+      'helm/shop/templates/hpa.yaml',
+      'helm/shop/templates/ingress.yaml',
+      'helm/shop/templates/job.yaml',
+      'helm/shop/templates/namespace.yaml',
+      'helm/shop/templates/networkpolicy.yaml',
+      'helm/shop/templates/pdb.yaml',
+      'helm/shop/templates/priorityclass.yaml',
+      'helm/shop/templates/rollout.yaml',
+      'helm/shop/templates/service.yaml',
+      'helm/shop/templates/serviceaccount.yaml',
+      'helm/shop/templates/statefulset.yaml',
+      'helm/shop/templates/tests/test-connection.yaml',
+      'helm/shop/values-dev.yaml',
+      'helm/shop/values-prod.yaml',
+      'helm/shop/values-staging.yaml',
+      'helm/shop/values.schema.json',
+      'helm/shop/values.yaml',
+    ]);
+  });
+
+  it('notes name the chart and the environments', () => {
+    expect(output.notes[0]).toBe(
+      'helm/shop: one chart, 3 environment(s): values-dev.yaml, values-staging.yaml, values-prod.yaml over values.yaml (prod profile)',
+    );
+    expect(output.notes.join('\n')).toMatch(/-n shop/);
+  });
+
+  it('Chart.yaml: v2 application chart, appVersion from the image tags', () => {
+    expect(parse(file(output, 'Chart.yaml'))).toEqual({
+      apiVersion: 'v2',
+      name: 'shop',
+      description: 'Storefront, API, order worker and PostgreSQL on EKS',
+      type: 'application',
+      version: '0.1.0',
+      appVersion: '1.0.0',
+      kubeVersion: '>=1.30.0-0',
+      keywords: ['kubernetes', 'aws', 't2', 'service', 'stateful', 'worker'],
+      annotations: {
+        'cloud-native.backstage.io/environments': 'dev,staging,prod',
+        'cloud-native.backstage.io/namespace': 'shop',
+        'cloud-native.backstage.io/tier': 'T2',
+        'cloud-native.backstage.io/owner': 'group:default/platform-team',
+        'cloud-native.backstage.io/requires': 'argo-rollouts,external-secrets',
+        'cloud-native.backstage.io/generated-by': 'cloud-native-orchestrator',
+      },
+    });
+  });
+
+  it('values.yaml is the production profile with first-class keys', () => {
+    const values = parse(file(output, '/values.yaml'));
+    expect(values.environment).toBe('prod');
+    expect(values.services.api).toMatchObject({
+      kind: 'Rollout',
+      image: {
+        repository: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/api',
+        tag: '1.0.0',
+      },
+      replicas: 2,
+      autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 8 },
+      podDisruptionBudget: { enabled: true },
+      resources: {
+        requests: { cpu: '500m', memory: '768Mi' },
+        limits: { cpu: '2', memory: '768Mi' },
+      },
+      config: { SPRING_PROFILES_ACTIVE: 'prod' },
+      secrets: ['DATABASE_URL'],
+    });
+    expect(values.services.storefront.ingress).toMatchObject({
+      enabled: true,
+      host: 'storefront.example.com',
+    });
+    expect(values.services.postgres.persistence).toEqual({
+      size: '50Gi',
+      storageClass: 'gp3',
+      accessModes: ['ReadWriteOnce'],
+    });
+    // the Go template syntax of Argo Rollouts lives in values, not templates
+    expect(JSON.stringify(values.services.api.analysis)).toContain(
+      '{{args.namespace}}',
+    );
+  });
+
+  it('values-<env>.yaml holds only what the environment changes', () => {
+    expect(parse(file(output, 'values-prod.yaml'))).toEqual({});
+    expect(parse(file(output, 'values-dev.yaml'))).toMatchObject({
+      environment: 'dev',
+      services: {
+        storefront: {
+          replicas: 1,
+          autoscaling: { enabled: false, minReplicas: 1, maxReplicas: 1 },
+          podDisruptionBudget: { enabled: false },
+          ingress: { host: 'storefront.dev.example.com' },
+        },
+        postgres: { replicas: 1, podDisruptionBudget: { enabled: false } },
+      },
+    });
+  });
+
+  it.each(CHARTED.map(([name]) => name))(
+    '%s: every values-<env>.yaml key is a per-environment knob',
+    name => {
+      const plan = CHARTED.find(([n]) => n === name)![1]();
+      const built = buildChart(plan);
+      const allowed = new Set([
+        'environment',
+        'services.*.replicas',
+        'services.*.autoscaling.enabled',
+        'services.*.autoscaling.minReplicas',
+        'services.*.autoscaling.maxReplicas',
+        'services.*.podDisruptionBudget.enabled',
+        'services.*.resources.requests.cpu',
+        'services.*.resources.requests.memory',
+        'services.*.resources.limits.cpu',
+        'services.*.resources.limits.memory',
+        'services.*.image.tag',
+        'services.*.ingress.host',
+      ]);
+      for (const environment of plan.environments) {
+        const paths = leafPaths(built.overrides[environment]);
+        expect({
+          environment,
+          extra: paths.filter(p => !allowed.has(p)),
+        }).toEqual({ environment, extra: [] });
+      }
+    },
+  );
+
+  it('is deterministic', () => {
+    expect(runSkill(examplePlan('shop-eks-t2'))).toEqual(output);
+    for (const [, plan] of CHARTED) {
+      expect(runSkill(plan()).files).toEqual(runSkill(plan()).files);
+    }
+  });
+
+  it('templates are the same text for every plan: no value is written into a template', () => {
+    const texts = CHARTED.map(([, plan]) =>
+      runSkill(plan())
+        .files.filter(f => /\/templates\//.test(f.path))
+        .map(f => ({
+          path: f.path.replace(/^helm\/[^/]+\//, ''),
+          content: f.content,
+        })),
+    );
+    for (const text of texts) expect(text).toEqual(texts[0]);
+    const byPath = (a: { path: string }, b: { path: string }) =>
+      a.path < b.path ? -1 : 1;
+    expect(texts[0]).toEqual([...CHART_TEMPLATES].sort(byPath));
+    const all = CHART_TEMPLATES.map(t => t.content).join('\n');
+    for (const [, plan] of CHARTED) {
+      for (const service of plan().services) {
+        expect(all).not.toContain(service.image);
+      }
+      expect(all).not.toContain('example.com');
+    }
+  });
+
+  it('the test hook is a template with the helm.sh/hook test annotation', () => {
+    const hook = file(output, 'templates/tests/test-connection.yaml');
+    expect(hook).toContain('helm.sh/hook: test');
+    expect(hook).toContain('readOnlyRootFilesystem: true');
+    expect(parse(file(output, '/values.yaml')).tests).toMatchObject({
+      enabled: true,
+      image: 'busybox:1.36.1',
+    });
+  });
+
+  it('values.schema.json is strict', () => {
+    const schema = JSON.parse(file(output, 'values.schema.json'));
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.definitions.service.additionalProperties).toBe(false);
+    expect(schema.definitions.service.properties.pod.additionalProperties).toBe(
+      false,
+    );
+    expect(
+      schema.definitions.service.properties.autoscaling.additionalProperties,
+    ).toBe(false);
+  });
+
+  it('writes nothing for a plan without Kubernetes services', () => {
+    const plan = examplePlan('events-serverless-aws');
+    expect(runSkill(plan)).toEqual({
+      files: [],
+      manifests: [],
+      notes: ['No Kubernetes services: no chart'],
+    });
+  });
+
+  it('refuses manifests that differ from the plan (the chart would not match them)', () => {
+    const manifests = kubernetesManifestGenerator.run({
+      plan: shop,
+      outputs: {},
+    });
+    const tampered = JSON.parse(JSON.stringify(manifests)) as SkillOutput;
+    (tampered.manifests[1].objects[0].metadata.labels as any).extra = 'x';
+    expect(() =>
+      kubernetesHelmBuilder.run({
+        plan: shop,
+        outputs: { 'kubernetes-manifest-generator': tampered },
+      }),
+    ).toThrow(/kubernetes-helm-builder: the manifests of dev/);
+  });
+
+  it('runs in the engine when registered, for plans that call for it', async () => {
+    const text = readFileSync(
+      path.join(EXAMPLES_DIR, 'shop-eks-t2', 'architecture.yaml'),
+      'utf8',
+    );
+    const pkg = await orchestrate(parseSpecText(text, 'shop'), {
+      skills: {
+        ...builtinSkills,
+        'kubernetes-helm-builder': kubernetesHelmBuilder,
+      },
+    });
+    expect(pkg.files.map(f => f.path)).toEqual(
+      expect.arrayContaining(output.files.map(f => f.path)),
+    );
+    expect(
+      pkg.report.trace.find(t => t.skill === 'kubernetes-helm-builder'),
+    ).toMatchObject({ status: 'ok', files: output.files.length });
+  });
+});
+
+describe('values helpers', () => {
+  it('splits image references as the templates join them', () => {
+    expect(splitImage('registry:5000/team/api:1.2.3')).toEqual({
+      repository: 'registry:5000/team/api',
+      tag: '1.2.3',
+    });
+    expect(splitImage('registry:5000/team/api')).toEqual({
+      repository: 'registry:5000/team/api',
+    });
+    expect(splitImage(`postgres:16@sha256:${'b'.repeat(64)}`)).toEqual({
+      repository: 'postgres',
+      tag: '16',
+      digest: `sha256:${'b'.repeat(64)}`,
+    });
+  });
+
+  it('computes a Helm override: maps merge, lists replace, null deletes', () => {
+    expect(valuesOverride({ a: 1, b: { c: 2 } }, { a: 1, b: { c: 2 } })).toBe(
+      undefined,
+    );
+    expect(
+      valuesOverride(
+        { a: 1, b: { c: 2, d: [1, 2] }, e: 'x' },
+        { a: 1, b: { c: 3, d: [1] } },
+      ),
+    ).toEqual({ b: { c: 3, d: [1] }, e: null });
+  });
+
+  it('appVersion is the most common tag of the built images', () => {
+    expect(appVersion(examplePlan('shop-eks-t2'))).toBe('1.0.0');
+    expect(appVersion(FIXTURE_PLANS['fixture-aws-canary']())).toBe('1.0.0');
+  });
+});
+
+it('checkChart reports every check as skipped when helm is not found', async () => {
+  const results = await checkChart(
+    '/tmp',
+    'helm/shop',
+    ['dev', 'prod'],
+    '/nonexistent/helm',
+  );
+  expect(results).toEqual([
+    {
+      check: 'helm lint --strict (values-dev.yaml)',
+      status: 'skipped',
+      reason: 'helm not found',
+    },
+    {
+      check: 'helm template (values-dev.yaml)',
+      status: 'skipped',
+      reason: 'helm not found',
+    },
+    {
+      check: 'helm lint --strict (values-prod.yaml)',
+      status: 'skipped',
+      reason: 'helm not found',
+    },
+    {
+      check: 'helm template (values-prod.yaml)',
+      status: 'skipped',
+      reason: 'helm not found',
+    },
+  ]);
+});

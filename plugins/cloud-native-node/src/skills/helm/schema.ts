@@ -1,0 +1,429 @@
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
+
+/**
+ * values.schema.json: a strict JSON Schema (draft-07, which both Helm 3's
+ * and Helm 4's validators implement) of the values. Objects the chart owns
+ * refuse unknown keys (`additionalProperties: false`), so `helm lint
+ * --strict` and every install reject a typo such as `replica:` or
+ * `container.livenesProbe` instead of silently ignoring it. Structures
+ * that are Kubernetes API objects themselves (a probe, a NetworkPolicy
+ * rule) are left open: the API server validates those.
+ *
+ * The schema does not depend on the plan, so a service can be added to
+ * the values as long as it has the required keys.
+ */
+
+type Schema = Record<string, unknown>;
+
+const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+
+/** Pod spec fields `pod` may set (the app container is rendered apart). */
+const POD_FIELDS: Array<keyof IPodSpec> = [
+  'activeDeadlineSeconds',
+  'affinity',
+  'automountServiceAccountToken',
+  'dnsConfig',
+  'dnsPolicy',
+  'enableServiceLinks',
+  'ephemeralContainers',
+  'hostAliases',
+  'hostIPC',
+  'hostNetwork',
+  'hostPID',
+  'hostUsers',
+  'hostname',
+  'imagePullSecrets',
+  'initContainers',
+  'nodeName',
+  'nodeSelector',
+  'os',
+  'overhead',
+  'preemptionPolicy',
+  'priority',
+  'priorityClassName',
+  'readinessGates',
+  'resourceClaims',
+  'resources',
+  'restartPolicy',
+  'runtimeClassName',
+  'schedulerName',
+  'schedulingGates',
+  'securityContext',
+  'setHostnameAsFQDN',
+  'shareProcessNamespace',
+  'subdomain',
+  'terminationGracePeriodSeconds',
+  'tolerations',
+  'topologySpreadConstraints',
+  'volumes',
+];
+
+/** Container fields `container` may set (name, image, ports, envFrom and resources have their own keys). */
+const CONTAINER_FIELDS: Array<keyof IContainer> = [
+  'args',
+  'command',
+  'env',
+  'lifecycle',
+  'livenessProbe',
+  'readinessProbe',
+  'resizePolicy',
+  'restartPolicy',
+  'securityContext',
+  'startupProbe',
+  'stdin',
+  'stdinOnce',
+  'terminationMessagePath',
+  'terminationMessagePolicy',
+  'tty',
+  'volumeDevices',
+  'volumeMounts',
+  'workingDir',
+];
+
+const ARRAY_FIELDS = new Set<string>([
+  'ephemeralContainers',
+  'hostAliases',
+  'imagePullSecrets',
+  'initContainers',
+  'readinessGates',
+  'resourceClaims',
+  'schedulingGates',
+  'tolerations',
+  'topologySpreadConstraints',
+  'volumes',
+  'args',
+  'command',
+  'env',
+  'resizePolicy',
+  'volumeDevices',
+  'volumeMounts',
+]);
+
+function fieldsSchema(fields: string[], description: string): Schema {
+  return {
+    type: 'object',
+    description,
+    additionalProperties: false,
+    properties: Object.fromEntries(
+      [...fields]
+        .sort()
+        .map(field => [
+          field,
+          ARRAY_FIELDS.has(field) ? { type: 'array' } : {},
+        ]),
+    ),
+  };
+}
+
+const stringMap: Schema = {
+  type: 'object',
+  additionalProperties: { type: 'string' },
+};
+const quantity: Schema = {
+  type: ['string', 'number'],
+  pattern: '^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$',
+};
+const resourceList: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    cpu: quantity,
+    memory: quantity,
+    'ephemeral-storage': quantity,
+  },
+};
+const intOrPercent: Schema = {
+  type: ['integer', 'string'],
+  pattern: '^[0-9]+%$',
+};
+
+const serviceSchema: Schema = {
+  type: 'object',
+  description: 'One service of the application; the key is its name',
+  additionalProperties: false,
+  required: ['kind', 'component', 'image', 'resources'],
+  properties: {
+    kind: {
+      enum: [
+        'Deployment',
+        'Rollout',
+        'StatefulSet',
+        'DaemonSet',
+        'Job',
+        'CronJob',
+      ],
+    },
+    component: {
+      type: 'string',
+      minLength: 1,
+      description: 'app.kubernetes.io/component',
+    },
+    image: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['repository'],
+      properties: {
+        repository: { type: 'string', minLength: 1 },
+        tag: { type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$' },
+        digest: { type: 'string', pattern: '^[a-z0-9]+:[a-fA-F0-9]{32,}$' },
+        pullPolicy: { enum: ['Always', 'IfNotPresent', 'Never'] },
+      },
+    },
+    port: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 65535,
+      description: 'Container port, named http',
+    },
+    replicas: { type: 'integer', minimum: 0 },
+    autoscaling: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['enabled'],
+      properties: {
+        enabled: { type: 'boolean' },
+        minReplicas: { type: 'integer', minimum: 1 },
+        maxReplicas: { type: 'integer', minimum: 1 },
+        targetCPUUtilizationPercentage: { type: 'integer', minimum: 1 },
+        targetMemoryUtilizationPercentage: { type: 'integer', minimum: 1 },
+        metrics: { type: 'array', description: 'Replaces the two targets' },
+        behavior: { type: 'object' },
+      },
+    },
+    podDisruptionBudget: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['enabled'],
+      properties: {
+        enabled: { type: 'boolean' },
+        minAvailable: intOrPercent,
+        maxUnavailable: intOrPercent,
+        unhealthyPodEvictionPolicy: {
+          enum: ['IfHealthyBudget', 'AlwaysAllow'],
+        },
+      },
+    },
+    resources: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { requests: resourceList, limits: resourceList },
+    },
+    config: {
+      ...stringMap,
+      description: 'Environment variables (ConfigMap <name>-config)',
+      propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+    },
+    secrets: {
+      type: 'array',
+      description: 'Secret names, synced into the Secret <name>-secrets',
+      uniqueItems: true,
+      items: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+    },
+    service: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['enabled', 'port'],
+      properties: {
+        enabled: { type: 'boolean' },
+        port: { type: 'integer', minimum: 1, maximum: 65535 },
+      },
+    },
+    ingress: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['enabled', 'host'],
+      properties: {
+        enabled: { type: 'boolean' },
+        host: {
+          type: 'string',
+          pattern:
+            '^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$',
+        },
+        className: { type: 'string' },
+        annotations: stringMap,
+        tlsSecretName: { type: 'string', pattern: DNS_LABEL },
+        servicePort: {
+          type: ['integer', 'string'],
+          description: 'A port number, or a port name such as use-annotation',
+        },
+      },
+    },
+    persistence: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['size'],
+      properties: {
+        size: quantity,
+        storageClass: { type: 'string' },
+        accessModes: {
+          type: 'array',
+          items: {
+            enum: [
+              'ReadWriteOnce',
+              'ReadOnlyMany',
+              'ReadWriteMany',
+              'ReadWriteOncePod',
+            ],
+          },
+        },
+      },
+    },
+    schedule: { type: 'string', minLength: 1 },
+    timeZone: { type: 'string' },
+    workload: {
+      type: 'object',
+      description:
+        'Other fields of the workload spec (strategy, revisionHistoryLimit, ...)',
+    },
+    job: { type: 'object', description: 'Job spec fields' },
+    analysis: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        metrics: { type: 'array' },
+        dryRun: { type: 'array' },
+        measurementRetention: { type: 'array' },
+      },
+    },
+    networkPolicy: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        policyTypes: {
+          type: 'array',
+          items: { enum: ['Ingress', 'Egress'] },
+        },
+        ingress: { type: 'array' },
+        egress: { type: 'array' },
+      },
+    },
+    podAnnotations: stringMap,
+    pod: fieldsSchema(POD_FIELDS, 'Pod spec fields'),
+    container: fieldsSchema(
+      CONTAINER_FIELDS,
+      'Fields of the app container besides image, port, config, secrets and resources',
+    ),
+  },
+  allOf: [
+    {
+      if: {
+        properties: {
+          kind: { enum: ['Deployment', 'Rollout', 'StatefulSet'] },
+        },
+      },
+      then: { required: ['replicas'] },
+    },
+    {
+      if: { properties: { kind: { const: 'CronJob' } } },
+      then: { required: ['schedule'] },
+    },
+  ],
+};
+
+/** The values.schema.json document. */
+export function valuesSchema(chartName: string): Schema {
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: `Values of the ${chartName} chart`,
+    type: 'object',
+    additionalProperties: false,
+    required: ['environment', 'namespace', 'externalSecrets', 'services'],
+    properties: {
+      global: {
+        type: 'object',
+        description: 'Reserved by Helm for parent charts',
+      },
+      environment: {
+        type: 'string',
+        minLength: 1,
+        description: 'The cloud-native.backstage.io/environment label',
+      },
+      namespace: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['create'],
+        properties: {
+          create: { type: 'boolean' },
+          labels: stringMap,
+          annotations: stringMap,
+        },
+      },
+      priorityClass: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'value'],
+        properties: {
+          name: { type: 'string', pattern: DNS_LABEL },
+          value: { type: 'integer' },
+          globalDefault: { type: 'boolean' },
+          preemptionPolicy: { enum: ['PreemptLowerPriority', 'Never'] },
+          description: { type: 'string' },
+        },
+      },
+      networkPolicies: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['enabled'],
+        properties: {
+          enabled: { type: 'boolean' },
+          namespaceWide: {
+            type: 'object',
+            description: 'NetworkPolicy specs by policy name',
+            additionalProperties: { type: 'object' },
+          },
+        },
+      },
+      externalSecrets: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'refreshInterval',
+          'secretStoreRef',
+          'creationPolicy',
+          'remoteKeyPrefix',
+        ],
+        properties: {
+          refreshInterval: { type: 'string' },
+          secretStoreRef: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['kind', 'name'],
+            properties: {
+              kind: { enum: ['ClusterSecretStore', 'SecretStore'] },
+              name: { type: 'string', minLength: 1 },
+            },
+          },
+          creationPolicy: { enum: ['Owner', 'Orphan', 'Merge', 'None'] },
+          remoteKeyPrefix: { type: 'string' },
+        },
+      },
+      services: {
+        type: 'object',
+        propertyNames: { pattern: DNS_LABEL, maxLength: 63 },
+        additionalProperties: { $ref: '#/definitions/service' },
+      },
+      tests: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['enabled'],
+        properties: {
+          enabled: { type: 'boolean' },
+          image: { type: 'string', minLength: 1 },
+          podAnnotations: stringMap,
+          meshAuthorization: {
+            enum: ['istio', 'linkerd'],
+            description:
+              'Authorize the test pod in the mesh (which denies by default)',
+          },
+          resources: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { requests: resourceList, limits: resourceList },
+          },
+        },
+      },
+    },
+    definitions: { service: serviceSchema },
+  };
+}

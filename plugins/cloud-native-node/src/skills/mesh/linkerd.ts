@@ -1,0 +1,407 @@
+import { ServicePlan } from '@internal/backstage-plugin-cloud-native-common';
+import { KubernetesObject } from '../../engine/types';
+import { selectorLabels } from '../kubernetes/labels';
+import {
+  GOOGLE_LOAD_BALANCER_RANGES,
+  INGRESS_CONTROLLER_NAMESPACE,
+} from '../kubernetes/networking';
+import {
+  callersOf,
+  compareStrings,
+  fqdn,
+  hasClusterService,
+  hasPeers,
+  isServing,
+  MeshContext,
+  serverlessCallersOf,
+  serviceMetadata,
+  sharedMetadata,
+  toObject,
+} from './context';
+import { LINKERD_API_VERSIONS } from './linkerdSchemas';
+
+/**
+ * Linkerd objects (API versions in `LINKERD_API_VERSIONS`, validated by
+ * `validateLinkerdObject`).
+ *
+ * Per serving workload (a container port, named `http` by the kubernetes
+ * skill):
+ * - `Server <svc>`: the port `http` of the pods (selector labels),
+ *   proxyProtocol HTTP/1 (no protocol detection). Once a Server exists, the
+ *   port denies everything not authorized, whatever the default policy;
+ * - `HTTPRoute <svc>` (all paths) and, when needed, `<svc>-probes` (the
+ *   kubelet's HTTP probe path: with an HTTPRoute on a Server, Linkerd no
+ *   longer authorizes probes by itself) and `<svc>-metrics` (`/metrics`,
+ *   when Prometheus scrapes the pods, T3);
+ * - `MeshTLSAuthentication <svc>`: the ServiceAccounts of exactly the
+ *   services that list it in `dependsOn` (and its own, for a replicated
+ *   StatefulSet), and `AuthorizationPolicy <svc>` targeting the Server with
+ *   it;
+ * - `AuthorizationPolicy <svc>-ingress` (public services),
+ *   `<svc>-probes`, `<svc>-metrics`, with the shared authentications of
+ *   mesh.yaml;
+ * - `ServiceProfile <svc>.<ns>.svc.cluster.local`: per-route timeouts, GET
+ *   retryable, a retry budget (for the clients of the Service `<svc>`).
+ *
+ * The namespace's `linkerd.io/inject: enabled` annotation is written by
+ * kubernetes-manifest-generator (checked by the skill, not duplicated).
+ */
+
+/** Services speak HTTP on the port the kubernetes skill names `http`. */
+export const LINKERD_PROXY_PROTOCOL = 'HTTP/1';
+
+/**
+ * A StatefulSet is often a datastore whose port is named `http` without
+ * speaking HTTP (the kubernetes skill notes it): its Server keeps protocol
+ * detection (`unknown`), which handles HTTP and client-first protocols
+ * (PostgreSQL, Redis) alike; the Server's authorization applies either way.
+ */
+function serverProtocol(servicePlan: ServicePlan): string {
+  return servicePlan.objectKind === 'StatefulSet'
+    ? 'unknown'
+    : LINKERD_PROXY_PROTOCOL;
+}
+export const SERVICE_PROFILE_TIMEOUT = '15s';
+export const RETRY_BUDGET = {
+  retryRatio: 0.2,
+  minRetriesPerSecond: 10,
+  ttl: '10s',
+} as const;
+/** Path of the pods' `prometheus.io/path` annotation (kubernetes skill). */
+export const METRICS_PATH = '/metrics';
+/** Unauthenticated clients from any address (probes, metrics, ALB). */
+export const ANY_NETWORK = 'any-network';
+/** The Google front ends and health checkers (GKE Ingress via NEGs). */
+export const LOAD_BALANCERS = 'load-balancers';
+/** The meshed ingress controller's identities. */
+export const INGRESS_CONTROLLER = 'ingress-controller';
+
+const POLICY_GROUP = 'policy.linkerd.io';
+
+type SharedAuthentication =
+  | typeof ANY_NETWORK
+  | typeof LOAD_BALANCERS
+  | typeof INGRESS_CONTROLLER;
+
+/** The Linkerd identity of every ServiceAccount of a namespace. */
+function namespaceIdentities(namespace: string): string {
+  return `*.${namespace}.serviceaccount.identity.linkerd.cluster.local`;
+}
+
+function authenticationRef(kind: string, name: string) {
+  return { group: POLICY_GROUP, kind, name };
+}
+
+/** Which shared authentication authorizes public traffic, per plan.ingress. */
+function publicAuthentication(context: MeshContext): {
+  name: SharedAuthentication;
+  kind: 'NetworkAuthentication' | 'MeshTLSAuthentication';
+  describe: string;
+} {
+  const { ingress } = context.plan;
+  const controllerNamespace = INGRESS_CONTROLLER_NAMESPACE[ingress];
+  if (controllerNamespace) {
+    return {
+      name: INGRESS_CONTROLLER,
+      kind: 'MeshTLSAuthentication',
+      describe: `the meshed ${ingress} ingress controller (namespace ${controllerNamespace})`,
+    };
+  }
+  if (ingress === 'gke') {
+    return {
+      name: LOAD_BALANCERS,
+      kind: 'NetworkAuthentication',
+      describe: 'the GKE load balancer ranges',
+    };
+  }
+  return {
+    name: ANY_NETWORK,
+    kind: 'NetworkAuthentication',
+    describe: 'any network (the ALB; narrow to the VPC CIDR)',
+  };
+}
+
+function isPublic(servicePlan: ServicePlan): boolean {
+  return (
+    servicePlan.service.expose === 'public' && hasClusterService(servicePlan)
+  );
+}
+
+/** The kubelet's HTTP probe path, when the probes hit the Server's port. */
+function probePath(servicePlan: ServicePlan): string | undefined {
+  const { health, port } = servicePlan.service;
+  return health && health.port === port ? health.path : undefined;
+}
+
+function scrapesMetrics(context: MeshContext, servicePlan: ServicePlan) {
+  return context.plan.tierFeatures.observability && isServing(servicePlan);
+}
+
+/** The shared authentications the services of this environment use. */
+function sharedAuthenticationsUsed(
+  context: MeshContext,
+): Set<SharedAuthentication> {
+  const used = new Set<SharedAuthentication>();
+  for (const servicePlan of context.services.values()) {
+    if (!isServing(servicePlan)) continue;
+    if (probePath(servicePlan) || scrapesMetrics(context, servicePlan)) {
+      used.add(ANY_NETWORK);
+    }
+    if (isPublic(servicePlan)) used.add(publicAuthentication(context).name);
+  }
+  return used;
+}
+
+/** Namespace-wide authentications of mesh.yaml (only those used). */
+export function linkerdSharedObjects(context: MeshContext): KubernetesObject[] {
+  const used = sharedAuthenticationsUsed(context);
+  const objects: KubernetesObject[] = [];
+  if (used.has(ANY_NETWORK)) {
+    objects.push(
+      toObject({
+        apiVersion: LINKERD_API_VERSIONS.NetworkAuthentication,
+        kind: 'NetworkAuthentication',
+        metadata: sharedMetadata(context, ANY_NETWORK),
+        spec: { networks: [{ cidr: '0.0.0.0/0' }, { cidr: '::/0' }] },
+      }),
+    );
+  }
+  if (used.has(LOAD_BALANCERS)) {
+    objects.push(
+      toObject({
+        apiVersion: LINKERD_API_VERSIONS.NetworkAuthentication,
+        kind: 'NetworkAuthentication',
+        metadata: sharedMetadata(context, LOAD_BALANCERS),
+        spec: {
+          networks: GOOGLE_LOAD_BALANCER_RANGES.map(cidr => ({ cidr })),
+        },
+      }),
+    );
+  }
+  const controllerNamespace =
+    INGRESS_CONTROLLER_NAMESPACE[context.plan.ingress];
+  if (used.has(INGRESS_CONTROLLER) && controllerNamespace) {
+    objects.push(
+      toObject({
+        apiVersion: LINKERD_API_VERSIONS.MeshTLSAuthentication,
+        kind: 'MeshTLSAuthentication',
+        metadata: sharedMetadata(context, INGRESS_CONTROLLER),
+        spec: { identities: [namespaceIdentities(controllerNamespace)] },
+      }),
+    );
+  }
+  return objects;
+}
+
+function httpRoute(
+  context: MeshContext,
+  servicePlan: ServicePlan,
+  name: string,
+  match: Record<string, unknown>,
+): KubernetesObject {
+  return toObject({
+    apiVersion: LINKERD_API_VERSIONS.HTTPRoute,
+    kind: 'HTTPRoute',
+    metadata: serviceMetadata(context, servicePlan, name),
+    spec: {
+      parentRefs: [
+        { group: POLICY_GROUP, kind: 'Server', name: servicePlan.name },
+      ],
+      rules: [{ matches: [match] }],
+    },
+  });
+}
+
+function authorizationPolicy(
+  context: MeshContext,
+  servicePlan: ServicePlan,
+  name: string,
+  target: { kind: 'Server' | 'HTTPRoute'; name: string },
+  authentication: { kind: string; name: string },
+): KubernetesObject {
+  return toObject({
+    apiVersion: LINKERD_API_VERSIONS.AuthorizationPolicy,
+    kind: 'AuthorizationPolicy',
+    metadata: serviceMetadata(context, servicePlan, name),
+    spec: {
+      targetRef: { group: POLICY_GROUP, ...target },
+      requiredAuthenticationRefs: [
+        authenticationRef(authentication.kind, authentication.name),
+      ],
+    },
+  });
+}
+
+function serviceProfile(
+  context: MeshContext,
+  servicePlan: ServicePlan,
+): KubernetesObject {
+  return toObject({
+    apiVersion: LINKERD_API_VERSIONS.ServiceProfile,
+    kind: 'ServiceProfile',
+    metadata: serviceMetadata(
+      context,
+      servicePlan,
+      fqdn(context, servicePlan.name),
+    ),
+    spec: {
+      // First match wins: GET is safe to retry, everything else is not.
+      routes: [
+        {
+          name: 'GET',
+          condition: { method: 'GET', pathRegex: '/.*' },
+          isRetryable: true,
+          timeout: SERVICE_PROFILE_TIMEOUT,
+        },
+        {
+          name: 'other requests',
+          condition: { pathRegex: '/.*' },
+          timeout: SERVICE_PROFILE_TIMEOUT,
+        },
+      ],
+      retryBudget: { ...RETRY_BUDGET },
+    },
+  });
+}
+
+/** The objects of one service and the one-line note that describes them. */
+export function linkerdServiceObjects(
+  context: MeshContext,
+  servicePlan: ServicePlan,
+): { objects: KubernetesObject[]; note: string } {
+  const { name } = servicePlan;
+  const serverless = serverlessCallersOf(context.plan, name);
+  const serverlessNote =
+    serverless.length > 0
+      ? `; serverless ${serverless.join(
+          ', ',
+        )} cannot present a mesh identity and are not authorized`
+      : '';
+  if (!isServing(servicePlan)) {
+    return {
+      objects: [],
+      note: `${name}: no port, so no Server: its pods accept only what the namespace's default inbound policy allows${serverlessNote}`,
+    };
+  }
+  const server = { kind: 'Server' as const, name };
+  const proxyProtocol = serverProtocol(servicePlan);
+  const routes: KubernetesObject[] = [
+    httpRoute(context, servicePlan, name, {
+      path: { type: 'PathPrefix', value: '/' },
+    }),
+  ];
+  const authentications: KubernetesObject[] = [];
+  const policies: KubernetesObject[] = [];
+  const allowed: string[] = [];
+
+  const identities = [
+    ...callersOf(context, name),
+    ...(hasPeers(context, servicePlan) ? [name] : []),
+  ].sort(compareStrings);
+  if (identities.length > 0) {
+    authentications.push(
+      toObject({
+        apiVersion: LINKERD_API_VERSIONS.MeshTLSAuthentication,
+        kind: 'MeshTLSAuthentication',
+        metadata: serviceMetadata(context, servicePlan, name),
+        spec: {
+          identityRefs: identities.map(serviceAccount => ({
+            kind: 'ServiceAccount',
+            name: serviceAccount,
+          })),
+        },
+      }),
+    );
+    policies.push(
+      authorizationPolicy(context, servicePlan, name, server, {
+        kind: 'MeshTLSAuthentication',
+        name,
+      }),
+    );
+    allowed.push(`ServiceAccounts ${identities.join(', ')}`);
+  }
+  if (isPublic(servicePlan)) {
+    const authentication = publicAuthentication(context);
+    policies.push(
+      authorizationPolicy(
+        context,
+        servicePlan,
+        `${name}-ingress`,
+        server,
+        authentication,
+      ),
+    );
+    allowed.push(authentication.describe);
+  }
+  const probe = probePath(servicePlan);
+  if (probe) {
+    const route = `${name}-probes`;
+    routes.push(
+      httpRoute(context, servicePlan, route, {
+        path: { type: 'Exact', value: probe },
+        method: 'GET',
+      }),
+    );
+    policies.push(
+      authorizationPolicy(
+        context,
+        servicePlan,
+        route,
+        { kind: 'HTTPRoute', name: route },
+        { kind: 'NetworkAuthentication', name: ANY_NETWORK },
+      ),
+    );
+    allowed.push(`kubelet probes on GET ${probe}`);
+  }
+  if (scrapesMetrics(context, servicePlan)) {
+    const route = `${name}-metrics`;
+    routes.push(
+      httpRoute(context, servicePlan, route, {
+        path: { type: 'Exact', value: METRICS_PATH },
+        method: 'GET',
+      }),
+    );
+    policies.push(
+      authorizationPolicy(
+        context,
+        servicePlan,
+        route,
+        { kind: 'HTTPRoute', name: route },
+        { kind: 'NetworkAuthentication', name: ANY_NETWORK },
+      ),
+    );
+    allowed.push(`Prometheus on GET ${METRICS_PATH}`);
+  }
+  const objects: KubernetesObject[] = [
+    toObject({
+      apiVersion: LINKERD_API_VERSIONS.Server,
+      kind: 'Server',
+      metadata: serviceMetadata(context, servicePlan, name),
+      spec: {
+        podSelector: { matchLabels: selectorLabels(context.plan, name) },
+        port: 'http',
+        proxyProtocol,
+      },
+    }),
+    ...routes,
+    ...authentications,
+  ];
+  objects.push(...policies);
+  if (hasClusterService(servicePlan)) {
+    objects.push(serviceProfile(context, servicePlan));
+  }
+  const profileNote = hasClusterService(servicePlan)
+    ? `; ServiceProfile ${fqdn(
+        context,
+        name,
+      )}: timeout ${SERVICE_PROFILE_TIMEOUT}, GET retryable, retry budget ${
+        RETRY_BUDGET.retryRatio * 100
+      }%`
+    : '';
+  return {
+    objects,
+    note: `${name}: Server http (${proxyProtocol}) allows ${
+      allowed.length > 0 ? allowed.join('; ') : 'nobody (no mesh callers)'
+    }${profileNote}${serverlessNote}`,
+  };
+}

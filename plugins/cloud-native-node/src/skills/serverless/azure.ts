@@ -1,0 +1,962 @@
+import {
+  DeploymentPlan,
+  Language,
+} from '@internal/backstage-plugin-cloud-native-common';
+import { GeneratedFile } from '../../engine/types';
+import { FunctionContext } from './context';
+import { ncrontab } from './cron';
+import { camel, dnsName, shellQuote, sortedRecord } from './names';
+import { JsonObject, JsonValue } from './types';
+
+/** Root of the Azure Functions project. */
+export const AZURE_DIR = 'serverless/azure';
+
+/** Built-in role definition ids (Azure RBAC). */
+export const AZURE_ROLES = {
+  'Storage Blob Data Owner': 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
+  'Storage Blob Data Reader': '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1',
+  'Storage Queue Data Contributor': '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
+  'Azure Event Hubs Data Receiver': 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde',
+  'Azure Service Bus Data Receiver': '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0',
+  'Key Vault Secrets User': '4633458b-17de-408a-b874-0445c86b69e6',
+  'Monitoring Metrics Publisher': '3913510d-42f4-4e42-8a64-420c390055eb',
+} as const;
+
+type RoleName = keyof typeof AZURE_ROLES;
+
+/** Flex Consumption runtimes; `custom` runs a custom handler executable. */
+const FLEX_RUNTIMES: Record<Language, { name: string; version: string }> = {
+  node: { name: 'node', version: '22' },
+  python: { name: 'python', version: '3.11' },
+  java: { name: 'java', version: '21' },
+  dotnet: { name: 'dotnet-isolated', version: '8.0' },
+  go: { name: 'custom', version: '1.0' },
+  rust: { name: 'custom', version: '1.0' },
+  ruby: { name: 'custom', version: '1.0' },
+  php: { name: 'custom', version: '1.0' },
+  static: { name: 'custom', version: '1.0' },
+};
+
+/** Script entry points, matching the AWS handler conventions. */
+const SCRIPT_FILES: Partial<Record<Language, { file: string; entry: string }>> =
+  {
+    node: { file: '../index.js', entry: 'handler' },
+    python: { file: '../app.py', entry: 'handler' },
+  };
+
+const CONNECTIONS = {
+  storage: 'EventsStorage',
+  eventHub: 'EventHub',
+  serviceBus: 'ServiceBus',
+};
+
+const HOST_STORAGE = "variables('hostStorageName')";
+const EVENT_STORAGE = "variables('eventStorageName')";
+const EVENT_HUBS = "variables('eventHubNamespace')";
+const SERVICE_BUS = "variables('serviceBusNamespace')";
+const KEY_VAULT = "variables('keyVaultName')";
+const APP_INSIGHTS = "variables('appInsightsName')";
+
+/** Azure storage queue / container names: lower-case, digits, `-`, 3-63. */
+function storageName(text: string): string {
+  const name = dnsName(text, 63);
+  return name.length >= 3 ? name : `${name}-q`.padEnd(3, '0');
+}
+
+function runtimeOf(fn: FunctionContext) {
+  return FLEX_RUNTIMES[fn.language ?? 'static'];
+}
+
+function isCustom(fn: FunctionContext): boolean {
+  return runtimeOf(fn).name === 'custom';
+}
+
+/** What an Azure function listens to. */
+export type AzureBinding =
+  | 'httpTrigger'
+  | 'queueTrigger'
+  | 'serviceBusTrigger'
+  | 'timerTrigger'
+  | 'eventHubTrigger'
+  | 'blobTrigger';
+
+export function azureBinding(fn: FunctionContext): AzureBinding {
+  switch (fn.trigger) {
+    case 'queue':
+      return fn.source?.scheme === 'servicebus'
+        ? 'serviceBusTrigger'
+        : 'queueTrigger';
+    case 'schedule':
+      return 'timerTrigger';
+    case 'stream':
+      return 'eventHubTrigger';
+    case 'storage':
+      return 'blobTrigger';
+    default:
+      return 'httpTrigger';
+  }
+}
+
+/** The queue, hub or container name a function's trigger reads. */
+function sourceName(fn: FunctionContext): string {
+  return storageName(fn.source?.name ?? `${fn.name}-events`);
+}
+
+/** `function.json` of one function. */
+export function functionJson(fn: FunctionContext): JsonObject {
+  const binding = azureBinding(fn);
+  const bindings: JsonObject[] = [];
+  let retry: JsonObject | undefined;
+  switch (binding) {
+    case 'httpTrigger':
+      bindings.push(
+        {
+          authLevel: fn.public ? 'anonymous' : 'function',
+          type: 'httpTrigger',
+          direction: 'in',
+          name: 'req',
+          methods: ['get', 'post', 'put', 'patch', 'delete'],
+          route: `${fn.name}/{*path}`,
+        },
+        { type: 'http', direction: 'out', name: '$return' },
+      );
+      break;
+    case 'queueTrigger':
+      bindings.push({
+        type: 'queueTrigger',
+        direction: 'in',
+        name: 'message',
+        queueName: sourceName(fn),
+        connection: CONNECTIONS.storage,
+      });
+      break;
+    case 'serviceBusTrigger':
+      bindings.push({
+        type: 'serviceBusTrigger',
+        direction: 'in',
+        name: 'message',
+        queueName: sourceName(fn),
+        connection: CONNECTIONS.serviceBus,
+      });
+      break;
+    case 'timerTrigger':
+      bindings.push({
+        type: 'timerTrigger',
+        direction: 'in',
+        name: 'timer',
+        schedule: ncrontab(fn.schedule ?? '@daily'),
+        runOnStartup: false,
+        useMonitor: true,
+      });
+      retry = {
+        strategy: 'exponentialBackoff',
+        maxRetryCount: 3,
+        minimumInterval: '00:00:10',
+        maximumInterval: '00:15:00',
+      };
+      break;
+    case 'eventHubTrigger':
+      bindings.push({
+        type: 'eventHubTrigger',
+        direction: 'in',
+        name: 'events',
+        eventHubName: sourceName(fn),
+        consumerGroup: storageName(fn.name),
+        connection: CONNECTIONS.eventHub,
+        cardinality: 'many',
+      });
+      retry = {
+        strategy: 'exponentialBackoff',
+        maxRetryCount: 5,
+        minimumInterval: '00:00:05',
+        maximumInterval: '00:05:00',
+      };
+      break;
+    default:
+      bindings.push({
+        type: 'blobTrigger',
+        direction: 'in',
+        name: 'blob',
+        path: `${sourceName(fn)}/{name}`,
+        connection: CONNECTIONS.storage,
+        // Flex Consumption has no polling blob trigger: Event Grid delivers
+        source: 'EventGrid',
+      });
+      break;
+  }
+  const script = fn.language ? SCRIPT_FILES[fn.language] : undefined;
+  return {
+    ...(script ? { scriptFile: script.file, entryPoint: script.entry } : {}),
+    bindings,
+    ...(retry ? { retry } : {}),
+  };
+}
+
+/** `hh:mm:ss` */
+function duration(seconds: number): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(Math.floor(seconds / 3600))}:${pad(
+    Math.floor((seconds % 3600) / 60),
+  )}:${pad(seconds % 60)}`;
+}
+
+/** `host.json` shared by every function app of the package. */
+export function hostJson(
+  fns: ReadonlyArray<FunctionContext>,
+  custom = false,
+): JsonObject {
+  const maxTimeout = Math.max(30, ...fns.map(fn => fn.timeoutSeconds));
+  const host: JsonObject = {
+    version: '2.0',
+    extensionBundle: {
+      id: 'Microsoft.Azure.Functions.ExtensionBundle',
+      version: '[4.*, 5.0.0)',
+    },
+    functionTimeout: duration(maxTimeout),
+    logging: {
+      applicationInsights: {
+        samplingSettings: { isEnabled: true, excludedTypes: 'Request' },
+      },
+    },
+    extensions: {
+      queues: { maxDequeueCount: 5, visibilityTimeout: '00:00:30' },
+      serviceBus: { maxAutoLockRenewalDuration: duration(maxTimeout) },
+    },
+  };
+  if (custom) {
+    host.customHandler = {
+      description: { defaultExecutablePath: 'handler', workingDirectory: '' },
+      enableForwardingHttpRequest: true,
+    };
+  }
+  return host;
+}
+
+/** Log Analytics retention and Flex scale-out limit by tier. */
+const TIER_SETTINGS = {
+  T1: { logRetentionDays: 30, maximumInstances: 40 },
+  T2: { logRetentionDays: 90, maximumInstances: 100 },
+  T3: { logRetentionDays: 365, maximumInstances: 200 },
+} as const;
+
+const API_VERSIONS: Array<[string, string]> = [
+  ['Microsoft.Storage', '2023-05-01'],
+  ['Microsoft.EventHub', '2024-01-01'],
+  ['Microsoft.ServiceBus', '2022-10-01-preview'],
+];
+
+function apiVersionOf(type: string): string {
+  return (
+    API_VERSIONS.find(([prefix]) => type.startsWith(prefix))?.[1] ??
+    '2022-10-01-preview'
+  );
+}
+
+function flexMemory(memoryMB: number): number {
+  if (memoryMB <= 512) return 512;
+  return memoryMB <= 2048 ? 2048 : 4096;
+}
+
+const expr = (text: string) => `[${text}]`;
+const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/** Names of the ARM variables of one function. */
+function appVariable(fn: FunctionContext): string {
+  return `app${fn.id}`;
+}
+
+interface Scope {
+  /** Relative resource path for the role assignment's `scope` */
+  scope: string;
+  /** resourceId(...) of the target, for the name and dependsOn */
+  id: string;
+}
+
+const scopes = {
+  hostStorage: (): Scope => ({
+    scope: `format('Microsoft.Storage/storageAccounts/{0}', ${HOST_STORAGE})`,
+    id: `resourceId('Microsoft.Storage/storageAccounts', ${HOST_STORAGE})`,
+  }),
+  queue: (account: string, queue: string): Scope => ({
+    scope: `format('Microsoft.Storage/storageAccounts/{0}/queueServices/default/queues/{1}', ${account}, ${quote(
+      queue,
+    )})`,
+    id: `resourceId('Microsoft.Storage/storageAccounts/queueServices/queues', ${account}, 'default', ${quote(
+      queue,
+    )})`,
+  }),
+  container: (container: string): Scope => ({
+    scope: `format('Microsoft.Storage/storageAccounts/{0}/blobServices/default/containers/{1}', ${EVENT_STORAGE}, ${quote(
+      container,
+    )})`,
+    id: `resourceId('Microsoft.Storage/storageAccounts/blobServices/containers', ${EVENT_STORAGE}, 'default', ${quote(
+      container,
+    )})`,
+  }),
+  eventHub: (hub: string): Scope => ({
+    scope: `format('Microsoft.EventHub/namespaces/{0}/eventhubs/{1}', ${EVENT_HUBS}, ${quote(
+      hub,
+    )})`,
+    id: `resourceId('Microsoft.EventHub/namespaces/eventhubs', ${EVENT_HUBS}, ${quote(
+      hub,
+    )})`,
+  }),
+  serviceBusQueue: (queue: string): Scope => ({
+    scope: `format('Microsoft.ServiceBus/namespaces/{0}/queues/{1}', ${SERVICE_BUS}, ${quote(
+      queue,
+    )})`,
+    id: `resourceId('Microsoft.ServiceBus/namespaces/queues', ${SERVICE_BUS}, ${quote(
+      queue,
+    )})`,
+  }),
+  keyVault: (): Scope => ({
+    scope: `format('Microsoft.KeyVault/vaults/{0}', ${KEY_VAULT})`,
+    id: `resourceId('Microsoft.KeyVault/vaults', ${KEY_VAULT})`,
+  }),
+  appInsights: (): Scope => ({
+    scope: `format('Microsoft.Insights/components/{0}', ${APP_INSIGHTS})`,
+    id: `resourceId('Microsoft.Insights/components', ${APP_INSIGHTS})`,
+  }),
+};
+
+/** One role assignment, as the README's IAM summary lists it. */
+export interface AzureRoleGrant {
+  function: string;
+  role: RoleName;
+  /** Human-readable target, e.g. `queue claim-documents` */
+  target: string;
+}
+
+function siteId(fn: FunctionContext): string {
+  return `resourceId('Microsoft.Web/sites', variables('${appVariable(fn)}'))`;
+}
+
+function roleAssignment(
+  fn: FunctionContext,
+  role: RoleName,
+  scope: Scope,
+): JsonObject {
+  const roleId = AZURE_ROLES[role];
+  return {
+    type: 'Microsoft.Authorization/roleAssignments',
+    apiVersion: '2022-04-01',
+    name: expr(`guid(${scope.id}, ${siteId(fn)}, '${roleId}')`),
+    scope: expr(scope.scope),
+    properties: {
+      roleDefinitionId: expr(
+        `subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '${roleId}')`,
+      ),
+      principalId: expr(
+        `reference(${siteId(fn)}, '2024-04-01', 'full').identity.principalId`,
+      ),
+      principalType: 'ServicePrincipal',
+    },
+    dependsOn: [expr(siteId(fn)), expr(scope.id)],
+  };
+}
+
+function keyVaultSecretName(fn: FunctionContext, name: string): string {
+  return `${fn.name}-${name.toLowerCase().replace(/_/g, '-')}`;
+}
+
+/**
+ * The ARM template (`main.json`): one Flex Consumption function app per
+ * function, each with a system-assigned identity and role assignments
+ * scoped to the one queue, hub or container it reads (never the
+ * subscription or resource group). Host storage and event storage are
+ * separate accounts, so the host's Blob Data Owner role grants nothing on
+ * event data.
+ */
+export function buildArmTemplate(
+  plan: DeploymentPlan,
+  fns: ReadonlyArray<FunctionContext>,
+): { template: JsonObject; grants: AzureRoleGrant[] } {
+  const app = dnsName(plan.name, 30);
+  const t3 = plan.tier === 'T3';
+  const variables: Record<string, JsonValue> = {
+    suffix: expr('uniqueString(resourceGroup().id)'),
+    hostStorageName: expr(
+      `format('sth{0}', uniqueString(resourceGroup().id, ${quote(app)}))`,
+    ),
+    logAnalyticsName: `log-${app}`,
+    appInsightsName: `appi-${app}`,
+  };
+  const resources: JsonObject[] = [];
+  const grants: AzureRoleGrant[] = [];
+  const hostStorageId = `resourceId('Microsoft.Storage/storageAccounts', ${HOST_STORAGE})`;
+  const eventStorageId = `resourceId('Microsoft.Storage/storageAccounts', ${EVENT_STORAGE})`;
+  const storageAccount = (name: string): JsonObject => ({
+    type: 'Microsoft.Storage/storageAccounts',
+    apiVersion: '2023-05-01',
+    name: expr(name),
+    location: expr("parameters('location')"),
+    sku: { name: t3 ? 'Standard_ZRS' : 'Standard_LRS' },
+    kind: 'StorageV2',
+    properties: {
+      accessTier: 'Hot',
+      allowBlobPublicAccess: false,
+      allowSharedKeyAccess: false,
+      defaultToOAuthAuthentication: true,
+      minimumTlsVersion: 'TLS1_2',
+      supportsHttpsTrafficOnly: true,
+    },
+  });
+  const child = (
+    type: string,
+    name: string,
+    parentId: string,
+    properties: JsonObject = {},
+  ): JsonObject => ({
+    type,
+    apiVersion: apiVersionOf(type),
+    name: expr(name),
+    properties,
+    dependsOn: [expr(parentId)],
+  });
+
+  resources.push(
+    {
+      type: 'Microsoft.OperationalInsights/workspaces',
+      apiVersion: '2023-09-01',
+      name: expr("variables('logAnalyticsName')"),
+      location: expr("parameters('location')"),
+      properties: {
+        sku: { name: 'PerGB2018' },
+        retentionInDays: TIER_SETTINGS[plan.tier].logRetentionDays,
+      },
+    },
+    {
+      type: 'Microsoft.Insights/components',
+      apiVersion: '2020-02-02',
+      name: expr(APP_INSIGHTS),
+      location: expr("parameters('location')"),
+      kind: 'web',
+      properties: {
+        Application_Type: 'web',
+        DisableLocalAuth: true,
+        WorkspaceResourceId: expr(
+          "resourceId('Microsoft.OperationalInsights/workspaces', variables('logAnalyticsName'))",
+        ),
+      },
+      dependsOn: [
+        expr(
+          "resourceId('Microsoft.OperationalInsights/workspaces', variables('logAnalyticsName'))",
+        ),
+      ],
+    },
+    storageAccount(HOST_STORAGE),
+  );
+
+  const needsEventStorage = fns.some(
+    fn =>
+      azureBinding(fn) === 'queueTrigger' || azureBinding(fn) === 'blobTrigger',
+  );
+  const hubs = new Set<string>();
+  const consumerGroups = new Set<string>();
+  const storageQueues = new Set<string>();
+  const containers = new Set<string>([]);
+  const busQueues = new Set<string>();
+  const hostQueues = new Set<string>();
+  for (const fn of fns) {
+    const binding = azureBinding(fn);
+    if (binding === 'queueTrigger') {
+      storageQueues.add(sourceName(fn));
+      storageQueues.add(`${sourceName(fn)}-poison`.slice(0, 63));
+    }
+    if (binding === 'blobTrigger') {
+      containers.add(sourceName(fn));
+      hostQueues.add('webjobs-blobtrigger-poison');
+    }
+    if (binding === 'serviceBusTrigger') busQueues.add(sourceName(fn));
+    if (binding === 'eventHubTrigger') {
+      hubs.add(sourceName(fn));
+      consumerGroups.add(`${sourceName(fn)}/${storageName(fn.name)}`);
+    }
+  }
+  const deploymentContainers = fns.map(fn => dnsName(`deploy-${fn.name}`, 63));
+  resources.push(
+    child(
+      'Microsoft.Storage/storageAccounts/blobServices',
+      `format('{0}/default', ${HOST_STORAGE})`,
+      hostStorageId,
+    ),
+  );
+  for (const container of [...deploymentContainers].sort()) {
+    resources.push(
+      child(
+        'Microsoft.Storage/storageAccounts/blobServices/containers',
+        `format('{0}/default/{1}', ${HOST_STORAGE}, ${quote(container)})`,
+        `resourceId('Microsoft.Storage/storageAccounts/blobServices', ${HOST_STORAGE}, 'default')`,
+        { publicAccess: 'None' },
+      ),
+    );
+  }
+  if (hostQueues.size > 0) {
+    resources.push(
+      child(
+        'Microsoft.Storage/storageAccounts/queueServices',
+        `format('{0}/default', ${HOST_STORAGE})`,
+        hostStorageId,
+      ),
+    );
+    for (const queue of [...hostQueues].sort()) {
+      resources.push(
+        child(
+          'Microsoft.Storage/storageAccounts/queueServices/queues',
+          `format('{0}/default/{1}', ${HOST_STORAGE}, ${quote(queue)})`,
+          `resourceId('Microsoft.Storage/storageAccounts/queueServices', ${HOST_STORAGE}, 'default')`,
+        ),
+      );
+    }
+  }
+  if (needsEventStorage) {
+    variables.eventStorageName = expr(
+      `format('ste{0}', uniqueString(resourceGroup().id, ${quote(app)}))`,
+    );
+    resources.push(storageAccount(EVENT_STORAGE));
+    if (storageQueues.size > 0) {
+      resources.push(
+        child(
+          'Microsoft.Storage/storageAccounts/queueServices',
+          `format('{0}/default', ${EVENT_STORAGE})`,
+          eventStorageId,
+        ),
+      );
+      for (const queue of [...storageQueues].sort()) {
+        resources.push(
+          child(
+            'Microsoft.Storage/storageAccounts/queueServices/queues',
+            `format('{0}/default/{1}', ${EVENT_STORAGE}, ${quote(queue)})`,
+            `resourceId('Microsoft.Storage/storageAccounts/queueServices', ${EVENT_STORAGE}, 'default')`,
+          ),
+        );
+      }
+    }
+    if (containers.size > 0) {
+      resources.push(
+        child(
+          'Microsoft.Storage/storageAccounts/blobServices',
+          `format('{0}/default', ${EVENT_STORAGE})`,
+          eventStorageId,
+        ),
+      );
+      for (const container of [...containers].sort()) {
+        resources.push(
+          child(
+            'Microsoft.Storage/storageAccounts/blobServices/containers',
+            `format('{0}/default/{1}', ${EVENT_STORAGE}, ${quote(container)})`,
+            `resourceId('Microsoft.Storage/storageAccounts/blobServices', ${EVENT_STORAGE}, 'default')`,
+            { publicAccess: 'None' },
+          ),
+        );
+      }
+      variables.eventGridTopicName = `evgt-${app}-storage`;
+      resources.push({
+        type: 'Microsoft.EventGrid/systemTopics',
+        apiVersion: '2024-06-01-preview',
+        name: expr("variables('eventGridTopicName')"),
+        location: expr("parameters('location')"),
+        properties: {
+          source: expr(eventStorageId),
+          topicType: 'Microsoft.Storage.StorageAccounts',
+        },
+        dependsOn: [expr(eventStorageId)],
+      });
+    }
+  }
+  if (hubs.size > 0) {
+    variables.eventHubNamespace = expr(
+      `format('evh-${app}-{0}', variables('suffix'))`,
+    );
+    const namespaceId = `resourceId('Microsoft.EventHub/namespaces', ${EVENT_HUBS})`;
+    resources.push({
+      type: 'Microsoft.EventHub/namespaces',
+      apiVersion: '2024-01-01',
+      name: expr(EVENT_HUBS),
+      location: expr("parameters('location')"),
+      sku: { name: 'Standard', tier: 'Standard', capacity: 1 },
+      properties: {
+        disableLocalAuth: true,
+        minimumTlsVersion: '1.2',
+        zoneRedundant: t3,
+      },
+    });
+    for (const hub of [...hubs].sort()) {
+      resources.push(
+        child(
+          'Microsoft.EventHub/namespaces/eventhubs',
+          `format('{0}/{1}', ${EVENT_HUBS}, ${quote(hub)})`,
+          namespaceId,
+          { partitionCount: 4, messageRetentionInDays: t3 ? 7 : 1 },
+        ),
+      );
+    }
+    for (const group of [...consumerGroups].sort()) {
+      const [hub, name] = group.split('/');
+      resources.push(
+        child(
+          'Microsoft.EventHub/namespaces/eventhubs/consumergroups',
+          `format('{0}/{1}/{2}', ${EVENT_HUBS}, ${quote(hub)}, ${quote(name)})`,
+          `resourceId('Microsoft.EventHub/namespaces/eventhubs', ${EVENT_HUBS}, ${quote(
+            hub,
+          )})`,
+        ),
+      );
+    }
+  }
+  if (busQueues.size > 0) {
+    variables.serviceBusNamespace = expr(
+      `format('sb-${app}-{0}', variables('suffix'))`,
+    );
+    resources.push({
+      type: 'Microsoft.ServiceBus/namespaces',
+      apiVersion: '2022-10-01-preview',
+      name: expr(SERVICE_BUS),
+      location: expr("parameters('location')"),
+      sku: { name: 'Standard', tier: 'Standard' },
+      properties: { disableLocalAuth: true, minimumTlsVersion: '1.2' },
+    });
+    for (const queue of [...busQueues].sort()) {
+      resources.push(
+        child(
+          'Microsoft.ServiceBus/namespaces/queues',
+          `format('{0}/{1}', ${SERVICE_BUS}, ${quote(queue)})`,
+          `resourceId('Microsoft.ServiceBus/namespaces', ${SERVICE_BUS})`,
+          {
+            maxDeliveryCount: 5,
+            deadLetteringOnMessageExpiration: true,
+            lockDuration: 'PT5M',
+          },
+        ),
+      );
+    }
+  }
+  const secrets = fns.some(fn => fn.secrets.length > 0);
+  if (secrets) {
+    variables.keyVaultName = expr("format('kv{0}', variables('suffix'))");
+    resources.push({
+      type: 'Microsoft.KeyVault/vaults',
+      apiVersion: '2023-07-01',
+      name: expr(KEY_VAULT),
+      location: expr("parameters('location')"),
+      properties: {
+        tenantId: expr('subscription().tenantId'),
+        sku: { family: 'A', name: 'standard' },
+        enableRbacAuthorization: true,
+        enableSoftDelete: true,
+        softDeleteRetentionInDays: 90,
+        ...(t3 ? { enablePurgeProtection: true } : {}),
+      },
+    });
+  }
+
+  const outputs: Record<string, JsonObject> = {};
+  for (const fn of fns) {
+    const variable = appVariable(fn);
+    const prefix = dnsName(`${app}-${fn.name}`, 40);
+    variables[variable] = expr(`format('${prefix}-{0}', variables('suffix'))`);
+    const planName = `format('{0}-plan', variables('${variable}'))`;
+    const planId = `resourceId('Microsoft.Web/serverfarms', ${planName})`;
+    const binding = azureBinding(fn);
+    const settings: Array<{ name: string; value: string }> = [
+      { name: 'AzureWebJobsStorage__accountName', value: expr(HOST_STORAGE) },
+      {
+        name: 'APPLICATIONINSIGHTS_CONNECTION_STRING',
+        value: expr(
+          `reference(resourceId('Microsoft.Insights/components', ${APP_INSIGHTS}), '2020-02-02').ConnectionString`,
+        ),
+      },
+      {
+        name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
+        value: 'Authorization=AAD',
+      },
+    ];
+    const grant = (role: RoleName, scope: Scope, target: string) => {
+      resources.push(roleAssignment(fn, role, scope));
+      grants.push({ function: fn.name, role, target });
+    };
+    grant('Storage Blob Data Owner', scopes.hostStorage(), 'host storage');
+    grant(
+      'Monitoring Metrics Publisher',
+      scopes.appInsights(),
+      'Application Insights',
+    );
+    const queueUri = `format('https://{0}.queue.{1}', ${EVENT_STORAGE}, environment().suffixes.storage)`;
+    switch (binding) {
+      case 'queueTrigger': {
+        const queue = sourceName(fn);
+        settings.push({
+          name: `${CONNECTIONS.storage}__queueServiceUri`,
+          value: expr(queueUri),
+        });
+        grant(
+          'Storage Queue Data Contributor',
+          scopes.queue(EVENT_STORAGE, queue),
+          `queue ${queue}`,
+        );
+        grant(
+          'Storage Queue Data Contributor',
+          scopes.queue(EVENT_STORAGE, `${queue}-poison`.slice(0, 63)),
+          `queue ${queue}-poison`,
+        );
+        break;
+      }
+      case 'blobTrigger': {
+        const container = sourceName(fn);
+        settings.push(
+          {
+            name: `${CONNECTIONS.storage}__blobServiceUri`,
+            value: expr(
+              `format('https://{0}.blob.{1}', ${EVENT_STORAGE}, environment().suffixes.storage)`,
+            ),
+          },
+          {
+            name: `${CONNECTIONS.storage}__queueServiceUri`,
+            value: expr(queueUri),
+          },
+        );
+        grant(
+          'Storage Blob Data Reader',
+          scopes.container(container),
+          `container ${container}`,
+        );
+        grant(
+          'Storage Queue Data Contributor',
+          scopes.queue(HOST_STORAGE, 'webjobs-blobtrigger-poison'),
+          'host queue webjobs-blobtrigger-poison',
+        );
+        break;
+      }
+      case 'serviceBusTrigger': {
+        const queue = sourceName(fn);
+        settings.push({
+          name: `${CONNECTIONS.serviceBus}__fullyQualifiedNamespace`,
+          value: expr(`format('{0}.servicebus.windows.net', ${SERVICE_BUS})`),
+        });
+        grant(
+          'Azure Service Bus Data Receiver',
+          scopes.serviceBusQueue(queue),
+          `Service Bus queue ${queue}`,
+        );
+        break;
+      }
+      case 'eventHubTrigger': {
+        const hub = sourceName(fn);
+        settings.push({
+          name: `${CONNECTIONS.eventHub}__fullyQualifiedNamespace`,
+          value: expr(`format('{0}.servicebus.windows.net', ${EVENT_HUBS})`),
+        });
+        grant(
+          'Azure Event Hubs Data Receiver',
+          scopes.eventHub(hub),
+          `event hub ${hub}`,
+        );
+        break;
+      }
+      default:
+        break;
+    }
+    for (const [name, value] of Object.entries(fn.env)) {
+      settings.push({
+        name,
+        value: value.startsWith('[') ? `[${value}` : value,
+      });
+    }
+    for (const secret of fn.secrets) {
+      settings.push({
+        name: secret,
+        value: expr(
+          `format('@Microsoft.KeyVault(VaultName={0};SecretName={1})', ${KEY_VAULT}, ${quote(
+            keyVaultSecretName(fn, secret),
+          )})`,
+        ),
+      });
+    }
+    if (fn.secrets.length > 0) {
+      grant('Key Vault Secrets User', scopes.keyVault(), 'key vault');
+    }
+    const scale: JsonObject = {
+      maximumInstanceCount: TIER_SETTINGS[plan.tier].maximumInstances,
+      instanceMemoryMB: flexMemory(fn.memoryMB),
+    };
+    if (t3 && binding === 'httpTrigger') {
+      scale.alwaysReady = [{ name: 'http', instanceCount: 1 }];
+    }
+    resources.push(
+      {
+        type: 'Microsoft.Web/serverfarms',
+        apiVersion: '2024-04-01',
+        name: expr(planName),
+        location: expr("parameters('location')"),
+        kind: 'functionapp',
+        sku: { name: 'FC1', tier: 'FlexConsumption' },
+        properties: { reserved: true, zoneRedundant: t3 },
+      },
+      {
+        type: 'Microsoft.Web/sites',
+        apiVersion: '2024-04-01',
+        name: expr(`variables('${variable}')`),
+        location: expr("parameters('location')"),
+        kind: 'functionapp,linux',
+        identity: { type: 'SystemAssigned' },
+        tags: { app: plan.name, function: fn.name, tier: plan.tier },
+        properties: {
+          serverFarmId: expr(planId),
+          httpsOnly: true,
+          siteConfig: {
+            minTlsVersion: '1.2',
+            ftpsState: 'Disabled',
+            appSettings: settings as unknown as JsonValue[],
+          },
+          functionAppConfig: {
+            deployment: {
+              storage: {
+                type: 'blobContainer',
+                value: expr(
+                  `concat(reference(${hostStorageId}, '2023-05-01').primaryEndpoints.blob, ${quote(
+                    dnsName(`deploy-${fn.name}`, 63),
+                  )})`,
+                ),
+                authentication: { type: 'SystemAssignedIdentity' },
+              },
+            },
+            scaleAndConcurrency: scale,
+            runtime: runtimeOf(fn),
+          },
+        },
+        dependsOn: [
+          expr(planId),
+          expr(hostStorageId),
+          expr(
+            `resourceId('Microsoft.Storage/storageAccounts/blobServices/containers', ${HOST_STORAGE}, 'default', ${quote(
+              dnsName(`deploy-${fn.name}`, 63),
+            )})`,
+          ),
+          expr(`resourceId('Microsoft.Insights/components', ${APP_INSIGHTS})`),
+        ],
+      },
+    );
+    outputs[`${camel(fn.name)}AppName`] = {
+      type: 'string',
+      value: expr(`variables('${variable}')`),
+    };
+  }
+  if (variables.eventGridTopicName) {
+    outputs.eventGridTopicName = {
+      type: 'string',
+      value: expr("variables('eventGridTopicName')"),
+    };
+  }
+  return {
+    template: {
+      $schema:
+        'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+      contentVersion: '1.0.0.0',
+      metadata: {
+        description: `${plan.name}: Azure Functions (Flex Consumption), one app per function (cloud-serverless-designer)`,
+      },
+      parameters: {
+        location: {
+          type: 'string',
+          defaultValue: expr('resourceGroup().location'),
+        },
+      },
+      variables: sortedRecord(variables),
+      resources: resources as unknown as JsonValue[],
+      outputs: sortedRecord(outputs),
+    },
+    grants,
+  };
+}
+
+function deployScript(
+  fns: ReadonlyArray<FunctionContext>,
+  hasCustom: boolean,
+): string {
+  const lines = [
+    '#!/usr/bin/env bash',
+    '# Deploys main.json, then publishes every function to its own Flex',
+    '# Consumption app. Usage: serverless/azure/deploy.sh <resource-group>',
+    'set -euo pipefail',
+    'RG="${1:?usage: deploy.sh <resource-group>}"',
+    'ROOT="$(cd "$(dirname "$0")/../.." && pwd)"',
+    'STAGE="$ROOT/.build/azure"',
+    'az deployment group create --resource-group "$RG" --name serverless \\',
+    '  --template-file "$ROOT/serverless/azure/main.json"',
+    'output() {',
+    '  az deployment group show --resource-group "$RG" --name serverless \\',
+    '    --query "properties.outputs.$1.value" --output tsv',
+    '}',
+    '# publish <function> <host file> <app name output>',
+    'publish() {',
+    '  local fn="$1" host="$2" app',
+    '  app="$(output "$3")"',
+    '  rm -rf "${STAGE:?}/$fn" && mkdir -p "$STAGE/$fn/$fn"',
+    '  cp -R "$ROOT/services/$fn/." "$STAGE/$fn/"',
+    '  cp "$ROOT/serverless/azure/$host" "$STAGE/$fn/host.json"',
+    '  cp "$ROOT/serverless/azure/$fn/function.json" "$STAGE/$fn/$fn/function.json"',
+    '  (cd "$STAGE/$fn" && func azure functionapp publish "$app")',
+    '}',
+  ];
+  for (const fn of fns) {
+    lines.push(
+      `publish ${shellQuote(fn.name)} ${
+        hasCustom && isCustom(fn) ? 'host.custom.json' : 'host.json'
+      } ${camel(fn.name)}AppName`,
+    );
+  }
+  const blobs = fns.filter(fn => azureBinding(fn) === 'blobTrigger');
+  if (blobs.length > 0) {
+    lines.push(
+      '# Blob triggers on Flex Consumption are delivered by Event Grid: subscribe',
+      '# each function (needs its blobs_extension system key, known after publish)',
+      'TOPIC="$(output eventGridTopicName)"',
+    );
+    for (const fn of blobs) {
+      const app = `${camel(fn.name)}AppName`;
+      lines.push(
+        `APP="$(output ${app})"`,
+        'KEY="$(az functionapp keys list --resource-group "$RG" --name "$APP" --query systemKeys.blobs_extension --output tsv)"',
+        `az eventgrid system-topic event-subscription create --resource-group "$RG" \\`,
+        `  --system-topic-name "$TOPIC" --name ${shellQuote(fn.name)} \\`,
+        '  --endpoint-type webhook \\',
+        `  --endpoint "https://$APP.azurewebsites.net/runtime/webhooks/blobs?functionName=Host.Functions.${fn.name}&code=$KEY" \\`,
+        '  --included-event-types Microsoft.Storage.BlobCreated \\',
+        `  --subject-begins-with ${shellQuote(
+          `/blobServices/default/containers/${sourceName(fn)}/`,
+        )}`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Every file under serverless/azure. */
+export function azureFiles(
+  plan: DeploymentPlan,
+  fns: ReadonlyArray<FunctionContext>,
+): { files: GeneratedFile[]; grants: AzureRoleGrant[] } {
+  const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+  const hasCustom = fns.some(isCustom);
+  const { template, grants } = buildArmTemplate(plan, fns);
+  const files: GeneratedFile[] = [
+    { path: `${AZURE_DIR}/host.json`, content: json(hostJson(fns)) },
+    { path: `${AZURE_DIR}/main.json`, content: json(template) },
+    {
+      path: `${AZURE_DIR}/deploy.sh`,
+      content: deployScript(fns, hasCustom),
+      mode: 0o755,
+    },
+    ...fns.map(fn => ({
+      path: `${AZURE_DIR}/${fn.name}/function.json`,
+      content: json(functionJson(fn)),
+    })),
+  ];
+  if (hasCustom) {
+    files.push({
+      path: `${AZURE_DIR}/host.custom.json`,
+      content: json(hostJson(fns, true)),
+    });
+  }
+  return { files, grants };
+}

@@ -1,0 +1,525 @@
+import {
+  DeploymentPlan,
+  Language,
+} from '@internal/backstage-plugin-cloud-native-common';
+import { GeneratedFile } from '../../engine/types';
+import { toCompatYaml as toYaml } from './yaml';
+import { FunctionContext } from './context';
+import { standardCron } from './cron';
+import { dnsName, shellQuote } from './names';
+import { JsonObject, JsonValue } from './types';
+
+export const GCP_DIR = 'serverless/gcp';
+
+/** Replaced by the deployer (see the README): no project id is guessed. */
+export const PROJECT_PLACEHOLDER = 'PROJECT_ID';
+
+/** Cloud Functions (2nd gen) runtimes; others run on Cloud Run + Eventarc. */
+const FUNCTION_RUNTIMES: Partial<Record<Language, string>> = {
+  node: 'nodejs22',
+  python: 'python312',
+  go: 'go123',
+  java: 'java21',
+  dotnet: 'dotnet8',
+  ruby: 'ruby33',
+  php: 'php83',
+};
+
+const ENTRY_POINTS: Partial<Record<Language, string>> = {
+  go: 'Handler',
+  java: 'functions.Handler',
+  dotnet: 'Function.Handler',
+};
+
+const EVENT_TYPES = {
+  pubsub: 'google.cloud.pubsub.topic.v1.messagePublished',
+  storage: 'google.cloud.storage.object.v1.finalized',
+};
+
+/** Roles a dedicated service account may get; never owner/editor. */
+export interface GcpBinding {
+  member: string;
+  role: string;
+  /** What the role is granted on */
+  resource: { type: string; name: string };
+  /** Why, in a few words */
+  reason: string;
+  command: string;
+}
+
+/** Service account id: 6-30 characters, lower-case letters, digits, `-`. */
+export function serviceAccountId(fn: FunctionContext): string {
+  const id = dnsName(`fn-${fn.name}`, 30);
+  return id.length >= 6 ? id : `${id}-sa`.padEnd(6, '0');
+}
+
+export function serviceAccountEmail(fn: FunctionContext): string {
+  return `${serviceAccountId(
+    fn,
+  )}@${PROJECT_PLACEHOLDER}.iam.gserviceaccount.com`;
+}
+
+/** Secret Manager secret id of one secret of a function. */
+function secretId(plan: DeploymentPlan, fn: FunctionContext, name: string) {
+  return `${dnsName(plan.name, 40)}-${fn.name}-${name}`
+    .replace(/[^A-Za-z0-9_-]/g, '-')
+    .slice(0, 255);
+}
+
+/** How a function runs on Google Cloud. */
+export type GcpTarget = 'cloud-run' | 'cloud-functions';
+
+export function gcpTarget(fn: FunctionContext): GcpTarget {
+  if (fn.trigger === 'http' || fn.image) return 'cloud-run';
+  return fn.language && FUNCTION_RUNTIMES[fn.language]
+    ? 'cloud-functions'
+    : 'cloud-run';
+}
+
+/** The Pub/Sub topic or bucket an event function reads. */
+function eventSource(fn: FunctionContext): {
+  kind: 'pubsub' | 'storage';
+  name: string;
+} {
+  if (fn.trigger === 'storage') {
+    return { kind: 'storage', name: dnsName(fn.source?.name ?? fn.name, 63) };
+  }
+  if (fn.trigger === 'schedule') {
+    return { kind: 'pubsub', name: dnsName(`${fn.name}-schedule`, 255) };
+  }
+  return {
+    kind: 'pubsub',
+    name: dnsName(fn.source?.name ?? `${fn.name}-events`, 255),
+  };
+}
+
+function deadLetterTopic(fn: FunctionContext): string {
+  return dnsName(`${fn.name}-dead-letter`, 255);
+}
+
+function cpuFor(memoryMB: number): string {
+  if (memoryMB <= 4096) return '1';
+  if (memoryMB <= 8192) return '2';
+  return memoryMB <= 16384 ? '4' : '8';
+}
+
+function envList(plan: DeploymentPlan, fn: FunctionContext): JsonObject[] {
+  return [
+    ...Object.entries(fn.env).map(([name, value]) => ({ name, value })),
+    ...fn.secrets.map(name => ({
+      name,
+      valueFrom: {
+        secretKeyRef: { name: secretId(plan, fn, name), key: 'latest' },
+      },
+    })),
+  ];
+}
+
+/** A Cloud Run service (Knative serving API, as `gcloud run services replace` reads it). */
+export function cloudRunService(
+  plan: DeploymentPlan,
+  fn: FunctionContext,
+): JsonObject {
+  // the second generation execution environment needs 512 MiB at least
+  const memory = Math.max(512, fn.memoryMB);
+  const internal = !fn.public;
+  return {
+    apiVersion: 'serving.knative.dev/v1',
+    kind: 'Service',
+    metadata: {
+      name: fn.name,
+      labels: {
+        'cloud.googleapis.com/location': plan.region,
+        app: plan.name,
+        tier: plan.tier.toLowerCase(),
+      },
+      annotations: {
+        'run.googleapis.com/ingress': internal ? 'internal' : 'all',
+      },
+    },
+    spec: {
+      template: {
+        metadata: {
+          labels: { app: plan.name, function: fn.name },
+          annotations: {
+            'autoscaling.knative.dev/minScale': plan.tier === 'T3' ? '1' : '0',
+            'autoscaling.knative.dev/maxScale':
+              plan.tier === 'T1' ? '10' : '100',
+            'run.googleapis.com/execution-environment': 'gen2',
+            'run.googleapis.com/cpu-throttling': 'true',
+            'run.googleapis.com/startup-cpu-boost': 'true',
+          },
+        },
+        spec: {
+          containerConcurrency: fn.trigger === 'http' ? 80 : 1,
+          timeoutSeconds: fn.timeoutSeconds,
+          serviceAccountName: serviceAccountEmail(fn),
+          containers: [
+            {
+              name: 'function',
+              image: fn.plan.image,
+              ports: [
+                { name: 'http1', containerPort: fn.plan.service.port ?? 8080 },
+              ],
+              env: envList(plan, fn),
+              resources: {
+                limits: { cpu: cpuFor(memory), memory: `${memory}Mi` },
+              },
+            },
+          ],
+        },
+      },
+      traffic: [{ percent: 100, latestRevision: true }],
+    },
+  };
+}
+
+function command(words: string[]): string {
+  return words.map(shellQuote).join(' ');
+}
+
+function eventFunction(plan: DeploymentPlan, fn: FunctionContext): JsonObject {
+  const target = gcpTarget(fn);
+  const source = eventSource(fn);
+  const region = plan.region;
+  const sa = serviceAccountEmail(fn);
+  const eventType = EVENT_TYPES[source.kind];
+  const filters: JsonObject[] = [{ attribute: 'type', value: eventType }];
+  if (source.kind === 'storage') {
+    filters.push({ attribute: 'bucket', value: source.name });
+  }
+  const setup: string[] = [];
+  if (source.kind === 'storage') {
+    setup.push(
+      command([
+        'gcloud',
+        'storage',
+        'buckets',
+        'create',
+        `gs://${source.name}`,
+        `--location=${region}`,
+        '--uniform-bucket-level-access',
+        '--public-access-prevention',
+      ]),
+    );
+  } else {
+    setup.push(command(['gcloud', 'pubsub', 'topics', 'create', source.name]));
+  }
+  if (fn.trigger === 'schedule') {
+    setup.push(
+      command([
+        'gcloud',
+        'scheduler',
+        'jobs',
+        'create',
+        'pubsub',
+        fn.name,
+        `--location=${region}`,
+        `--schedule=${standardCron(fn.schedule ?? '@daily')}`,
+        '--time-zone=UTC',
+        `--topic=${source.name}`,
+        '--message-body={}',
+      ]),
+    );
+  }
+  setup.push(
+    command(['gcloud', 'pubsub', 'topics', 'create', deadLetterTopic(fn)]),
+  );
+
+  const deploy: string[] = [];
+  const env = Object.keys(fn.env).length > 0;
+  const secrets = fn.secrets.map(
+    name => `${name}=${secretId(plan, fn, name)}:latest`,
+  );
+  let triggerName: string;
+  if (target === 'cloud-functions') {
+    const words = [
+      'gcloud',
+      'functions',
+      'deploy',
+      fn.name,
+      '--gen2',
+      `--region=${region}`,
+      `--runtime=${FUNCTION_RUNTIMES[fn.language!]}`,
+      `--source=services/${fn.name}`,
+      `--entry-point=${ENTRY_POINTS[fn.language!] ?? 'handler'}`,
+      source.kind === 'storage'
+        ? `--trigger-bucket=${source.name}`
+        : `--trigger-topic=${source.name}`,
+      `--trigger-location=${region}`,
+      `--service-account=${sa}`,
+      `--trigger-service-account=${sa}`,
+      `--memory=${fn.memoryMB}Mi`,
+      `--timeout=${fn.timeoutSeconds}s`,
+      `--max-instances=${plan.tier === 'T1' ? 10 : 100}`,
+      '--retry',
+    ];
+    if (plan.tier === 'T3') words.push('--min-instances=1');
+    if (env) words.push(`--env-vars-file=${GCP_DIR}/env/${fn.name}.yaml`);
+    if (secrets.length > 0) words.push(`--set-secrets=${secrets.join(',')}`);
+    deploy.push(command(words));
+    triggerName = `$(gcloud functions describe ${fn.name} --gen2 --region=${region} --format='value(eventTrigger.trigger)')`;
+  } else {
+    deploy.push(
+      command([
+        'gcloud',
+        'run',
+        'services',
+        'replace',
+        `${GCP_DIR}/run/${fn.name}.yaml`,
+        `--region=${region}`,
+      ]),
+    );
+    const words = [
+      'gcloud',
+      'eventarc',
+      'triggers',
+      'create',
+      `${fn.name}-trigger`,
+      `--location=${region}`,
+      `--destination-run-service=${fn.name}`,
+      `--destination-run-region=${region}`,
+      ...filters.map(f => `--event-filters=${f.attribute}=${f.value}`),
+      `--service-account=${sa}`,
+    ];
+    if (source.kind === 'pubsub') {
+      words.push(
+        `--transport-topic=projects/${PROJECT_PLACEHOLDER}/topics/${source.name}`,
+      );
+    }
+    deploy.push(command(words));
+    triggerName = `${fn.name}-trigger`;
+  }
+  // Failed deliveries go to a dead-letter topic on the trigger's subscription
+  deploy.push(
+    `SUBSCRIPTION="$(gcloud eventarc triggers describe ${triggerName} --location=${region} --format='value(transport.pubsub.subscription)')"`,
+    `gcloud pubsub subscriptions update "$SUBSCRIPTION" --dead-letter-topic=${deadLetterTopic(
+      fn,
+    )} --max-delivery-attempts=5`,
+  );
+
+  return {
+    name: fn.name,
+    target,
+    ...(target === 'cloud-functions'
+      ? {
+          generation: 'gen2',
+          runtime: FUNCTION_RUNTIMES[fn.language!]!,
+          entryPoint: ENTRY_POINTS[fn.language!] ?? 'handler',
+          source: `services/${fn.name}`,
+        }
+      : { image: fn.plan.image, service: `${GCP_DIR}/run/${fn.name}.yaml` }),
+    region,
+    memory: `${fn.memoryMB}Mi`,
+    timeoutSeconds: fn.timeoutSeconds,
+    serviceAccount: sa,
+    ...(env ? { envVarsFile: `${GCP_DIR}/env/${fn.name}.yaml` } : {}),
+    ...(secrets.length > 0 ? { secrets } : {}),
+    trigger: {
+      type: fn.trigger,
+      eventType,
+      ...(source.kind === 'storage'
+        ? { bucket: source.name }
+        : { topic: source.name }),
+      ...(fn.trigger === 'schedule'
+        ? { schedule: standardCron(fn.schedule ?? '@daily'), timeZone: 'UTC' }
+        : {}),
+      retry: true,
+      deadLetterTopic: deadLetterTopic(fn),
+      maxDeliveryAttempts: 5,
+    },
+    eventarcTrigger: {
+      location: region,
+      eventFilters: filters,
+      destination: { cloudRunService: { service: fn.name, region } },
+      serviceAccount: sa,
+      ...(source.kind === 'pubsub'
+        ? {
+            transport: {
+              pubsub: {
+                topic: `projects/${PROJECT_PLACEHOLDER}/topics/${source.name}`,
+              },
+            },
+          }
+        : {}),
+    },
+    commands: { setup, deploy },
+  };
+}
+
+/** IAM bindings, each on the one resource it needs. */
+export function gcpBindings(
+  plan: DeploymentPlan,
+  fns: ReadonlyArray<FunctionContext>,
+): GcpBinding[] {
+  const bindings: GcpBinding[] = [];
+  const region = plan.region;
+  const gcsAgent = `serviceAccount:service-PROJECT_NUMBER@gs-project-accounts.iam.gserviceaccount.com`;
+  const pubsubAgent = `serviceAccount:service-PROJECT_NUMBER@gcp-sa-pubsub.iam.gserviceaccount.com`;
+  let storageAgentBound = false;
+  for (const fn of fns) {
+    const member = `serviceAccount:${serviceAccountEmail(fn)}`;
+    const run = (who: string, reason: string) =>
+      bindings.push({
+        member: who,
+        role: 'roles/run.invoker',
+        resource: { type: 'run.service', name: fn.name },
+        reason,
+        command: command([
+          'gcloud',
+          'run',
+          'services',
+          'add-iam-policy-binding',
+          fn.name,
+          `--region=${region}`,
+          `--member=${who}`,
+          '--role=roles/run.invoker',
+        ]),
+      });
+    if (fn.trigger === 'http') {
+      if (fn.public) run('allUsers', 'public HTTP function');
+    } else {
+      const source = eventSource(fn);
+      run(member, 'Eventarc invokes the function as its trigger identity');
+      bindings.push({
+        member,
+        role: 'roles/eventarc.eventReceiver',
+        resource: { type: 'project', name: PROJECT_PLACEHOLDER },
+        reason:
+          'Eventarc requires it on the project for the trigger identity (no narrower scope exists)',
+        command: command([
+          'gcloud',
+          'projects',
+          'add-iam-policy-binding',
+          PROJECT_PLACEHOLDER,
+          `--member=${member}`,
+          '--role=roles/eventarc.eventReceiver',
+        ]),
+      });
+      if (source.kind === 'storage') {
+        bindings.push({
+          member,
+          role: 'roles/storage.objectViewer',
+          resource: { type: 'storage.bucket', name: source.name },
+          reason: 'read the uploaded objects',
+          command: command([
+            'gcloud',
+            'storage',
+            'buckets',
+            'add-iam-policy-binding',
+            `gs://${source.name}`,
+            `--member=${member}`,
+            '--role=roles/storage.objectViewer',
+          ]),
+        });
+        if (!storageAgentBound) {
+          storageAgentBound = true;
+          bindings.push({
+            member: gcsAgent,
+            role: 'roles/pubsub.publisher',
+            resource: { type: 'project', name: PROJECT_PLACEHOLDER },
+            reason:
+              'Cloud Storage publishes object events for Eventarc (Google requirement)',
+            command: command([
+              'gcloud',
+              'projects',
+              'add-iam-policy-binding',
+              PROJECT_PLACEHOLDER,
+              `--member=${gcsAgent}`,
+              '--role=roles/pubsub.publisher',
+            ]),
+          });
+        }
+      }
+      bindings.push({
+        member: pubsubAgent,
+        role: 'roles/pubsub.publisher',
+        resource: { type: 'pubsub.topic', name: deadLetterTopic(fn) },
+        reason: 'forward undeliverable events to the dead-letter topic',
+        command: command([
+          'gcloud',
+          'pubsub',
+          'topics',
+          'add-iam-policy-binding',
+          deadLetterTopic(fn),
+          `--member=${pubsubAgent}`,
+          '--role=roles/pubsub.publisher',
+        ]),
+      });
+    }
+    for (const name of fn.secrets) {
+      const id = secretId(plan, fn, name);
+      bindings.push({
+        member,
+        role: 'roles/secretmanager.secretAccessor',
+        resource: { type: 'secretmanager.secret', name: id },
+        reason: `read secret ${name}`,
+        command: command([
+          'gcloud',
+          'secrets',
+          'add-iam-policy-binding',
+          id,
+          `--member=${member}`,
+          '--role=roles/secretmanager.secretAccessor',
+        ]),
+      });
+    }
+  }
+  return bindings;
+}
+
+/** Every file under serverless/gcp. */
+export function gcpFiles(
+  plan: DeploymentPlan,
+  fns: ReadonlyArray<FunctionContext>,
+): { files: GeneratedFile[]; bindings: GcpBinding[] } {
+  const files: GeneratedFile[] = [];
+  const events = fns.filter(fn => fn.trigger !== 'http');
+  for (const fn of fns) {
+    if (gcpTarget(fn) === 'cloud-run') {
+      files.push({
+        path: `${GCP_DIR}/run/${fn.name}.yaml`,
+        content: toYaml(cloudRunService(plan, fn)),
+      });
+    }
+    if (Object.keys(fn.env).length > 0 && gcpTarget(fn) === 'cloud-functions') {
+      files.push({
+        path: `${GCP_DIR}/env/${fn.name}.yaml`,
+        content: toYaml(fn.env),
+      });
+    }
+  }
+  if (events.length > 0) {
+    files.push({
+      path: `${GCP_DIR}/functions.yaml`,
+      content: toYaml({
+        project: PROJECT_PLACEHOLDER,
+        region: plan.region,
+        functions: events.map(fn => eventFunction(plan, fn)),
+      }),
+    });
+  }
+  const bindings = gcpBindings(plan, fns);
+  files.push({
+    path: `${GCP_DIR}/iam.yaml`,
+    content: toYaml({
+      project: PROJECT_PLACEHOLDER,
+      serviceAccounts: fns.map(fn => ({
+        accountId: serviceAccountId(fn),
+        email: serviceAccountEmail(fn),
+        displayName: `${plan.name} ${fn.name}`,
+        function: fn.name,
+        create: command([
+          'gcloud',
+          'iam',
+          'service-accounts',
+          'create',
+          serviceAccountId(fn),
+          `--display-name=${plan.name} ${fn.name}`,
+        ]),
+      })),
+      bindings: bindings as unknown as JsonValue[],
+    }),
+  });
+  return { files, bindings };
+}

@@ -1,0 +1,181 @@
+import { execFileSync } from 'node:child_process';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parse, stringify } from 'yaml';
+import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
+import { allTriggersSpec, exampleSpec, planOf } from './__fixtures__/plans';
+import {
+  cloudServerlessDesigner,
+  findIamWildcards,
+  validateSamTemplate,
+} from './index';
+
+/**
+ * The generated serverless.yml is checked by the open-source Serverless
+ * Framework v3 fork (osls) itself, offline: `osls print` resolves variables
+ * and validates the configuration against the framework's JSON schema
+ * (configValidationMode: error turns problems into a failing exit), and
+ * `osls package` compiles it to CloudFormation without AWS credentials.
+ */
+const OSLS = path.join(
+  path.dirname(require.resolve('osls/package.json')),
+  'bin',
+  'serverless.js',
+);
+
+/** An empty zip archive (just the end-of-central-directory record). */
+const EMPTY_ZIP = Buffer.concat([
+  Buffer.from([0x50, 0x4b, 0x05, 0x06]),
+  Buffer.alloc(18),
+]);
+
+/** How osls reports a configuration problem. */
+const PROBLEM = /^(Error|Warning):|Configuration (error|warning)/m;
+
+interface Result {
+  status: number;
+  output: string;
+}
+
+function osls(dir: string, args: string[]): Result {
+  try {
+    const stdout = execFileSync(process.execPath, [OSLS, ...args], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 60_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // no AWS credentials, no user config: everything must work offline
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: dir,
+        SLS_TELEMETRY_DISABLED: '1',
+        SLS_NOTIFICATIONS_MODE: 'off',
+      },
+    });
+    return { status: 0, output: stdout };
+  } catch (error) {
+    const e = error as { status?: number; stdout?: string; stderr?: string };
+    return {
+      status: e.status ?? -1,
+      output: `${e.stdout ?? ''}${e.stderr ?? ''}`,
+    };
+  }
+}
+
+/** Writes the package's serverless.yml (and empty zip artifacts) to a temp dir. */
+function stage(plan: DeploymentPlan, edit?: (config: any) => void): string {
+  const output = cloudServerlessDesigner.run({ plan, outputs: {} });
+  const text = output.files.find(
+    f => f.path === 'serverless/aws/serverless.yml',
+  )!.content;
+  const root = mkdtempSync(path.join(tmpdir(), 'cno-osls-'));
+  const service = path.join(root, 'serverless', 'aws');
+  mkdirSync(service, { recursive: true });
+  mkdirSync(path.join(root, 'dist', 'aws'), { recursive: true });
+  const config = parse(text);
+  if (edit) edit(config);
+  writeFileSync(
+    path.join(service, 'serverless.yml'),
+    edit ? stringify(config) : text,
+  );
+  for (const name of Object.keys(config.functions)) {
+    writeFileSync(path.join(root, 'dist', 'aws', `${name}.zip`), EMPTY_ZIP);
+  }
+  return root;
+}
+
+const dirs: string[] = [];
+function staged(plan: DeploymentPlan, edit?: (config: any) => void) {
+  const root = stage(plan, edit);
+  dirs.push(root);
+  return path.join(root, 'serverless', 'aws');
+}
+
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('serverless.yml validated by osls (offline)', () => {
+  jest.setTimeout(120_000);
+
+  it('osls print accepts the events-serverless-aws configuration', () => {
+    const dir = staged(planOf(exampleSpec('events-serverless-aws')));
+    const result = osls(dir, ['print', '--config', 'serverless.yml']);
+    expect(result.output).not.toMatch(PROBLEM);
+    expect(result.status).toBe(0);
+    const printed = parse(result.output);
+    expect(Object.keys(printed.functions).sort()).toEqual([
+      'digest',
+      'indexer',
+      'metadata-api',
+      'thumbnailer',
+    ]);
+    expect(printed.configValidationMode).toBe('error');
+    expect(printed.provider.stage).toBe('prod');
+    expect(printed.provider.s3.mediaUploads.name).toBe(
+      'media-pipeline-media-uploads-prod',
+    );
+    expect(printed.functions.digest.events[0].schedule.rate).toEqual([
+      'cron(0 6 * * ? *)',
+    ]);
+  });
+
+  it('osls print accepts every trigger, language and a container image', () => {
+    const dir = staged(planOf(allTriggersSpec('aws')));
+    const result = osls(dir, ['print', '--config', 'serverless.yml']);
+    expect(result.output).not.toMatch(PROBLEM);
+    expect(result.status).toBe(0);
+  });
+
+  it('osls print fails on a seeded invalid key', () => {
+    const dir = staged(planOf(exampleSpec('events-serverless-aws')), config => {
+      config.functions.digest.memorySzie = 512;
+    });
+    const result = osls(dir, ['print', '--config', 'serverless.yml']);
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain("unrecognized property 'memorySzie'");
+  });
+
+  it('osls package compiles it to CloudFormation that validates and grants no wildcard', () => {
+    const dir = staged(planOf(exampleSpec('events-serverless-aws')));
+    const result = osls(dir, ['package', '--config', 'serverless.yml']);
+    expect(result.status).toBe(0);
+    const compiled = JSON.parse(
+      readFileSync(
+        path.join(
+          dir,
+          '.serverless',
+          'cloudformation-template-update-stack.json',
+        ),
+        'utf8',
+      ),
+    );
+    const types = Object.values(compiled.Resources as Record<string, any>).map(
+      r => r.Type,
+    );
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'AWS::Lambda::Function',
+        'AWS::Lambda::EventSourceMapping',
+        'AWS::Scheduler::Schedule',
+        'AWS::SQS::Queue',
+        'AWS::S3::Bucket',
+      ]),
+    );
+    const file =
+      'serverless/aws/.serverless/cloudformation-template-update-stack.json';
+    expect(validateSamTemplate(compiled, file)).toEqual([]);
+    // the framework adds X-Ray permissions on '*' (no resource-level
+    // permissions exist for them): a warning, never an error
+    const iam = findIamWildcards(compiled, file);
+    expect(iam.filter(f => f.severity === 'error')).toEqual([]);
+    expect(iam.every(f => /xray:/.test(f.message))).toBe(true);
+  });
+});

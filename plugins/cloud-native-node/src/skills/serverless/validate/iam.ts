@@ -1,0 +1,319 @@
+import { ServerlessFinding } from '../types';
+import { isPlainObject } from './shapes';
+
+/**
+ * Actions that have no resource-level permissions: AWS only accepts
+ * `Resource: '*'` for them, so a statement granting only these is reported
+ * as a warning, not an error.
+ */
+const RESOURCE_STAR_ONLY = new Set([
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+  'xray:GetSamplingStatisticSummaries',
+  'cloudwatch:PutMetricData',
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+]);
+
+/** AWS managed policies that grant far more than a function needs. */
+const BROAD_MANAGED_POLICY =
+  /(^|\/)(AdministratorAccess|PowerUserAccess|IAMFullAccess|[A-Za-z0-9]+FullAccess)$/;
+
+/** A service principal such as `lambda.amazonaws.com`. */
+const SERVICE_PRINCIPAL = /^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?$/;
+
+function list(value: unknown): unknown[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** The literal text of a value, when it is one (plain, Fn::Sub, Fn::Join). */
+function literal(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (isPlainObject(value)) {
+    const substitution = value['Fn::Sub'];
+    if (typeof substitution === 'string') return substitution;
+    if (Array.isArray(substitution) && typeof substitution[0] === 'string') {
+      return substitution[0];
+    }
+    const join = value['Fn::Join'];
+    if (
+      Array.isArray(join) &&
+      typeof join[0] === 'string' &&
+      Array.isArray(join[1]) &&
+      join[1].every(part => typeof part === 'string')
+    ) {
+      return (join[1] as string[]).join(join[0]);
+    }
+  }
+  return undefined;
+}
+
+interface Context {
+  file: string;
+  findings: ServerlessFinding[];
+}
+
+function report(
+  context: Context,
+  ruleId: string,
+  severity: ServerlessFinding['severity'],
+  objectPath: string,
+  message: string,
+  anchors: string[],
+) {
+  context.findings.push({
+    ruleId,
+    severity,
+    file: context.file,
+    objectPath,
+    message,
+    anchors,
+  });
+}
+
+function checkStatement(
+  statement: unknown,
+  at: string,
+  trust: boolean,
+  context: Context,
+): void {
+  if (!isPlainObject(statement)) return;
+  // A Deny narrows permissions: wildcards there are guards, not grants
+  if (statement.Effect === 'Deny') return;
+  const actions = list(statement.Action).map(literal);
+  const wildcardActions = actions.filter(
+    action =>
+      action === '*' ||
+      (action !== undefined && /^[A-Za-z0-9-]+:\*$/.test(action)),
+  );
+  const resources = list(statement.Resource).map(literal);
+  const starResource = resources.includes('*');
+  if (wildcardActions.length > 0) {
+    report(
+      context,
+      'aws/iam-wildcard-action',
+      'error',
+      `${at}.Action`,
+      `Allow with wildcard action ${wildcardActions
+        .map(a => `'${a}'`)
+        .join(', ')}: name the actions the function needs`,
+      actions.includes('*') && starResource
+        ? ['checkov:CKV_AWS_1', 'checkov:CKV_AWS_63']
+        : ['checkov:CKV_AWS_63'],
+    );
+  }
+  if ('NotAction' in statement) {
+    report(
+      context,
+      'aws/iam-not-action',
+      'error',
+      `${at}.NotAction`,
+      'Allow with NotAction grants every other action: list the actions instead',
+      [],
+    );
+  }
+  if (starResource && !trust) {
+    const onlyStarActions =
+      actions.length > 0 &&
+      actions.every(
+        action => action !== undefined && RESOURCE_STAR_ONLY.has(action),
+      );
+    report(
+      context,
+      'aws/iam-wildcard-resource',
+      onlyStarActions ? 'warning' : 'error',
+      `${at}.Resource`,
+      onlyStarActions
+        ? `Resource '*' for ${actions.join(
+            ', ',
+          )}: these actions support no resource-level permissions`
+        : "Allow on Resource '*': scope the statement to the named resources",
+      ['checkov:CKV_AWS_355'],
+    );
+  }
+  if ('NotResource' in statement) {
+    report(
+      context,
+      'aws/iam-not-resource',
+      'error',
+      `${at}.NotResource`,
+      'Allow with NotResource grants every other resource: list the resources instead',
+      [],
+    );
+  }
+  const principal = statement.Principal;
+  if (principal !== undefined) {
+    const wildcard =
+      principal === '*' ||
+      (isPlainObject(principal) &&
+        Object.values(principal).some(v => list(v).includes('*')));
+    if (wildcard) {
+      report(
+        context,
+        'aws/iam-wildcard-principal',
+        statement.Condition ? 'warning' : 'error',
+        `${at}.Principal`,
+        statement.Condition
+          ? "Principal '*' limited only by a Condition: prefer naming the principal"
+          : "Principal '*' lets anyone use this grant",
+        ['checkov:CKV_AWS_60'],
+      );
+    }
+  }
+  if (trust) {
+    const services = isPlainObject(principal) ? list(principal.Service) : [];
+    const otherKinds = isPlainObject(principal)
+      ? Object.keys(principal).filter(k => k !== 'Service')
+      : [];
+    const specific =
+      services.length > 0 &&
+      otherKinds.length === 0 &&
+      services.every(s => typeof s === 'string' && SERVICE_PRINCIPAL.test(s));
+    if (!specific) {
+      report(
+        context,
+        'aws/iam-trust-principal',
+        'error',
+        `${at}.Principal`,
+        'a role trust policy must name specific service principals (for example lambda.amazonaws.com)',
+        ['checkov:CKV_AWS_60'],
+      );
+    }
+  }
+}
+
+function checkStatements(
+  statements: unknown,
+  at: string,
+  trust: boolean,
+  context: Context,
+): void {
+  list(statements).forEach((statement, index) =>
+    checkStatement(
+      statement,
+      Array.isArray(statements) ? `${at}[${index}]` : at,
+      trust,
+      context,
+    ),
+  );
+}
+
+function checkManagedPolicy(value: unknown, at: string, context: Context) {
+  const name = literal(value);
+  if (name && BROAD_MANAGED_POLICY.test(name)) {
+    report(
+      context,
+      'aws/iam-broad-managed-policy',
+      'error',
+      at,
+      `managed policy '${name}' grants far more than one function needs`,
+      ['checkov:CKV_AWS_1'],
+    );
+  }
+}
+
+/** SAM policy templates whose parameter is `*` grant every resource. */
+function checkPolicyTemplate(value: unknown, at: string, context: Context) {
+  if (!isPlainObject(value)) return;
+  for (const [template, parameters] of Object.entries(value)) {
+    if (!isPlainObject(parameters)) continue;
+    for (const [name, parameter] of Object.entries(parameters)) {
+      const text = literal(parameter);
+      if (text === '*') {
+        report(
+          context,
+          'aws/iam-wildcard-resource',
+          'error',
+          `${at}.${template}.${name}`,
+          `policy template ${template} with ${name}: '*' applies to every resource`,
+          ['checkov:CKV_AWS_355'],
+        );
+      }
+    }
+  }
+}
+
+function walk(value: unknown, at: string, trust: boolean, context: Context) {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) =>
+      walk(item, `${at}[${index}]`, trust, context),
+    );
+    return;
+  }
+  if (!isPlainObject(value)) return;
+  const join = (key: string) => (at ? `${at}.${key}` : key);
+  for (const [key, item] of Object.entries(value)) {
+    const path = join(key);
+    if (key === 'Statement') {
+      checkStatements(item, path, trust, context);
+      continue;
+    }
+    if (key === 'statements' || key === 'iamRoleStatements') {
+      // serverless.yml: provider.iam.role.statements (and the v2 name)
+      checkStatements(item, path, false, context);
+      continue;
+    }
+    if (
+      key === 'AssumeRolePolicyDocument' ||
+      key === 'assumeRolePolicyDocument'
+    ) {
+      walk(item, path, true, context);
+      continue;
+    }
+    if (
+      key === 'Policies' &&
+      (typeof item === 'string' || Array.isArray(item))
+    ) {
+      // SAM: a managed policy name, an inline document or a policy template
+      list(item).forEach((policy, index) => {
+        const policyPath = Array.isArray(item) ? `${path}[${index}]` : path;
+        if (typeof policy === 'string') {
+          checkManagedPolicy(policy, policyPath, context);
+        } else if (isPlainObject(policy) && 'Statement' in policy) {
+          walk(policy, policyPath, trust, context);
+        } else if (isPlainObject(policy) && 'PolicyDocument' in policy) {
+          walk(policy, policyPath, trust, context);
+        } else {
+          checkPolicyTemplate(policy, policyPath, context);
+        }
+      });
+      continue;
+    }
+    if (
+      key === 'ManagedPolicyArns' ||
+      key === 'managedPolicies' ||
+      key === 'iamManagedPolicies'
+    ) {
+      list(item).forEach((policy, index) =>
+        checkManagedPolicy(policy, `${path}[${index}]`, context),
+      );
+      continue;
+    }
+    walk(item, path, trust, context);
+  }
+}
+
+/**
+ * Finds over-broad IAM grants in a template, policy document or
+ * serverless.yml: every Allow statement with `Action: '*'` or `service:*`,
+ * `Resource: '*'` (a warning when the actions support nothing narrower),
+ * `NotAction`/`NotResource`, a `*` principal, SAM policy templates given
+ * `*`, broad AWS managed policies, and role trust policies that do not name
+ * a specific service principal. Deny statements are guards and are skipped.
+ *
+ * @public
+ */
+export function findIamWildcards(
+  docOrTemplate: object,
+  file = 'serverless/aws/template.yaml',
+): ServerlessFinding[] {
+  const context: Context = { file, findings: [] };
+  walk(docOrTemplate, '', false, context);
+  return context.findings;
+}

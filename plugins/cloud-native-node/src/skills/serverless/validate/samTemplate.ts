@@ -1,0 +1,619 @@
+import { loadAwsServiceSpecSync } from '@aws-cdk/aws-service-spec';
+import { ServerlessFinding } from '../types';
+import { SAM_GLOBALS, SAM_RESOURCE_PROPERTIES } from './samShapes';
+import {
+  Prop,
+  Shape,
+  ShapeProblem,
+  checkProperties,
+  isIntrinsic,
+  isPlainObject,
+  suggest,
+} from './shapes';
+
+type SpecDatabase = ReturnType<typeof loadAwsServiceSpecSync>;
+
+/** The parts of @aws-cdk/service-spec-types the validator reads. */
+interface SpecType {
+  type: string;
+  allowedValues?: ReadonlyArray<string | number>;
+  element?: SpecType;
+  types?: SpecType[];
+  reference?: { $ref: string };
+}
+interface SpecProperty {
+  type: SpecType;
+  required?: boolean;
+}
+interface SpecResource {
+  cloudFormationType: string;
+  properties: Record<string, SpecProperty>;
+  attributes: Record<string, unknown>;
+}
+interface SpecTypeDefinition {
+  name: string;
+  properties: Record<string, SpecProperty>;
+}
+
+/** Loaded once per process (about 1 s): the database is read-only. */
+let database: SpecDatabase | undefined;
+function specDatabase(): SpecDatabase {
+  database ??= loadAwsServiceSpecSync();
+  return database;
+}
+
+const resourceCache = new Map<string, SpecResource | null>();
+
+/** The CloudFormation resource type from @aws-cdk/aws-service-spec. */
+export function specResource(type: string): SpecResource | undefined {
+  if (!resourceCache.has(type)) {
+    const found = specDatabase().lookup(
+      'resource',
+      'cloudFormationType',
+      'equals',
+      type,
+    );
+    resourceCache.set(
+      type,
+      (found[0] as unknown as SpecResource | undefined) ?? null,
+    );
+  }
+  return resourceCache.get(type) ?? undefined;
+}
+
+/** Every CloudFormation resource type the database knows. */
+function allResourceTypes(): string[] {
+  return specDatabase()
+    .all('resource')
+    .map(r => r.cloudFormationType);
+}
+
+const typeDefinitionShapes = new Map<string, Shape>();
+
+/** Converts a spec property type to a Shape (type definitions memoized). */
+function toShape(type: SpecType): Shape {
+  switch (type.type) {
+    case 'string':
+    case 'date-time':
+      return {
+        kind: 'string',
+        enum: type.allowedValues as ReadonlyArray<string> | undefined,
+      };
+    case 'number':
+      return { kind: 'number' };
+    case 'integer':
+      return {
+        kind: 'number',
+        integer: true,
+        enum: type.allowedValues as ReadonlyArray<number> | undefined,
+      };
+    case 'boolean':
+      return { kind: 'boolean' };
+    case 'tag':
+      return { kind: 'tag' };
+    case 'array':
+      return { kind: 'array', element: toShape(type.element!) };
+    case 'map':
+      return { kind: 'map', element: toShape(type.element!) };
+    case 'union':
+      return { kind: 'union', options: (type.types ?? []).map(toShape) };
+    case 'ref': {
+      const id = type.reference!.$ref;
+      let shape = typeDefinitionShapes.get(id);
+      if (!shape) {
+        const definition = specDatabase().get(
+          'typeDefinition',
+          id,
+        ) as unknown as SpecTypeDefinition;
+        let properties: Record<string, Prop> | undefined;
+        shape = {
+          kind: 'object',
+          name: definition.name,
+          properties: () => {
+            properties ??= toProps(definition.properties);
+            return properties;
+          },
+        };
+        typeDefinitionShapes.set(id, shape);
+      }
+      return shape;
+    }
+    default:
+      // json, null and anything newer: not checked
+      return { kind: 'any' };
+  }
+}
+
+function toProps(
+  properties: Record<string, SpecProperty>,
+): Record<string, Prop> {
+  return Object.fromEntries(
+    Object.entries(properties).map(([name, property]) => [
+      name,
+      { shape: toShape(property.type), required: property.required },
+    ]),
+  );
+}
+
+const resourcePropsCache = new Map<string, Record<string, Prop>>();
+
+/** Property definitions of a resource type, or undefined when unknown. */
+function resourceProps(type: string): Record<string, Prop> | undefined {
+  const sam = SAM_RESOURCE_PROPERTIES[type];
+  if (sam) return sam;
+  let props = resourcePropsCache.get(type);
+  if (!props) {
+    const resource = specResource(type);
+    if (!resource) return undefined;
+    props = toProps(resource.properties);
+    resourcePropsCache.set(type, props);
+  }
+  return props;
+}
+
+const TEMPLATE_SECTIONS = [
+  'AWSTemplateFormatVersion',
+  'Description',
+  'Metadata',
+  'Parameters',
+  'Rules',
+  'Mappings',
+  'Conditions',
+  'Transform',
+  'Globals',
+  'Resources',
+  'Outputs',
+];
+
+const RESOURCE_ATTRIBUTES = [
+  'Type',
+  'Properties',
+  'DependsOn',
+  'Condition',
+  'DeletionPolicy',
+  'UpdateReplacePolicy',
+  'UpdatePolicy',
+  'CreationPolicy',
+  'Metadata',
+  'Connectors',
+];
+
+const DELETION_POLICIES = [
+  'Delete',
+  'Retain',
+  'RetainExceptOnCreate',
+  'Snapshot',
+];
+
+const PSEUDO_PARAMETERS = new Set([
+  'AWS::AccountId',
+  'AWS::NotificationARNs',
+  'AWS::NoValue',
+  'AWS::Partition',
+  'AWS::Region',
+  'AWS::StackId',
+  'AWS::StackName',
+  'AWS::URLSuffix',
+]);
+
+export const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31';
+
+const ANCHORS: Record<string, string[]> = {
+  'aws/template-structure': ['cfn-lint:E1001'],
+  'aws/unknown-resource-type': ['cfn-lint:E3006'],
+  'aws/unknown-property': ['cfn-lint:E3002'],
+  'aws/missing-required-property': ['cfn-lint:E3003'],
+  'aws/property-type': ['cfn-lint:E3012'],
+  'aws/invalid-value': ['cfn-lint:E3030'],
+  'aws/unknown-reference': ['cfn-lint:E1012'],
+  'aws/unknown-attribute': ['cfn-lint:E1010'],
+};
+
+/**
+ * Validates a CloudFormation / SAM template offline: the template sections,
+ * every resource's `Type` against @aws-cdk/aws-service-spec (AWS SAM types
+ * against a strict hand-written list), property names, required properties
+ * and basic types (recursively through nested property types), resource
+ * attributes, and every `Ref`, `Fn::GetAtt` and `Fn::Sub` reference
+ * (attributes of CloudFormation types checked against the spec).
+ *
+ * @public
+ */
+export function validateSamTemplate(
+  template: object,
+  file = 'serverless/aws/template.yaml',
+): ServerlessFinding[] {
+  const findings: ServerlessFinding[] = [];
+  const add = (ruleId: string, objectPath: string, message: string) =>
+    findings.push({
+      ruleId,
+      severity: 'error',
+      file,
+      objectPath,
+      message,
+      anchors: ANCHORS[ruleId] ?? [],
+    });
+  const addProblems = (problems: ShapeProblem[]) =>
+    problems.forEach(p => add(p.ruleId, p.path, p.message));
+
+  if (!isPlainObject(template)) {
+    add('aws/template-structure', '(root)', 'a template is an object');
+    return findings;
+  }
+  for (const key of Object.keys(template)) {
+    if (!TEMPLATE_SECTIONS.includes(key)) {
+      const hint = suggest(key, TEMPLATE_SECTIONS);
+      add(
+        'aws/template-structure',
+        key,
+        `unknown template section '${key}'${
+          hint ? ` (did you mean '${hint}'?)` : ''
+        }`,
+      );
+    }
+  }
+  const version = template.AWSTemplateFormatVersion;
+  if (version !== undefined && version !== '2010-09-09') {
+    add(
+      'aws/invalid-value',
+      'AWSTemplateFormatVersion',
+      `must be '2010-09-09', found ${JSON.stringify(version)}`,
+    );
+  }
+  const resources = template.Resources;
+  if (!isPlainObject(resources) || Object.keys(resources).length === 0) {
+    add(
+      'aws/template-structure',
+      'Resources',
+      'Resources must be a non-empty object',
+    );
+    return findings;
+  }
+
+  const types = new Map<string, string>();
+  for (const [id, resource] of Object.entries(resources)) {
+    if (isPlainObject(resource) && typeof resource.Type === 'string') {
+      types.set(id, resource.Type);
+    }
+  }
+  const usesSam = [...types.values()].some(t =>
+    t.startsWith('AWS::Serverless::'),
+  );
+  const transforms = ([] as unknown[]).concat(template.Transform ?? []);
+  if (usesSam && !transforms.includes(SAM_TRANSFORM)) {
+    add(
+      'aws/template-structure',
+      'Transform',
+      `AWS::Serverless::* resources need Transform: ${SAM_TRANSFORM}`,
+    );
+  }
+
+  const globals = template.Globals;
+  const globalFunction: Record<string, unknown> = {};
+  if (globals !== undefined) {
+    if (!isPlainObject(globals)) {
+      add('aws/template-structure', 'Globals', 'Globals must be an object');
+    } else {
+      for (const [section, values] of Object.entries(globals)) {
+        const allowed = SAM_GLOBALS[section];
+        if (!allowed) {
+          add(
+            'aws/template-structure',
+            `Globals.${section}`,
+            `unknown Globals section '${section}' (one of ${Object.keys(
+              SAM_GLOBALS,
+            ).join(', ')})`,
+          );
+          continue;
+        }
+        if (!isPlainObject(values)) {
+          add('aws/property-type', `Globals.${section}`, 'must be an object');
+          continue;
+        }
+        const props = SAM_RESOURCE_PROPERTIES[`AWS::Serverless::${section}`];
+        const problems: ShapeProblem[] = [];
+        const selected = Object.fromEntries(
+          allowed.map(name => [
+            name,
+            { shape: props[name]?.shape ?? { kind: 'any' } },
+          ]),
+        ) as Record<string, Prop>;
+        checkProperties(values, selected, `Globals.${section}`, problems);
+        addProblems(problems);
+        if (section === 'Function') Object.assign(globalFunction, values);
+      }
+    }
+  }
+
+  for (const [id, resource] of Object.entries(resources)) {
+    const at = `Resources.${id}`;
+    if (!/^[A-Za-z0-9]+$/.test(id)) {
+      add(
+        'aws/template-structure',
+        at,
+        `logical id '${id}' must be alphanumeric`,
+      );
+    }
+    if (!isPlainObject(resource)) {
+      add('aws/template-structure', at, 'a resource is an object');
+      continue;
+    }
+    for (const key of Object.keys(resource)) {
+      if (!RESOURCE_ATTRIBUTES.includes(key)) {
+        const hint = suggest(key, RESOURCE_ATTRIBUTES);
+        add(
+          'aws/template-structure',
+          `${at}.${key}`,
+          `unknown resource attribute '${key}'${
+            hint ? ` (did you mean '${hint}'?)` : ''
+          }`,
+        );
+      }
+    }
+    for (const policy of ['DeletionPolicy', 'UpdateReplacePolicy']) {
+      const value = resource[policy];
+      if (
+        value !== undefined &&
+        !isIntrinsic(value) &&
+        !DELETION_POLICIES.includes(value as string)
+      ) {
+        add(
+          'aws/invalid-value',
+          `${at}.${policy}`,
+          `'${String(value)}' is not one of ${DELETION_POLICIES.join(', ')}`,
+        );
+      }
+    }
+    const type = resource.Type;
+    if (typeof type !== 'string') {
+      add('aws/template-structure', `${at}.Type`, 'Type is required');
+      continue;
+    }
+    if (
+      type.startsWith('Custom::') ||
+      type === 'AWS::CloudFormation::CustomResource'
+    ) {
+      continue;
+    }
+    const props = resourceProps(type);
+    if (!props) {
+      const prefix = type.split('::').slice(0, 2).join('::');
+      const hint = suggest(
+        type,
+        allResourceTypes().filter(t => t.startsWith(prefix)),
+      );
+      add(
+        'aws/unknown-resource-type',
+        `${at}.Type`,
+        `unknown resource type '${type}' (not in @aws-cdk/aws-service-spec${
+          type.startsWith('AWS::Serverless::')
+            ? ' nor the supported SAM types'
+            : ''
+        })${hint ? `; did you mean '${hint}'?` : ''}`,
+      );
+      continue;
+    }
+    const properties = resource.Properties ?? {};
+    if (!isPlainObject(properties)) {
+      add(
+        'aws/property-type',
+        `${at}.Properties`,
+        'Properties must be an object',
+      );
+      continue;
+    }
+    const problems: ShapeProblem[] = [];
+    checkProperties(properties, props, `${at}.Properties`, problems);
+    addProblems(problems);
+    if (type === 'AWS::Serverless::Function') {
+      checkSamFunction(
+        { ...globalFunction, ...properties },
+        resource.Metadata,
+        `${at}.Properties`,
+        add,
+      );
+    }
+    const dependsOn = ([] as unknown[]).concat(resource.DependsOn ?? []);
+    dependsOn.forEach((target, index) => {
+      if (typeof target !== 'string' || !types.has(target)) {
+        add(
+          'aws/unknown-reference',
+          `${at}.DependsOn[${index}]`,
+          `DependsOn names no resource of this template: ${JSON.stringify(
+            target,
+          )}`,
+        );
+      }
+    });
+  }
+
+  const outputs = template.Outputs;
+  if (outputs !== undefined) {
+    if (!isPlainObject(outputs)) {
+      add('aws/template-structure', 'Outputs', 'Outputs must be an object');
+    } else {
+      for (const [name, output] of Object.entries(outputs)) {
+        if (!isPlainObject(output) || !('Value' in output)) {
+          add(
+            'aws/template-structure',
+            `Outputs.${name}`,
+            'an output needs a Value',
+          );
+          continue;
+        }
+        for (const key of Object.keys(output)) {
+          if (!['Description', 'Value', 'Export', 'Condition'].includes(key)) {
+            add(
+              'aws/template-structure',
+              `Outputs.${name}.${key}`,
+              `unknown output key '${key}'`,
+            );
+          }
+        }
+      }
+    }
+  }
+
+  const parameters = isPlainObject(template.Parameters)
+    ? Object.keys(template.Parameters)
+    : [];
+  checkReferences(
+    { Resources: resources, Outputs: outputs, Globals: globals },
+    { resources: types, parameters: new Set(parameters) },
+    add,
+  );
+  return findings;
+}
+
+/** What SAM requires of a function beyond single properties. */
+function checkSamFunction(
+  effective: Record<string, unknown>,
+  metadata: unknown,
+  at: string,
+  add: (ruleId: string, objectPath: string, message: string) => void,
+): void {
+  const image = effective.PackageType === 'Image';
+  if (image) {
+    const built = isPlainObject(metadata) && 'Dockerfile' in metadata;
+    if (!('ImageUri' in effective) && !built) {
+      add(
+        'aws/missing-required-property',
+        `${at}.ImageUri`,
+        'an Image function needs ImageUri (or Metadata.Dockerfile for sam build)',
+      );
+    }
+    for (const key of ['Handler', 'Runtime', 'CodeUri', 'InlineCode']) {
+      if (key in effective) {
+        add(
+          'aws/invalid-value',
+          `${at}.${key}`,
+          `${key} does not apply to PackageType Image`,
+        );
+      }
+    }
+    return;
+  }
+  if (!('CodeUri' in effective) && !('InlineCode' in effective)) {
+    add(
+      'aws/missing-required-property',
+      `${at}.CodeUri`,
+      'a Zip function needs CodeUri or InlineCode',
+    );
+  }
+  for (const key of ['Handler', 'Runtime']) {
+    if (!(key in effective)) {
+      add(
+        'aws/missing-required-property',
+        `${at}.${key}`,
+        `a Zip function needs ${key}`,
+      );
+    }
+  }
+}
+
+interface Names {
+  resources: Map<string, string>;
+  parameters: Set<string>;
+}
+
+function checkGetAtt(
+  target: string,
+  attribute: string,
+  names: Names,
+  at: string,
+  add: (ruleId: string, objectPath: string, message: string) => void,
+): void {
+  const type = names.resources.get(target);
+  if (!type) {
+    add(
+      'aws/unknown-reference',
+      at,
+      `Fn::GetAtt names no resource of this template: '${target}'`,
+    );
+    return;
+  }
+  if (type.startsWith('AWS::Serverless::') || type.startsWith('Custom::')) {
+    return;
+  }
+  const resource = specResource(type);
+  if (resource && !(attribute in resource.attributes)) {
+    add(
+      'aws/unknown-attribute',
+      at,
+      `${type} has no attribute '${attribute}' (has ${
+        Object.keys(resource.attributes).join(', ') || 'none'
+      })`,
+    );
+  }
+}
+
+function checkReferences(
+  value: unknown,
+  names: Names,
+  add: (ruleId: string, objectPath: string, message: string) => void,
+  at = '',
+): void {
+  const known = (name: string) =>
+    names.resources.has(name) ||
+    names.parameters.has(name) ||
+    PSEUDO_PARAMETERS.has(name);
+  if (Array.isArray(value)) {
+    value.forEach((item, index) =>
+      checkReferences(item, names, add, `${at}[${index}]`),
+    );
+    return;
+  }
+  if (!isPlainObject(value)) return;
+  for (const [key, item] of Object.entries(value)) {
+    const path = at ? `${at}.${key}` : key;
+    if (key === 'Ref' && typeof item === 'string' && !known(item)) {
+      add(
+        'aws/unknown-reference',
+        path,
+        `Ref names nothing in this template: '${item}'`,
+      );
+    } else if (key === 'Fn::GetAtt') {
+      const parts =
+        typeof item === 'string'
+          ? [
+              item.slice(0, item.indexOf('.')),
+              item.slice(item.indexOf('.') + 1),
+            ]
+          : item;
+      if (
+        Array.isArray(parts) &&
+        typeof parts[0] === 'string' &&
+        typeof parts[1] === 'string'
+      ) {
+        checkGetAtt(parts[0], parts[1], names, path, add);
+      }
+    } else if (key === 'Fn::Sub') {
+      const [text, variables] = Array.isArray(item) ? item : [item, {}];
+      const local = new Set(
+        isPlainObject(variables) ? Object.keys(variables) : [],
+      );
+      if (typeof text === 'string') {
+        for (const match of text.matchAll(/\$\{([^!}][^}]*)\}/g)) {
+          const name = match[1].trim();
+          const dot = name.indexOf('.');
+          if (dot > 0 && !name.startsWith('AWS::')) {
+            checkGetAtt(
+              name.slice(0, dot),
+              name.slice(dot + 1),
+              names,
+              path,
+              add,
+            );
+          } else if (!known(name) && !local.has(name)) {
+            add(
+              'aws/unknown-reference',
+              path,
+              `Fn::Sub names nothing in this template: '\${${name}}'`,
+            );
+          }
+        }
+      }
+    }
+    checkReferences(item, names, add, path);
+  }
+}

@@ -1,0 +1,8 @@
+export { dockerfileRules, lintDockerfile } from './lintDockerfile';
+export type {
+  DockerfileContext,
+  DockerfileRule,
+  DockerfileSeverity,
+  DockerfileViolation,
+  LintDockerfileOptions,
+} from './lintDockerfile';

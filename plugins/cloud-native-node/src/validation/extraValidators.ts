@@ -1,0 +1,21 @@
+import { KubernetesObject } from '../engine/types';
+import { cloudObjectValidators } from '../skills/cloud';
+import { gitOpsObjectValidators } from '../skills/gitops';
+
+/**
+ * Strict validators for object kinds the Kubernetes schema registry does not
+ * cover (Argo CD, Flux, GKE PodMonitoring ...), contributed by the skills
+ * that emit them.
+ *
+ * @public
+ */
+export interface ExtraObjectValidator {
+  handles(object: KubernetesObject): boolean;
+  validate(object: KubernetesObject): Array<{ path: string; message: string }>;
+}
+
+/** @public */
+export const extraObjectValidators: ExtraObjectValidator[] = [
+  ...cloudObjectValidators,
+  ...gitOpsObjectValidators,
+];

@@ -1,0 +1,491 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import {
+  DeploymentPlan,
+  DeploymentReport,
+  Finding,
+  findSecretLiterals,
+} from '@internal/backstage-plugin-cloud-native-common';
+import { GeneratedFile, KubernetesObject, ManifestFile } from '../engine/types';
+import { checkChart } from '../skills/helm';
+import { isLinkerdObject, validateLinkerdObject } from '../skills/mesh';
+import {
+  findIamWildcards,
+  ServerlessFinding,
+  validateSamTemplate,
+} from '../skills/serverless';
+import { locateTool, runTool } from '../tools';
+import { checkConsistency } from './consistency';
+import { lintDockerfile } from './dockerfile';
+import { evaluatePolicies } from './policy';
+import {
+  createKubernetesSchemaValidator,
+  KubernetesSchemaValidator,
+} from './schema';
+import { extraObjectValidators } from './extraValidators';
+
+/**
+ * The validation pipeline: one result model (Finding) for every check over a
+ * package, in memory (right after generation) or read from a directory
+ * (`cno validate`, revalidation of a repository's package).
+ */
+
+/** @public */
+export interface ValidatePackageOptions {
+  /** Severity of policy rules depends on the tier (default: the plan's) */
+  severityOverrides?: Record<string, 'error' | 'warning' | 'info' | 'off'>;
+  /** helm binary (default: located; checks are skipped when none exists) */
+  helmPath?: string;
+  /** kubectl binary for `kubectl kustomize` (default: located) */
+  kubectlPath?: string;
+  /** Run the real tools (helm, kubectl kustomize). Default true. */
+  tools?: boolean;
+}
+
+/** A check by a real tool: pass, fail or skipped with the reason. */
+/** @public */
+export interface ToolCheck {
+  area: 'helm_chart' | 'kustomize';
+  check: string;
+  status: 'pass' | 'fail' | 'skipped';
+  reason?: string;
+}
+
+/** @public */
+export interface PackageValidationResult {
+  findings: Finding[];
+  results: DeploymentReport['validation_results'];
+  toolChecks: ToolCheck[];
+  objectsChecked: number;
+}
+
+let sharedValidator: Promise<KubernetesSchemaValidator> | undefined;
+function schemaValidator(): Promise<KubernetesSchemaValidator> {
+  sharedValidator ??= createKubernetesSchemaValidator();
+  return sharedValidator;
+}
+
+/** Folders whose YAML files hold Kubernetes (or CRD) objects. */
+const OBJECT_ROOTS = [
+  'kubernetes/',
+  'mesh/',
+  'cloud/',
+  'gitops/',
+  'serverless/knative/',
+];
+
+function isObjectFile(filePath: string): boolean {
+  return (
+    /\.ya?ml$/.test(filePath) &&
+    !/(^|\/)kustomization\.ya?ml$/.test(filePath) &&
+    OBJECT_ROOTS.some(root => filePath.startsWith(root))
+  );
+}
+
+/**
+ * The environment a file belongs to: a folder named after it
+ * (`kubernetes/prod/`), or a file named after it (`gitops/argocd/prod.yaml`,
+ * `prod-eks.yaml`). Files of no environment are shared ('*').
+ */
+function environmentOf(filePath: string, plan: DeploymentPlan): string {
+  const segments = filePath.split('/');
+  const folder = segments.slice(0, -1).find(s => plan.environments.includes(s));
+  if (folder) return folder;
+  const stem = segments[segments.length - 1].replace(/\.ya?ml$/, '');
+  return (
+    plan.environments.find(e => stem === e || stem.startsWith(`${e}-`)) ?? '*'
+  );
+}
+
+/**
+ * Reads the Kubernetes objects of a package's files. YAML errors are
+ * findings, not exceptions.
+ *
+ * @public
+ */
+export function parseManifests(
+  plan: DeploymentPlan,
+  files: ReadonlyArray<GeneratedFile>,
+): { manifests: ManifestFile[]; findings: Finding[] } {
+  const manifests: ManifestFile[] = [];
+  const findings: Finding[] = [];
+  for (const file of files) {
+    if (!isObjectFile(file.path)) continue;
+    const objects: KubernetesObject[] = [];
+    for (const doc of parseAllDocuments(file.content)) {
+      if (doc.errors.length > 0) {
+        findings.push({
+          ruleId: 'yaml/syntax',
+          severity: 'error',
+          file: file.path,
+          message: doc.errors[0].message.split('\n')[0],
+          anchors: [],
+        });
+        continue;
+      }
+      const value = doc.toJS({ maxAliasCount: 100 });
+      if (value === null || value === undefined) continue;
+      if (
+        typeof value !== 'object' ||
+        typeof value.apiVersion !== 'string' ||
+        typeof value.kind !== 'string' ||
+        typeof value.metadata?.name !== 'string'
+      ) {
+        // Kustomize patches and similar partial documents are not objects
+        if (file.path.includes('/patches/')) continue;
+        findings.push({
+          ruleId: 'schema/not-an-object',
+          severity: 'error',
+          file: file.path,
+          message:
+            'document is not a Kubernetes object (apiVersion, kind and metadata.name are required)',
+          anchors: [],
+        });
+        continue;
+      }
+      objects.push(value as KubernetesObject);
+    }
+    manifests.push({
+      path: file.path,
+      environment: environmentOf(file.path, plan),
+      objects,
+    });
+  }
+  return { manifests, findings };
+}
+
+function schemaFindings(
+  validator: KubernetesSchemaValidator,
+  manifests: ReadonlyArray<ManifestFile>,
+): { findings: Finding[]; objectsChecked: number } {
+  const findings: Finding[] = [];
+  let objectsChecked = 0;
+  const seen = new Map<string, string>();
+  for (const manifest of manifests) {
+    // Patches (cloud overlays) are partial objects applied over the base
+    const isPatch = manifest.path.includes('/patches/');
+    for (const object of manifest.objects) {
+      objectsChecked++;
+      const where = `${object.kind}/${object.metadata.name}`;
+      if (isLinkerdObject(object)) {
+        for (const problem of validateLinkerdObject(object)) {
+          findings.push({
+            ruleId: 'schema/invalid',
+            severity: 'error',
+            file: manifest.path,
+            objectPath: `${where}: ${problem.path}`,
+            message: problem.message,
+            anchors: ['linkerd-crd-strict'],
+          });
+        }
+      } else {
+        const extra = extraObjectValidators.find(v => v.handles(object));
+        const problems = extra
+          ? extra.validate(object).map(p => ({
+              ruleId: 'schema/invalid',
+              objectPath: p.path,
+              message: p.message,
+            }))
+          : validator.validate(object).map(f => ({
+              ruleId: f.ruleId,
+              objectPath: f.objectPath,
+              message: f.message,
+            }));
+        for (const problem of problems) {
+          if (isPatch && problem.ruleId === 'schema/invalid') continue;
+          findings.push({
+            ruleId: problem.ruleId,
+            severity: 'error',
+            file: manifest.path,
+            objectPath: `${where}: ${problem.objectPath}`,
+            message: problem.message,
+            anchors: ['kubeconform-strict'],
+          });
+        }
+      }
+      if (isPatch) continue;
+      // Objects of different clusters (cloud/<provider>/<env>) never collide
+      const scope = manifest.path.startsWith('cloud/')
+        ? manifest.path.split('/').slice(0, 2).join('/')
+        : manifest.path.split('/')[0];
+      const id = `${manifest.environment}|${scope}|${
+        object.apiVersion.split('/')[0]
+      }|${object.kind}|${object.metadata.namespace ?? ''}|${
+        object.metadata.name
+      }`;
+      const previous = seen.get(id);
+      if (previous) {
+        findings.push({
+          ruleId: 'package/duplicate-object',
+          severity: 'error',
+          file: manifest.path,
+          objectPath: where,
+          message: `${object.kind} ${object.metadata.name} is also defined in ${previous}`,
+          anchors: [],
+        });
+      } else {
+        seen.set(id, manifest.path);
+      }
+    }
+  }
+  return { findings, objectsChecked };
+}
+
+function serverlessFindings(files: ReadonlyArray<GeneratedFile>): Finding[] {
+  const findings: Array<Finding | ServerlessFinding> = [];
+  for (const file of files) {
+    try {
+      if (file.path === 'serverless/aws/template.yaml') {
+        const template = parseYaml(file.content);
+        findings.push(
+          ...validateSamTemplate(template, file.path),
+          ...findIamWildcards(template, file.path),
+        );
+      } else if (file.path.endsWith('serverless.yml')) {
+        findings.push(...findIamWildcards(parseYaml(file.content), file.path));
+      } else if (/\/iam\/.*\.json$/.test(file.path)) {
+        findings.push(...findIamWildcards(JSON.parse(file.content), file.path));
+      }
+    } catch (error) {
+      findings.push({
+        ruleId: 'serverless/parse',
+        severity: 'error',
+        file: file.path,
+        message: (error as Error).message,
+        anchors: [],
+      });
+    }
+  }
+  return findings.map(
+    (f): Finding => ({
+      ruleId: f.ruleId,
+      severity: f.severity,
+      file: f.file,
+      objectPath: f.objectPath,
+      message: f.message,
+      anchors: f.anchors,
+    }),
+  );
+}
+
+/** No literal credential anywhere in the package. */
+function secretScan(files: ReadonlyArray<GeneratedFile>): Finding[] {
+  const findings: Finding[] = [];
+  for (const file of files) {
+    for (const what of findSecretLiterals(file.content)) {
+      findings.push({
+        ruleId: 'secrets/literal-credential',
+        severity: 'error',
+        file: file.path,
+        message: `the file contains what looks like ${what}`,
+        anchors: ['gitleaks', 'kube-linter:env-var-secret'],
+      });
+    }
+  }
+  return findings;
+}
+
+async function withWrittenPackage<T>(
+  files: ReadonlyArray<GeneratedFile>,
+  run: (dir: string) => Promise<T>,
+): Promise<T> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cno-validate-'));
+  try {
+    for (const file of files) {
+      const target = path.join(dir, file.path);
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      await fs.writeFile(target, file.content);
+    }
+    return await run(dir);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function toolChecks(
+  plan: DeploymentPlan,
+  files: ReadonlyArray<GeneratedFile>,
+  options: ValidatePackageOptions,
+): Promise<ToolCheck[]> {
+  const chartPath = `helm/${plan.name}`;
+  const hasChart = files.some(f => f.path === `${chartPath}/Chart.yaml`);
+  const kustomizations = files
+    .map(f => f.path)
+    .filter(p => /(^|\/)kustomization\.yaml$/.test(p))
+    .map(p => path.posix.dirname(p))
+    .sort();
+  if (!hasChart && kustomizations.length === 0) {
+    return [];
+  }
+  return withWrittenPackage(files, async dir => {
+    const checks: ToolCheck[] = [];
+    if (hasChart) {
+      const results = await checkChart(
+        dir,
+        chartPath,
+        plan.environments,
+        options.helmPath,
+        { namespace: plan.namespace, releaseName: plan.name },
+      );
+      checks.push(
+        ...results.map(r => ({
+          area: 'helm_chart' as const,
+          check: r.check,
+          status: r.status,
+          reason:
+            r.reason ??
+            (r.status === 'fail'
+              ? r.output?.split('\n').slice(0, 5).join(' ')
+              : undefined),
+        })),
+      );
+    }
+    if (kustomizations.length > 0) {
+      const kubectl = await locateTool(
+        'kubectl',
+        options.kubectlPath ? { configuredPath: options.kubectlPath } : {},
+      );
+      for (const folder of kustomizations) {
+        const check = `kubectl kustomize ${folder}`;
+        if (!kubectl) {
+          checks.push({
+            area: 'kustomize',
+            check,
+            status: 'skipped',
+            reason: 'kubectl not found',
+          });
+          continue;
+        }
+        const result = await runTool(kubectl.path, ['kustomize', folder], {
+          cwd: dir,
+          timeoutMs: 60_000,
+        });
+        checks.push({
+          area: 'kustomize',
+          check,
+          status: result.code === 0 ? 'pass' : 'fail',
+          reason: kustomizeFailure(result),
+        });
+      }
+    }
+    return checks;
+  });
+}
+
+function kustomizeFailure(result: {
+  code: number | null;
+  timedOut: boolean;
+  stderr: string;
+}): string | undefined {
+  if (result.code === 0) return undefined;
+  if (result.timedOut) return 'timed out after 60 s';
+  return result.stderr.trim().split('\n')[0];
+}
+
+function status(applicable: boolean, failed: boolean): 'pass' | 'fail' | 'n/a' {
+  if (!applicable) return 'n/a';
+  return failed ? 'fail' : 'pass';
+}
+
+/**
+ * Validates a whole package.
+ *
+ * @public
+ */
+export async function validatePackage(
+  plan: DeploymentPlan,
+  files: ReadonlyArray<GeneratedFile>,
+  options: ValidatePackageOptions = {},
+): Promise<PackageValidationResult> {
+  const validator = await schemaValidator();
+  const parsed = parseManifests(plan, files);
+  const schema = schemaFindings(validator, parsed.manifests);
+  const kubernetesFiles = parsed.manifests.filter(m =>
+    m.path.startsWith('kubernetes/'),
+  );
+  const policy = evaluatePolicies(kubernetesFiles, {
+    tier: plan.tier,
+    severityOverrides: options.severityOverrides,
+  });
+  const dockerfiles = files.filter(f =>
+    /^containers\/[^/]+\/Dockerfile$/.test(f.path),
+  );
+  const docker = dockerfiles.flatMap(f =>
+    lintDockerfile(f.path, f.content, { tier: plan.tier }),
+  );
+  const consistency = checkConsistency(
+    plan,
+    parsed.manifests,
+    files.map(f => f.path),
+  );
+  const tools =
+    options.tools === false ? [] : await toolChecks(plan, files, options);
+  const toolFindings: Finding[] = tools
+    .filter(t => t.status === 'fail')
+    .map(t => ({
+      ruleId: `tool/${t.area}`,
+      severity: 'error' as const,
+      file:
+        t.area === 'helm_chart'
+          ? `helm/${plan.name}`
+          : t.check.split(' ').pop()!,
+      message: `${t.check} failed: ${t.reason ?? ''}`,
+      anchors: [],
+    }));
+  const findings = [
+    ...parsed.findings,
+    ...schema.findings,
+    ...policy,
+    ...docker,
+    ...serverlessFindings(files),
+    ...secretScan(files),
+    ...consistency,
+    ...toolFindings,
+  ];
+
+  const errorIn = (prefix: string) =>
+    findings.some(f => f.severity === 'error' && f.file.startsWith(prefix));
+  const ran = (area: ToolCheck['area']) =>
+    tools.some(t => t.area === area && t.status !== 'skipped');
+  const results: DeploymentReport['validation_results'] = {
+    container_build: status(dockerfiles.length > 0, errorIn('containers/')),
+    kubernetes_manifests: status(
+      kubernetesFiles.length > 0,
+      errorIn('kubernetes/') || errorIn('cloud/') || errorIn('kustomize/'),
+    ),
+    helm_chart: status(ran('helm_chart'), errorIn('helm/')),
+    service_mesh: status(
+      parsed.manifests.some(m => m.path.startsWith('mesh/')),
+      errorIn('mesh/'),
+    ),
+    serverless: status(
+      files.some(f => f.path.startsWith('serverless/')),
+      errorIn('serverless/'),
+    ),
+  };
+  return {
+    findings: sortFindings(findings),
+    results,
+    toolChecks: tools,
+    objectsChecked: schema.objectsChecked,
+  };
+}
+
+function sortFindings(findings: Finding[]): Finding[] {
+  const order = { error: 0, warning: 1, info: 2 } as const;
+  return [...findings].sort(
+    (a, b) =>
+      order[a.severity] - order[b.severity] ||
+      cmp(a.file, b.file) ||
+      cmp(a.objectPath ?? '', b.objectPath ?? '') ||
+      cmp(a.ruleId, b.ruleId) ||
+      cmp(a.message, b.message),
+  );
+}
+
+function cmp(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}

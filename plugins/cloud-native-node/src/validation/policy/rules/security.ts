@@ -1,0 +1,484 @@
+import { PolicyRule } from '../types';
+import {
+  asArray,
+  asNumber,
+  asObj,
+  asString,
+  asStringMap,
+  at,
+  containerPorts,
+  WORKLOAD_KINDS,
+} from '../model';
+import { HARDENING } from '../severity';
+import { Tier } from '@internal/backstage-plugin-cloud-native-common';
+import {
+  describe,
+  effectiveSecurity,
+  perContainer,
+  violation,
+} from './helpers';
+
+/** Capabilities the `restricted` Pod Security level allows to add. */
+const ALLOWED_ADDED_CAPABILITIES = new Set(['NET_BIND_SERVICE']);
+/** Capabilities that amount to (near) root on the node. */
+const DANGEROUS_CAPABILITIES = new Set([
+  'ALL',
+  'SYS_ADMIN',
+  'NET_ADMIN',
+  'NET_RAW',
+  'SYS_PTRACE',
+  'SYS_MODULE',
+  'SYS_RAWIO',
+  'SYS_BOOT',
+  'SYS_TIME',
+  'DAC_READ_SEARCH',
+  'BPF',
+  'PERFMON',
+]);
+
+/** Sysctls Kubernetes considers safe (namespaced, no node impact). */
+const SAFE_SYSCTLS = new Set([
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.ip_local_reserved_ports',
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_keepalive_intvl',
+  'net.ipv4.tcp_keepalive_probes',
+]);
+
+/** Host paths whose mount gives control of the node. */
+const SENSITIVE_HOST_PATH =
+  /^\/(|boot|dev|etc|lib|proc|sys|usr|root|var\/lib\/kubelet|var\/lib\/docker|var\/lib\/containerd)(\/.*)?$|(docker|containerd|crio|cri-dockerd)\.sock$/;
+
+const normalizeCapability = (value: unknown) =>
+  String(value).toUpperCase().replace(/^CAP_/, '');
+
+export const securityRules: PolicyRule[] = [
+  {
+    id: 'run-as-non-root',
+    category: 'security',
+    description:
+      'Containers run as a non-root user: runAsNonRoot: true (or a non-zero runAsUser) in the container or Pod securityContext.',
+    anchors: [
+      'kube-linter:run-as-non-root',
+      'polaris:runAsRootAllowed',
+      'kube-score:container-security-context-user-group-id',
+    ],
+    appliesTo: WORKLOAD_KINDS,
+    severity: HARDENING,
+    check: ctx =>
+      perContainer(ctx, (c, w) => {
+        const nonRoot = effectiveSecurity(w, c, 'runAsNonRoot');
+        const user = asNumber(effectiveSecurity(w, c, 'runAsUser'));
+        if (user === 0) {
+          return [
+            violation(
+              `${c.path}.securityContext.runAsUser`,
+              `${describe(
+                c,
+              )} runs as root (runAsUser: 0); use a non-zero UID and runAsNonRoot: true`,
+            ),
+          ];
+        }
+        if (nonRoot === true || (user !== undefined && user > 0)) return [];
+        return [
+          violation(
+            `${c.path}.securityContext.runAsNonRoot`,
+            `${describe(
+              c,
+            )} may run as root: set runAsNonRoot: true in its or the Pod's securityContext`,
+          ),
+        ];
+      }),
+  },
+  {
+    id: 'run-as-user-numeric',
+    category: 'security',
+    description:
+      'Containers have a numeric, non-zero runAsUser (and no runAsGroup 0), so runAsNonRoot can be verified even when the image USER is a name.',
+    anchors: [
+      'kube-score:container-security-context-user-group-id',
+      'polaris:runAsRootAllowed',
+      'kube-linter:run-as-non-root',
+    ],
+    appliesTo: WORKLOAD_KINDS,
+    severity: HARDENING,
+    check: ctx =>
+      perContainer(ctx, (c, w) => {
+        const out = [];
+        const user = asNumber(effectiveSecurity(w, c, 'runAsUser'));
+        const group = asNumber(effectiveSecurity(w, c, 'runAsGroup'));
+        if (user === undefined) {
+          out.push(
+            violation(
+              `${c.path}.securityContext.runAsUser`,
+              `${describe(
+                c,
+              )} has no runAsUser: the kubelet cannot verify runAsNonRoot against a non-numeric image USER; set a numeric UID (e.g. 65532) on the Pod or container`,
+            ),
+          );
+        }
+        if (group === 0) {
+          out.push(
+            violation(
+              `${c.path}.securityContext.runAsGroup`,
+              `${describe(
+                c,
+              )} runs with the root group (runAsGroup: 0); use a non-zero GID`,
+            ),
+          );
+        }
+        return out;
+      }),
+  },
+  {
+    id: 'no-privilege-escalation',
+    category: 'security',
+    description:
+      'Containers set allowPrivilegeEscalation: false (setuid binaries cannot gain privileges).',
+    anchors: [
+      'kube-linter:privilege-escalation-container',
+      'polaris:privilegeEscalationAllowed',
+      'kube-score:container-security-context',
+    ],
+    appliesTo: WORKLOAD_KINDS,
+    severity: HARDENING,
+    check: ctx =>
+      perContainer(ctx, c =>
+        asObj(c.container.securityContext).allowPrivilegeEscalation === false
+          ? []
+          : [
+              violation(
+                `${c.path}.securityContext.allowPrivilegeEscalation`,
+                `${describe(c)} does not set allowPrivilegeEscalation: false`,
+              ),
+            ],
+      ),
+  },
+  {
+    id: 'no-privileged-container',
+    category: 'security',
+    description: 'No container runs privileged.',
+    anchors: [
+      'kube-linter:privileged-container',
+      'polaris:runAsPrivileged',
+      'kube-score:container-security-context-privileged',
+    ],
+    appliesTo: WORKLOAD_KINDS,
+    severity: HARDENING,
+    check: ctx =>
+      perContainer(ctx, c =>
+        asObj(c.container.securityContext).privileged === true
+          ? [
+              violation(
+                `${c.path}.securityContext.privileged`,
+                `${describe(
+                  c,
+                )} is privileged: it has every capability and access to host devices`,
+              ),
+            ]
+          : [],
+      ),
+  },
+  {
+    id: 'read-only-root-filesystem',
+    category: 'security',
+    description:
+      'Containers mount their root filesystem read-only (writable paths as emptyDir volumes).',
+    anchors: [
+      'kube-linter:no-read-only-root-fs',
+      'polaris:notReadOnlyRootFilesystem',
+      'kube-score:container-security-context-readonlyrootfilesystem',
+    ],
+    appliesTo: WORKLOAD_KINDS,
+    severity: HARDENING,
+    check: ctx =>
+      perContainer(ctx, c =>
+        asObj(c.container.securityContext).readOnlyRootFilesystem === true
+          ? []
+          : [
+              violation(
+                `${c.path}.securityContext.readOnlyRootFilesystem`,
+                `${describe(
+                  c,
+                )} has a writable root filesystem: set readOnlyRootFilesystem: true and mount an emptyDir where it writes`,
+              ),
+            ],
+      ),
+  },
+  {
+    id: 'drop-all-capabilities',
+    category: 'security',
+    description:
+      'Containers drop all Linux capabilities (capabilities.drop: [ALL]), which also drops NET_RAW.',
+    anchors: [
+      'kube-linter:drop-net-raw-capability',
+      'polaris:insecureCapabilities',
+    ],
+    appliesTo: WORKLOAD_KINDS,
+    severity: HARDENING,
+    check: ctx =>
+      perContainer(ctx, c => {
+        const drop = asArray(
+          asObj(asObj(c.container.securityContext).capabilities).drop,
+        ).map(normalizeCapability);
+        return drop.includes('ALL')
+          ? []
+          : [
+              violation(
+                `${c.path}.securityContext.capabilities.drop`,
+                `${describe(
+                  c,
+                )} does not drop ALL capabilities (it keeps NET_RAW, CHOWN, SETUID, ...)`,
+              ),
+            ];
+      }),
+  },
+  {
+    id: 'no-added-capabilities',
+    category: 'security',
+    description:
+      'Containers add no capability except NET_BIND_SERVICE (the restricted Pod Security level); SYS_ADMIN, NET_ADMIN, NET_RAW, SYS_PTRACE... are dangerous.',
+    anchors: [
+      'polaris:dangerousCapabilities',
+      'polaris:insecureCapabilities',
+      'kube-linter:privilege-escalation-container',
+    ],
+    appliesTo: WORKLOAD_KINDS,
+    severity: HARDENING,
+    check: ctx =>
+      perContainer(ctx, c => {
+        const added = asArray(
+          asObj(asObj(c.container.securityContext).capabilities).add,
+        ).map(normalizeCapability);
+        const bad = added.filter(cap => !ALLOWED_ADDED_CAPABILITIES.has(cap));
+        if (bad.length === 0) return [];
+        const dangerous = bad.filter(cap => DANGEROUS_CAPABILITIES.has(cap));
+        return [
+          violation(
+            `${c.path}.securityContext.capabilities.add`,
+            `${describe(c)} adds ${bad.join(', ')}${
+              dangerous.length > 0
+                ? ` (${dangerous.join(', ')} ${
+                    dangerous.length > 1 ? 'are' : 'is'
+                  } dangerous)`
+                : ''
+            }; only NET_BIND_SERVICE is allowed by the restricted Pod Security level`,
+          ),
+        ];
+      }),
+  },
+  {
+    id: 'seccomp-profile',
+    category: 'security',
+    description:
+      'Containers run with the RuntimeDefault (or a Localhost) seccomp profile, set on the Pod or container.',
+    anchors: [
+      'kube-score:container-seccomp-profile',
+      'pod-security-standards:restricted-seccomp',
+    ],
+    appliesTo: WORKLOAD_KINDS,
+    severity: HARDENING,
+    check: ctx =>
+      perContainer(ctx, (c, w) => {
+        const type = asString(
+          asObj(effectiveSecurity(w, c, 'seccompProfile')).type,
+        );
+        if (type === 'RuntimeDefault' || type === 'Localhost') return [];
+        return [
+          violation(
+            `${w.podPath}.securityContext.seccompProfile.type`,
+            `${describe(c)} runs ${
+              type === 'Unconfined' ? 'Unconfined' : 'without a seccomp profile'
+            }: set seccompProfile.type: RuntimeDefault on the Pod`,
+          ),
+        ];
+      }),
+  },
+  {
+    id: 'host-network',
+    category: 'security',
+    description: "Pods do not share the node's network namespace.",
+    anchors: ['kube-linter:host-network', 'polaris:hostNetworkSet'],
+    appliesTo: WORKLOAD_KINDS,
+    severity: HARDENING,
+    check: ctx =>
+      ctx.workload?.pod.hostNetwork === true
+        ? [
+            violation(
+              `${ctx.workload.podPath}.hostNetwork`,
+              "the Pod shares the node's network namespace (hostNetwork: true)",
+            ),
+          ]
+        : [],
+  },
+  {
+    id: 'host-pid',
+    category: 'security',
+    description: "Pods do not share the node's process namespace.",
+    anchors: ['kube-linter:host-pid', 'polaris:hostPIDSet'],
+    appliesTo: WORKLOAD_KINDS,
+    severity: HARDENING,
+    check: ctx =>
+      ctx.workload?.pod.hostPID === true
+        ? [
+            violation(
+              `${ctx.workload.podPath}.hostPID`,
+              'the Pod sees every process of the node (hostPID: true)',
+            ),
+          ]
+        : [],
+  },
+  {
+    id: 'host-ipc',
+    category: 'security',
+    description: "Pods do not share the node's IPC namespace.",
+    anchors: ['kube-linter:host-ipc', 'polaris:hostIPCSet'],
+    appliesTo: WORKLOAD_KINDS,
+    severity: HARDENING,
+    check: ctx =>
+      ctx.workload?.pod.hostIPC === true
+        ? [
+            violation(
+              `${ctx.workload.podPath}.hostIPC`,
+              "the Pod shares the node's IPC namespace (hostIPC: true)",
+            ),
+          ]
+        : [],
+  },
+  {
+    id: 'host-path-volume',
+    category: 'security',
+    description:
+      'Pods mount no hostPath volume (node files; the container runtime socket or /etc give control of the node).',
+    anchors: [
+      'kube-linter:sensitive-host-mounts',
+      'kube-linter:docker-sock',
+      'kube-linter:writable-host-mount',
+    ],
+    appliesTo: WORKLOAD_KINDS,
+    severity: HARDENING,
+    check: ctx => {
+      const w = ctx.workload;
+      if (!w) return [];
+      return asArray(w.pod.volumes).flatMap((entry, i) => {
+        const volume = asObj(entry);
+        if (volume.hostPath === undefined) return [];
+        const path = asString(asObj(volume.hostPath).path) ?? '';
+        const sensitive = SENSITIVE_HOST_PATH.test(path);
+        return [
+          violation(
+            `${w.podPath}.volumes[${i}].hostPath`,
+            `volume "${asString(volume.name) ?? i}" mounts the node path ${
+              path || '(unset)'
+            }${
+              sensitive ? ', which gives control of the node' : ''
+            }; use an emptyDir, a PersistentVolumeClaim or a CSI volume`,
+          ),
+        ];
+      });
+    },
+  },
+  {
+    id: 'host-port',
+    category: 'security',
+    description:
+      'Containers bind no hostPort (it pins Pods to nodes and bypasses NetworkPolicies on some CNIs).',
+    anchors: ['polaris:hostPortSet'],
+    appliesTo: WORKLOAD_KINDS,
+    severity: HARDENING,
+    check: ctx =>
+      perContainer(ctx, c =>
+        containerPorts(c.container)
+          .filter(p => p.hostPort !== undefined && p.hostPort !== 0)
+          .map(p =>
+            violation(
+              `${c.path}.ports[${p.index}].hostPort`,
+              `${describe(c)} binds host port ${
+                p.hostPort
+              }; expose it through a Service instead`,
+            ),
+          ),
+      ),
+  },
+  {
+    id: 'unsafe-sysctls',
+    category: 'security',
+    description: 'Pods set only the sysctls Kubernetes considers safe.',
+    anchors: ['kube-linter:unsafe-sysctls'],
+    appliesTo: WORKLOAD_KINDS,
+    severity: HARDENING,
+    check: ctx => {
+      const w = ctx.workload;
+      if (!w) return [];
+      return asArray(asObj(w.pod.securityContext).sysctls).flatMap(
+        (entry, i) => {
+          const name = asString(asObj(entry).name) ?? '';
+          return SAFE_SYSCTLS.has(name)
+            ? []
+            : [
+                violation(
+                  `${w.podPath}.securityContext.sysctls[${i}]`,
+                  `the Pod sets the unsafe sysctl ${name}`,
+                ),
+              ];
+        },
+      );
+    },
+  },
+  {
+    id: 'unsafe-proc-mount',
+    category: 'security',
+    description:
+      'Containers keep the default masked /proc (procMount: Default).',
+    anchors: ['kube-linter:unsafe-proc-mount'],
+    appliesTo: WORKLOAD_KINDS,
+    severity: HARDENING,
+    check: ctx =>
+      perContainer(ctx, c =>
+        asObj(c.container.securityContext).procMount === 'Unmasked'
+          ? [
+              violation(
+                `${c.path}.securityContext.procMount`,
+                `${describe(c)} unmasks /proc (procMount: Unmasked)`,
+              ),
+            ]
+          : [],
+      ),
+  },
+  {
+    id: 'namespace-pod-security',
+    category: 'security',
+    description:
+      'Namespaces enforce a Pod Security level: restricted from T2, at least baseline at T1 (pod-security.kubernetes.io/enforce).',
+    anchors: ['pod-security-admission:enforce'],
+    appliesTo: ['Namespace'],
+    severity: HARDENING,
+    check: ctx => {
+      const labels = asStringMap(at(ctx.object, 'metadata.labels'));
+      const level = labels['pod-security.kubernetes.io/enforce'];
+      const wanted: Record<Tier, string[]> = {
+        T1: ['baseline', 'restricted'],
+        T2: ['restricted'],
+        T3: ['restricted'],
+      };
+      if (level !== undefined && wanted[ctx.tier].includes(level)) return [];
+      return [
+        violation(
+          'metadata.labels.pod-security.kubernetes.io/enforce',
+          level === undefined
+            ? `the namespace enforces no Pod Security level: label it pod-security.kubernetes.io/enforce: ${
+                wanted[ctx.tier][wanted[ctx.tier].length - 1]
+              }`
+            : `the namespace enforces Pod Security "${level}"; tier ${
+                ctx.tier
+              } expects ${wanted[ctx.tier].join(' or ')}`,
+        ),
+      ];
+    },
+  },
+];

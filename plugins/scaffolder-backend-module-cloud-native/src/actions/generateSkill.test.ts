@@ -1,0 +1,100 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { createCloudNativePlanAction } from './plan';
+import { createCloudNativeSkillAction, SKILL_ACTIONS } from './generateSkill';
+import { shopArchitecture } from '../__fixtures__/architectures';
+
+describe('single-skill actions', () => {
+  let workspacePath: string;
+  beforeEach(async () => {
+    workspacePath = await fs.mkdtemp(path.join(os.tmpdir(), 'cno-skill-'));
+    await createCloudNativePlanAction().handler(
+      createMockActionContext({
+        workspacePath,
+        input: { architecture: shopArchitecture },
+      }) as any,
+    );
+  });
+  afterEach(() => fs.rm(workspacePath, { recursive: true, force: true }));
+
+  const action = (id: string) => {
+    const entry = SKILL_ACTIONS.find(a => a.action === id)!;
+    return createCloudNativeSkillAction(entry);
+  };
+
+  it('has one action per skill with provider:resource:verb ids', () => {
+    expect(SKILL_ACTIONS.map(a => a.action)).toEqual([
+      'cloud-native:container:generate',
+      'cloud-native:kubernetes:generate',
+      'cloud-native:helm:generate',
+      'cloud-native:mesh:generate',
+      'cloud-native:serverless:generate',
+      'cloud-native:cloud:generate',
+    ]);
+  });
+
+  it('kubernetes:generate writes only the manifest skill files, per environment', async () => {
+    const ctx = createMockActionContext({ workspacePath, input: {} });
+    await action('cloud-native:kubernetes:generate').handler(ctx as any);
+    const files: string[] = (ctx.output as jest.Mock).mock.calls.find(
+      c => c[0] === 'files',
+    )[1];
+    expect(files).toContain('kubernetes/prod/api.yaml');
+    expect(files).toContain('kubernetes/dev/kustomization.yaml');
+    expect(files.every(f => f.startsWith('kubernetes/'))).toBe(true);
+    await expect(
+      fs.stat(path.join(workspacePath, 'deployment/containers')),
+    ).rejects.toThrow();
+    expect(
+      await fs.readFile(
+        path.join(workspacePath, 'deployment/kubernetes/prod/api.yaml'),
+        'utf8',
+      ),
+    ).toContain('kind: ServiceAccount');
+  });
+
+  it('container:generate writes Dockerfiles for the services without an image', async () => {
+    const ctx = createMockActionContext({ workspacePath, input: {} });
+    await action('cloud-native:container:generate').handler(ctx as any);
+    const files: string[] = (ctx.output as jest.Mock).mock.calls.find(
+      c => c[0] === 'files',
+    )[1];
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'containers/api/Dockerfile',
+        'containers/web/Dockerfile',
+      ]),
+    );
+    expect(files.some(f => f.includes('containers/db/'))).toBe(false);
+  });
+
+  it('skips a skill the plan did not choose, with a log line', async () => {
+    const ctx = createMockActionContext({ workspacePath, input: {} });
+    await action('cloud-native:serverless:generate').handler(ctx as any);
+    expect(ctx.output).toHaveBeenCalledWith('planned', false);
+    expect(ctx.output).toHaveBeenCalledWith('files', []);
+  });
+
+  it('fails clearly when cloud-native:plan did not run', async () => {
+    const empty = await fs.mkdtemp(path.join(os.tmpdir(), 'cno-empty-'));
+    await expect(
+      action('cloud-native:kubernetes:generate').handler(
+        createMockActionContext({ workspacePath: empty, input: {} }) as any,
+      ),
+    ).rejects.toThrow(/specPath: no architecture spec/);
+    await fs.rm(empty, { recursive: true, force: true });
+  });
+
+  it('refuses a targetPath outside the workspace', async () => {
+    await expect(
+      action('cloud-native:helm:generate').handler(
+        createMockActionContext({
+          workspacePath,
+          input: { targetPath: '../x' },
+        }) as any,
+      ),
+    ).rejects.toThrow(/targetPath: /);
+  });
+});

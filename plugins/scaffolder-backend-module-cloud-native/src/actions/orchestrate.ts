@@ -1,0 +1,170 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  generatePackage,
+  REPORT_FILE,
+} from '@internal/backstage-plugin-cloud-native-node';
+import { CloudNativeDefaults } from '../config';
+import {
+  createPlan,
+  loadArchitecture,
+  planSummary,
+  resolveInWorkspace,
+  writeFiles,
+} from './workspace';
+import { examples } from './orchestrate.examples';
+
+/**
+ * `cloud-native:orchestrate`: the whole pipeline in one step: plan, the six
+ * skills in order, validation, cost, guide and report, written into the
+ * workspace.
+ *
+ * @public
+ */
+export function createCloudNativeOrchestrateAction(
+  options: { defaults?: CloudNativeDefaults } = {},
+) {
+  const defaults = options.defaults ?? {};
+  return createTemplateAction({
+    id: 'cloud-native:orchestrate',
+    description:
+      'Generates, validates, prices and documents the complete deployment package for an architecture',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        architecture: z =>
+          z
+            .record(z.string(), z.unknown(), {
+              description:
+                'The architecture spec (cloud-native.backstage.io/v1alpha1, kind Architecture). Omit to read specPath.',
+            })
+            .optional(),
+        specPath: z =>
+          z
+            .string({
+              description:
+                'Workspace-relative path of a YAML/JSON architecture spec, used when architecture is omitted',
+            })
+            .optional(),
+        targetPath: z =>
+          z
+            .string({
+              description:
+                'Workspace-relative folder for the package (default: deployment)',
+            })
+            .optional(),
+        failOnValidationError: z =>
+          z
+            .boolean({
+              description:
+                'Fail the step when validation finds errors (default: true). The package is written either way.',
+            })
+            .optional(),
+      },
+      output: {
+        platform: z =>
+          z.string({ description: 'kubernetes, serverless or hybrid' }),
+        tier: z => z.string({ description: 'T1, T2 or T3' }),
+        skills: z =>
+          z.array(z.string(), { description: 'Skills that ran, in order' }),
+        summary: z => z.string({ description: 'One-line plan summary' }),
+        validationStatus: z => z.string({ description: 'pass or fail' }),
+        errors: z => z.number({ description: 'Number of error findings' }),
+        warnings: z => z.number({ description: 'Number of warning findings' }),
+        monthlyCost: z =>
+          z.number({ description: 'Expected monthly cost in USD' }),
+        costRange: z =>
+          z.string({ description: 'Low–high monthly range, e.g. "$120–$180"' }),
+        reportPath: z =>
+          z.string({
+            description: 'Workspace-relative path of deployment-report.yaml',
+          }),
+      },
+    },
+    async handler(ctx) {
+      const {
+        architecture,
+        specPath,
+        targetPath = 'deployment',
+        failOnValidationError = true,
+      } = ctx.input;
+      const target = resolveInWorkspace(
+        ctx.workspacePath,
+        targetPath,
+        'targetPath',
+      );
+      const plan = createPlan(
+        await loadArchitecture({
+          workspacePath: ctx.workspacePath,
+          architecture,
+          specPath,
+          defaults,
+        }),
+      );
+      ctx.logger.info(`Plan for ${plan.name}: ${planSummary(plan)}`);
+      for (const q of plan.questions) {
+        ctx.logger.warn(`question: ${q.question} (assumed: ${q.assumption})`);
+      }
+      const pkg = await generatePackage(plan, {
+        recordTimings: true,
+        helmPath: defaults.helmPath,
+        severityOverrides: defaults.policySeverityOverrides as any,
+        onSkill: entry =>
+          ctx.logger.info(
+            `${entry.skill}: ${entry.status}, ${entry.files} file(s), ${
+              entry.findings
+            } finding(s), ${entry.durationMs ?? 0} ms`,
+          ),
+      });
+      await writeFiles(target, pkg.files);
+      const errors = pkg.findings.filter(f => f.severity === 'error');
+      const warnings = pkg.findings.filter(f => f.severity === 'warning');
+      for (const check of (pkg.report as any).tool_checks ?? []) {
+        ctx.logger.info(
+          `${check.check}: ${check.status}${
+            check.reason ? ` (${check.reason})` : ''
+          }`,
+        );
+      }
+      for (const f of errors.slice(0, 20)) {
+        ctx.logger.error(
+          `${f.ruleId} ${f.file}${f.objectPath ? ` ${f.objectPath}` : ''}: ${
+            f.message
+          }`,
+        );
+      }
+      const cost = pkg.report.estimated_costs;
+      const monthly = cost.monthly ?? 0;
+      ctx.logger.info(
+        `Wrote ${pkg.files.length} files to ${targetPath}; validation ${
+          errors.length ? 'FAILED' : 'passed'
+        } (${errors.length} errors, ${
+          warnings.length
+        } warnings); about $${monthly.toFixed(2)}/month`,
+      );
+      ctx.output('platform', plan.platform);
+      ctx.output('tier', plan.tier);
+      ctx.output(
+        'skills',
+        plan.skills.map(s => s.id),
+      );
+      ctx.output('summary', planSummary(plan));
+      ctx.output('validationStatus', errors.length === 0 ? 'pass' : 'fail');
+      ctx.output('errors', errors.length);
+      ctx.output('warnings', warnings.length);
+      ctx.output('monthlyCost', monthly);
+      ctx.output(
+        'costRange',
+        `$${(cost.low ?? monthly).toFixed(2)}–$${(cost.high ?? monthly).toFixed(
+          2,
+        )}`,
+      );
+      ctx.output('reportPath', `${targetPath}/${REPORT_FILE}`);
+      if (errors.length > 0 && failOnValidationError) {
+        throw new Error(
+          `the generated package has ${errors.length} validation error(s); see ${targetPath}/${REPORT_FILE}`,
+        );
+      }
+    },
+  });
+}

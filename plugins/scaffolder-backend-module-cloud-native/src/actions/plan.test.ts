@@ -1,0 +1,125 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { InputError } from '@backstage/errors';
+import { createCloudNativePlanAction } from './plan';
+import { shopArchitecture } from '../__fixtures__/architectures';
+
+describe('cloud-native:plan', () => {
+  let workspacePath: string;
+  beforeEach(async () => {
+    workspacePath = await fs.mkdtemp(path.join(os.tmpdir(), 'cno-plan-'));
+  });
+  afterEach(() => fs.rm(workspacePath, { recursive: true, force: true }));
+
+  it('plans an inline architecture, writes the spec and plan, and outputs the decisions', async () => {
+    const ctx = createMockActionContext({
+      workspacePath,
+      input: { architecture: shopArchitecture },
+    });
+    await createCloudNativePlanAction().handler(ctx as any);
+    expect(ctx.output).toHaveBeenCalledWith('platform', 'kubernetes');
+    expect(ctx.output).toHaveBeenCalledWith('tier', 'T2');
+    expect(ctx.output).toHaveBeenCalledWith('skills', [
+      'container-image-optimizer',
+      'kubernetes-manifest-generator',
+      'kubernetes-helm-builder',
+      'cloud-kubernetes-integrator',
+    ]);
+    const rationale = (ctx.output as jest.Mock).mock.calls.find(
+      c => c[0] === 'rationale',
+    )[1];
+    expect(rationale).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^PLAT-010: /)]),
+    );
+    const spec = await fs.readFile(
+      path.join(workspacePath, 'deployment/architecture.yaml'),
+      'utf8',
+    );
+    expect(spec).toContain('name: shop');
+    const plan = JSON.parse(
+      await fs.readFile(
+        path.join(workspacePath, 'deployment/.cloud-native/plan.json'),
+        'utf8',
+      ),
+    );
+    expect(plan.platform).toBe('kubernetes');
+  });
+
+  it('applies organisation defaults and ignores empty form fields', async () => {
+    const { tier: _t, cloud: _c, ...rest } = shopArchitecture.spec;
+    const ctx = createMockActionContext({
+      workspacePath,
+      input: {
+        architecture: {
+          ...shopArchitecture,
+          spec: { ...rest, region: '', mesh: null },
+        },
+      },
+    });
+    await createCloudNativePlanAction({
+      defaults: { cloud: 'gcp', tier: 'T3' },
+    }).handler(ctx as any);
+    expect(ctx.output).toHaveBeenCalledWith('tier', 'T3');
+    expect(ctx.output).toHaveBeenCalledWith(
+      'summary',
+      expect.stringContaining('on gcp (us-central1)'),
+    );
+  });
+
+  it('rejects a bad spec with an InputError naming the field', async () => {
+    const bad = structuredClone(shopArchitecture);
+    (bad.spec.services[1] as any).dependsOn = ['cache'];
+    const ctx = createMockActionContext({
+      workspacePath,
+      input: { architecture: bad },
+    });
+    const run = createCloudNativePlanAction().handler(ctx as any);
+    await expect(run).rejects.toBeInstanceOf(InputError);
+    await expect(
+      createCloudNativePlanAction().handler(ctx as any),
+    ).rejects.toThrow(
+      /architecture\.spec\.services\[1\]\.dependsOn: unknown service 'cache'/,
+    );
+  });
+
+  it.each(['../outside', '/etc', 'a/../../b'])(
+    'refuses targetPath %s outside the workspace',
+    async targetPath => {
+      const ctx = createMockActionContext({
+        workspacePath,
+        input: { architecture: shopArchitecture, targetPath },
+      });
+      await expect(
+        createCloudNativePlanAction().handler(ctx as any),
+      ).rejects.toThrow(/targetPath: /);
+    },
+  );
+
+  it('refuses a specPath outside the workspace and a missing spec', async () => {
+    await expect(
+      createCloudNativePlanAction().handler(
+        createMockActionContext({
+          workspacePath,
+          input: { specPath: '../../etc/passwd' },
+        }) as any,
+      ),
+    ).rejects.toThrow(/specPath: .*outside the workspace/);
+    await expect(
+      createCloudNativePlanAction().handler(
+        createMockActionContext({ workspacePath, input: {} }) as any,
+      ),
+    ).rejects.toThrow(/specPath: no architecture spec/);
+  });
+
+  it('works the same in dry-run (no side effects outside the workspace)', async () => {
+    const ctx = createMockActionContext({
+      workspacePath,
+      isDryRun: true,
+      input: { architecture: shopArchitecture },
+    });
+    await createCloudNativePlanAction().handler(ctx as any);
+    expect(ctx.output).toHaveBeenCalledWith('platform', 'kubernetes');
+  });
+});

@@ -1,0 +1,114 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { CloudNativeDefaults } from '../config';
+import {
+  createPlan,
+  loadArchitecture,
+  planSummary,
+  resolveInWorkspace,
+  stateFiles,
+  writeFiles,
+} from './workspace';
+import { examples } from './plan.examples';
+
+/**
+ * `cloud-native:plan`: applies the decision rules to an architecture and
+ * writes the spec and the plan into the workspace, where the single-skill
+ * actions read them.
+ *
+ * @public
+ */
+export function createCloudNativePlanAction(
+  options: { defaults?: CloudNativeDefaults } = {},
+) {
+  const defaults = options.defaults ?? {};
+  return createTemplateAction({
+    id: 'cloud-native:plan',
+    description:
+      'Decides platform, skills, tier features and rollout strategies for an architecture, and writes the spec and plan into the workspace',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        architecture: z =>
+          z
+            .record(z.string(), z.unknown(), {
+              description:
+                'The architecture spec (cloud-native.backstage.io/v1alpha1, kind Architecture). Omit to read specPath.',
+            })
+            .optional(),
+        specPath: z =>
+          z
+            .string({
+              description:
+                'Workspace-relative path of a YAML/JSON architecture spec, used when architecture is omitted',
+            })
+            .optional(),
+        targetPath: z =>
+          z
+            .string({
+              description:
+                'Workspace-relative folder of the deployment package (default: deployment)',
+            })
+            .optional(),
+      },
+      output: {
+        platform: z =>
+          z.string({ description: 'kubernetes, serverless or hybrid' }),
+        tier: z => z.string({ description: 'T1, T2 or T3' }),
+        skills: z =>
+          z.array(z.string(), { description: 'Skills in the order they run' }),
+        rationale: z =>
+          z.array(z.string(), {
+            description: 'Every rule that fired, as "RULE-ID: rationale"',
+          }),
+        questions: z =>
+          z.array(z.string(), {
+            description: 'Open questions with the assumption made',
+          }),
+        summary: z => z.string({ description: 'One-line plan summary' }),
+      },
+    },
+    async handler(ctx) {
+      const { architecture, specPath, targetPath = 'deployment' } = ctx.input;
+      const target = resolveInWorkspace(
+        ctx.workspacePath,
+        targetPath,
+        'targetPath',
+      );
+      const plan = createPlan(
+        await loadArchitecture({
+          workspacePath: ctx.workspacePath,
+          architecture,
+          specPath,
+          defaults,
+        }),
+      );
+      await writeFiles(target, stateFiles(plan));
+      const summary = planSummary(plan);
+      ctx.logger.info(`Plan for ${plan.name}: ${summary}`);
+      for (const d of plan.decisions) {
+        ctx.logger.info(`  ${d.ruleId}: ${d.rationale}`);
+      }
+      for (const q of plan.questions) {
+        ctx.logger.warn(`  question: ${q.question} (assumed: ${q.assumption})`);
+      }
+      ctx.output('platform', plan.platform);
+      ctx.output('tier', plan.tier);
+      ctx.output(
+        'skills',
+        plan.skills.map(s => s.id),
+      );
+      ctx.output(
+        'rationale',
+        [...plan.decisions, ...plan.services.flatMap(s => s.decisions)].map(
+          d => `${d.ruleId}: ${d.rationale}`,
+        ),
+      );
+      ctx.output(
+        'questions',
+        plan.questions.map(q => `${q.question} Assumed: ${q.assumption}`),
+      );
+      ctx.output('summary', summary);
+    },
+  });
+}

@@ -1,0 +1,185 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import {
+  Architecture,
+  createPlan,
+  DeploymentPlan,
+} from '@internal/backstage-plugin-cloud-native-common';
+import {
+  GeneratedFile,
+  parseSpecObject,
+  parseSpecText,
+  SpecValidationError,
+  toYaml,
+} from '@internal/backstage-plugin-cloud-native-node';
+import { CloudNativeDefaults } from '../config';
+
+/** Where the single-skill actions keep the spec and the plan. */
+export const SPEC_FILE = 'architecture.yaml';
+export const PLAN_FILE = '.cloud-native/plan.json';
+
+/**
+ * Resolves a user-supplied path inside the workspace; anything that would
+ * leave it (`..`, absolute paths, symlink tricks) is an InputError naming the
+ * field.
+ */
+export function resolveInWorkspace(
+  workspacePath: string,
+  relative: string,
+  field: string,
+): string {
+  if (typeof relative !== 'string' || relative.trim() === '') {
+    throw new InputError(`${field}: must be a non-empty relative path`);
+  }
+  if (path.isAbsolute(relative) || relative.includes('\0')) {
+    throw new InputError(
+      `${field}: '${relative}' must be relative to the workspace`,
+    );
+  }
+  try {
+    return resolveSafeChildPath(workspacePath, relative);
+  } catch {
+    throw new InputError(
+      `${field}: '${relative}' resolves outside the workspace`,
+    );
+  }
+}
+
+/** Removes empty strings, nulls and empty arrays/objects a form leaves behind. */
+export function pruneEmpty(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(pruneEmpty).filter(v => v !== undefined);
+  }
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(value)) {
+      const pruned = pruneEmpty(child);
+      const empty =
+        pruned === undefined ||
+        (typeof pruned === 'object' &&
+          pruned !== null &&
+          !Array.isArray(pruned) &&
+          Object.keys(pruned).length === 0);
+      if (!empty) {
+        out[key] = pruned;
+      }
+    }
+    return out;
+  }
+  if (value === '' || value === null) {
+    return undefined;
+  }
+  return value;
+}
+
+/** Applies organisation defaults to the fields a spec leaves out. */
+export function applyDefaults(
+  input: unknown,
+  defaults: CloudNativeDefaults,
+): unknown {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) {
+    return input;
+  }
+  const spec = (input as { spec?: Record<string, unknown> }).spec;
+  if (!spec || typeof spec !== 'object') {
+    return input;
+  }
+  const merged: Record<string, unknown> = { ...spec };
+  for (const key of ['registry', 'cloud', 'region', 'tier'] as const) {
+    if (merged[key] === undefined && defaults[key] !== undefined) {
+      merged[key] = defaults[key];
+    }
+  }
+  return { ...(input as object), spec: merged };
+}
+
+function toInputError(error: unknown, field: string): never {
+  if (error instanceof SpecValidationError) {
+    const prefix = field === 'architecture' ? 'architecture.' : `${field}: `;
+    throw new InputError(
+      `invalid architecture spec: ${error.issues
+        .map(i => `${prefix}${i.path}: ${i.message}`)
+        .join('; ')}`,
+    );
+  }
+  throw error;
+}
+
+/**
+ * Reads the architecture from the action input: an inline object
+ * (`architecture`) or a YAML/JSON file in the workspace (`specPath`).
+ */
+export async function loadArchitecture(options: {
+  workspacePath: string;
+  architecture?: unknown;
+  specPath?: string;
+  defaults: CloudNativeDefaults;
+}): Promise<Architecture> {
+  const { workspacePath, architecture, specPath, defaults } = options;
+  if (architecture !== undefined) {
+    try {
+      return parseSpecObject(
+        applyDefaults(pruneEmpty(architecture), defaults),
+        'architecture',
+      );
+    } catch (error) {
+      return toInputError(error, 'architecture');
+    }
+  }
+  const file = resolveInWorkspace(
+    workspacePath,
+    specPath ?? SPEC_FILE,
+    'specPath',
+  );
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch {
+    throw new InputError(
+      `specPath: no architecture spec at '${
+        specPath ?? SPEC_FILE
+      }' in the workspace (run cloud-native:plan first, or pass architecture)`,
+    );
+  }
+  try {
+    return parseSpecText(text, specPath ?? SPEC_FILE);
+  } catch (error) {
+    return toInputError(error, 'specPath');
+  }
+}
+
+/** Writes generated files under `targetDir`, creating folders. */
+export async function writeFiles(
+  targetDir: string,
+  files: ReadonlyArray<GeneratedFile>,
+): Promise<void> {
+  for (const file of files) {
+    const target = resolveSafeChildPath(targetDir, file.path);
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    await fs.writeFile(target, file.content, { mode: file.mode ?? 0o644 });
+  }
+}
+
+/** The spec and plan files that single-skill actions share. */
+export function stateFiles(plan: DeploymentPlan): GeneratedFile[] {
+  const { architecture, ...rest } = plan;
+  return [
+    { path: SPEC_FILE, content: toYaml(architecture) },
+    { path: PLAN_FILE, content: `${JSON.stringify(rest, null, 2)}\n` },
+  ];
+}
+
+export function planSummary(plan: DeploymentPlan): string {
+  const services = plan.services
+    .map(s => `${s.name} (${s.objectKind}, ${s.strategy})`)
+    .join(', ');
+  return `${plan.platform} on ${plan.cloud} (${plan.region}), ${
+    plan.tier
+  }, ${plan.environments.join('/')}; skills: ${plan.skills
+    .map(s => s.id)
+    .join(' → ')}; services: ${services}`;
+}
+
+export { createPlan };
