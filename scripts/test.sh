@@ -47,6 +47,14 @@ check "type check (yarn tsc)" yarn tsc
 check "lint (yarn lint:all)" yarn lint:all
 check "prettier (yarn prettier:check)" yarn prettier:check
 
+log "step: PostgreSQL for the store tests"
+if pg_env="$(scripts/ensure-postgres.sh)"; then
+  export "${pg_env?}"
+else
+  failed=$((failed + 1))
+  failed_steps+=("PostgreSQL for the store tests")
+fi
+
 log "step: unit tests of every package"
 CI=1 yarn backstage-cli repo test --json --outputFile="$RESULTS_DIR/unit.json"
 count_json "unit tests" "$RESULTS_DIR/unit.json" \

@@ -4,6 +4,7 @@
  * product's own backend plugin and scaffolder module.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { catalogModuleLocalFileLocations } from './modules/catalogLocalFileLocations';
 
 const backend = createBackend();
 
@@ -23,6 +24,7 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+backend.add(catalogModuleLocalFileLocations);
 
 // Permissions: allow-all locally; replace the policy module in production
 backend.add(import('@backstage/plugin-permission-backend'));

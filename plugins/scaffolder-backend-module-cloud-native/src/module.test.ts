@@ -22,6 +22,7 @@ describe('scaffolderModuleCloudNative', () => {
       'cloud-native:cost',
       'cloud-native:report',
       'cloud-native:orchestrate',
+      'cloud-native:publish:local',
     ]);
   });
 });

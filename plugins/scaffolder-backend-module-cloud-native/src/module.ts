@@ -2,6 +2,7 @@ import { createBackendModule } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { coreServices } from '@backstage/backend-plugin-api';
 import { createCloudNativeActions } from './actions';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { readCloudNativeDefaults } from './config';
 
 /**
@@ -17,11 +18,18 @@ export const scaffolderModuleCloudNative = createBackendModule({
       deps: {
         scaffolderActions: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
+        catalog: catalogServiceRef,
       },
-      async init({ scaffolderActions, config }) {
+      async init({ scaffolderActions, config, catalog }) {
         scaffolderActions.addActions(
           ...createCloudNativeActions({
             defaults: readCloudNativeDefaults(config),
+            localPublish: {
+              directory: config.getOptionalString(
+                'cloudNative.localPublish.directory',
+              ),
+              catalog,
+            },
           }),
         );
       },

@@ -1,6 +1,8 @@
 import { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import { CloudNativeDefaults } from '../config';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createCloudNativePlanAction } from './plan';
+import { createCloudNativePublishLocalAction } from './publishLocal';
 import { createCloudNativeOrchestrateAction } from './orchestrate';
 import {
   createCloudNativeCostAction,
@@ -12,6 +14,7 @@ import { createCloudNativeSkillAction, SKILL_ACTIONS } from './generateSkill';
 export { createCloudNativePlanAction } from './plan';
 export { createCloudNativeSkillAction, SKILL_ACTIONS } from './generateSkill';
 export { createCloudNativeOrchestrateAction } from './orchestrate';
+export { createCloudNativePublishLocalAction } from './publishLocal';
 export {
   createCloudNativeValidateAction,
   createCloudNativeCostAction,
@@ -25,7 +28,10 @@ export {
  * @public
  */
 export function createCloudNativeActions(
-  options: { defaults?: CloudNativeDefaults } = {},
+  options: {
+    defaults?: CloudNativeDefaults;
+    localPublish?: { directory?: string; catalog?: CatalogService };
+  } = {},
 ): TemplateAction<any, any, any>[] {
   return [
     createCloudNativePlanAction(options),
@@ -36,5 +42,6 @@ export function createCloudNativeActions(
     createCloudNativeCostAction(options),
     createCloudNativeReportAction(options),
     createCloudNativeOrchestrateAction(options),
+    createCloudNativePublishLocalAction(options.localPublish ?? {}),
   ];
 }

@@ -65,11 +65,14 @@ describe('package actions', () => {
   });
 
   it('orchestrate supports dry-run with the same result', async () => {
-    const ctx = createMockActionContext({
-      workspacePath,
+    // createMockActionContext does not pass isDryRun through
+    const ctx = {
+      ...createMockActionContext({
+        workspacePath,
+        input: { architecture: shopArchitecture },
+      }),
       isDryRun: true,
-      input: { architecture: shopArchitecture },
-    });
+    };
     await createCloudNativeOrchestrateAction().handler(ctx as any);
     expect(outputOf(ctx, 'validationStatus')).toBe('pass');
   });

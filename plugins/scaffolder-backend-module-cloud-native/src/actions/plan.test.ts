@@ -114,11 +114,14 @@ describe('cloud-native:plan', () => {
   });
 
   it('works the same in dry-run (no side effects outside the workspace)', async () => {
-    const ctx = createMockActionContext({
-      workspacePath,
+    // createMockActionContext does not pass isDryRun through
+    const ctx = {
+      ...createMockActionContext({
+        workspacePath,
+        input: { architecture: shopArchitecture },
+      }),
       isDryRun: true,
-      input: { architecture: shopArchitecture },
-    });
+    };
     await createCloudNativePlanAction().handler(ctx as any);
     expect(ctx.output).toHaveBeenCalledWith('platform', 'kubernetes');
   });
