@@ -25,8 +25,13 @@ describe('cloud-native:publish:local', () => {
 
   it('copies the workspace, registers a file location and outputs the entity ref', async () => {
     const catalog = catalogServiceMock.mock();
-    const ctx = createMockActionContext({ workspacePath, input: { name: 'shop' } });
-    await createCloudNativePublishLocalAction({ directory, catalog }).handler(ctx as any);
+    const ctx = createMockActionContext({
+      workspacePath,
+      input: { name: 'shop' },
+    });
+    await createCloudNativePublishLocalAction({ directory, catalog }).handler(
+      ctx as any,
+    );
     expect(
       await fs.readFile(path.join(directory, 'shop/deployment/a.yaml'), 'utf8'),
     ).toBe('a: 1\n');
@@ -34,17 +39,25 @@ describe('cloud-native:publish:local', () => {
       { type: 'file', target: path.join(directory, 'shop/catalog-info.yaml') },
       expect.anything(),
     );
-    expect(ctx.output).toHaveBeenCalledWith('entityRef', 'component:default/shop');
+    expect(ctx.output).toHaveBeenCalledWith(
+      'entityRef',
+      'component:default/shop',
+    );
   });
 
   it('never overwrites an existing component unless asked', async () => {
     await fs.mkdir(path.join(directory, 'shop'));
     await fs.writeFile(path.join(directory, 'shop/mine.txt'), 'keep');
-    const ctx = createMockActionContext({ workspacePath, input: { name: 'shop' } });
+    const ctx = createMockActionContext({
+      workspacePath,
+      input: { name: 'shop' },
+    });
     await expect(
       createCloudNativePublishLocalAction({ directory }).handler(ctx as any),
     ).rejects.toThrow(/already exists/);
-    expect(await fs.readFile(path.join(directory, 'shop/mine.txt'), 'utf8')).toBe('keep');
+    expect(
+      await fs.readFile(path.join(directory, 'shop/mine.txt'), 'utf8'),
+    ).toBe('keep');
   });
 
   it('does nothing outside the workspace in dry-run', async () => {
@@ -57,7 +70,9 @@ describe('cloud-native:publish:local', () => {
       }),
       isDryRun: true,
     };
-    await createCloudNativePublishLocalAction({ directory, catalog }).handler(ctx as any);
+    await createCloudNativePublishLocalAction({ directory, catalog }).handler(
+      ctx as any,
+    );
     expect(await fs.readdir(directory)).toEqual([]);
     expect(catalog.addLocation).not.toHaveBeenCalled();
   });
@@ -73,7 +88,10 @@ describe('cloud-native:publish:local', () => {
   });
 
   it('is off unless a directory is configured', async () => {
-    const ctx = createMockActionContext({ workspacePath, input: { name: 'shop' } });
+    const ctx = createMockActionContext({
+      workspacePath,
+      input: { name: 'shop' },
+    });
     await expect(
       createCloudNativePublishLocalAction({}).handler(ctx as any),
     ).rejects.toThrow(/localPublish.directory is not configured/);

@@ -53,7 +53,8 @@ export function createCloudNativePublishLocalAction(options: {
       'Publishes the workspace into a local folder the catalog can read (local development without a Git host)',
     examples: [
       {
-        description: 'Publish the generated component locally, then register it',
+        description:
+          'Publish the generated component locally, then register it',
         example: [
           'steps:',
           '  - id: publish',
@@ -115,7 +116,11 @@ export function createCloudNativePublishLocalAction(options: {
           'cloudNative.localPublish.directory is not configured; local publishing is off (use publish:github or publish:gitlab)',
         );
       }
-      const source = resolveInWorkspace(ctx.workspacePath, sourcePath, 'sourcePath');
+      const source = resolveInWorkspace(
+        ctx.workspacePath,
+        sourcePath,
+        'sourcePath',
+      );
       const root = path.resolve(options.directory);
       const target = resolveSafeChildPath(root, name);
       const catalogInfo = path.join(target, 'catalog-info.yaml');
