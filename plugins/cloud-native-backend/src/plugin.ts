@@ -2,12 +2,20 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { CLOUD_NATIVE_PLUGIN_ID } from '@internal/backstage-plugin-cloud-native-common';
-import { createRouter } from './router';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  CLOUD_NATIVE_PLUGIN_ID,
+  cloudNativePermissions,
+} from '@internal/backstage-plugin-cloud-native-common';
+import { DatabaseReportStore } from './database';
+import { createRouter } from './service/router';
+import { PackageRevalidator } from './service/PackageRevalidator';
+import { ReportLocator } from './service/ReportLocator';
+import { ReportReader } from './service/ReportReader';
 
 /**
- * The cloud-native backend plugin: serves deployment reports of catalog
- * entities under `/api/cloud-native`.
+ * The cloud-native backend plugin: serves the deployment reports of catalog
+ * entities, their history and revalidation under `/api/cloud-native`.
  *
  * @public
  */
@@ -16,11 +24,46 @@ export const cloudNativePlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        cache: coreServices.cache,
+        urlReader: coreServices.urlReader,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        catalog: catalogServiceRef,
       },
-      async init({ httpAuth, httpRouter }) {
-        httpRouter.use(await createRouter({ httpAuth }));
+      async init({
+        config,
+        logger,
+        database,
+        cache,
+        urlReader,
+        httpAuth,
+        httpRouter,
+        permissions,
+        permissionsRegistry,
+        catalog,
+      }) {
+        permissionsRegistry.addPermissions(cloudNativePermissions);
+        httpRouter.use(
+          await createRouter({
+            logger,
+            httpAuth,
+            permissions,
+            catalog,
+            store: await DatabaseReportStore.create({ database }),
+            locator: ReportLocator.fromConfig(config),
+            reader: ReportReader.fromConfig(config, {
+              urlReader,
+              cache,
+              logger,
+            }),
+            revalidator: PackageRevalidator.fromConfig(config, { urlReader }),
+          }),
+        );
       },
     });
   },

@@ -1,0 +1,31 @@
+export interface Config {
+  /** Configuration of the cloud-native backend plugin */
+  cloudNative?: {
+    reports?: {
+      /**
+       * Extra local directories (absolute, or relative to the backend's working
+       * directory) that count as an entity's repository for `file:` catalog
+       * locations. By default a report must sit inside the directory of the
+       * entity's own catalog file; a configured root that contains that
+       * directory lets the report annotation climb up to the root (for
+       * example to a sibling `deploy/` folder of a monorepo). Roots that do not
+       * contain the entity's catalog file are never used for that entity.
+       */
+      allowedLocalRoots?: string[];
+      /**
+       * How long a fetched deployment report is served from the cache before
+       * the source is asked again (conditionally, with the ETag), in seconds.
+       * 0 turns the cache off. Default 60.
+       */
+      cacheTtlSeconds?: number;
+    };
+    revalidate?: {
+      /**
+       * Run the real tools (helm, kubectl kustomize) when revalidating a
+       * package, if they are installed on the backend host. Default false:
+       * revalidation then uses the built-in checks only.
+       */
+      runTools?: boolean;
+    };
+  };
+}

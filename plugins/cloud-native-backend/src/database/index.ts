@@ -1,0 +1,6 @@
+export { DatabaseReportStore, MAX_HISTORY_ITEMS } from './DatabaseReportStore';
+export type {
+  NewReportHistoryItem,
+  ReportHistoryItem,
+  ReportStore,
+} from './ReportStore';
