@@ -6,4 +6,27 @@
  *
  * @packageDocumentation
  */
-export { cloudNativePlugin } from './plugin';
+export {
+  cloudNativePlugin,
+  EntityCloudNativeCard,
+  EntityCloudNativeContent,
+} from './plugin';
+export type { EntityCloudNativeCardProps } from './components/EntityCloudNativeCard';
+export { isCloudNativeAvailable } from './lib/conditions';
+export { CloudNativeClient, cloudNativeApiRef } from './api';
+export type {
+  CloudNativeApi,
+  CloudNativeEntityRef,
+  CloudNativeReport,
+  CloudNativeReportResponse,
+  CostLine,
+  EstimatedCosts,
+  ReportDrift,
+  ReportHistoryItem,
+  ReportHistoryResponse,
+  RevalidationResponse,
+  ToolCheck,
+  ValidationAreaStatus,
+  ValidationResults,
+} from './api';
+export * from './scaffolder';

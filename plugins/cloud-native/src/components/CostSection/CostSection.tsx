@@ -1,0 +1,197 @@
+import { InfoCard, Link, Table, TableColumn } from '@backstage/core-components';
+import Accordion from '@material-ui/core/Accordion';
+import AccordionDetails from '@material-ui/core/AccordionDetails';
+import AccordionSummary from '@material-ui/core/AccordionSummary';
+import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
+import Grid from '@material-ui/core/Grid';
+import Typography from '@material-ui/core/Typography';
+import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
+import { CostLine, EstimatedCosts } from '../../api/types';
+import { formatCost, formatQuantity } from '../../lib/format';
+import { BarChart, BarDatum } from '../charts/BarChart';
+
+type CostRow = CostLine & { id: number };
+
+function toBars(record: Record<string, number> | undefined): BarDatum[] {
+  return Object.entries(record ?? {}).map(([label, value]) => ({
+    label,
+    value,
+  }));
+}
+
+/**
+ * The cost estimate: expected monthly cost and its range, charts by category
+ * and by service, the priced lines, and how the estimate was made.
+ */
+export function CostSection(props: { costs: EstimatedCosts }) {
+  const { costs } = props;
+  const currency = costs.currency;
+  const format = (value: number) => formatCost(value, currency);
+  const lines: CostRow[] = (costs.lines ?? []).map((line, id) => ({
+    ...line,
+    id,
+  }));
+  const hasRange =
+    costs.low !== undefined &&
+    costs.low !== null &&
+    costs.high !== undefined &&
+    costs.high !== null;
+
+  const columns: TableColumn<CostRow>[] = [
+    {
+      title: 'Resource',
+      field: 'resource',
+      render: row =>
+        row.source ? <Link to={row.source}>{row.resource}</Link> : row.resource,
+    },
+    { title: 'Category', field: 'category' },
+    { title: 'Environment', field: 'environment' },
+    { title: 'Service', field: 'service', emptyValue: '(shared)' },
+    {
+      title: 'Quantity',
+      field: 'monthlyQuantity',
+      type: 'numeric',
+      render: row => formatQuantity(row.monthlyQuantity),
+    },
+    { title: 'Unit', field: 'unit' },
+    {
+      title: 'Unit price',
+      field: 'unitPrice',
+      type: 'numeric',
+      render: row => `${row.unitPrice} ${currency}`,
+    },
+    {
+      title: 'Monthly cost',
+      field: 'monthlyCost',
+      type: 'numeric',
+      defaultSort: 'desc',
+      render: row => format(row.monthlyCost),
+    },
+  ];
+
+  return (
+    <InfoCard
+      title="Estimated cost"
+      subheader={
+        costs.pricingDate
+          ? `List prices of ${costs.pricingDate}, ${currency}`
+          : currency
+      }
+    >
+      {costs.monthly === null ? (
+        <Typography variant="body1" paragraph>
+          No monthly estimate: the engine could not price this package.
+        </Typography>
+      ) : (
+        <Box display="flex" alignItems="baseline" style={{ gap: 16 }} mb={2}>
+          <Typography variant="h4" component="p" aria-label="Monthly cost">
+            {format(costs.monthly)}
+            <Typography variant="body2" component="span">
+              {' '}
+              a month
+            </Typography>
+          </Typography>
+          {hasRange && (
+            <Typography variant="body1" aria-label="Cost range">
+              range {format(costs.low as number)} –{' '}
+              {format(costs.high as number)}
+            </Typography>
+          )}
+        </Box>
+      )}
+
+      {Object.keys(costs.byEnvironment ?? {}).length > 0 && (
+        <Box display="flex" flexWrap="wrap" style={{ gap: 8 }} mb={2}>
+          {toBars(costs.byEnvironment).map(env => (
+            <Chip
+              key={env.label}
+              size="small"
+              variant="outlined"
+              label={`${env.label}: ${format(env.value)}`}
+            />
+          ))}
+        </Box>
+      )}
+
+      <Grid container spacing={2}>
+        <Grid item xs={12} md={6}>
+          <Typography variant="subtitle1" component="h3">
+            By category
+          </Typography>
+          {costs.byCategory ? (
+            <BarChart
+              title="Monthly cost by category"
+              data={toBars(costs.byCategory)}
+              formatValue={format}
+            />
+          ) : (
+            <Typography variant="body2">Not broken down.</Typography>
+          )}
+        </Grid>
+        <Grid item xs={12} md={6}>
+          <Typography variant="subtitle1" component="h3">
+            By service
+          </Typography>
+          {costs.byService ? (
+            <BarChart
+              title="Monthly cost by service"
+              data={toBars(costs.byService)}
+              formatValue={format}
+            />
+          ) : (
+            <Typography variant="body2">Not broken down.</Typography>
+          )}
+        </Grid>
+      </Grid>
+
+      {lines.length > 0 && (
+        <Box mt={2}>
+          <Table<CostRow>
+            title={`Priced lines (${lines.length})`}
+            options={{
+              search: true,
+              padding: 'dense',
+              paging: lines.length > 20,
+              pageSize: 20,
+            }}
+            columns={columns}
+            data={lines}
+          />
+        </Box>
+      )}
+
+      {(costs.assumptions ?? []).length > 0 && (
+        <Box mt={2}>
+          <Typography variant="subtitle1" component="h3">
+            Assumptions
+          </Typography>
+          <ul aria-label="Assumptions">
+            {(costs.assumptions ?? []).map((assumption, index) => (
+              <li key={index}>
+                <Typography variant="body2">{assumption}</Typography>
+              </li>
+            ))}
+          </ul>
+        </Box>
+      )}
+
+      <Accordion elevation={0}>
+        <AccordionSummary expandIcon={<ExpandMoreIcon />}>
+          <Typography variant="subtitle1" component="h3">
+            How the estimate is made
+          </Typography>
+        </AccordionSummary>
+        <AccordionDetails>
+          <Box>
+            {costs.method.split('\n').map((paragraph, index) => (
+              <Typography key={index} variant="body2" paragraph>
+                {paragraph}
+              </Typography>
+            ))}
+          </Box>
+        </AccordionDetails>
+      </Accordion>
+    </InfoCard>
+  );
+}

@@ -1,0 +1,1 @@
+export { DeploymentGuide } from './DeploymentGuide';

@@ -1,0 +1,2 @@
+export { EntityCloudNativeCard } from './EntityCloudNativeCard';
+export type { EntityCloudNativeCardProps } from './EntityCloudNativeCard';

@@ -1,0 +1,1 @@
+export { EntityCloudNativeContent } from './EntityCloudNativeContent';

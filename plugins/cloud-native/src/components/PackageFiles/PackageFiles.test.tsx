@@ -1,0 +1,79 @@
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import {
+  entityWithReport,
+  loadExampleReport,
+} from '../../__testUtils__/fixtures';
+import { createPackageFileResolver } from '../../lib/fileLinks';
+import { PackageFiles } from './PackageFiles';
+
+describe('PackageFiles', () => {
+  it('links every file to the repository, with the skill that wrote it', async () => {
+    const report = loadExampleReport('events-serverless-aws');
+    renderInTestApp(
+      <PackageFiles
+        report={report}
+        resolveFile={createPackageFileResolver(entityWithReport())}
+      />,
+    );
+
+    expect(await screen.findByText('Package files (8)')).toBeInTheDocument();
+    const link = screen.getByRole('link', {
+      name: /^serverless\/aws\/template\.yaml/,
+    });
+    expect(link).toHaveAttribute(
+      'href',
+      'https://github.com/acme/marketplace/tree/main/deployment/serverless/aws/template.yaml',
+    );
+    const row = link.closest('tr')!;
+    expect(row).toHaveTextContent('cloud-serverless-designer');
+    const readme = screen
+      .getByRole('link', { name: /^README\.md/ })
+      .closest('tr')!;
+    expect(readme).toHaveTextContent('engine');
+  });
+
+  it('shows local paths without links for file: locations', async () => {
+    const report = loadExampleReport('events-serverless-aws');
+    const entity = entityWithReport({
+      'backstage.io/source-location': 'file:/srv/repos/media-pipeline/',
+    });
+    renderInTestApp(
+      <PackageFiles
+        report={report}
+        resolveFile={createPackageFileResolver(entity)}
+      />,
+    );
+
+    expect(
+      await screen.findByText(
+        '/srv/repos/media-pipeline/deployment/serverless/aws/template.yaml',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Local location: paths on the backend host, no links'),
+    ).toBeInTheDocument();
+    expect(screen.queryAllByRole('link')).toHaveLength(0);
+  });
+
+  it('pages and searches a large package', async () => {
+    const report = loadExampleReport('marketplace-gke-t3');
+    renderInTestApp(
+      <PackageFiles
+        report={report}
+        resolveFile={createPackageFileResolver(entityWithReport())}
+      />,
+    );
+
+    expect(await screen.findByText('Package files (117)')).toBeInTheDocument();
+    fireEvent.change(screen.getByPlaceholderText('Filter'), {
+      target: { value: 'values-prod' },
+    });
+    await waitFor(() => expect(screen.getAllByRole('link')).toHaveLength(1));
+    expect(
+      screen.getByRole('link', {
+        name: /^helm\/marketplace\/values-prod\.yaml/,
+      }),
+    ).toBeInTheDocument();
+  });
+});

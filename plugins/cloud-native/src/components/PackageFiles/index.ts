@@ -1,0 +1,1 @@
+export { PackageFiles } from './PackageFiles';

@@ -1,0 +1,1 @@
+export { SkillTimeline } from './SkillTimeline';

@@ -1,0 +1,1 @@
+export { StrategyHeader } from './StrategyHeader';

@@ -1,0 +1,111 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import {
+  entityWithReport,
+  loadExampleReport,
+} from '../../__testUtils__/fixtures';
+import { createPackageFileResolver } from '../../lib/fileLinks';
+import { FindingsTable } from './FindingsTable';
+
+function bodyRows() {
+  // The first row of the table is its header
+  return within(screen.getByRole('table')).getAllByRole('row').slice(1);
+}
+
+describe('FindingsTable', () => {
+  const report = loadExampleReport('marketplace-gke-t3');
+
+  it('shows every finding with severity, rule, anchors, file, object path and message', async () => {
+    renderInTestApp(
+      <FindingsTable
+        findings={report.findings}
+        resolveFile={createPackageFileResolver(entityWithReport())}
+      />,
+    );
+
+    expect(await screen.findByText('Findings (9 of 9)')).toBeInTheDocument();
+    expect(bodyRows()).toHaveLength(9);
+    const first = bodyRows()[0];
+    expect(first).toHaveTextContent('warning');
+    expect(first).toHaveTextContent('policy/liveness-probe');
+    expect(
+      within(first).getByText('kube-linter:no-liveness-probe'),
+    ).toBeInTheDocument();
+    expect(
+      within(first).getByText('polaris:livenessProbeMissing'),
+    ).toBeInTheDocument();
+    expect(first).toHaveTextContent(
+      'DaemonSet/log-agent: spec.template.spec.containers[0].livenessProbe',
+    );
+    expect(
+      within(first).getByRole('link', {
+        name: /^kubernetes\/prod\/log-agent\.yaml/,
+      }),
+    ).toHaveAttribute(
+      'href',
+      'https://github.com/acme/marketplace/tree/main/deployment/kubernetes/prod/log-agent.yaml',
+    );
+  });
+
+  it('filters by severity', async () => {
+    renderInTestApp(<FindingsTable findings={report.findings} />);
+
+    await screen.findByText('Findings (9 of 9)');
+    fireEvent.click(screen.getByRole('button', { name: 'warning (6)' }));
+
+    await screen.findByText('Findings (3 of 9)');
+    expect(bodyRows()).toHaveLength(3);
+    for (const row of bodyRows()) {
+      expect(row).toHaveTextContent(/dockerfile\/DL\d+/);
+      expect(row).toHaveTextContent('info');
+      expect(row).toHaveTextContent('hadolint:');
+    }
+
+    fireEvent.click(screen.getByRole('button', { name: 'info (3)' }));
+    expect(
+      await screen.findByText('No finding matches the filters.'),
+    ).toBeInTheDocument();
+  });
+
+  it('searches across rule ids, anchors and messages', async () => {
+    renderInTestApp(<FindingsTable findings={report.findings} />);
+
+    await screen.findByText('Findings (9 of 9)');
+    fireEvent.change(screen.getByPlaceholderText('Filter'), {
+      target: { value: 'IST0118' },
+    });
+
+    await waitFor(() => expect(bodyRows()).toHaveLength(4));
+    for (const row of bodyRows()) {
+      expect(row).toHaveTextContent('policy/service-port-protocol');
+    }
+  });
+
+  it('sorts errors first', async () => {
+    const findings = [
+      ...report.findings,
+      {
+        ruleId: 'policy/run-as-non-root',
+        severity: 'error' as const,
+        file: 'kubernetes/prod/cart.yaml',
+        objectPath: 'Deployment/cart: spec.template.spec.securityContext',
+        message: 'runs as root',
+        anchors: ['kube-score:container-security-context-user-group-id'],
+      },
+    ];
+    renderInTestApp(<FindingsTable findings={findings} />);
+
+    await screen.findByText('Findings (10 of 10)');
+    expect(bodyRows()[0]).toHaveTextContent('policy/run-as-non-root');
+    expect(
+      within(bodyRows()[0]).getByTestId('status-error'),
+    ).toBeInTheDocument();
+  });
+
+  it('says so when there are no findings', async () => {
+    renderInTestApp(<FindingsTable findings={[]} />);
+    expect(
+      await screen.findByText('No findings: every policy check passed.'),
+    ).toBeInTheDocument();
+  });
+});

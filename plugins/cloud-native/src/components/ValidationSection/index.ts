@@ -1,0 +1,1 @@
+export { ValidationSection } from './ValidationSection';
