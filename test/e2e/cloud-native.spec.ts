@@ -6,7 +6,9 @@ async function signIn(page: Page) {
   await expect(enter).toBeVisible();
   await enter.click();
   await expect(
-    page.getByRole('navigation', { name: 'sidebar nav' }),
+    page
+      .getByRole('navigation', { name: 'sidebar nav' })
+      .getByRole('link', { name: 'Catalog', exact: true }),
   ).toBeVisible();
 }
 
@@ -15,14 +17,15 @@ test('an example entity shows tier, skill trace, validation and cost', async ({
 }) => {
   await signIn(page);
   await page.goto('/catalog/default/component/shop');
-  await page.getByRole('tab', { name: 'Deployment' }).click();
+  await page.getByText('Deployment', { exact: true }).first().click();
+  await expect(page).toHaveURL(/\/cloud-native$/);
 
-  await expect(page.getByText('T2').first()).toBeVisible();
-  await expect(
-    page.getByText('kubernetes-manifest-generator').first(),
-  ).toBeVisible();
-  await expect(page.getByText('kubernetes_manifests').first()).toBeVisible();
-  await expect(page.getByText(/USD|\$/).first()).toBeVisible();
+  const visible = (text: string | RegExp) =>
+    page.getByText(text).filter({ visible: true }).first();
+  await expect(visible('Tier: T2')).toBeVisible();
+  await expect(visible('kubernetes-manifest-generator')).toBeVisible();
+  await expect(visible(/kubernetes.manifests/i)).toBeVisible();
+  await expect(visible(/\$\s?[0-9,]+\.[0-9]{2}/)).toBeVisible();
   await page.screenshot({
     path: 'test-results/screenshots/entity-deployment-tab.png',
     fullPage: true,
@@ -47,24 +50,30 @@ test('the Create flow generates a package and the new entity has its tab', async
   const owner = page.getByLabel('Owner').first();
   await owner.click();
   await owner.fill('platform-team');
-  await page.getByRole('option', { name: /platform-team/ }).first().click();
+  await page
+    .getByRole('option', { name: /platform-team/ })
+    .first()
+    .click();
   await page.getByRole('button', { name: 'Next' }).click();
   // Platform and cloud: defaults (platform-agnostic, T2)
   await page.getByRole('button', { name: 'Next' }).click();
   // Services: the default service
   await page.getByRole('button', { name: 'Next' }).click();
   // Deployment plan: the live preview computed in the browser
-  await expect(page.getByText(/kubernetes-manifest-generator/).first()).toBeVisible();
+  await expect(
+    page.getByText(/kubernetes-manifest-generator/).first(),
+  ).toBeVisible();
   await page.screenshot({
     path: 'test-results/screenshots/create-plan-preview.png',
     fullPage: true,
   });
-  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Review' }).click();
   await page.getByRole('button', { name: 'Create' }).click();
 
-  const open = page.getByRole('button', { name: 'Open in the catalog' }).or(
-    page.getByRole('link', { name: 'Open in the catalog' }),
-  );
+  const open = page
+    .getByRole('link', { name: 'Open in the catalog' })
+    .or(page.getByRole('button', { name: 'Open in the catalog' }))
+    .first();
   await expect(open).toBeVisible({ timeout: 240_000 });
   await page.screenshot({
     path: 'test-results/screenshots/create-done.png',
@@ -73,14 +82,16 @@ test('the Create flow generates a package and the new entity has its tab', async
 
   // The catalog processes the new file location within a few seconds
   await expect(async () => {
-    await page.goto(`/catalog/default/component/${name}`);
-    await expect(page.getByRole('tab', { name: 'Deployment' })).toBeVisible({
-      timeout: 5_000,
-    });
+    await page.goto(`/catalog/default/component/${name}/cloud-native`);
+    await expect(
+      page
+        .getByText('kubernetes-manifest-generator')
+        .filter({ visible: true })
+        .first(),
+    ).toBeVisible({ timeout: 10_000 });
   }).toPass({ timeout: 120_000 });
-  await page.getByRole('tab', { name: 'Deployment' }).click();
   await expect(
-    page.getByText('kubernetes-manifest-generator').first(),
+    page.getByText('Tier: T2').filter({ visible: true }).first(),
   ).toBeVisible();
   await page.screenshot({
     path: 'test-results/screenshots/created-entity-tab.png',
