@@ -168,3 +168,64 @@ describe('cno schema', () => {
     ]);
   });
 });
+
+describe('cno validate and cno cost', () => {
+  jest.setTimeout(120_000);
+  let tmp: string;
+  beforeEach(async () => {
+    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'cno-validate-'));
+  });
+  afterEach(() => fs.rm(tmp, { recursive: true, force: true }));
+
+  it('validates an example package (exit 0) and a broken copy (exit 1)', async () => {
+    const c = capture();
+    expect(
+      await runCli(
+        ['validate', path.join(EXAMPLES, 'shop-eks-t2/package'), '--no-tools'],
+        c.io,
+      ),
+    ).toBe(0);
+    expect(c.out()).toMatch(/kubernetes_manifests: pass/);
+
+    await fs.cp(path.join(EXAMPLES, 'shop-eks-t2/package'), tmp, {
+      recursive: true,
+    });
+    const file = path.join(tmp, 'kubernetes/prod/api.yaml');
+    await fs.writeFile(
+      file,
+      (await fs.readFile(file, 'utf8')).replace(
+        /readOnlyRootFilesystem: true/g,
+        'readOnlyRootFilesystem: false',
+      ),
+    );
+    const broken = capture();
+    expect(await runCli(['validate', tmp, '--no-tools'], broken.io)).toBe(1);
+    expect(broken.out()).toMatch(/error +policy\/read-only-root-filesystem kubernetes\/prod\/api.yaml/);
+    expect(broken.out()).toMatch(/kubernetes_manifests: fail/);
+  });
+
+  it('exits 2 for a directory that is not a package', async () => {
+    const c = capture();
+    expect(await runCli(['validate', tmp], c.io)).toBe(2);
+    expect(c.err()).toMatch(/no architecture.yaml/);
+  });
+
+  it('prints the cost table of a spec and of a package', async () => {
+    const spec = capture();
+    expect(
+      await runCli(['cost', path.join(EXAMPLES, 'web-app-t1/architecture.yaml')], spec.io),
+    ).toBe(0);
+    expect(spec.out()).toMatch(/Total: 160\.49 USD\/month/);
+    const dir = capture();
+    expect(
+      await runCli(['cost', path.join(EXAMPLES, 'web-app-t1/package'), '--json'], dir.io),
+    ).toBe(0);
+    expect(JSON.parse(dir.out()).total).toBe(160.49);
+    expect(
+      await runCli(
+        ['cost', path.join(EXAMPLES, 'web-app-t1/architecture.yaml'), '--env', 'nope'],
+        capture().io,
+      ),
+    ).toBe(2);
+  });
+});
