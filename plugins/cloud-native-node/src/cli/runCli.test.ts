@@ -193,14 +193,18 @@ describe('cno validate and cno cost', () => {
     const file = path.join(tmp, 'kubernetes/prod/api.yaml');
     await fs.writeFile(
       file,
-      (await fs.readFile(file, 'utf8')).replace(
+      (
+        await fs.readFile(file, 'utf8')
+      ).replace(
         /readOnlyRootFilesystem: true/g,
         'readOnlyRootFilesystem: false',
       ),
     );
     const broken = capture();
     expect(await runCli(['validate', tmp, '--no-tools'], broken.io)).toBe(1);
-    expect(broken.out()).toMatch(/error +policy\/read-only-root-filesystem kubernetes\/prod\/api.yaml/);
+    expect(broken.out()).toMatch(
+      /error +policy\/read-only-root-filesystem kubernetes\/prod\/api.yaml/,
+    );
     expect(broken.out()).toMatch(/kubernetes_manifests: fail/);
   });
 
@@ -213,17 +217,28 @@ describe('cno validate and cno cost', () => {
   it('prints the cost table of a spec and of a package', async () => {
     const spec = capture();
     expect(
-      await runCli(['cost', path.join(EXAMPLES, 'web-app-t1/architecture.yaml')], spec.io),
+      await runCli(
+        ['cost', path.join(EXAMPLES, 'web-app-t1/architecture.yaml')],
+        spec.io,
+      ),
     ).toBe(0);
     expect(spec.out()).toMatch(/Total: 160\.49 USD\/month/);
     const dir = capture();
     expect(
-      await runCli(['cost', path.join(EXAMPLES, 'web-app-t1/package'), '--json'], dir.io),
+      await runCli(
+        ['cost', path.join(EXAMPLES, 'web-app-t1/package'), '--json'],
+        dir.io,
+      ),
     ).toBe(0);
     expect(JSON.parse(dir.out()).total).toBe(160.49);
     expect(
       await runCli(
-        ['cost', path.join(EXAMPLES, 'web-app-t1/architecture.yaml'), '--env', 'nope'],
+        [
+          'cost',
+          path.join(EXAMPLES, 'web-app-t1/architecture.yaml'),
+          '--env',
+          'nope',
+        ],
         capture().io,
       ),
     ).toBe(2);
