@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createCloudNativeActions } from '.';
 import { shopArchitecture } from '../__fixtures__/architectures';
 
@@ -13,7 +14,14 @@ import { shopArchitecture } from '../__fixtures__/architectures';
 jest.setTimeout(120_000);
 
 describe('action examples', () => {
-  const actions = createCloudNativeActions();
+  const publishDirectory = path.join(os.tmpdir(), `cno-examples-${process.pid}`);
+  const actions = createCloudNativeActions({
+    localPublish: {
+      directory: publishDirectory,
+      catalog: catalogServiceMock.mock(),
+    },
+  });
+  afterAll(() => fs.rm(publishDirectory, { recursive: true, force: true }));
   const cases = actions.flatMap(action =>
     (action.examples ?? []).map(example => [
       `${action.id}: ${example.description}`,
@@ -31,6 +39,15 @@ describe('action examples', () => {
       await fs.writeFile(
         path.join(workspacePath, 'architecture.yaml'),
         stringify(shopArchitecture),
+      );
+      await fs.writeFile(
+        path.join(workspacePath, 'catalog-info.yaml'),
+        stringify({
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Component',
+          metadata: { name: 'my-service' },
+          spec: { type: 'service', owner: 'team-a', lifecycle: 'production' },
+        }),
       );
       const { steps } = parse(example as string);
       for (const step of steps) {

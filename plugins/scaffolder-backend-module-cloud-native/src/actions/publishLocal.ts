@@ -54,17 +54,13 @@ export function createCloudNativePublishLocalAction(options: {
     examples: [
       {
         description:
-          'Publish the generated component locally, then register it',
+          'Publish the generated component locally and register it in the catalog',
         example: [
           'steps:',
           '  - id: publish',
           '    action: cloud-native:publish:local',
           '    input:',
           '      name: my-service',
-          '  - id: register',
-          '    action: catalog:register',
-          '    input:',
-          "      catalogInfoUrl: ${{ steps['publish'].output.catalogInfoUrl }}",
           '',
         ].join('\n'),
       },
