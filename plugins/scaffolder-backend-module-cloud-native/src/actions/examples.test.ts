@@ -14,7 +14,10 @@ import { shopArchitecture } from '../__fixtures__/architectures';
 jest.setTimeout(120_000);
 
 describe('action examples', () => {
-  const publishDirectory = path.join(os.tmpdir(), `cno-examples-${process.pid}`);
+  const publishDirectory = path.join(
+    os.tmpdir(),
+    `cno-examples-${process.pid}`,
+  );
   const actions = createCloudNativeActions({
     localPublish: {
       directory: publishDirectory,

@@ -57,8 +57,7 @@ describe('cross-skill consistency', () => {
         f.path === 'mesh/prod/cart.yaml'
           ? { ...f, content: f.content.replace(/host: cart\b/, 'host: kart') }
           : f,
-      )
-;
+      );
     const { manifests } = parseManifests(plan, seeded);
     const findings = checkConsistency(
       plan,
@@ -72,7 +71,9 @@ describe('cross-skill consistency', () => {
         'consistency/mesh-unknown-service',
       ]),
     );
-    const image = findings.find(f => f.ruleId === 'consistency/image-mismatch')!;
+    const image = findings.find(
+      f => f.ruleId === 'consistency/image-mismatch',
+    )!;
     expect(image.message).toContain('containers/cart/Dockerfile');
     expect(image.message).toContain('kubernetes/prod/cart.yaml');
   });
