@@ -1,0 +1,245 @@
+/*
+ * External tool failures: a helm that crashes, one that hangs and one that
+ * does not exist give `fail` / `skipped` results with a reason, never a hang
+ * and never an exception.
+ *
+ * Note: `validatePackage` / `orchestrate` take no timeout option; every helm
+ * call of the pipeline uses checkChart's default of 60 s (and the version
+ * probe of locateTool 20 s). The hang is therefore tested through
+ * `checkChart({ timeoutMs })` and `locateTool({ timeoutMs })` directly.
+ */
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  createPlan,
+  DeploymentPlan,
+} from '@internal/backstage-plugin-cloud-native-common';
+import { parseSpecObject } from '../engine/loadSpec';
+import { orchestrate } from '../engine/orchestrate';
+import { GeneratedFile } from '../engine/types';
+import { checkChart } from '../skills/helm';
+import { locateTool } from '../tools';
+import { validatePackage } from '../validation';
+
+jest.setTimeout(60_000);
+
+const SPEC = {
+  apiVersion: 'cloud-native.backstage.io/v1alpha1',
+  kind: 'Architecture',
+  metadata: { name: 'shop' },
+  spec: {
+    type: 'microservices',
+    cloud: 'aws',
+    tier: 'T2',
+    environments: ['dev', 'prod'],
+    requirements: ['performance'],
+    services: [{ name: 'web', workload: 'service', language: 'node' }],
+  },
+};
+
+/** A shell script standing in for helm. */
+async function fakeHelm(dir: string, name: string, body: string) {
+  const file = path.join(dir, name);
+  await fs.writeFile(file, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+  return file;
+}
+
+/** Answers `helm version` like helm 3.18, then runs `rest` for any other call. */
+const versionThen = (rest: string) =>
+  `if [ "$1" = version ]; then echo v3.18.4+gd80839c; exit 0; fi\n${rest}`;
+
+/** Running (a zombie waiting for its reaper counts as gone). */
+async function isRunning(pid: number): Promise<boolean> {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
+    // pid (comm) state ...
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return process.platform !== 'linux';
+  }
+}
+
+async function waitUntilGone(pid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (!(await isRunning(pid))) return true;
+    await new Promise(resolve => setTimeout(resolve, 50));
+  }
+  return !(await isRunning(pid));
+}
+
+describe('helm failures', () => {
+  let dir: string;
+  let plan: DeploymentPlan;
+  let files: GeneratedFile[];
+  let packageDir: string;
+
+  beforeAll(async () => {
+    plan = createPlan(parseSpecObject(SPEC));
+    const pkg = await orchestrate(plan.architecture, {
+      tools: false,
+      validate: false,
+    });
+    files = pkg.files;
+    if (plan.packaging !== 'helm') {
+      throw new Error(
+        `the spec should make a Helm chart, not ${plan.packaging}`,
+      );
+    }
+  });
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cno-fake-helm-'));
+    packageDir = path.join(dir, 'package');
+    for (const file of files) {
+      const target = path.join(packageDir, file.path);
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      await fs.writeFile(target, file.content);
+    }
+  });
+  afterEach(() => fs.rm(dir, { recursive: true, force: true }));
+
+  const noKubectl = path.join(os.tmpdir(), 'cno-no-such-kubectl');
+
+  it('a helm that crashes on lint/template: fail, with the exit code, through the whole pipeline', async () => {
+    const helmPath = await fakeHelm(
+      dir,
+      'helm',
+      versionThen('echo "Error: chart is broken" >&2\nexit 1'),
+    );
+    const result = await validatePackage(plan, files, {
+      helmPath,
+      kubectlPath: noKubectl,
+    });
+    const helmChecks = result.toolChecks.filter(t => t.area === 'helm_chart');
+    expect(helmChecks).toHaveLength(4); // lint + template, per environment
+    for (const check of helmChecks) {
+      expect(check.status).toBe('fail');
+      expect(check.reason).toMatch(/helm 3\.18\.4 exited with 1/);
+    }
+    expect(result.results.helm_chart).toBe('fail');
+    expect(
+      result.findings.filter(
+        f => f.ruleId === 'tool/helm_chart' && f.severity === 'error',
+      ),
+    ).toHaveLength(4);
+    expect(
+      result.findings.find(f => f.ruleId === 'tool/helm_chart')?.message,
+    ).toMatch(/failed: helm 3\.18\.4 exited with 1/);
+  });
+
+  it('a helm that crashes on every call (even version): skipped, with a reason', async () => {
+    const helmPath = await fakeHelm(dir, 'helm', 'exit 1');
+    const result = await validatePackage(plan, files, {
+      helmPath,
+      kubectlPath: noKubectl,
+    });
+    const helmChecks = result.toolChecks.filter(t => t.area === 'helm_chart');
+    expect(helmChecks.length).toBeGreaterThan(0);
+    for (const check of helmChecks) {
+      expect(check.status).toBe('skipped');
+      expect(check.reason).toBeTruthy();
+    }
+    expect(result.results.helm_chart).toBe('n/a');
+  });
+
+  it('a helm that hangs: checkChart fails with "timed out" after its timeout, and the process group is killed', async () => {
+    const pidFile = path.join(dir, 'sleep.pid');
+    const helmPath = await fakeHelm(
+      dir,
+      'helm',
+      versionThen(`sleep 600 &\necho $! > "${pidFile}"\nwait`),
+    );
+    const started = Date.now();
+    const results = await checkChart(
+      packageDir,
+      `helm/${plan.name}`,
+      ['dev'],
+      helmPath,
+      { timeoutMs: 1_000 },
+    );
+    const elapsed = Date.now() - started;
+    expect(results.map(r => r.status)).toEqual(['fail', 'fail']);
+    for (const result of results) {
+      expect(result.reason).toMatch(/timed out/);
+    }
+    // two checks of 1 s each, plus the version probe and the kill
+    expect(elapsed).toBeLessThan(15_000);
+    const pid = Number((await fs.readFile(pidFile, 'utf8')).trim());
+    expect(pid).toBeGreaterThan(0);
+    // SIGKILL of the group is immediate, but give the kernel a moment
+    expect(await waitUntilGone(pid, 2_000)).toBe(true);
+  });
+
+  it('a helm whose version probe hangs is not used, after the probe timeout', async () => {
+    const helmPath = await fakeHelm(dir, 'helm', 'sleep 600');
+    const diagnostics: string[] = [];
+    const started = Date.now();
+    const located = await locateTool('helm', {
+      configuredPath: helmPath,
+      timeoutMs: 500,
+      diagnostics,
+    });
+    expect(located).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(diagnostics.join('\n')).toMatch(/timed out after 500 ms/);
+  });
+
+  it('a missing helm: every helm check is skipped with the reason', async () => {
+    const helmPath = path.join(dir, 'no', 'such', 'helm');
+    const result = await validatePackage(plan, files, {
+      helmPath,
+      kubectlPath: noKubectl,
+    });
+    const helmChecks = result.toolChecks.filter(t => t.area === 'helm_chart');
+    expect(helmChecks).toHaveLength(4);
+    for (const check of helmChecks) {
+      expect(check).toMatchObject({
+        status: 'skipped',
+        reason: 'helm not found',
+      });
+    }
+    const kustomize = result.toolChecks.filter(t => t.area === 'kustomize');
+    for (const check of kustomize) {
+      expect(check).toMatchObject({
+        status: 'skipped',
+        reason: 'kubectl not found',
+      });
+    }
+    expect(result.results.helm_chart).toBe('n/a');
+    expect(result.findings.filter(f => f.ruleId.startsWith('tool/'))).toEqual(
+      [],
+    );
+  });
+
+  it('a missing helm through orchestrate: the report records the skipped checks', async () => {
+    const pkg = await orchestrate(plan.architecture, {
+      helmPath: path.join(dir, 'missing-helm'),
+      kubectlPath: noKubectl,
+    });
+    expect(pkg.report.validation_results.helm_chart).toBe('n/a');
+    const checks = (pkg.report as { tool_checks?: Array<{ status: string }> })
+      .tool_checks;
+    expect(checks?.length).toBeGreaterThan(0);
+    expect(checks?.every(c => c.status === 'skipped')).toBe(true);
+  });
+
+  it('a helm that is a directory or not executable: skipped, not thrown', async () => {
+    const notExecutable = path.join(dir, 'helm-noexec');
+    await fs.writeFile(notExecutable, '#!/bin/sh\nexit 0\n', { mode: 0o644 });
+    for (const helmPath of [dir, notExecutable]) {
+      const results = await checkChart(
+        packageDir,
+        `helm/${plan.name}`,
+        ['dev'],
+        helmPath,
+      );
+      expect(results.map(r => r.status)).toEqual(['skipped', 'skipped']);
+    }
+  });
+});
