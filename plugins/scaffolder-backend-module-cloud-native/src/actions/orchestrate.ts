@@ -10,6 +10,7 @@ import {
   planSummary,
   resolveInWorkspace,
   writeFiles,
+  architectureInputs,
 } from './workspace';
 import { examples } from './orchestrate.examples';
 
@@ -32,20 +33,7 @@ export function createCloudNativeOrchestrateAction(
     supportsDryRun: true,
     schema: {
       input: {
-        architecture: z =>
-          z
-            .record(z.string(), z.unknown(), {
-              description:
-                'The architecture spec (cloud-native.backstage.io/v1alpha1, kind Architecture). Omit to read specPath.',
-            })
-            .optional(),
-        specPath: z =>
-          z
-            .string({
-              description:
-                'Workspace-relative path of a YAML/JSON architecture spec, used when architecture is omitted',
-            })
-            .optional(),
+        ...architectureInputs,
         targetPath: z =>
           z
             .string({

@@ -7,6 +7,7 @@ import {
   resolveInWorkspace,
   stateFiles,
   writeFiles,
+  architectureInputs,
 } from './workspace';
 import { examples } from './plan.examples';
 
@@ -29,20 +30,7 @@ export function createCloudNativePlanAction(
     supportsDryRun: true,
     schema: {
       input: {
-        architecture: z =>
-          z
-            .record(z.string(), z.unknown(), {
-              description:
-                'The architecture spec (cloud-native.backstage.io/v1alpha1, kind Architecture). Omit to read specPath.',
-            })
-            .optional(),
-        specPath: z =>
-          z
-            .string({
-              description:
-                'Workspace-relative path of a YAML/JSON architecture spec, used when architecture is omitted',
-            })
-            .optional(),
+        ...architectureInputs,
         targetPath: z =>
           z
             .string({

@@ -47,6 +47,27 @@ export function resolveInWorkspace(
   }
 }
 
+/**
+ * The two ways an action receives the architecture: inline, or as a file in
+ * the workspace. Shared by cloud-native:plan and cloud-native:orchestrate.
+ */
+export const architectureInputs = {
+  architecture: (z: any) =>
+    z
+      .record(z.string(), z.unknown(), {
+        description:
+          'The architecture spec (cloud-native.backstage.io/v1alpha1, kind Architecture). Omit to read specPath.',
+      })
+      .optional(),
+  specPath: (z: any) =>
+    z
+      .string({
+        description:
+          'Workspace-relative path of a YAML/JSON architecture spec, used when architecture is omitted',
+      })
+      .optional(),
+};
+
 /** Removes empty strings, nulls and empty arrays/objects a form leaves behind. */
 export function pruneEmpty(value: unknown): unknown {
   if (Array.isArray(value)) {
