@@ -170,6 +170,39 @@ describe('skill matrix', () => {
     expect(skillIds(p)[0]).toBe('container-image-optimizer');
     expect(p.services.map(s => s.buildsImage)).toEqual([true, false]);
   });
+
+  it.each([
+    ['platform-agnostic', [true, true, false]],
+    ['multi-cloud', [true, true, false]],
+    ['gcp', [true, false, false]],
+    ['aws', [false, false, false]],
+    ['azure', [false, false, false]],
+  ] as const)(
+    'SKILL-002 on %s: functions that run as containers (Knative, Cloud Run) build an image, unless they name one',
+    (cloud, expected) => {
+      const p = plan(
+        spec({ type: 'event-driven', requirements: ['cost'], cloud }, [
+          svc('web', 'function', {
+            language: 'node',
+            trigger: { type: 'http' },
+          }),
+          svc('jobs', 'function', {
+            language: 'go',
+            trigger: { type: 'queue', source: 'jobs' },
+          }),
+          svc('prebuilt', 'function', {
+            image: 'registry.example.com/prebuilt:1.0.0',
+            trigger: { type: 'http' },
+          }),
+        ]),
+      );
+      expect(p.platform).toBe('serverless');
+      expect(p.services.map(s => s.buildsImage)).toEqual(expected);
+      expect(skillIds(p).includes('container-image-optimizer')).toBe(
+        expected.some(Boolean),
+      );
+    },
+  );
 });
 
 describe('tiers', () => {

@@ -3,7 +3,7 @@ import {
   Service,
   SERVERLESS_MAX_TIMEOUT_SECONDS,
 } from '../spec/normalize';
-import { Tier } from '../spec/schema';
+import { Cloud, Tier } from '../spec/schema';
 import {
   ClusterProvider,
   DeploymentPlan,
@@ -42,7 +42,7 @@ export const DECISION_RULES = {
   'PLAT-040': 'Batch-only architectures (jobs and cron jobs) run on Kubernetes',
   'SKILL-001': 'Containerized workloads: container-image-optimizer runs first',
   'SKILL-002':
-    'Serverless functions need an image only for a custom runtime (php, static)',
+    'Serverless functions need an image for a custom runtime (php, static) or when they run as containers (Knative, Cloud Run)',
   'SKILL-010':
     'Kubernetes workloads: kubernetes-manifest-generator renders every object',
   'SKILL-011':
@@ -85,6 +85,17 @@ const TIER_COMPLEXITY: Record<Tier, number> = { T1: 0, T2: 1, T3: 3 };
 const LONG_RUNNING = new Set(['service', 'worker', 'stateful', 'daemon']);
 const CUSTOM_RUNTIME_LANGUAGES = new Set(['php', 'static']);
 const MANAGED_CLOUDS = new Set(['aws', 'gcp', 'azure', 'multi-cloud']);
+
+/**
+ * Functions whose serverless target runs a container image rather than a
+ * zip package: Knative Services (platform-agnostic, and the Knative variant
+ * of multi-cloud) and Cloud Run (HTTP functions on Google Cloud).
+ */
+function runsAsContainer(service: Service, cloud: Cloud): boolean {
+  if (service.workload !== 'function') return false;
+  if (cloud === 'platform-agnostic' || cloud === 'multi-cloud') return true;
+  return cloud === 'gcp' && service.trigger?.type === 'http';
+}
 
 function decision(ruleId: DecisionRuleId, detail?: string): RuleDecision {
   return {
@@ -506,7 +517,8 @@ export function createPlan(architecture: Architecture): DeploymentPlan {
     const buildsImage =
       !service.image &&
       (runtime === 'kubernetes' ||
-        CUSTOM_RUNTIME_LANGUAGES.has(service.language ?? ''));
+        CUSTOM_RUNTIME_LANGUAGES.has(service.language ?? '') ||
+        runsAsContainer(service, spec.cloud));
     if (buildsImage) {
       serviceDecisions.unshift(
         decision(

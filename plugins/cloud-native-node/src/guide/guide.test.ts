@@ -9,8 +9,9 @@ import {
 import { parseSpecText } from '../engine/loadSpec';
 import { renderDeploymentGuide } from '.';
 import { mermaidText } from './markdown';
+import { EXAMPLES_DIR, EXAMPLE_NAMES } from '../__fixtures__/examples';
 
-const EXAMPLES = path.resolve(__dirname, '../../../../examples');
+const EXAMPLES = EXAMPLES_DIR;
 
 function examplePlan(name: string): DeploymentPlan {
   const text = readFileSync(
@@ -466,14 +467,7 @@ describe('renderDeploymentGuide', () => {
   });
 
   it('is deterministic and renders every example', () => {
-    for (const name of [
-      'shop-eks-t2',
-      'marketplace-gke-t3',
-      'events-serverless-aws',
-      'hybrid-aks',
-      'batch-platform-agnostic',
-      'web-app-t1',
-    ]) {
+    for (const name of EXAMPLE_NAMES) {
       const first = renderDeploymentGuide(examplePlan(name), { files: [] });
       expect(renderDeploymentGuide(examplePlan(name), { files: [] })).toEqual(
         first,

@@ -5,8 +5,9 @@ import { parseSpecText } from '../../engine/loadSpec';
 import { generatePackage } from '../../engine/orchestrate';
 import { parseManifests } from '..';
 import { checkConsistency } from '.';
+import { EXAMPLES_DIR, EXAMPLE_NAMES } from '../../__fixtures__/examples';
 
-const EXAMPLES = path.resolve(__dirname, '../../../../../examples');
+const EXAMPLES = EXAMPLES_DIR;
 
 async function load(name: string) {
   const text = await fs.readFile(
@@ -19,13 +20,7 @@ async function load(name: string) {
 }
 
 describe('cross-skill consistency', () => {
-  it.each([
-    'batch-platform-agnostic',
-    'hybrid-aks',
-    'marketplace-gke-t3',
-    'shop-eks-t2',
-    'web-app-t1',
-  ])('passes on %s', async name => {
+  it.each(EXAMPLE_NAMES)('passes on %s', async name => {
     const { plan, files } = await load(name);
     const { manifests } = parseManifests(plan, files);
     expect(

@@ -22,20 +22,7 @@ import {
 } from '../../kubernetes/__fixtures__/plans';
 import { kubernetesHelmBuilder } from '../index';
 
-// A test fixture, never part of a build
-// eslint-disable-next-line no-restricted-syntax
-const HERE = __dirname;
-export const EXAMPLES_DIR = path.resolve(HERE, '../../../../../../examples');
-
-/** The six committed examples. */
-export const EXAMPLE_NAMES = [
-  'batch-platform-agnostic',
-  'events-serverless-aws',
-  'hybrid-aks',
-  'marketplace-gke-t3',
-  'shop-eks-t2',
-  'web-app-t1',
-];
+export { EXAMPLES_DIR, EXAMPLE_NAMES } from '../../../__fixtures__/examples';
 
 /**
  * Plans beyond the examples, for branches the examples do not reach:
