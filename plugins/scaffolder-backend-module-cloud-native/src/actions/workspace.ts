@@ -13,6 +13,8 @@ import {
   parseSpecText,
   SpecValidationError,
   toYaml,
+  UnsafePathError,
+  writeFilesNoFollow,
 } from '@internal/backstage-plugin-cloud-native-node';
 import { CloudNativeDefaults } from '../config';
 
@@ -171,15 +173,24 @@ export async function loadArchitecture(options: {
   }
 }
 
-/** Writes generated files under `targetDir`, creating folders. */
+/**
+ * Writes generated files under `targetDir` (from resolveInWorkspace),
+ * creating folders. Never follows a symbolic link below `targetDir` (an
+ * earlier step may have put one in the workspace): a link at or above a file
+ * to write is an InputError naming it, checked before anything is written.
+ */
 export async function writeFiles(
   targetDir: string,
   files: ReadonlyArray<GeneratedFile>,
+  field = 'targetPath',
 ): Promise<void> {
-  for (const file of files) {
-    const target = resolveSafeChildPath(targetDir, file.path);
-    await fs.mkdir(path.dirname(target), { recursive: true });
-    await fs.writeFile(target, file.content, { mode: file.mode ?? 0o644 });
+  try {
+    await writeFilesNoFollow(targetDir, files, { field });
+  } catch (error) {
+    if (error instanceof UnsafePathError) {
+      throw new InputError(error.message);
+    }
+    throw error;
   }
 }
 
