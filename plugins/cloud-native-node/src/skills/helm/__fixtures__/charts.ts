@@ -22,7 +22,9 @@ import {
 } from '../../kubernetes/__fixtures__/plans';
 import { kubernetesHelmBuilder } from '../index';
 
-export { EXAMPLES_DIR, EXAMPLE_NAMES } from '../../../__fixtures__/examples';
+import { EXAMPLES_DIR, EXAMPLE_NAMES } from '../../../__fixtures__/examples';
+
+export { EXAMPLES_DIR, EXAMPLE_NAMES };
 
 /**
  * Plans beyond the examples, for branches the examples do not reach:
