@@ -3,10 +3,11 @@
  * does not exist give `fail` / `skipped` results with a reason, never a hang
  * and never an exception.
  *
- * Note: `validatePackage` / `orchestrate` take no timeout option; every helm
- * call of the pipeline uses checkChart's default of 60 s (and the version
- * probe of locateTool 20 s). The hang is therefore tested through
- * `checkChart({ timeoutMs })` and `locateTool({ timeoutMs })` directly.
+ * Every tool run of the pipeline has a 60 s timeout (the version probe of
+ * locateTool 20 s), and the whole tool phase a deadline, `toolsTimeoutMs`
+ * (default 180 s). A hang of one run is tested through
+ * `checkChart({ timeoutMs })` and `locateTool({ timeoutMs })` directly, the
+ * deadline through `validatePackage({ toolsTimeoutMs })`.
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -143,9 +144,89 @@ describe('helm failures', () => {
     expect(helmChecks.length).toBeGreaterThan(0);
     for (const check of helmChecks) {
       expect(check.status).toBe('skipped');
-      expect(check.reason).toBeTruthy();
+      expect(check.reason).toBe(
+        `helm at ${helmPath} failed its version check: exited with 1 without output on stderr`,
+      );
     }
     expect(result.results.helm_chart).toBe('n/a');
+  });
+
+  it('a helm whose version check fails is reported with the reason, not as "not found"', async () => {
+    const helmPath = await fakeHelm(
+      dir,
+      'helm',
+      'echo "fatal error: runtime: cannot allocate memory" >&2\necho "goroutine 1 [running]:" >&2\nexit 2',
+    );
+    const result = await validatePackage(plan, files, {
+      helmPath,
+      kubectlPath: noKubectl,
+    });
+    const helmChecks = result.toolChecks.filter(t => t.area === 'helm_chart');
+    expect(helmChecks).toHaveLength(4);
+    for (const check of helmChecks) {
+      expect(check).toMatchObject({
+        status: 'skipped',
+        reason: `helm at ${helmPath} failed its version check: fatal error: runtime: cannot allocate memory`,
+      });
+    }
+    // not found stays "not found"
+    const kustomize = result.toolChecks.filter(t => t.area === 'kustomize');
+    expect(kustomize.length).toBeGreaterThan(0);
+    for (const check of kustomize) {
+      expect(check.reason).toBe('kubectl not found');
+    }
+    expect(result.results.helm_chart).toBe('n/a');
+    expect(result.findings.filter(f => f.ruleId.startsWith('tool/'))).toEqual(
+      [],
+    );
+  });
+
+  it('the tool phase has an overall deadline: hanging helm and kubectl are killed, their checks time out', async () => {
+    const pids = path.join(dir, 'pids');
+    const hang = `sleep 600 &\necho $! >> "${pids}"\nwait`;
+    const helmPath = await fakeHelm(dir, 'helm', versionThen(hang));
+    const kubectlPath = await fakeHelm(
+      dir,
+      'kubectl',
+      `if [ "$1" = version ]; then echo '{"clientVersion":{"gitVersion":"v1.35.0"}}'; exit 0; fi\n${hang}`,
+    );
+    const started = Date.now();
+    const result = await validatePackage(plan, files, {
+      helmPath,
+      kubectlPath,
+      toolsTimeoutMs: 1_500,
+    });
+    // without the deadline: 60 s per run
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const helmChecks = result.toolChecks.filter(t => t.area === 'helm_chart');
+    const kustomize = result.toolChecks.filter(t => t.area === 'kustomize');
+    expect(helmChecks).toHaveLength(4);
+    expect(kustomize.length).toBeGreaterThan(0);
+    // the same checks, in the same order, as when the tools answer
+    const missing = await validatePackage(plan, files, {
+      helmPath: path.join(dir, 'missing-helm'),
+      kubectlPath: noKubectl,
+    });
+    expect(result.toolChecks.map(t => t.check)).toEqual(
+      missing.toolChecks.map(t => t.check),
+    );
+    for (const check of result.toolChecks) {
+      // running when the deadline passed: killed and failed; else skipped
+      expect(['fail', 'skipped']).toContain(check.status);
+      expect(check.reason).toMatch(
+        /timed out: the tool checks did not finish within 1\.5 s/,
+      );
+    }
+    expect(result.toolChecks.some(t => t.status === 'fail')).toBe(true);
+    expect(
+      result.findings.filter(f => f.ruleId.startsWith('tool/')).length,
+    ).toBe(result.toolChecks.filter(t => t.status === 'fail').length);
+    // every process started was killed, with its process group
+    const spawned = (await fs.readFile(pids, 'utf8')).trim().split('\n');
+    expect(spawned.length).toBeGreaterThan(0);
+    for (const pid of spawned) {
+      expect(await waitUntilGone(Number(pid), 2_000)).toBe(true);
+    }
   });
 
   it('a helm that hangs: checkChart fails with "timed out" after its timeout, and the process group is killed', async () => {

@@ -40,6 +40,24 @@ export interface LocateToolOptions {
   timeoutMs?: number;
   /** Receives a line per candidate that was rejected, and why */
   diagnostics?: string[];
+  /** Aborting kills a running `version` probe (the candidate is rejected) */
+  signal?: AbortSignal;
+}
+
+/**
+ * The answer of {@link findTool}: the tool, or why there is none, in words
+ * for a report.
+ *
+ * @public
+ */
+export interface ToolLookup {
+  tool?: LocatedTool;
+  /**
+   * Why no tool is used: `helm not found` when no candidate exists, else
+   * what was wrong with the (first) one there is, e.g. `helm at /usr/bin/helm
+   * failed its version check: <first line of its stderr>`
+   */
+  problem?: string;
 }
 
 /** @public */
@@ -82,16 +100,47 @@ function executableName(name: string): string {
   return process.platform === 'win32' ? `${name}.exe` : name;
 }
 
-async function isExecutableFile(file: string): Promise<boolean> {
+/** 'missing' when nothing is there, 'not-executable' for a folder or a 0644 file */
+async function statExecutable(
+  file: string,
+): Promise<{ stamp: string } | { problem: 'missing' | 'not-executable' }> {
+  let stat;
   try {
-    const stat = await fs.stat(file);
-    if (!stat.isFile()) return false;
-    await fs.access(file, fsConstants.X_OK);
-    return true;
+    stat = await fs.stat(file);
   } catch {
-    return false;
+    return { problem: 'missing' };
   }
+  if (!stat.isFile()) return { problem: 'not-executable' };
+  try {
+    await fs.access(file, fsConstants.X_OK);
+  } catch {
+    return { problem: 'not-executable' };
+  }
+  return {
+    stamp: `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`,
+  };
 }
+
+async function isExecutableFile(file: string): Promise<boolean> {
+  return 'stamp' in (await statExecutable(file));
+}
+
+/**
+ * Versions of the binaries probed successfully in this process, by tool
+ * and path, valid while the file is the same (device, inode, size, mtime,
+ * ctime): every validation locates its tools, and a `version` probe costs a
+ * process start. Failures are not cached (a probe may time out under load).
+ */
+const probeCache = new Map<string, { stamp: string; version: string }>();
+
+/** Forgets the cached version probes (tests). @internal */
+export function clearProbeCache(): void {
+  probeCache.clear();
+}
+
+type Probe =
+  | { version: string }
+  | { problem: string; kind: 'missing' | 'unusable' };
 
 /** Every executable called `name` on the PATH, in PATH order. */
 async function findOnPath(
@@ -110,27 +159,51 @@ async function findOnPath(
   return found;
 }
 
-/** Runs the version command; undefined when it fails or times out. */
+function firstLine(text: string): string {
+  return (
+    text
+      .split('\n')
+      .map(line => line.trim())
+      .find(line => line !== '') ?? ''
+  ).slice(0, 200);
+}
+
+/** Runs the version command (or answers from the cache). */
 async function probeVersion(
   name: ToolName,
   file: string,
   timeoutMs: number,
   diagnostics: string[],
-): Promise<string | undefined> {
-  if (!(await isExecutableFile(file))) {
+  signal?: AbortSignal,
+): Promise<Probe> {
+  const stat = await statExecutable(file);
+  if ('problem' in stat) {
     diagnostics.push(`${file}: not an executable file`);
-    return undefined;
+    return stat.problem === 'missing'
+      ? { problem: `${name} not found`, kind: 'missing' }
+      : {
+          problem: `${name} at ${file} is not an executable file`,
+          kind: 'unusable',
+        };
   }
+  const cacheKey = `${name}\0${file}`;
+  const cached = probeCache.get(cacheKey);
+  if (cached?.stamp === stat.stamp) return { version: cached.version };
   const args =
     name === 'helm'
       ? ['version', '--short']
       : ['version', '--client', '-o', 'json'];
-  const result = await runTool(file, args, { timeoutMs });
-  if (result.timedOut) {
-    diagnostics.push(
-      `${file}: '${name} ${args.join(' ')}' timed out after ${timeoutMs} ms`,
-    );
-    return undefined;
+  const failed = (why: string): Probe => ({
+    problem: `${name} at ${file} failed its version check: ${why}`,
+    kind: 'unusable',
+  });
+  const result = await runTool(file, args, { timeoutMs, signal });
+  if (result.timedOut || result.aborted) {
+    const why = result.timedOut
+      ? `timed out after ${timeoutMs} ms`
+      : 'aborted (deadline)';
+    diagnostics.push(`${file}: '${name} ${args.join(' ')}' ${why}`);
+    return failed(result.timedOut ? why : 'timed out (deadline)');
   }
   if (result.code !== 0) {
     diagnostics.push(
@@ -138,7 +211,11 @@ async function probeVersion(
         result.error ?? `exit ${result.code}`
       }) ${result.stderr.trim().slice(0, 200)}`.trim(),
     );
-    return undefined;
+    return failed(
+      firstLine(result.stderr) ||
+        result.error ||
+        `exited with ${result.code} without output on stderr`,
+    );
   }
   let raw: string | undefined;
   if (name === 'helm') {
@@ -155,8 +232,12 @@ async function probeVersion(
   }
   if (!raw) {
     diagnostics.push(`${file}: unrecognized version output`);
+    return failed(
+      `unrecognized version output ${JSON.stringify(firstLine(result.stdout))}`,
+    );
   }
-  return raw;
+  probeCache.set(cacheKey, { stamp: stat.stamp, version: raw });
+  return { version: raw };
 }
 
 function majorMatches(
@@ -168,27 +249,42 @@ function majorMatches(
   return version.split('.')[0] === String(wanted);
 }
 
+type Candidate =
+  | { tool: LocatedTool }
+  | { problem: string; kind: 'missing' | 'unusable' };
+
 async function accept(
   name: ToolName,
   file: string,
   source: LocatedTool['source'],
   options: LocateToolOptions,
   diagnostics: string[],
-): Promise<LocatedTool | undefined> {
-  const version = await probeVersion(
+): Promise<Candidate> {
+  const probe = await probeVersion(
     name,
     file,
     options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
     diagnostics,
+    options.signal,
   );
-  if (!version) return undefined;
+  if ('problem' in probe) return probe;
+  const { version } = probe;
   if (!majorMatches(name, version, options.version)) {
     diagnostics.push(
       `${file}: ${name} ${version} is not version ${options.version}`,
     );
-    return undefined;
+    return {
+      problem: `${name} at ${file} is version ${version}, not ${options.version}`,
+      kind: 'unusable',
+    };
   }
-  return { path: file, version, source };
+  return { tool: { path: file, version, source } };
+}
+
+function lookup(candidate: Candidate): ToolLookup {
+  return 'tool' in candidate
+    ? { tool: candidate.tool }
+    : { problem: candidate.problem };
 }
 
 /** From this module's location, else from the working directory. */
@@ -356,7 +452,8 @@ function extractOnce(
 
 /**
  * Finds `helm` or `kubectl` and reports its version; see the module
- * comment for the search order. Undefined when none fits.
+ * comment for the search order. Undefined when none fits ({@link findTool}
+ * also tells why).
  *
  * @public
  */
@@ -364,6 +461,21 @@ export async function locateTool(
   name: ToolName,
   options: LocateToolOptions = {},
 ): Promise<LocatedTool | undefined> {
+  return (await findTool(name, options)).tool;
+}
+
+/**
+ * {@link locateTool}, with the reason when there is no usable tool: a
+ * binary that exists but fails its `version` check is reported as such, not
+ * as "not found". A successful `version` probe is cached per process (by
+ * path, inode, size and modification time).
+ *
+ * @public
+ */
+export async function findTool(
+  name: ToolName,
+  options: LocateToolOptions = {},
+): Promise<ToolLookup> {
   const env = options.env ?? process.env;
   const diagnostics = options.diagnostics ?? [];
 
@@ -375,39 +487,55 @@ export async function locateTool(
       options,
       diagnostics,
     );
-    if (!result) {
+    if (!('tool' in result)) {
       diagnostics.push(
         `configured ${name} path ${options.configuredPath} is not usable`,
       );
     }
-    return result;
+    return lookup(result);
   }
 
   const fromEnv = env[ENV_VARIABLE[name]];
   if (fromEnv) {
     const result = await accept(name, fromEnv, 'env', options, diagnostics);
-    if (!result) {
+    if (!('tool' in result)) {
       diagnostics.push(`${ENV_VARIABLE[name]}=${fromEnv} is not usable`);
     }
-    return result;
+    return lookup(result);
   }
+
+  // The first candidate that exists but cannot be used explains best why
+  // there is no tool, should no other one fit
+  let firstProblem: string | undefined;
+  const rejected = (candidate: Candidate) => {
+    if ('problem' in candidate && candidate.kind === 'unusable') {
+      firstProblem ??= candidate.problem;
+    }
+  };
+  const none = (): ToolLookup => ({
+    problem: firstProblem ?? `${name} not found`,
+  });
 
   for (const candidate of await findOnPath(name, env)) {
     const result = await accept(name, candidate, 'path', options, diagnostics);
-    if (result) return result;
+    if ('tool' in result) return lookup(result);
+    rejected(result);
   }
 
   const allowDev = options.allowDevPackages ?? env.NODE_ENV !== 'production';
-  if (!allowDev) return undefined;
+  if (!allowDev) return none();
   const layer = devLayerFor(name, options.version);
   // unzip / python3 are looked up on this process's PATH, not options.env
   const dir = await extractOnce(layer, process.env, diagnostics);
-  if (!dir) return undefined;
-  return accept(
+  if (!dir) return none();
+  const result = await accept(
     name,
     path.join(dir, name, executableName(name)),
     'dev-package',
     options,
     diagnostics,
   );
+  if ('tool' in result) return lookup(result);
+  rejected(result);
+  return none();
 }

@@ -15,6 +15,12 @@ export interface RunToolOptions {
   env?: NodeJS.ProcessEnv;
   /** Output beyond this many bytes per stream is dropped (default 32 MiB) */
   maxOutputBytes?: number;
+  /**
+   * Aborting kills the process (and its process group) like the timeout
+   * does, and the result has `aborted: true`. An already aborted signal
+   * starts nothing. Used for an overall deadline over several runs.
+   */
+  signal?: AbortSignal;
 }
 
 /** @public */
@@ -27,6 +33,8 @@ export interface RunToolResult {
   timedOut: boolean;
   /** Why the process could not be started (ENOENT, EACCES, ...) */
   error?: string;
+  /** Present (true) when `signal` aborted the run: the process was killed */
+  aborted?: true;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -81,6 +89,16 @@ export function runTool(
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxOutput = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
   return new Promise(resolve => {
+    if (options.signal?.aborted) {
+      resolve({
+        code: null,
+        stdout: '',
+        stderr: '',
+        timedOut: false,
+        aborted: true,
+      });
+      return;
+    }
     let child: ChildProcess;
     try {
       child = spawn(path, [...args], {
@@ -124,6 +142,7 @@ export function runTool(
     child.stderr?.on('data', collect(stderr, 'stderr'));
 
     let timedOut = false;
+    let aborted = false;
     let startError: string | undefined;
     let settled = false;
     const timers: { run?: NodeJS.Timeout; grace?: NodeJS.Timeout } = {};
@@ -133,23 +152,36 @@ export function runTool(
       settled = true;
       clearTimeout(timers.run);
       clearTimeout(timers.grace);
+      options.signal?.removeEventListener('abort', onAbort);
       running.delete(child);
       child.stdout?.destroy();
       child.stderr?.destroy();
       resolve({
-        code: timedOut ? null : code,
+        code: timedOut || aborted ? null : code,
         stdout: Buffer.concat(stdout).toString('utf8'),
         stderr: Buffer.concat(stderr).toString('utf8'),
         timedOut,
         ...(startError ? { error: startError } : {}),
+        ...(aborted ? { aborted: true as const } : {}),
       });
     };
 
-    timers.run = setTimeout(() => {
-      timedOut = true;
+    const kill = () => {
       killTree(child);
       // Do not wait forever for pipes held open by an unkillable process
-      timers.grace = setTimeout(() => finish(null), KILL_GRACE_MS);
+      timers.grace ??= setTimeout(() => finish(null), KILL_GRACE_MS);
+    };
+    function onAbort() {
+      if (settled || timedOut) return;
+      aborted = true;
+      kill();
+    }
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    timers.run = setTimeout(() => {
+      if (aborted) return;
+      timedOut = true;
+      kill();
     }, timeoutMs);
 
     child.on('error', error => {
