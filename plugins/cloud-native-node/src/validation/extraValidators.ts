@@ -1,10 +1,11 @@
 import { KubernetesObject } from '../engine/types';
 import { cloudObjectValidators } from '../skills/cloud';
 import { gitOpsObjectValidators } from '../skills/gitops';
+import { knativeObjectValidators } from '../skills/serverless/knativeSchemas';
 
 /**
  * Strict validators for object kinds the Kubernetes schema registry does not
- * cover (Argo CD, Flux, GKE PodMonitoring ...), contributed by the skills
+ * cover (Argo CD, Flux, GKE PodMonitoring, Knative ...), contributed by the skills
  * that emit them.
  *
  * @public
@@ -18,4 +19,5 @@ export interface ExtraObjectValidator {
 export const extraObjectValidators: ExtraObjectValidator[] = [
   ...cloudObjectValidators,
   ...gitOpsObjectValidators,
+  ...knativeObjectValidators,
 ];

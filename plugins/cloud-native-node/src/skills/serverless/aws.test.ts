@@ -479,6 +479,184 @@ describe('findIamWildcards', () => {
     ]);
   });
 
+  /** A serverless.yml granting `sqs:ReceiveMessage` on the resources. */
+  const yml = (...resources: unknown[]) => ({
+    provider: {
+      iam: {
+        role: {
+          statements: [
+            {
+              Effect: 'Allow',
+              Action: ['sqs:ReceiveMessage'],
+              Resource: resources,
+            },
+          ],
+        },
+      },
+    },
+  });
+
+  it('catches a wildcard inside an ARN (serverless.yml and SAM), with its path', () => {
+    expect(
+      findIamWildcards(
+        yml('arn:aws:sqs:us-east-1:123456789012:*'),
+        'serverless/aws/serverless.yml',
+      ),
+    ).toEqual([
+      {
+        ruleId: 'aws/iam-wildcard-resource',
+        severity: 'error',
+        file: 'serverless/aws/serverless.yml',
+        objectPath: 'provider.iam.role.statements[0].Resource[0]',
+        message:
+          "Allow on 'arn:aws:sqs:us-east-1:123456789012:*': the wildcard in the resource name matches every resource of that kind: name the resource",
+        anchors: ['checkov:CKV_AWS_355'],
+      },
+    ]);
+    for (const arn of [
+      'arn:aws:sqs:*:123456789012:orders',
+      'arn:aws:sqs:us-east-1:*:orders',
+      'arn:*:sqs:us-east-1:123456789012:orders',
+      'arn:aws:dynamodb:us-east-1:123456789012:table/*',
+      'arn:aws:kinesis:us-east-1:123456789012:stream/*',
+      'arn:aws:s3:::*',
+      'arn:aws:s3:::*/uploads/*',
+      'arn:aws:secretsmanager:us-east-1:123456789012:secret:*',
+      'arn:aws:logs:us-east-1:123456789012:log-group:*',
+      { 'Fn::Sub': 'arn:${AWS::Partition}:sqs:${AWS::Region}:*:orders' },
+    ]) {
+      expect(
+        findIamWildcards(
+          allow({ Action: 'sqs:ReceiveMessage', Resource: arn }),
+        ),
+      ).toMatchObject([
+        {
+          ruleId: 'aws/iam-wildcard-resource',
+          severity: 'error',
+          objectPath:
+            'Resources.Fn.Properties.Policies[0].Statement[0].Resource',
+        },
+      ]);
+    }
+  });
+
+  it('flags, in both templates, a wildcard source that got past the spec validation', () => {
+    // the spec validation rejects it; the IAM check is the second line
+    const plan = planOf(allTriggersSpec('aws'));
+    const ingest = plan.services.find(s => s.name === 'ingest')!;
+    ingest.service.trigger = {
+      type: 'queue',
+      source: 'arn:aws:sqs:us-east-1:123456789012:*',
+    };
+    const output = run(plan);
+    expect(
+      findIamWildcards(samOf(output)).map(f => [f.severity, f.objectPath]),
+    ).toEqual([
+      [
+        'error',
+        'Resources.IngestFunction.Properties.Policies[0].SQSPollerPolicy.QueueName',
+      ],
+    ]);
+    expect(
+      findIamWildcards(
+        parse(file(output, 'serverless/aws/serverless.yml')),
+        'serverless/aws/serverless.yml',
+      ).map(f => [f.severity, f.objectPath, f.message]),
+    ).toEqual([
+      [
+        'error',
+        expect.stringMatching(
+          /^provider\.iam\.role\.statements\[\d+\]\.Resource\[0\]$/,
+        ),
+        expect.stringContaining("'arn:aws:sqs:us-east-1:123456789012:*'"),
+      ],
+    ]);
+  });
+
+  it('reports a partial name wildcard as a warning', () => {
+    expect(
+      findIamWildcards(yml('arn:aws:sqs:us-east-1:123456789012:orders-*')),
+    ).toMatchObject([
+      {
+        severity: 'warning',
+        message: expect.stringContaining(
+          "every resource whose name starts with 'orders-'",
+        ),
+      },
+    ]);
+  });
+
+  it('accepts the least-privilege patterns the generators use', () => {
+    expect(
+      findIamWildcards(
+        yml(
+          // S3 object keys of a named bucket (object actions take these)
+          'arn:aws:s3:::media-uploads/*',
+          {
+            'Fn::Sub':
+              'arn:${AWS::Partition}:s3:::media-pipeline-uploads-${sls:stage}/*',
+          },
+          { 'Fn::Sub': '${UploadsBucket.Arn}/*' },
+          // the random suffix Secrets Manager appends to a named secret
+          {
+            'Fn::Sub':
+              'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:shop/api/API_KEY-??????',
+          },
+          // the secrets of one service (IRSA policies of the cloud skill)
+          'arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/api/*',
+          // sub-resources of a named resource
+          'arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/*',
+          'arn:aws:kinesis:us-east-1:123456789012:stream/clicks/consumer/*',
+          'arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/fn:*',
+          'arn:aws:lambda:us-east-1:123456789012:function:fn:*',
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  it('catches wildcard names and ARNs in SAM policy templates', () => {
+    const template = (parameters: Record<string, unknown>) => ({
+      Resources: {
+        Fn: {
+          Type: 'AWS::Serverless::Function',
+          Properties: { Policies: [parameters] },
+        },
+      },
+    });
+    expect(
+      findIamWildcards(
+        template({ SQSPollerPolicy: { QueueName: 'orders-*' } }),
+      ),
+    ).toMatchObject([
+      {
+        severity: 'error',
+        objectPath:
+          'Resources.Fn.Properties.Policies[0].SQSPollerPolicy.QueueName',
+      },
+    ]);
+    expect(
+      findIamWildcards(
+        template({
+          AWSSecretsManagerGetSecretValuePolicy: {
+            SecretArn: 'arn:aws:secretsmanager:us-east-1:1:secret:*',
+          },
+        }),
+      ),
+    ).toMatchObject([{ severity: 'error' }]);
+    expect(
+      findIamWildcards(
+        template({
+          AWSSecretsManagerGetSecretValuePolicy: {
+            SecretArn: {
+              'Fn::Sub':
+                'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:shop/fn/KEY-??????',
+            },
+          },
+        }),
+      ),
+    ).toEqual([]);
+  });
+
   it('accepts a trust policy naming a service principal, and Deny guards', () => {
     expect(
       findIamWildcards({

@@ -23,6 +23,11 @@ import {
   sub,
   tags,
 } from './common';
+import {
+  LITERAL_DOLLAR,
+  LITERAL_DOLLAR_CUSTOM,
+  slsLiteral,
+} from './slsLiteral';
 
 /** Where the Serverless Framework configuration is written. */
 export const SERVERLESS_YML_PATH = 'serverless/aws/serverless.yml';
@@ -59,6 +64,11 @@ function bucketName(plan: DeploymentPlan, fn: FunctionContext): string {
  * open-source `osls` fork): the same functions, events, queues and
  * dead-letter queues as the SAM template. The framework gives all functions
  * one role; its statements are scoped to the named resources.
+ *
+ * The framework resolves `${...}` in every string: text from the spec (env
+ * values, trigger source ARNs) goes through `slsLiteral` so that it reaches
+ * the function exactly as written; names are already restricted to
+ * characters without `$` (DNS names, env var names, image references).
  */
 export function buildServerlessYml(
   plan: DeploymentPlan,
@@ -70,6 +80,12 @@ export function buildServerlessYml(
   const images: Record<string, JsonObject> = {};
   const functions: Record<string, JsonObject> = {};
   const reserved = reservedConcurrency(plan);
+  let literalDollar = false;
+  const literal = (text: string): string => {
+    const value = slsLiteral(text);
+    if (value.includes(LITERAL_DOLLAR)) literalDollar = true;
+    return value;
+  };
 
   for (const fn of fns) {
     const ids = functionIds(fn);
@@ -100,7 +116,7 @@ export function buildServerlessYml(
         break;
       case 'queue': {
         if (!source) break;
-        let arn: JsonValue = source.arn ?? '';
+        let arn: JsonValue = literal(source.arn ?? '');
         if (!source.arn) {
           const sids = sourceIds(source);
           resources[sids.queue] = sourceQueue(fn, source, plan.tier);
@@ -183,7 +199,7 @@ export function buildServerlessYml(
         if (!source) break;
         const kind = streamKind(fn);
         const sids = sourceIds(source);
-        let arn: JsonValue = source.arn ?? '';
+        let arn: JsonValue = literal(source.arn ?? '');
         if (!source.arn) {
           if (kind === 'Kinesis') {
             resources[sids.stream] = kinesisStream(source, plan.tier);
@@ -236,7 +252,9 @@ export function buildServerlessYml(
       allow('SendToDeadLetterQueue', ['sqs:SendMessage'], [getAtt(dlq, 'Arn')]);
     }
 
-    const environment: Record<string, string> = { ...fn.env };
+    const environment: Record<string, string> = Object.fromEntries(
+      Object.entries(fn.env).map(([name, value]) => [name, literal(value)]),
+    );
     fn.secrets.forEach((secret, index) => {
       environment[secretEnvName(secret)] = secretName(plan, fn, secret);
       allow(
@@ -251,7 +269,7 @@ export function buildServerlessYml(
     };
     if (runtime.packageType === 'Image') {
       if (ECR_IMAGE.test(fn.plan.image)) {
-        definition.image = { uri: fn.plan.image };
+        definition.image = { uri: literal(fn.plan.image) };
       } else {
         const key = imageKey(fn);
         images[key] = {
@@ -316,6 +334,7 @@ export function buildServerlessYml(
     package: { individually: true },
     functions,
   };
+  if (literalDollar) config.custom = { ...LITERAL_DOLLAR_CUSTOM };
   if (Object.keys(resources).length > 0) {
     config.resources = { Resources: sortedRecord(resources) };
   }

@@ -54,6 +54,112 @@ function literal(value: unknown): string | undefined {
   return undefined;
 }
 
+/** `${...}` placeholders (CloudFormation Fn::Sub, Serverless variables). */
+const PLACEHOLDER = /\$\{[^}]*\}/g;
+
+/** True when the text holds an IAM wildcard (`*` or `?`) outside placeholders. */
+function hasWildcard(text: string): boolean {
+  return /[*?]/.test(text.replace(PLACEHOLDER, 'x'));
+}
+
+/**
+ * Resource types whose ARN resource part is `<type>/<name>[/<sub-resource>]`
+ * or `<type>:<name>[:<sub-resource>]`: the name is what must be literal; a
+ * wildcard after it (DynamoDB `table/orders/stream/*`, Kinesis
+ * `stream/clicks/consumer/*`, log streams `log-group:<name>:*`, Lambda
+ * versions `function:<name>:*`) stays inside the named resource.
+ */
+const RESOURCE_TYPE = /^([A-Za-z][A-Za-z0-9-]*)([/:])/;
+
+/** Services whose resource part is the bare name (`arn:aws:sqs:r:a:<queue>`). */
+const BARE_NAME_SERVICES = new Set(['sqs', 'sns', 's3']);
+
+/** Secrets Manager appends `-` and 6 random characters to a secret's name. */
+const SECRET_SUFFIX = /^[^*?]+-\?{6}$/;
+
+interface ArnWildcard {
+  severity: ServerlessFinding['severity'];
+  message: string;
+}
+
+/**
+ * What a wildcard inside an ARN grants (undefined when it stays inside one
+ * named resource, the least-privilege patterns):
+ * - error: a wildcard in the partition, service, region or account, or in the
+ *   resource's name from its first character on (`arn:aws:sqs:r:a:*`,
+ *   `…:table/*`, `arn:aws:s3:::*`, `…:secret:*`): every resource of that kind;
+ * - warning: a partial name (`…:sqs:r:a:orders-*`,
+ *   `…:log-group:/aws/lambda/app-prod*`): every resource, present or future,
+ *   whose name starts with that text (`orders-archive` too);
+ * - nothing: S3 object keys of a named bucket (`arn:aws:s3:::bucket/*`, what
+ *   object actions such as s3:GetObject take: keys are not known in
+ *   advance), the 6-character suffix Secrets Manager appends to a named
+ *   secret (`…:secret:name-??????`), sub-resources of a named resource
+ *   (DynamoDB streams and indexes, Kinesis consumers, log streams of a named
+ *   log group, Lambda versions), and a whole path segment under a named
+ *   namespace (`…:secret:shop/api/*`: the secrets of one service, the IRSA
+ *   policies of the cloud skill).
+ *
+ * `${...}` placeholders count as literal text (a resource of the template).
+ */
+function arnWildcard(text: string): ArnWildcard | undefined {
+  if (!hasWildcard(text) || text === '*') return undefined;
+  const quoted = `'${text}'`;
+  const everything = (what: string): ArnWildcard => ({
+    severity: 'error',
+    message: `Allow on ${quoted}: the wildcard in the ${what} matches every resource of that kind: name the resource`,
+  });
+  if (!text.startsWith('arn:')) {
+    // `${Bucket.Arn}/*`: a path under a resource of the template
+    if (/^\$\{[^}]*\}\//.test(text)) return undefined;
+    return everything('resource');
+  }
+  // placeholders (`${AWS::Region}`) hold colons: they count as literal text
+  const parts = text.replace(PLACEHOLDER, 'x').split(':');
+  if (parts.length < 6) return everything('ARN');
+  const labels = ['partition', 'service', 'region', 'account'];
+  for (let i = 1; i <= 4; i++) {
+    if (hasWildcard(parts[i])) return everything(labels[i - 1]);
+  }
+  const service = parts[2];
+  const resource = parts.slice(5).join(':');
+  let name = resource;
+  if (service === 's3') {
+    // bucket[/key]: a wildcard in the key only is an object-level grant
+    name = resource.split('/')[0];
+    return hasWildcard(name) ? everything('bucket name') : undefined;
+  }
+  if (!BARE_NAME_SERVICES.has(service)) {
+    const type = RESOURCE_TYPE.exec(resource);
+    if (type) {
+      const rest = resource.slice(type[0].length);
+      if (service === 'secretsmanager' && SECRET_SUFFIX.test(rest)) {
+        return undefined;
+      }
+      if (service === 'secretsmanager' || service === 'ssm') {
+        // hierarchical names (`app/service/NAME`): the whole rest is the name
+        name = rest;
+      } else {
+        // the name ends at the type's own separator (`table/orders/stream/*`,
+        // `log-group:/aws/lambda/x:*`, `function:fn:*`)
+        const end = rest.indexOf(type[2]);
+        name = end === -1 ? rest : rest.slice(0, end);
+      }
+    }
+  }
+  if (!hasWildcard(name)) return undefined;
+  const prefix = name.split(/[*?]/)[0];
+  // `app/service/*`: every name of one named namespace (path segment)
+  if (/^[^*?]*[A-Za-z0-9][^*?]*\/\*$/.test(name)) return undefined;
+  if (/[A-Za-z0-9]/.test(prefix)) {
+    return {
+      severity: 'warning',
+      message: `Allow on ${quoted}: grants every resource whose name starts with '${prefix}', present or future: name the resources`,
+    };
+  }
+  return everything('resource name');
+}
+
 interface Context {
   file: string;
   findings: ServerlessFinding[];
@@ -136,6 +242,24 @@ function checkStatement(
         : "Allow on Resource '*': scope the statement to the named resources",
       ['checkov:CKV_AWS_355'],
     );
+  }
+  if (!trust) {
+    const resourceList = list(statement.Resource);
+    resourceList.forEach((resource, index) => {
+      const text = literal(resource);
+      const found = text === undefined ? undefined : arnWildcard(text);
+      if (!found) return;
+      report(
+        context,
+        'aws/iam-wildcard-resource',
+        found.severity,
+        Array.isArray(statement.Resource)
+          ? `${at}.Resource[${index}]`
+          : `${at}.Resource`,
+        found.message,
+        ['checkov:CKV_AWS_355'],
+      );
+    });
   }
   if ('NotResource' in statement) {
     report(
@@ -225,13 +349,24 @@ function checkPolicyTemplate(value: unknown, at: string, context: Context) {
     if (!isPlainObject(parameters)) continue;
     for (const [name, parameter] of Object.entries(parameters)) {
       const text = literal(parameter);
-      if (text === '*') {
+      if (text === undefined || !hasWildcard(text)) continue;
+      // a full ARN (SecretArn, ...) or a name SAM puts into one (QueueName)
+      const found: ArnWildcard | undefined =
+        text.startsWith('arn:') && text !== '*'
+          ? arnWildcard(text)
+          : {
+              severity: 'error',
+              message: `policy template ${template} with ${name}: '${text}' applies to every ${
+                text === '*' ? '' : 'matching '
+              }resource`,
+            };
+      if (found) {
         report(
           context,
           'aws/iam-wildcard-resource',
-          'error',
+          found.severity,
           `${at}.${template}.${name}`,
-          `policy template ${template} with ${name}: '*' applies to every resource`,
+          found.message,
           ['checkov:CKV_AWS_355'],
         );
       }
@@ -302,10 +437,12 @@ function walk(value: unknown, at: string, trust: boolean, context: Context) {
 /**
  * Finds over-broad IAM grants in a template, policy document or
  * serverless.yml: every Allow statement with `Action: '*'` or `service:*`,
- * `Resource: '*'` (a warning when the actions support nothing narrower),
- * `NotAction`/`NotResource`, a `*` principal, SAM policy templates given
- * `*`, broad AWS managed policies, and role trust policies that do not name
- * a specific service principal. Deny statements are guards and are skipped.
+ * `Resource: '*'` (a warning when the actions support nothing narrower), a
+ * wildcard inside an ARN that reaches beyond one named resource (see
+ * `arnWildcard`), `NotAction`/`NotResource`, a `*` principal, SAM policy
+ * templates given `*` or a name pattern, broad AWS managed policies, and
+ * role trust policies that do not name a specific service principal. Deny
+ * statements are guards and are skipped.
  *
  * @public
  */
