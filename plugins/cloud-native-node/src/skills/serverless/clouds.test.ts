@@ -382,6 +382,55 @@ describe('knative', () => {
     ).toEqual(['Broker', 'Channel']);
   });
 
+  it('creates the namespace first (00-namespace.yaml) when no Kubernetes workload does', () => {
+    const paths = output.files
+      .map(f => f.path)
+      .filter(p => p.startsWith('serverless/knative/'));
+    expect([...paths].sort()[0]).toBe('serverless/knative/00-namespace.yaml');
+    const [ns] = docs(output, 'serverless/knative/00-namespace.yaml');
+    expect(ns).toMatchObject({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: 'events-lab',
+        labels: {
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/warn': 'restricted',
+        },
+      },
+    });
+    const t1 = run(allTriggersSpec('platform-agnostic', 'T1'));
+    expect(
+      docs(t1, 'serverless/knative/00-namespace.yaml')[0].metadata.labels[
+        'pod-security.kubernetes.io/enforce'
+      ],
+    ).toBe('baseline');
+  });
+
+  it('env values reach the container literally: the kubelet does not expand $(NAME)', () => {
+    const spec = allTriggersSpec('platform-agnostic');
+    spec.spec.services[0].env = {
+      GREETING: 'hi $(HOME) $$ $x',
+      PLAIN: 'no dollars',
+    };
+    const fn = spec.spec.services[0].name;
+    const [service] = docs(run(spec), `serverless/knative/${fn}.yaml`);
+    const env = service.spec.template.spec.containers[0].env;
+    expect(env).toEqual(
+      expect.arrayContaining([
+        { name: 'GREETING', value: 'hi $$(HOME) $$$$ $$x' },
+        { name: 'PLAIN', value: 'no dollars' },
+      ]),
+    );
+    // The kubelet's rule: $$ → $, $(NAME) → value; so the doubled text
+    // decodes to exactly what the user wrote.
+    const kubelet = (v: string) =>
+      v.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, m =>
+        m === '$$' ? '$' : 'EXPANDED',
+      );
+    expect(kubelet('hi $$(HOME) $$$$ $$x')).toBe('hi $(HOME) $$ $x');
+  });
+
   it('multi-cloud gets AWS first and Knative as well', () => {
     const paths = run(allTriggersSpec('multi-cloud')).files.map(f => f.path);
     expect(paths).toEqual(

@@ -33,6 +33,38 @@ function deadLetterChannel(plan: DeploymentPlan): string {
 
 const MAX_SCALE = { T1: '10', T2: '50', T3: '100' } as const;
 
+/**
+ * An env value the kubelet passes through unchanged. In `env[].value` it
+ * expands `$(NAME)` references and turns `$$` into `$`, so doubling every
+ * `$` yields exactly the value the user wrote (`$(HOME)` stays literal).
+ */
+export function kubernetesEnvLiteral(value: string): string {
+  return value.replace(/\$/g, '$$$$');
+}
+
+/** The file that creates the namespace; sorts first for `kubectl apply -f`. */
+export const KNATIVE_NAMESPACE_FILE = `${KNATIVE_DIR}/00-namespace.yaml`;
+
+/**
+ * The functions' namespace, with the tier's Pod Security Admission level,
+ * when no Kubernetes workload of the package creates it already.
+ */
+export function knativeNamespace(plan: DeploymentPlan): KubernetesObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name: plan.namespace,
+      labels: {
+        ...labels(plan),
+        'pod-security.kubernetes.io/audit': 'restricted',
+        'pod-security.kubernetes.io/enforce': plan.tierFeatures.podSecurity,
+        'pod-security.kubernetes.io/warn': 'restricted',
+      },
+    },
+  };
+}
+
 /** The Knative Serving Service of one function. */
 export function knativeService(
   plan: DeploymentPlan,
@@ -40,7 +72,10 @@ export function knativeService(
 ): KubernetesObject {
   const memory = `${fn.memoryMB}Mi`;
   const env: JsonObject[] = [
-    ...Object.entries(fn.env).map(([name, value]) => ({ name, value })),
+    ...Object.entries(fn.env).map(([name, value]) => ({
+      name,
+      value: kubernetesEnvLiteral(value),
+    })),
     ...fn.secrets.map(name => ({
       name,
       valueFrom: { secretKeyRef: { name: `${fn.name}-secrets`, key: name } },
@@ -182,13 +217,24 @@ export function knativeFiles(
   plan: DeploymentPlan,
   fns: ReadonlyArray<FunctionContext>,
 ): GeneratedFile[] {
-  const files: GeneratedFile[] = fns.map(fn => ({
-    path: `${KNATIVE_DIR}/${fn.name}.yaml`,
-    content: toYamlDocuments([
-      knativeService(plan, fn),
-      ...knativeEventing(plan, fn),
-    ]),
-  }));
+  const files: GeneratedFile[] = [];
+  // With Kubernetes workloads, their skill writes the Namespace (per
+  // environment); a functions-only package needs its own.
+  if (plan.services.every(s => s.runtime !== 'kubernetes')) {
+    files.push({
+      path: KNATIVE_NAMESPACE_FILE,
+      content: toYamlDocuments([knativeNamespace(plan)]),
+    });
+  }
+  files.push(
+    ...fns.map(fn => ({
+      path: `${KNATIVE_DIR}/${fn.name}.yaml`,
+      content: toYamlDocuments([
+        knativeService(plan, fn),
+        ...knativeEventing(plan, fn),
+      ]),
+    })),
+  );
   if (fns.some(fn => fn.trigger !== 'http')) {
     const eventing: KubernetesObject[] = [
       {
