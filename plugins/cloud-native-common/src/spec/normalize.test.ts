@@ -159,6 +159,41 @@ describe('parseArchitecture', () => {
     ).toBe(true);
   });
 
+  it('refuses a trigger source with a wildcard: it must name one resource', () => {
+    for (const source of [
+      'arn:aws:sqs:us-east-1:123456789012:*',
+      'arn:aws:s3:::media-*',
+      'arn:aws:kinesis:us-east-1:123456789012:stream/click?',
+      'orders-*',
+    ]) {
+      const found = issues(
+        spec({}, [
+          svc('fn', 'function', { trigger: { type: 'queue', source } }),
+        ]),
+      );
+      expect(found).toEqual([
+        {
+          path: 'spec.services[0].trigger.source',
+          message: expect.stringMatching(
+            /wildcard \(\* or \?\).*name the resource/,
+          ),
+        },
+      ]);
+    }
+    expect(
+      parseArchitecture(
+        spec({}, [
+          svc('fn', 'function', {
+            trigger: {
+              type: 'queue',
+              source: 'arn:aws:sqs:us-east-1:123456789012:orders',
+            },
+          }),
+        ]),
+      ).ok,
+    ).toBe(true);
+  });
+
   it('requires language unless an image is given', () => {
     const found = issues(spec({}, [{ name: 'api', workload: 'worker' }]));
     expect(found[0].path).toBe('spec.services[0].language');

@@ -17,6 +17,7 @@ import {
 } from './schema';
 import { explainInvalidCron } from './cron';
 import { explainSecretLiteral } from './secrets';
+import { generatedNameIssues } from './names';
 
 /**
  * A service with every default applied: what the rules and skills read.
@@ -430,6 +431,17 @@ export function parseArchitecture(input: unknown): ParseArchitectureResult {
       });
     }
   });
+
+  // Objects the engine names after services: collisions, reserved names,
+  // kind limits (spec/names.ts)
+  issues.push(
+    ...generatedNameIssues({
+      app: raw.metadata.name,
+      platform,
+      mesh: raw.spec.mesh ?? 'auto',
+      services,
+    }),
+  );
 
   const environments = raw.spec.environments ?? ['prod'];
   const duplicateEnv = environments.find(

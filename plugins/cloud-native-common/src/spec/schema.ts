@@ -171,7 +171,15 @@ export const serviceSpecSchema = z
     trigger: z
       .object({
         type: z.enum(triggerTypes),
-        source: z.string().min(1).optional(),
+        // A wildcard would become an IAM grant on every matching resource
+        source: z
+          .string()
+          .min(1)
+          .regex(
+            /^[^*?]*$/,
+            'trigger.source must name one resource: a wildcard (* or ?) would grant the function access to every matching queue, stream or bucket; name the resource (e.g. arn:aws:sqs:us-east-1:123456789012:orders)',
+          )
+          .optional(),
       })
       .strict()
       .optional(),

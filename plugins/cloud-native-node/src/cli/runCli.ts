@@ -13,6 +13,11 @@ import { writePackage } from '../package/writePackage';
 import { estimateCost, formatCostTable } from '../cost';
 import { readPackageDirectory } from '../package/readPackage';
 import { validatePackage } from '../validation';
+import {
+  addServerDryRunFlags,
+  serverDryRunFromFlags,
+  ServerDryRunFlagError,
+} from '../validation/serverDryRunFlags';
 import { ENGINE_VERSION } from '../engine/version';
 
 /** Exit codes of `cno`. */
@@ -149,7 +154,12 @@ export async function runCli(
         opts: { out: string; force?: boolean; recordTimings?: boolean },
       ) => {
         const plan = createPlan(await readSpec(specFile));
+        const serverDryRun = await serverDryRunFromFlags(
+          opts,
+          plan.environments,
+        );
         const pkg = await generatePackage(plan, {
+          serverDryRun,
           recordTimings: opts.recordTimings,
           onSkill: entry =>
             io.stderr(
@@ -213,11 +223,15 @@ export async function runCli(
         const plan = createPlan(
           parseSpecText(specFile.content, `${dir}/architecture.yaml`),
         );
+        const serverDryRun = await serverDryRunFromFlags(
+          opts,
+          plan.environments,
+        );
         // The report is output, not input: it is re-created by generate
         const result = await validatePackage(
           plan,
           files.filter(f => f.path !== 'deployment-report.yaml'),
-          { tools: opts.tools, helmPath: opts.helm },
+          { tools: opts.tools, helmPath: opts.helm, serverDryRun },
         );
         const errors = result.findings.filter(f => f.severity === 'error');
         if (opts.json) {
@@ -303,6 +317,13 @@ export async function runCli(
       io.stdout(`${JSON.stringify(schema, null, 2)}\n`);
     });
 
+  // The optional server-side dry run of the validation (off unless asked)
+  for (const command of program.commands) {
+    if (['generate', 'validate'].includes(command.name())) {
+      addServerDryRunFlags(command);
+    }
+  }
+
   try {
     await program.parseAsync(args, { from: 'user' });
     return exitCode;
@@ -313,7 +334,8 @@ export async function runCli(
     }
     if (
       error instanceof SpecValidationError ||
-      error instanceof UnsafePathError
+      error instanceof UnsafePathError ||
+      error instanceof ServerDryRunFlagError
     ) {
       io.stderr(`cno: ${error.message}\n`);
       return EXIT_BAD_INPUT;

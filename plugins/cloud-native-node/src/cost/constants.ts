@@ -9,6 +9,13 @@ export const ALLOCATABLE_FRACTION = 0.9;
 /** Target utilization of the allocatable capacity (headroom for bursts, rollouts, rescheduling). */
 export const TARGET_UTILIZATION = 0.7;
 
+/**
+ * DaemonSets take at most this share of a node's usable capacity; beyond it
+ * (or when the largest pod does not fit next to them) the cluster is priced
+ * on a larger size of the same instance family.
+ */
+export const MAX_DAEMONSET_SHARE = 0.5;
+
 /** HPA-managed workloads: expected replicas = min + 30% of (max - min). */
 export const HPA_EXPECTED_FRACTION = 0.3;
 

@@ -355,6 +355,102 @@ describe('estimateCost: Kubernetes method', () => {
   });
 });
 
+describe('estimateCost: node size', () => {
+  const agent = (resources: ServiceSpecInput['resources']) =>
+    svc('agent', 'daemon', { image: 'fluent/fluent-bit:3.1.9', resources });
+
+  it('prices a DaemonSet larger than half a node on the smallest size of the family that fits', () => {
+    const estimate = estimateCost(
+      planOf({}, [agent({ cpu: '1500m', memory: '64Mi' })]),
+    );
+    // usable per m6i.large: 1.26 vCPU; DaemonSets may take half: 0.63 vCPU.
+    // 1.5 vCPU needs 1.5 / 0.63 = 2.38 × the capacity → 4× = m6i.2xlarge
+    // (8 vCPU / 32 GiB, usable 5.04 vCPU, $0.384/h); no other pod:
+    // nodes = T2 minimum 2 → 2 × 730 × 0.384 = 560.64
+    const [nodes] = nodeLines(estimate);
+    expect(nodes.resource).toMatch(/^m6i\.2xlarge nodes \(EKS, 2 × 730 h\)$/);
+    expect(nodes.unitPrice).toBe(0.384);
+    expect(nodes.monthlyCost).toBe(560.64);
+    expect(estimate.byService.agent).toBeGreaterThan(0);
+    const assumptions = estimate.assumptions.join('\n');
+    expect(assumptions).toMatch(
+      /EKS \(prod\): priced on m6i\.2xlarge nodes \(8 vCPU \/ 32 GiB\).*DaemonSets \(agent\) request 1\.5 vCPU/,
+    );
+    expect(estimate.method).toMatch(/smallest larger size of the same family/);
+  });
+
+  it('keeps the representative node (and the method text) for ordinary plans', async () => {
+    const estimate = estimateCost(
+      planOf({}, [agent({ cpu: '300m', memory: '64Mi' })]),
+    );
+    expect(nodeLines(estimate)[0].resource).toMatch(/^m6i\.large nodes/);
+    expect(estimate.method).not.toMatch(/larger size/);
+    for (const name of ['marketplace-gke-t3', 'shop-eks-t2', 'hybrid-aks']) {
+      const example = estimateCost(await examplePlan(name));
+      expect(example.assumptions.join('\n')).not.toMatch(/priced on \S+ nodes/);
+      expect(example.method).not.toMatch(/larger size/);
+    }
+  });
+
+  it('sizes the nodes so the largest pod fits next to the DaemonSets', () => {
+    const estimate = estimateCost(
+      planOf({ cloud: 'gcp' }, [
+        svc('search', 'stateful', {
+          image: 'docker.elastic.co/elasticsearch/elasticsearch:8.15.3',
+          port: 9200,
+          replicas: { min: 3, max: 3 },
+          resources: { cpu: '3', memory: '12Gi' },
+        }),
+        agent({ cpu: '100m', memory: '128Mi' }),
+      ]),
+    );
+    // 3.1 vCPU with the agent > 1.26 usable (2×: 2.52) → 4× = e2-standard-8
+    // (usable 5.04 vCPU / 20.16 GiB per node, 4.94 / 20.035 left for pods):
+    // 3 pods × 3 vCPU = 9 / 4.94 = 1.82 → 2 nodes; 36 GiB / 20.035 = 1.8 → 2
+    const [nodes] = nodeLines(estimate);
+    expect(nodes.resource).toMatch(/^e2-standard-8 nodes \(GKE, 2 × 730 h\)$/);
+    expect(nodes.unitPrice).toBe(0.268);
+    expect(estimate.assumptions.join('\n')).toMatch(
+      /largest pod \(search: 3 vCPU \/ 12 GiB\) does not fit next to the DaemonSets on a e2-standard-2 node/,
+    );
+  });
+
+  it('offers arm64 nodes of the same size', () => {
+    const estimate = estimateCost(
+      planOf({}, [
+        svc('api', 'service', { port: 8080 }),
+        agent({ cpu: '1500m', memory: '64Mi' }),
+      ]),
+    );
+    const arm = estimate.recommendations.find(r => r.id === 'arm64-nodes')!;
+    expect(arm.text).toMatch(/m7g\.2xlarge \/ m6g\.2xlarge/);
+    expect(arm.monthlySavingsHigh).toBeLessThan(
+      nodeLines(estimate)[0].monthlyCost,
+    );
+  });
+
+  it.each([
+    ['aws', { cpu: '200', memory: '64Mi' }, /m6i\.32xlarge/],
+    ['gcp', { cpu: '64', memory: '1Gi' }, /e2-standard-32/],
+    ['azure', { cpu: '1', memory: '1Ti' }, /Standard_D96s_v5/],
+    ['platform-agnostic', { cpu: '9'.repeat(400), memory: '1Gi' }, /generic/],
+  ] as const)(
+    '%s: a DaemonSet larger than any size of the family is priced, with a warning, never thrown',
+    (cloud, resources, largest) => {
+      const plan = planOf({ cloud }, [agent(resources)]);
+      let estimate: CostEstimate | undefined;
+      expect(() => {
+        estimate = estimateCost(plan);
+      }).not.toThrow();
+      const warning = estimate!.assumptions.find(a => a.includes('WARNING'));
+      expect(warning).toMatch(largest);
+      expect(warning).toMatch(/cannot be scheduled/);
+      expect(warning).toMatch(/agent/);
+      expect(nodeLines(estimate!)[0].resource).toMatch(/^hypothetical /);
+    },
+  );
+});
+
 describe('estimateCost: other platforms', () => {
   const fn = (extra: Partial<ServiceSpecInput> = {}) =>
     svc('api', 'function', {

@@ -17,6 +17,7 @@ import {
   HOURS_PER_MONTH,
   HPA_EXPECTED_FRACTION,
   JOB_RUNS_PER_MONTH,
+  MAX_DAEMONSET_SHARE,
   MIN_NODES_BY_TIER,
   NAT_EGRESS_SHARE,
   NON_PRODUCTION_USAGE_SHARE,
@@ -29,12 +30,14 @@ import { runsPerMonth } from './cron';
 import {
   DISCOUNTS,
   MESH_SIDECAR,
+  NodeShape,
   PRICING,
   PROVIDER_PRICING,
   PricePoint,
   ProviderPricing,
   SERVERLESS_PRICING,
   regionNote,
+  scaleNode,
 } from './pricing';
 
 /** @public */
@@ -108,6 +111,9 @@ interface ClusterDetail {
   environment: string;
   environmentClass: EnvironmentClass;
   provider: ClusterProvider;
+  /** The node size the cluster is priced on, and its arm64 equivalents */
+  node: NodeShape;
+  armNodes?: [NodeShape, NodeShape];
   nodeLine: DraftLine;
   nodes: number;
   /** Share of the node capacity (binding resource) each service requests */
@@ -513,6 +519,132 @@ function clusterProvidersOf(plan: DeploymentPlan): ClusterProvider[] {
   return [];
 }
 
+/** What the node size must hold: DaemonSets (per node) and the largest pod. */
+interface NodeDemand {
+  daemonCpu: number;
+  daemonMem: number;
+  daemons: string[];
+  largest?: { name: string; cpu: number; mem: number };
+}
+
+interface NodeSizing {
+  node: NodeShape;
+  armNodes?: [NodeShape, NodeShape];
+  /** Why the cluster is not priced on the representative node, if it is not */
+  note?: string;
+}
+
+/** Usable vCPU and GiB of a node: allocatable share × target utilization. */
+function usableOf(node: NodeShape): { cpu: number; mem: number } {
+  return {
+    cpu: node.vcpu * ALLOCATABLE_FRACTION * TARGET_UTILIZATION,
+    mem: node.memoryGiB * ALLOCATABLE_FRACTION * TARGET_UTILIZATION,
+  };
+}
+
+/** Without binary floating-point noise (0.1 + 0.2 → 0.3). */
+function clean(value: number): number {
+  return Number(value.toPrecision(12));
+}
+
+/**
+ * How many times the representative node's capacity the demand needs: the
+ * DaemonSets take at most MAX_DAEMONSET_SHARE of the usable capacity (the
+ * rest is for pods), and the largest pod fits next to them.
+ */
+function factorNeeded(base: NodeShape, demand: NodeDemand): number {
+  const usable = usableOf(base);
+  const largestCpu = demand.largest?.cpu ?? 0;
+  const largestMem = demand.largest?.mem ?? 0;
+  return clean(
+    Math.max(
+      demand.daemonCpu / (MAX_DAEMONSET_SHARE * usable.cpu),
+      demand.daemonMem / (MAX_DAEMONSET_SHARE * usable.mem),
+      (demand.daemonCpu + largestCpu) / usable.cpu,
+      (demand.daemonMem + largestMem) / usable.mem,
+    ),
+  );
+}
+
+const gib = (value: number) => String(Number(value.toFixed(3)));
+
+/**
+ * The node size a cluster is priced on: the representative node when the
+ * DaemonSets take at most half of its usable capacity and the largest pod
+ * fits next to them; else the smallest size of the same family that does
+ * (what Karpenter, node auto-provisioning or a sized node pool would run).
+ * When no size of the family is large enough, a hypothetical node scaled
+ * from the family's price per vCPU is priced, and the note says the pods
+ * cannot be scheduled as specified. Never throws.
+ */
+function nodeSizing(pricing: ProviderPricing, demand: NodeDemand): NodeSizing {
+  const base = pricing.node;
+  const needed = factorNeeded(base, demand);
+  const sizes = pricing.nodeSizes.length
+    ? pricing.nodeSizes
+    : [{ factor: 1, node: base, armNodes: pricing.armNodes }];
+  const size = sizes.find(s => s.factor >= needed);
+  if (size && size.factor === 1) {
+    return { node: size.node, armNodes: size.armNodes };
+  }
+  const usable = usableOf(base);
+  const reasons: string[] = [];
+  const over = (demanded: number, capacity: number) =>
+    clean(demanded) > clean(capacity);
+  if (
+    over(demand.daemonCpu, MAX_DAEMONSET_SHARE * usable.cpu) ||
+    over(demand.daemonMem, MAX_DAEMONSET_SHARE * usable.mem)
+  ) {
+    reasons.push(
+      `the DaemonSets (${demand.daemons.join(', ')}) request ${gib(
+        demand.daemonCpu,
+      )} vCPU / ${gib(
+        demand.daemonMem,
+      )} GiB on every node, more than ${Math.round(
+        MAX_DAEMONSET_SHARE * 100,
+      )}% of the usable capacity of a ${base.instanceType} node (${gib(
+        usable.cpu,
+      )} vCPU / ${gib(usable.mem)} GiB)`,
+    );
+  }
+  const largest = demand.largest;
+  if (
+    largest &&
+    (over(demand.daemonCpu + largest.cpu, usable.cpu) ||
+      over(demand.daemonMem + largest.mem, usable.mem))
+  ) {
+    reasons.push(
+      `the largest pod (${largest.name}: ${gib(largest.cpu)} vCPU / ${gib(
+        largest.mem,
+      )} GiB) does not fit ${
+        demand.daemons.length > 0 ? 'next to the DaemonSets ' : ''
+      }on a ${base.instanceType} node`,
+    );
+  }
+  const why = reasons.join('; ');
+  if (size) {
+    return {
+      node: size.node,
+      armNodes: size.armNodes,
+      note: `priced on ${size.node.instanceType} nodes (${size.node.vcpu} vCPU / ${size.node.memoryGiB} GiB), the smallest size of the family that fits, instead of ${base.instanceType}: ${why}.`,
+    };
+  }
+  const largestSize = sizes[sizes.length - 1].node;
+  // Absurd requests (beyond any finite size) still give a finite node.
+  const factor = Number.isFinite(needed)
+    ? Math.ceil(needed)
+    : Number.MAX_SAFE_INTEGER;
+  const node = scaleNode(
+    base,
+    factor,
+    `hypothetical ${base.vcpu * factor} vCPU/${base.memoryGiB * factor} GiB`,
+  );
+  return {
+    node,
+    note: `WARNING: no size of the ${base.instanceType} family is large enough (the largest is ${largestSize.instanceType}, ${largestSize.vcpu} vCPU / ${largestSize.memoryGiB} GiB): ${why}. These pods cannot be scheduled on that family as specified: lower their requests. The estimate prices a hypothetical ${node.vcpu} vCPU / ${node.memoryGiB} GiB node at the family's price per vCPU.`,
+  };
+}
+
 function clusterLines(
   plan: DeploymentPlan,
   provider: ClusterProvider,
@@ -533,27 +665,43 @@ function clusterLines(
   if (note) assumptions.add(`${label}: ${note}`);
 
   // Nodes
-  const { node } = pricing;
-  const capCpu = node.vcpu * ALLOCATABLE_FRACTION * TARGET_UTILIZATION;
-  const capMem = node.memoryGiB * ALLOCATABLE_FRACTION * TARGET_UTILIZATION;
   let podCpu = 0;
   let podMem = 0;
   let daemonCpu = 0;
   let daemonMem = 0;
+  const daemons: string[] = [];
+  let largest: NodeDemand['largest'];
   for (const w of workloads) {
     if (w.perNode) {
       daemonCpu += w.cpuCores;
       daemonMem += w.memoryGiB;
+      daemons.push(w.name);
     } else {
       podCpu += w.cpuCores * w.pods;
       podMem += w.memoryGiB * w.pods;
+      const cpuFactor = w.cpuCores / pricing.node.vcpu;
+      const memFactor = w.memoryGiB / pricing.node.memoryGiB;
+      if (
+        !largest ||
+        Math.max(cpuFactor, memFactor) >
+          Math.max(
+            largest.cpu / pricing.node.vcpu,
+            largest.mem / pricing.node.memoryGiB,
+          )
+      ) {
+        largest = { name: w.name, cpu: w.cpuCores, mem: w.memoryGiB };
+      }
     }
   }
-  if (daemonCpu >= capCpu || daemonMem >= capMem) {
-    throw new Error(
-      `DaemonSet requests (${daemonCpu} vCPU, ${daemonMem} GiB) do not fit the usable capacity of a ${node.instanceType} node`,
-    );
-  }
+  const sizing = nodeSizing(pricing, {
+    daemonCpu,
+    daemonMem,
+    daemons,
+    largest,
+  });
+  if (sizing.note) assumptions.add(`${label} (${environment}): ${sizing.note}`);
+  const { node } = sizing;
+  const { cpu: capCpu, mem: capMem } = usableOf(node);
   const needed = Math.max(
     podCpu / (capCpu - daemonCpu),
     podMem / (capMem - daemonMem),
@@ -748,6 +896,8 @@ function clusterLines(
       environment,
       environmentClass,
       provider,
+      node,
+      armNodes: sizing.armNodes,
       nodeLine,
       nodes,
       shares,
@@ -967,9 +1117,9 @@ function recommendationsFor(
     const built = new Set<string>();
     let armName = '';
     for (const c of clusters) {
-      const arm = PROVIDER_PRICING[c.provider].armNodes;
+      const arm = c.armNodes;
       if (!arm) continue;
-      const x86 = PROVIDER_PRICING[c.provider].node.hourly.price;
+      const x86 = c.node.hourly.price;
       const builtShare = c.workloads
         .filter(w => w.buildsImage)
         .reduce((a, w) => a + (c.shares[w.name] ?? 0), 0);
@@ -1025,7 +1175,7 @@ function recommendationsFor(
   return recommendations;
 }
 
-function methodText(plan: DeploymentPlan): string {
+function methodText(plan: DeploymentPlan, resized: boolean): string {
   const pct = (x: number) => `${Math.round(x * 100)}%`;
   return [
     `Monthly list prices in USD from the pricing snapshot of ${PRICING.asOf} (on demand, no free tier, credit or discount applied); a month is ${HOURS_PER_MONTH} hours. Every line is rounded to cents (half up); totals are sums of rounded lines.`,
@@ -1040,7 +1190,13 @@ function methodText(plan: DeploymentPlan): string {
       MIN_NODES_BY_TIER.T1
     } node at T1, ${MIN_NODES_BY_TIER.T2} from T2 and ${
       MIN_NODES_BY_TIER.T3
-    } at T3 (three zones), in every environment. Representative node: 2 vCPU / 8 GiB (m6i.large on EKS, e2-standard-2 on GKE, D2s_v5 on AKS, the AWS figure for platform-agnostic clusters).`,
+    } at T3 (three zones), in every environment. Representative node: 2 vCPU / 8 GiB (m6i.large on EKS, e2-standard-2 on GKE, D2s_v5 on AKS, the AWS figure for platform-agnostic clusters).${
+      resized
+        ? ` Where the DaemonSets would take more than ${pct(
+            MAX_DAEMONSET_SHARE,
+          )} of its usable capacity, or the largest pod does not fit next to them, the cluster is priced on the smallest larger size of the same family (same price per vCPU; which and why: see the assumptions).`
+        : ''
+    }`,
     `Mesh sidecars add their requests to every pod (Istio +100m CPU / 128Mi, Linkerd +10m / 32Mi).${
       plan.mesh !== 'none' ? ` This plan uses ${plan.mesh}.` : ''
     } Control plane: one per cluster (AKS Free tier at T1, Standard from T2). Load balancer: one per environment and cluster when a Kubernetes service is public (ALB hours + LCU-hours = max(egress GB, requests / 90,000); GCP forwarding rule; Azure Standard LB hours + data processed). NAT gateway: one per environment and cluster from T2 (private nodes), processing ${pct(
@@ -1189,7 +1345,10 @@ export function estimateCost(
   return {
     currency: 'USD',
     pricingDate: PRICING.asOf,
-    method: methodText(plan),
+    method: methodText(
+      plan,
+      expected.clusters.some(c => c.node !== PROVIDER_PRICING[c.provider].node),
+    ),
     assumptions,
     lines,
     byCategory,

@@ -76,6 +76,45 @@ describe('pricing snapshot', () => {
     expect(cloudRun.requests.price).toBe(0.4);
   });
 
+  it('lists the sizes of each node family, smallest first, priced linearly', () => {
+    for (const p of Object.values(PRICING.providers)) {
+      const sizes = p.nodeSizes;
+      expect(sizes[0].factor).toBe(1);
+      expect(sizes[0].node).toEqual(p.node);
+      expect(sizes[0].armNodes).toEqual(p.armNodes);
+      expect(sizes.map(size => size.factor)).toEqual(
+        [...new Set(sizes.map(size => size.factor))].sort((a, b) => a - b),
+      );
+      sizes.forEach(size => {
+        expect([size.node.vcpu, size.node.memoryGiB]).toEqual([
+          p.node.vcpu * size.factor,
+          p.node.memoryGiB * size.factor,
+        ]);
+        expect(size.node.hourly.price).toBeCloseTo(
+          p.node.hourly.price * size.factor,
+          10,
+        );
+        for (const [j, arm] of (size.armNodes ?? []).entries()) {
+          expect(arm.vcpu).toBe(size.node.vcpu);
+          expect(arm.hourly.price).toBeCloseTo(
+            p.armNodes![j].hourly.price * size.factor,
+            10,
+          );
+        }
+      });
+    }
+    const names = (provider: keyof typeof PRICING.providers) =>
+      PRICING.providers[provider].nodeSizes.map(s => s.node.instanceType);
+    expect(names('eks')).toContain('m6i.2xlarge');
+    expect(names('eks').at(-1)).toBe('m6i.32xlarge');
+    expect(names('gke').at(-1)).toBe('e2-standard-32');
+    expect(names('aks').at(-1)).toBe('Standard_D96s_v5');
+    expect(names('generic')[1]).toBe('generic 4 vCPU/16 GiB');
+    expect(
+      PRICING.providers.eks.nodeSizes[3].armNodes?.map(a => a.instanceType),
+    ).toEqual(['m7g.4xlarge', 'm6g.4xlarge']);
+  });
+
   it('notes regions priced with another region figures', () => {
     expect(regionNote('eks', 'us-east-1')).toBeUndefined();
     expect(regionNote('eks', 'eu-west-1')).toMatch(/us-east-1/);

@@ -30,6 +30,18 @@ export interface NodeShape {
   hourly: PricePoint;
 }
 
+/**
+ * A size of the representative node's instance family: `factor` times its
+ * vCPU, memory and hourly price (list prices scale linearly with size within
+ * these families: m6i, m7g, m6g, e2-standard, Dsv5, Dpsv5).
+ */
+export interface NodeSize {
+  factor: number;
+  node: NodeShape;
+  /** Arm64 nodes of the same size, when the family has them */
+  armNodes?: [NodeShape, NodeShape];
+}
+
 /** Everything priced for one kind of cluster. */
 export interface ProviderPricing {
   provider: ClusterProvider;
@@ -43,6 +55,12 @@ export interface ProviderPricing {
   node: NodeShape;
   /** Arm64 nodes of the same size: [cheaper bound, dearer bound], when cheaper than `node` */
   armNodes?: [NodeShape, NodeShape];
+  /**
+   * The sizes of the family, smallest first (the first is `node`): a cluster
+   * whose DaemonSets or largest pod do not fit `node` is priced on the
+   * smallest size that fits (see `estimate.ts`).
+   */
+  nodeSizes: NodeSize[];
   disk: {
     name: string;
     perGiBMonth: PricePoint;
@@ -74,7 +92,49 @@ const GCE_VM = 'https://cloud.google.com/compute/vm-instance-pricing';
 const AZURE_VM =
   'https://azure.microsoft.com/en-us/pricing/details/virtual-machines/linux/';
 
-const AWS: ProviderPricing = {
+/** `base` scaled `factor` times: vCPU, memory and the hourly list price. */
+export function scaleNode(
+  base: NodeShape,
+  factor: number,
+  instanceType: string,
+): NodeShape {
+  if (factor === 1 && instanceType === base.instanceType) return base;
+  const vcpu = base.vcpu * factor;
+  const memoryGiB = base.memoryGiB * factor;
+  return {
+    instanceType,
+    vcpu,
+    memoryGiB,
+    architecture: base.architecture,
+    hourly: {
+      ...base.hourly,
+      price: Number((base.hourly.price * factor).toPrecision(12)),
+      note: `${instanceType}, ${vcpu} vCPU, ${memoryGiB} GiB: ${factor} × the ${base.instanceType} list price (prices scale linearly with size within the family)`,
+    },
+  };
+}
+
+/** The sizes of a family: [factor, x86 instance type, arm64 instance types?]. */
+function family(
+  base: NodeShape,
+  arm: [NodeShape, NodeShape] | undefined,
+  sizes: Array<[number, string, [string, string]?]>,
+): NodeSize[] {
+  return sizes.map(([factor, instanceType, armTypes]) => ({
+    factor,
+    node: scaleNode(base, factor, instanceType),
+    ...(arm && armTypes
+      ? {
+          armNodes: [
+            scaleNode(arm[0], factor, armTypes[0]),
+            scaleNode(arm[1], factor, armTypes[1]),
+          ] as [NodeShape, NodeShape],
+        }
+      : {}),
+  }));
+}
+
+const AWS_BASE: Omit<ProviderPricing, 'nodeSizes'> = {
   provider: 'eks',
   label: 'EKS',
   pricedRegion: 'us-east-1',
@@ -169,7 +229,23 @@ const AWS: ProviderPricing = {
   },
 };
 
-const GCP: ProviderPricing = {
+const AWS: ProviderPricing = {
+  ...AWS_BASE,
+  // m6i: large to 32xlarge; arm64 m7g / m6g up to 16xlarge
+  nodeSizes: family(AWS_BASE.node, AWS_BASE.armNodes, [
+    [1, 'm6i.large', ['m7g.large', 'm6g.large']],
+    [2, 'm6i.xlarge', ['m7g.xlarge', 'm6g.xlarge']],
+    [4, 'm6i.2xlarge', ['m7g.2xlarge', 'm6g.2xlarge']],
+    [8, 'm6i.4xlarge', ['m7g.4xlarge', 'm6g.4xlarge']],
+    [16, 'm6i.8xlarge', ['m7g.8xlarge', 'm6g.8xlarge']],
+    [24, 'm6i.12xlarge', ['m7g.12xlarge', 'm6g.12xlarge']],
+    [32, 'm6i.16xlarge', ['m7g.16xlarge', 'm6g.16xlarge']],
+    [48, 'm6i.24xlarge'],
+    [64, 'm6i.32xlarge'],
+  ]),
+};
+
+const GCP_BASE: Omit<ProviderPricing, 'nodeSizes'> = {
   provider: 'gke',
   label: 'GKE',
   pricedRegion: 'us-central1',
@@ -235,6 +311,17 @@ const GCP: ProviderPricing = {
   },
 };
 
+const GCP: ProviderPricing = {
+  ...GCP_BASE,
+  nodeSizes: family(GCP_BASE.node, undefined, [
+    [1, 'e2-standard-2'],
+    [2, 'e2-standard-4'],
+    [4, 'e2-standard-8'],
+    [8, 'e2-standard-16'],
+    [16, 'e2-standard-32'],
+  ]),
+};
+
 const AZURE_DISK_TIERS = [
   4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767,
 ];
@@ -242,7 +329,7 @@ const AZURE_DISK_TIERS = [
 /** Premium SSD P10: $19.71 per month for a 128 GiB disk. */
 export const AZURE_P10 = { sizeGiB: 128, monthly: 19.71 };
 
-const AZURE: ProviderPricing = {
+const AZURE_BASE: Omit<ProviderPricing, 'nodeSizes'> = {
   provider: 'aks',
   label: 'AKS',
   pricedRegion: 'eastus',
@@ -350,6 +437,31 @@ const AZURE: ProviderPricing = {
   },
 };
 
+const AZURE: ProviderPricing = {
+  ...AZURE_BASE,
+  // Dsv5: D2s to D96s; arm64 Dpsv5 up to D64ps
+  nodeSizes: family(AZURE_BASE.node, AZURE_BASE.armNodes, [
+    [1, 'Standard_D2s_v5', ['Standard_D2ps_v5', 'Standard_D2ps_v5']],
+    [2, 'Standard_D4s_v5', ['Standard_D4ps_v5', 'Standard_D4ps_v5']],
+    [4, 'Standard_D8s_v5', ['Standard_D8ps_v5', 'Standard_D8ps_v5']],
+    [8, 'Standard_D16s_v5', ['Standard_D16ps_v5', 'Standard_D16ps_v5']],
+    [16, 'Standard_D32s_v5', ['Standard_D32ps_v5', 'Standard_D32ps_v5']],
+    [24, 'Standard_D48s_v5', ['Standard_D48ps_v5', 'Standard_D48ps_v5']],
+    [32, 'Standard_D64s_v5', ['Standard_D64ps_v5', 'Standard_D64ps_v5']],
+    [48, 'Standard_D96s_v5'],
+  ]),
+};
+
+/** A generic 2 vCPU / 8 GiB node, priced at the AWS figure. */
+const GENERIC_NODE: NodeShape = {
+  ...AWS.node,
+  instanceType: 'generic 2 vCPU/8 GiB',
+  hourly: {
+    ...AWS.node.hourly,
+    note: 'a generic 2 vCPU / 8 GiB node priced at the AWS m6i.large figure (us-east-1)',
+  },
+};
+
 /** Any conformant cluster: priced at the AWS figures, as a stand-in. */
 const GENERIC: ProviderPricing = {
   ...AWS,
@@ -359,19 +471,21 @@ const GENERIC: ProviderPricing = {
     ...AWS.controlPlane,
     note: 'a managed control plane at the common $0.10 per cluster-hour (EKS, GKE, AKS Standard); self-managed control planes cost node time instead',
   },
-  node: {
-    ...AWS.node,
-    instanceType: 'generic 2 vCPU/8 GiB',
-    hourly: {
-      ...AWS.node.hourly,
-      note: 'a generic 2 vCPU / 8 GiB node priced at the AWS m6i.large figure (us-east-1)',
-    },
-  },
+  node: GENERIC_NODE,
   armNodes: undefined,
   loadBalancer: {
     ...AWS.loadBalancer,
     name: 'load balancer (ALB figures)',
   },
+  // The m6i sizes, priced the same way
+  nodeSizes: family(
+    GENERIC_NODE,
+    undefined,
+    AWS.nodeSizes.map(({ factor, node }): [number, string] => [
+      factor,
+      `generic ${node.vcpu} vCPU/${node.memoryGiB} GiB`,
+    ]),
+  ),
 };
 
 /** @public */

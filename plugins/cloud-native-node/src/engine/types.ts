@@ -82,3 +82,28 @@ export interface Skill {
   id: SkillId;
   run(context: SkillContext): SkillOutput;
 }
+
+/**
+ * Server-side dry run of a package's objects against a configured cluster
+ * (`dryRun=All`: the API server admits and validates, nothing is persisted).
+ * Off unless given. Kubeconfig resolution is kubectl's: `kubeconfig`, else
+ * `KUBECONFIG`, else `~/.kube/config`, else the in-cluster service account.
+ *
+ * @public
+ */
+export interface ServerDryRunOptions {
+  /** Kubeconfig file (default: `KUBECONFIG`, then `~/.kube/config`) */
+  kubeconfig?: string;
+  /** Context of the kubeconfig (default: its current-context) */
+  context?: string;
+  /** Namespace of namespaced objects that set none (default: the context's, else `default`) */
+  namespace?: string;
+  /** Only the objects of these environments (and shared ones); default all */
+  environments?: string[];
+  /** Timeout of each HTTP request, in ms (default 10 000) */
+  requestTimeoutMs?: number;
+  /** Timeout of the whole dry run, in ms (default 120 000) */
+  timeoutMs?: number;
+  /** Requests in flight at once (default 4) */
+  concurrency?: number;
+}

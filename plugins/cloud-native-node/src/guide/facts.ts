@@ -8,6 +8,7 @@ import {
   RolloutMode,
   trafficRouterFor,
 } from '../skills/kubernetes/context';
+import { helmReleaseName } from '../skills/helm/release';
 import { selectorLabels } from '../skills/kubernetes/labels';
 import {
   environmentProfile,
@@ -99,7 +100,7 @@ export function collectFacts(
     plan,
     title: plan.architecture.metadata.title ?? plan.name,
     ns: plan.namespace,
-    release: plan.name,
+    release: helmReleaseName(plan),
     chart: `helm/${plan.name}`,
     files: new Set(context.files),
     kube,

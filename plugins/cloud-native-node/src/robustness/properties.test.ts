@@ -317,6 +317,22 @@ describe('invalid specs', () => {
   });
 });
 
+/**
+ * The injection specs without `*` and `?` in trigger sources: the spec
+ * validation rejects those (a wildcard source would become an IAM grant on
+ * every matching resource), so they are not free text that must be encoded.
+ */
+const injectionSpecsWithoutWildcards = injectionSpecArb.map(spec => {
+  const out = copy(spec);
+  for (const service of out.spec.services) {
+    if (service.trigger?.source === undefined) continue;
+    const source = service.trigger.source.replace(/[*?]/g, '');
+    if (source) service.trigger.source = source;
+    else delete service.trigger.source;
+  }
+  return out as typeof spec;
+});
+
 describe('injection', () => {
   it(
     'names with YAML, template or shell syntax are rejected',
@@ -371,7 +387,7 @@ describe('injection', () => {
     'hostile free text is encoded safely: files parse back, ConfigMaps and Helm values hold the exact env values, scripts never carry it',
     async () => {
       await fc.assert(
-        fc.asyncProperty(injectionSpecArb, async input => {
+        fc.asyncProperty(injectionSpecsWithoutWildcards, async input => {
           const result = parseArchitecture(input);
           // the injection arbitrary makes valid specs only
           expect(describeIssues(result)).toBe('');

@@ -8,15 +8,20 @@ import {
   Finding,
   findSecretLiterals,
 } from '@internal/backstage-plugin-cloud-native-common';
-import { GeneratedFile, KubernetesObject, ManifestFile } from '../engine/types';
-import { checkChart } from '../skills/helm';
+import {
+  GeneratedFile,
+  KubernetesObject,
+  ManifestFile,
+  ServerDryRunOptions,
+} from '../engine/types';
+import { helmReleaseName } from '../skills/helm/release';
 import { isLinkerdObject, validateLinkerdObject } from '../skills/mesh';
 import {
   findIamWildcards,
   ServerlessFinding,
   validateSamTemplate,
 } from '../skills/serverless';
-import { locateTool, runTool } from '../tools';
+import { runPackageToolChecks } from '../tools';
 import { checkConsistency } from './consistency';
 import { lintDockerfile } from './dockerfile';
 import { evaluatePolicies } from './policy';
@@ -25,6 +30,7 @@ import {
   KubernetesSchemaValidator,
 } from './schema';
 import { extraObjectValidators } from './extraValidators';
+import { runServerDryRun } from './serverDryRun';
 
 /**
  * The validation pipeline: one result model (Finding) for every check over a
@@ -42,12 +48,23 @@ export interface ValidatePackageOptions {
   kubectlPath?: string;
   /** Run the real tools (helm, kubectl kustomize). Default true. */
   tools?: boolean;
+  /**
+   * Deadline of all the real tool checks together (each run also has its
+   * own 60 s timeout). Default 180 000 ms; then running processes are killed
+   * and the checks left are reported as "timed out".
+   */
+  toolsTimeoutMs?: number;
+  /**
+   * Send every object to a cluster with `dryRun=All` (server-side apply,
+   * nothing persisted). Off unless given; independent of `tools`.
+   */
+  serverDryRun?: ServerDryRunOptions;
 }
 
 /** A check by a real tool: pass, fail or skipped with the reason. */
 /** @public */
 export interface ToolCheck {
-  area: 'helm_chart' | 'kustomize';
+  area: 'helm_chart' | 'kustomize' | 'server_dry_run';
   check: string;
   status: 'pass' | 'fail' | 'skipped';
   reason?: string;
@@ -293,11 +310,14 @@ async function withWrittenPackage<T>(
 ): Promise<T> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cno-validate-'));
   try {
-    for (const file of files) {
-      const target = path.join(dir, file.path);
-      await fs.mkdir(path.dirname(target), { recursive: true });
-      await fs.writeFile(target, file.content);
-    }
+    // Once per validation, folders first, then the files in parallel
+    const folders = [
+      ...new Set(files.map(f => path.dirname(path.join(dir, f.path)))),
+    ].sort();
+    for (const folder of folders) await fs.mkdir(folder, { recursive: true });
+    await Promise.all(
+      files.map(f => fs.writeFile(path.join(dir, f.path), f.content)),
+    );
     return await run(dir);
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
@@ -320,68 +340,34 @@ async function toolChecks(
     return [];
   }
   return withWrittenPackage(files, async dir => {
-    const checks: ToolCheck[] = [];
-    if (hasChart) {
-      const results = await checkChart(
-        dir,
-        chartPath,
-        plan.environments,
-        options.helmPath,
-        { namespace: plan.namespace, releaseName: plan.name },
-      );
-      checks.push(
-        ...results.map(r => ({
-          area: 'helm_chart' as const,
-          check: r.check,
-          status: r.status,
-          reason:
-            r.reason ??
-            (r.status === 'fail'
-              ? r.output?.split('\n').slice(0, 5).join(' ')
-              : undefined),
-        })),
-      );
-    }
-    if (kustomizations.length > 0) {
-      const kubectl = await locateTool(
-        'kubectl',
-        options.kubectlPath ? { configuredPath: options.kubectlPath } : {},
-      );
-      for (const folder of kustomizations) {
-        const check = `kubectl kustomize ${folder}`;
-        if (!kubectl) {
-          checks.push({
-            area: 'kustomize',
-            check,
-            status: 'skipped',
-            reason: 'kubectl not found',
-          });
-          continue;
-        }
-        const result = await runTool(kubectl.path, ['kustomize', folder], {
-          cwd: dir,
-          timeoutMs: 60_000,
-        });
-        checks.push({
-          area: 'kustomize',
-          check,
-          status: result.code === 0 ? 'pass' : 'fail',
-          reason: kustomizeFailure(result),
-        });
-      }
-    }
-    return checks;
+    // In parallel, in a fixed order, with a deadline (src/tools)
+    const checks = await runPackageToolChecks(dir, {
+      chart: hasChart
+        ? {
+            path: chartPath,
+            environments: plan.environments,
+            namespace: plan.namespace,
+            releaseName: helmReleaseName(plan),
+          }
+        : undefined,
+      kustomizations,
+      helmPath: options.helmPath,
+      kubectlPath: options.kubectlPath || undefined,
+      deadlineMs: options.toolsTimeoutMs,
+    });
+    return checks.map(
+      (r): ToolCheck => ({
+        area: r.area,
+        check: r.check,
+        status: r.status,
+        reason:
+          r.reason ??
+          (r.status === 'fail'
+            ? r.output?.split('\n').slice(0, 5).join(' ')
+            : undefined),
+      }),
+    );
   });
-}
-
-function kustomizeFailure(result: {
-  code: number | null;
-  timedOut: boolean;
-  stderr: string;
-}): string | undefined {
-  if (result.code === 0) return undefined;
-  if (result.timedOut) return 'timed out after 60 s';
-  return result.stderr.trim().split('\n')[0];
 }
 
 function status(applicable: boolean, failed: boolean): 'pass' | 'fail' | 'n/a' {
@@ -399,6 +385,13 @@ export async function validatePackage(
   files: ReadonlyArray<GeneratedFile>,
   options: ValidatePackageOptions = {},
 ): Promise<PackageValidationResult> {
+  // The tool processes run while the in-process checks below use this thread
+  const pendingTools =
+    options.tools === false
+      ? Promise.resolve([])
+      : toolChecks(plan, files, options);
+  // Awaited below; until then, a failure must not count as unhandled
+  pendingTools.catch(() => undefined);
   const validator = await schemaValidator();
   const parsed = parseManifests(plan, files);
   const schema = schemaFindings(validator, parsed.manifests);
@@ -420,8 +413,7 @@ export async function validatePackage(
     parsed.manifests,
     files.map(f => f.path),
   );
-  const tools =
-    options.tools === false ? [] : await toolChecks(plan, files, options);
+  const tools: ToolCheck[] = await pendingTools;
   const toolFindings: Finding[] = tools
     .filter(t => t.status === 'fail')
     .map(t => ({
@@ -434,6 +426,11 @@ export async function validatePackage(
       message: `${t.check} failed: ${t.reason ?? ''}`,
       anchors: [],
     }));
+  // Its rejections are findings of their own (file, object, server message)
+  const dryRun = options.serverDryRun
+    ? await runServerDryRun(parsed.manifests, options.serverDryRun)
+    : undefined;
+  if (dryRun) tools.push(dryRun.check);
   const findings = [
     ...parsed.findings,
     ...schema.findings,
@@ -443,6 +440,7 @@ export async function validatePackage(
     ...secretScan(files),
     ...consistency,
     ...toolFindings,
+    ...(dryRun?.findings ?? []),
   ];
 
   const errorIn = (prefix: string) =>

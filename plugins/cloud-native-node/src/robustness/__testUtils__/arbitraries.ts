@@ -586,20 +586,75 @@ export function serviceArb(
   );
 }
 
+/** Strategies that may make a service or worker an Argo Rollout. */
+const ROLLOUT_SERVICES: Record<string, string[]> = {
+  auto: ['canary', 'preview'],
+  canary: ['canary'],
+  'blue-green': ['preview'],
+  'ab-testing': ['canary', 'preview'],
+};
+
 /**
- * Known engine bug (reproduced in knownBugs.test.ts): the cost
- * estimate throws when the DaemonSets of a spec request more than a node's
- * usable capacity (2 vCPU nodes: 1.26 vCPU). Until it is fixed the valid
- * arbitrary keeps DaemonSets small: at most two, 150m CPU and 256Mi each.
+ * Why the spec validation rejects the names of a spec (spec/names.ts of the
+ * common package), restated independently: a name the namespace or the
+ * package already uses, a name another service's objects get
+ * (`<svc>-headless`, `<svc>-canary`, `<svc>-preview`, Linkerd
+ * `<svc>-ingress|probes|metrics`), or too long for what it names (CronJob
+ * and StatefulSet 52, `<svc>-canary|preview` Services 63). Undefined when
+ * the names are fine.
  */
-function limitDaemons(services: ServiceSpecInput[]): ServiceSpecInput[] {
-  let daemons = 0;
-  return services.map(service => {
-    if (service.workload !== 'daemon') return service;
-    daemons++;
-    if (daemons > 2) return { ...service, workload: 'worker' };
-    return { ...service, resources: { cpu: '150m', memory: '256Mi' } };
-  });
+function derivedNameProblem(spec: ArchitectureSpecInput): string | undefined {
+  const { services, mesh, platform } = spec.spec;
+  const app = spec.metadata.name;
+  const reserved = new Set([
+    'default',
+    'default-deny-all',
+    'allow-dns-egress',
+    'allow-mesh-control-plane-egress',
+    'allow-metrics-scrape',
+    `${app}-test-connection`,
+    `${app}-test-connection-egress`,
+    `${app}-test-connection-ingress`,
+    ...(mesh === 'istio' ? ['allow-nothing'] : []),
+    ...(mesh === 'linkerd' ? ['ingress-controller'] : []),
+  ]);
+  const names = new Set(services.map(s => s.name));
+  for (const service of services) {
+    const { name, workload } = service;
+    if (reserved.has(name)) return `${name} is reserved`;
+    const port =
+      service.port ??
+      (['service', 'stateful', 'function'].includes(workload)
+        ? 8080
+        : undefined);
+    const derived: string[] = [];
+    let max = 63;
+    if (
+      workload === 'cronjob' ||
+      (workload === 'function' &&
+        service.trigger?.type === 'schedule' &&
+        platform !== 'serverless')
+    ) {
+      max = 52;
+    }
+    if (workload === 'stateful') {
+      derived.push(`${name}-headless`);
+      max = 52;
+    }
+    if ((workload === 'service' || workload === 'worker') && port) {
+      for (const suffix of ROLLOUT_SERVICES[service.strategy ?? 'auto'] ?? []) {
+        derived.push(`${name}-${suffix}`);
+        max = Math.min(max, 63 - suffix.length - 1);
+      }
+    }
+    if (mesh === 'linkerd' && port) {
+      derived.push(`${name}-ingress`, `${name}-probes`, `${name}-metrics`);
+    }
+    if (name.length > max) return `${name} is longer than ${max}`;
+    const taken = derived.find(d => names.has(d));
+    if (taken) return `${taken} is derived from ${name}`;
+  }
+  return undefined;
 }
 
 /** Valid architecture specs (raw, as a user writes them). */
@@ -648,7 +703,7 @@ export const validSpecArb: fc.Arbitrary<ArchitectureSpecInput> = fc
         ),
       )
       .map(generated => {
-        const services = limitDaemons(generated);
+        const services = generated;
         const cloud = top.cloud;
         const regions = REGIONS[cloud];
         const spec: ArchitectureSpecInput = {
@@ -673,7 +728,9 @@ export const validSpecArb: fc.Arbitrary<ArchitectureSpecInput> = fc
         };
         return spec;
       });
-  });
+  })
+  // The names the engine derives must stay apart and within their limits
+  .filter(spec => derivedNameProblem(spec) === undefined);
 
 // ---------------------------------------------------------------------------
 // Invalid specs
@@ -816,6 +873,32 @@ export const invalidSpecArb: fc.Arbitrary<InvalidSpec> = fc
           mutation: 'duplicate service name',
           spec,
           expectedPath: `spec.services[${services.length}].name`,
+        };
+      }),
+      fc
+        .constantFrom('default', 'default-deny-all', 'allow-dns-egress')
+        .map(name => {
+          const spec = clone(valid);
+          spec.spec.services[i].name = name;
+          return {
+            mutation: 'reserved service name',
+            spec,
+            expectedPath: `${at}.name`,
+          };
+        }),
+      fc.constant(null).map(() => {
+        const spec = clone(valid);
+        const names = new Set(services.map(s => s.name));
+        let db = 'dbx';
+        while (names.has(db) || names.has(`${db}-headless`)) db += 'x';
+        spec.spec.services.push(
+          { name: db, workload: 'stateful', image: 'postgres:16', port: 5432 },
+          { name: `${db}-headless`, workload: 'worker', image: 'nginx' },
+        );
+        return {
+          mutation: 'service named like a derived object',
+          spec,
+          expectedPath: `spec.services[${services.length + 1}].name`,
         };
       }),
       fc.constant(null).map(() => {

@@ -122,32 +122,9 @@ export function schemaFindings(findings: ReadonlyArray<Finding>): Finding[] {
 }
 
 /**
- * Known engine bug (reproduced in knownBugs.test.ts): Knative objects
- * (`serverless/knative/`) have no schema, so every platform-agnostic or
- * multi-cloud function gets `schema/unknown-kind` errors.
+ * Schema findings of known engine bugs, tolerated by the properties: none
+ * left (add a predicate here while a reproduced bug is open).
  */
-export function isKnownKnativeSchemaGap(finding: Finding): boolean {
-  return (
-    finding.ruleId === 'schema/unknown-kind' &&
-    finding.file.startsWith('serverless/knative/')
-  );
-}
-
-/**
- * Known engine bug (reproduced in knownBugs.test.ts): `metadata.name` may
- * have 63 characters, but it becomes a Helm release name (at most 53): the
- * Flux HelmRelease `<name>-<env>` fails `spec.releaseName` (and the real
- * `helm template` refuses the release name).
- */
-export function isKnownReleaseNameLength(finding: Finding): boolean {
-  return (
-    finding.ruleId === 'schema/invalid' &&
-    (finding.objectPath ?? '').includes('spec.releaseName') &&
-    /at most 53/.test(finding.message)
-  );
-}
-
-/** Schema findings of known engine bugs, tolerated by the properties. */
-export function isKnownSchemaBug(finding: Finding): boolean {
-  return isKnownKnativeSchemaGap(finding) || isKnownReleaseNameLength(finding);
+export function isKnownSchemaBug(_finding: Finding): boolean {
+  return false;
 }

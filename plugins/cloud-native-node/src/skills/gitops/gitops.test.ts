@@ -136,11 +136,12 @@ describe('generateGitOps', () => {
     expect(applications(agnostic)[0].spec.source.helm).toBeUndefined();
   });
 
-  it('Flux, multi-cloud with a chart: a file per environment and provider', () => {
+  it('Flux, multi-cloud with a chart: a file per environment and provider, the GitRepository once', () => {
     const plan = planFromText(MULTI_CLOUD_SPEC);
     expect(plan.packaging).toBe('helm');
     const files = generateGitOps(plan).files.map(f => f.path);
     expect(files).toEqual([
+      'gitops/flux/source.yaml',
       'gitops/flux/staging-eks.yaml',
       'gitops/flux/staging-gke.yaml',
       'gitops/flux/staging-aks.yaml',
@@ -153,11 +154,28 @@ describe('generateGitOps', () => {
       .filter(o => o.file === 'gitops/flux/prod-gke.yaml')
       .map(o => o.object);
     expect(prodGke.map(o => `${o.kind}/${o.metadata.name}`)).toEqual([
-      'GitRepository/travel',
       'HelmRelease/travel-prod-gke',
       'Kustomization/travel-prod-gke-cloud',
     ]);
-    const [repo, release, cloud] = prodGke;
+    const [release, cloud] = prodGke;
+    const shared = objectsOf(plan).filter(
+      o => o.file === 'gitops/flux/source.yaml',
+    );
+    expect(
+      shared.map(o => `${o.object.kind}/${o.object.metadata.name}`),
+    ).toEqual(['GitRepository/travel']);
+    const repo = shared[0].object;
+    expect(repo.metadata.labels).not.toHaveProperty(
+      'cloud-native.backstage.io/environment',
+    );
+    expect(
+      objectsOf(plan).filter(o => o.object.kind === 'GitRepository'),
+    ).toHaveLength(1);
+    const readme = generateGitOps(plan).files.find(
+      f => f.path === 'gitops/flux/README.md',
+    )!.content;
+    expect(readme).toContain('kubectl apply -f gitops/flux/source.yaml');
+    expect(readme).toContain('kubectl apply -f gitops/flux/prod-gke.yaml');
     expect(repo.spec).toMatchObject({
       url: 'https://github.com/example/travel.git',
       ref: { branch: 'main' },
@@ -216,6 +234,113 @@ describe('generateGitOps', () => {
     )!.object;
     expect(release.spec.driftDetection).toEqual({ mode: 'warn' });
   });
+
+  it('Argo CD, multi-cloud: one hub, the AppProject once (project.yaml) listing every registered cluster', () => {
+    const plan = planFromText(withSpec(MULTI_CLOUD_SPEC, { gitops: 'argocd' }));
+    const { files } = generateGitOps(plan);
+    expect(files.map(f => f.path)).toEqual([
+      'gitops/argocd/project.yaml',
+      'gitops/argocd/staging-eks.yaml',
+      'gitops/argocd/staging-gke.yaml',
+      'gitops/argocd/staging-aks.yaml',
+      'gitops/argocd/prod-eks.yaml',
+      'gitops/argocd/prod-gke.yaml',
+      'gitops/argocd/prod-aks.yaml',
+      'gitops/argocd/README.md',
+    ]);
+    const projects = objectsOf(plan).filter(
+      o => o.object.kind === 'AppProject',
+    );
+    expect(projects.map(o => o.file)).toEqual(['gitops/argocd/project.yaml']);
+    const clusters = [
+      'travel-staging-eks',
+      'travel-staging-gke',
+      'travel-staging-aks',
+      'travel-prod-eks',
+      'travel-prod-gke',
+      'travel-prod-aks',
+    ];
+    expect(projects[0].object.spec.destinations).toEqual(
+      clusters.map(name => ({ name, namespace: 'travel' })),
+    );
+    expect(projects[0].object.metadata.labels).not.toHaveProperty(
+      'cloud-native.backstage.io/environment',
+    );
+    const prodAks = objectsOf(plan).filter(
+      o => o.file === 'gitops/argocd/prod-aks.yaml',
+    );
+    expect(
+      prodAks.map(o => [o.object.metadata.name, o.object.spec.destination]),
+    ).toEqual([
+      ['travel-prod-aks', { name: 'travel-prod-aks', namespace: 'travel' }],
+      [
+        'travel-prod-aks-cloud',
+        { name: 'travel-prod-aks', namespace: 'travel' },
+      ],
+    ]);
+    // every Application deploys to a destination of its project
+    for (const app of applications(plan)) {
+      expect(projects[0].object.spec.destinations).toContainEqual(
+        app.spec.destination,
+      );
+    }
+    const readme = files.find(
+      f => f.path === 'gitops/argocd/README.md',
+    )!.content;
+    expect(readme).toContain('--name travel-prod-aks');
+    expect(readme).toContain(
+      'kubectl apply -n argocd -f gitops/argocd/project.yaml',
+    );
+  });
+
+  it('single-cloud Argo CD keeps the AppProject of its cluster in each environment file', () => {
+    const plan = examplePlan('marketplace-gke-t3');
+    const projects = objectsOf(plan).filter(
+      o => o.object.kind === 'AppProject',
+    );
+    expect(projects.map(o => o.file)).toEqual([
+      'gitops/argocd/staging.yaml',
+      'gitops/argocd/prod.yaml',
+    ]);
+    expect(projects[0].object.spec.destinations).toEqual([
+      { server: 'https://kubernetes.default.svc', namespace: 'marketplace' },
+    ]);
+  });
+
+  it.each(['argocd', 'flux'])(
+    '%s: names fit label values (63) and the Helm release name (53) for the longest names',
+    gitops => {
+      const name = `a${'b'.repeat(61)}z`;
+      const environment = `e${'n'.repeat(61)}v`;
+      const plan = planFromText(
+        withSpec(MULTI_CLOUD_SPEC, {
+          gitops,
+          environments: `[${environment}]`,
+        }).replace('name: travel', `name: ${name}`),
+      );
+      expect(plan.name).toHaveLength(63);
+      const objects = objectsOf(plan).map(o => o.object);
+      expect(objects.length).toBeGreaterThan(3);
+      const names = objects.map(o => o.metadata.name as string);
+      for (const objectName of names) {
+        expect(objectName.length).toBeLessThanOrEqual(63);
+        expect(objectName).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+      }
+      expect(new Set(names).size).toBe(names.length);
+      const releases = objects
+        .map(o => o.spec.releaseName ?? o.spec.source?.helm?.releaseName)
+        .filter(Boolean);
+      expect(releases.length).toBeGreaterThan(0);
+      for (const release of releases) {
+        expect(release).toHaveLength(53);
+        expect(release).toBe(releases[0]);
+        expect(release.startsWith(name.slice(0, 40))).toBe(true);
+      }
+      for (const object of objects) {
+        expect(validateGitOpsObject(object)).toEqual([]);
+      }
+    },
+  );
 
   const ALL: Array<[string, DeploymentPlan]> = [
     ['marketplace argocd', examplePlan('marketplace-gke-t3')],

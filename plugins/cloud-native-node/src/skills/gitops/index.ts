@@ -6,10 +6,13 @@ import {
   ManifestFile,
 } from '../../engine/types';
 import { CloudTarget, cloudTargets } from '../cloud';
+import { shorten } from '../cloud/context';
+import { helmReleaseName } from '../helm/release';
 import {
   ARGO_API_VERSION,
   ArgoApplication,
   ArgoAppProject,
+  ArgoDestination,
   FLUX_HELM_API_VERSION,
   FLUX_KUSTOMIZE_API_VERSION,
   FLUX_SOURCE_API_VERSION,
@@ -28,6 +31,19 @@ import {
  *   from T2 (T1 lets people experiment in the cluster).
  * - `flux`: `gitops/flux/<env>.yaml`, a GitRepository and a Kustomization
  *   (or a HelmRelease for Helm packaging).
+ *
+ * Multi-cloud (several clusters per environment): Argo CD is one instance
+ * (a hub) managing every cluster, each registered under a name
+ * (`argocd cluster add <context> --name <plan>-<env>-<provider>`): the
+ * AppProject is defined once, in `gitops/argocd/project.yaml`, listing every
+ * cluster as a destination, and the Applications of `<env>-<provider>.yaml`
+ * deploy to their cluster by name. Flux runs in every cluster: the
+ * GitRepository is defined once, in `gitops/flux/source.yaml`, applied in
+ * every cluster next to the cluster's own file.
+ *
+ * Object names are `<plan>-<env>[-<provider>][-cloud]`, shortened with a
+ * stable hash to 63 characters (Argo CD and Flux put them in label values);
+ * the Helm release name is `helmReleaseName` (at most 53 characters).
  *
  * What is synced: the Helm chart `helm/<plan>` with `values-<env>.yaml` for
  * Helm packaging, else the manifests; on managed clusters the manifests come
@@ -58,6 +74,9 @@ export function repositoryUrl(plan: DeploymentPlan): string {
   return `https://github.com/example/${plan.name}.git`;
 }
 
+/** Argo CD and Flux object names become label values: at most 63. */
+const NAME_MAX = 63;
+
 /** One cluster of one environment, and what it syncs. */
 interface Deployment {
   environment: string;
@@ -67,6 +86,8 @@ interface Deployment {
   file: string;
   /** Name suffix for objects (`<plan>-<env>[-<provider>]`) */
   id: string;
+  /** Multi-cloud: the name the cluster is registered under in Argo CD */
+  cluster?: string;
 }
 
 function deployments(plan: DeploymentPlan): Deployment[] {
@@ -81,15 +102,46 @@ function deployments(plan: DeploymentPlan): Deployment[] {
       cloud,
       file: several ? `${environment}-${cloud.provider}` : environment,
       id: several ? `${environment}-${cloud.provider}` : environment,
+      ...(several
+        ? {
+            cluster: shorten(
+              `${plan.name}-${environment}-${cloud.provider}`,
+              NAME_MAX,
+            ),
+          }
+        : {}),
     }));
   });
 }
 
-function labels(plan: DeploymentPlan, environment: string) {
+/** Several clusters per environment (multi-cloud): one hub, shared objects. */
+const multiCluster = (list: Deployment[]) => list.some(d => d.cluster);
+
+/** The name of an Application / Kustomization / HelmRelease. */
+function objectName(
+  plan: DeploymentPlan,
+  deployment: Deployment,
+  suffix = '',
+): string {
+  return shorten(`${plan.name}-${deployment.id}${suffix}`, NAME_MAX);
+}
+
+function destination(
+  plan: DeploymentPlan,
+  deployment: Deployment,
+): ArgoDestination {
+  return deployment.cluster
+    ? { name: deployment.cluster, namespace: plan.namespace }
+    : { server: IN_CLUSTER, namespace: plan.namespace };
+}
+
+function labels(plan: DeploymentPlan, environment?: string) {
   return {
     'app.kubernetes.io/managed-by': 'cloud-native-orchestrator',
     'app.kubernetes.io/part-of': plan.name,
-    'cloud-native.backstage.io/environment': environment,
+    ...(environment
+      ? { 'cloud-native.backstage.io/environment': environment }
+      : {}),
   };
 }
 
@@ -112,7 +164,15 @@ const CLUSTER_RESOURCES = [
   { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass' },
 ];
 
-function appProject(plan: DeploymentPlan, environment: string): ArgoAppProject {
+/**
+ * The AppProject: of one environment's cluster (its own Argo CD), or with
+ * `environment` undefined, of every cluster of a multi-cloud hub.
+ */
+function appProject(
+  plan: DeploymentPlan,
+  environment: string | undefined,
+  destinations: ArgoDestination[],
+): ArgoAppProject {
   return {
     apiVersion: ARGO_API_VERSION,
     kind: 'AppProject',
@@ -122,9 +182,15 @@ function appProject(plan: DeploymentPlan, environment: string): ArgoAppProject {
       labels: labels(plan, environment),
     },
     spec: {
-      description: `${plan.name}: this repository, namespace ${plan.namespace} only`,
+      description: `${plan.name}: this repository, namespace ${
+        plan.namespace
+      } only${
+        destinations.length > 1
+          ? `, on ${destinations.length} registered clusters`
+          : ''
+      }`,
       sourceRepos: [repositoryUrl(plan)],
-      destinations: [{ server: IN_CLUSTER, namespace: plan.namespace }],
+      destinations,
       clusterResourceWhitelist: CLUSTER_RESOURCES,
     },
   };
@@ -132,11 +198,12 @@ function appProject(plan: DeploymentPlan, environment: string): ArgoAppProject {
 
 function application(
   plan: DeploymentPlan,
-  environment: string,
+  deployment: Deployment,
   name: string,
   path: string,
   withHelm: boolean,
 ): ArgoApplication {
+  const { environment } = deployment;
   return {
     apiVersion: ARGO_API_VERSION,
     kind: 'Application',
@@ -156,13 +223,13 @@ function application(
         ...(withHelm
           ? {
               helm: {
-                releaseName: plan.name,
+                releaseName: helmReleaseName(plan),
                 valueFiles: [`values-${environment}.yaml`],
               },
             }
           : {}),
       },
-      destination: { server: IN_CLUSTER, namespace: plan.namespace },
+      destination: destination(plan, deployment),
       syncPolicy: {
         automated: { prune: true, selfHeal: plan.tier !== 'T1' },
         syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'],
@@ -180,24 +247,28 @@ function argoObjects(
   plan: DeploymentPlan,
   deployment: Deployment,
 ): KubernetesObject[] {
-  const { environment } = deployment;
-  const name = `${plan.name}-${deployment.id}`;
-  const objects: Array<ArgoAppProject | ArgoApplication> = [
-    appProject(plan, environment),
+  const objects: Array<ArgoAppProject | ArgoApplication> = [];
+  // Multi-cloud: the hub's AppProject is in project.yaml
+  if (!deployment.cluster) {
+    objects.push(
+      appProject(plan, deployment.environment, [destination(plan, deployment)]),
+    );
+  }
+  objects.push(
     application(
       plan,
-      environment,
-      name,
+      deployment,
+      objectName(plan, deployment),
       workloadPath(plan, deployment),
       helm(plan),
     ),
-  ];
+  );
   if (helm(plan) && deployment.cloud?.resources) {
     objects.push(
       application(
         plan,
-        environment,
-        `${name}-cloud`,
+        deployment,
+        objectName(plan, deployment, '-cloud'),
         deployment.cloud.resources,
         false,
       ),
@@ -208,7 +279,7 @@ function argoObjects(
 
 function gitRepository(
   plan: DeploymentPlan,
-  environment: string,
+  environment: string | undefined,
 ): FluxGitRepository {
   return {
     apiVersion: FLUX_SOURCE_API_VERSION,
@@ -277,7 +348,7 @@ function helmRelease(
     spec: {
       interval: '10m',
       timeout: '10m',
-      releaseName: plan.name,
+      releaseName: helmReleaseName(plan),
       targetNamespace: plan.namespace,
       storageNamespace: plan.namespace,
       chart: {
@@ -309,10 +380,12 @@ function fluxObjects(
   deployment: Deployment,
 ): KubernetesObject[] {
   const { environment } = deployment;
-  const name = `${plan.name}-${deployment.id}`;
+  const name = objectName(plan, deployment);
   const objects: Array<
     FluxGitRepository | FluxKustomization | FluxHelmRelease
-  > = [gitRepository(plan, environment)];
+  > = [];
+  // Multi-cloud: the GitRepository is in source.yaml
+  if (!deployment.cluster) objects.push(gitRepository(plan, environment));
   if (helm(plan)) {
     objects.push(helmRelease(plan, environment, name));
     if (deployment.cloud?.resources) {
@@ -320,7 +393,7 @@ function fluxObjects(
         fluxKustomization(
           plan,
           environment,
-          `${name}-cloud`,
+          objectName(plan, deployment, '-cloud'),
           deployment.cloud.resources,
         ),
       );
@@ -338,12 +411,24 @@ function fluxObjects(
   return objects as unknown as KubernetesObject[];
 }
 
+/** The file holding the objects every cluster shares (multi-cloud). */
+function sharedFile(tool: 'argocd' | 'flux'): string {
+  return tool === 'argocd'
+    ? 'gitops/argocd/project.yaml'
+    : 'gitops/flux/source.yaml';
+}
+
 function readme(
   plan: DeploymentPlan,
   tool: 'argocd' | 'flux',
   list: Deployment[],
 ): GeneratedFile {
   const argo = tool === 'argocd';
+  const hub = multiCluster(list);
+  const syncs = (d: Deployment) =>
+    `\`${workloadPath(plan, d)}\`${
+      helm(plan) ? ` (values-${d.environment}.yaml)` : ''
+    }${helm(plan) && d.cloud?.resources ? ` + \`${d.cloud.resources}\`` : ''}`;
   const lines = [
     `# GitOps (${argo ? 'Argo CD' : 'Flux'}) for ${plan.name}`,
     '',
@@ -355,29 +440,89 @@ function readme(
         : ' and give the GitRepository a `secretRef` if it is private'
     }.`,
     '',
-    'Each file is applied once, in the cluster of its environment (one cluster per environment):',
-    '',
-    '| File | Environment | Cluster | Syncs |',
-    '| --- | --- | --- | --- |',
-    ...list.map(
-      d =>
-        `| \`gitops/${tool}/${d.file}.yaml\` | ${d.environment} | ${
-          d.cloud?.provider ?? 'any'
-        } | \`${workloadPath(plan, d)}\`${
-          helm(plan) ? ` (values-${d.environment}.yaml)` : ''
-        }${
-          helm(plan) && d.cloud?.resources ? ` + \`${d.cloud.resources}\`` : ''
-        } |`,
-    ),
-    '',
-    '```sh',
-    ...list.map(d =>
-      argo
-        ? `kubectl apply -n ${ARGOCD_NAMESPACE} -f gitops/argocd/${d.file}.yaml`
-        : `kubectl apply -f gitops/flux/${d.file}.yaml`,
-    ),
-    '```',
-    '',
+  ];
+  if (hub && argo) {
+    lines.push(
+      `Several clusters per environment: one Argo CD (the hub, in a management cluster or one of these clusters) manages them all. Register every cluster in it once, under the name its Applications deploy to, then apply \`${sharedFile(
+        tool,
+      )}\` (the AppProject \`${
+        plan.name
+      }\`, listing every cluster as a destination) and the file of each cluster, all in the hub:`,
+      '',
+      '| File | Environment | Cluster | Argo CD cluster name | Syncs |',
+      '| --- | --- | --- | --- | --- |',
+      ...list.map(
+        d =>
+          `| \`gitops/argocd/${d.file}.yaml\` | ${d.environment} | ${
+            d.cloud?.provider ?? 'any'
+          } | \`${d.cluster}\` | ${syncs(d)} |`,
+      ),
+      '',
+      '```sh',
+      ...list.map(
+        d =>
+          `argocd cluster add <kube-context of ${d.environment} on ${
+            d.cloud?.provider ?? 'any'
+          }> --name ${d.cluster}`,
+      ),
+      `kubectl apply -n ${ARGOCD_NAMESPACE} -f ${sharedFile(tool)}`,
+      ...list.map(
+        d =>
+          `kubectl apply -n ${ARGOCD_NAMESPACE} -f gitops/argocd/${d.file}.yaml`,
+      ),
+      '```',
+      '',
+    );
+  } else if (hub) {
+    lines.push(
+      `Several clusters per environment: Flux runs in every cluster. Apply \`${sharedFile(
+        tool,
+      )}\` (the GitRepository \`${
+        plan.name
+      }\`) and the file of the cluster, in each cluster:`,
+      '',
+      '| File | Environment | Cluster | Syncs |',
+      '| --- | --- | --- | --- |',
+      ...list.map(
+        d =>
+          `| \`gitops/flux/${d.file}.yaml\` | ${d.environment} | ${
+            d.cloud?.provider ?? 'any'
+          } | ${syncs(d)} |`,
+      ),
+      '',
+      '```sh',
+      ...list.flatMap(d => [
+        `# cluster of ${d.environment} on ${d.cloud?.provider ?? 'any'}`,
+        `kubectl apply -f ${sharedFile(tool)}`,
+        `kubectl apply -f gitops/flux/${d.file}.yaml`,
+      ]),
+      '```',
+      '',
+    );
+  } else {
+    lines.push(
+      'Each file is applied once, in the cluster of its environment (one cluster per environment):',
+      '',
+      '| File | Environment | Cluster | Syncs |',
+      '| --- | --- | --- | --- |',
+      ...list.map(
+        d =>
+          `| \`gitops/${tool}/${d.file}.yaml\` | ${d.environment} | ${
+            d.cloud?.provider ?? 'any'
+          } | ${syncs(d)} |`,
+      ),
+      '',
+      '```sh',
+      ...list.map(d =>
+        argo
+          ? `kubectl apply -n ${ARGOCD_NAMESPACE} -f gitops/argocd/${d.file}.yaml`
+          : `kubectl apply -f gitops/flux/${d.file}.yaml`,
+      ),
+      '```',
+      '',
+    );
+  }
+  lines.push(
     argo
       ? `Sync policy: automated with prune; self-heal ${
           plan.tier === 'T1' ? 'off (T1)' : 'on'
@@ -386,7 +531,7 @@ function readme(
           plan.tier === 'T1' ? 'report' : 'correct'
         } drift.`,
     '',
-  ];
+  );
   if (helm(plan) && list.some(d => d.cloud)) {
     lines.push(
       'With the Helm chart, the overlay patches (cloud identity annotations on ServiceAccounts, storage classes, secret names) are not applied: set them through the chart values, or sync the overlay instead of the chart.',
@@ -406,17 +551,11 @@ export function generateGitOps(plan: DeploymentPlan): {
   manifests: ManifestFile[];
 } {
   if (plan.gitops === 'none') return { files: [], manifests: [] };
-  const tool = plan.gitops;
-  const list = deployments(plan);
-  const files: GeneratedFile[] = list.map(deployment => ({
-    path: `gitops/${tool}/${deployment.file}.yaml`,
-    content: toYamlDocuments(
-      tool === 'argocd'
-        ? argoObjects(plan, deployment)
-        : fluxObjects(plan, deployment),
-    ),
+  const files: GeneratedFile[] = gitOpsObjects(plan).map(file => ({
+    path: file.path,
+    content: toYamlDocuments(file.objects),
   }));
-  files.push(readme(plan, tool, list));
+  files.push(readme(plan, plan.gitops, deployments(plan)));
   return { files, manifests: [] };
 }
 
@@ -430,13 +569,29 @@ export function gitOpsObjects(
 ): Array<{ path: string; objects: KubernetesObject[] }> {
   if (plan.gitops === 'none') return [];
   const tool = plan.gitops;
-  return deployments(plan).map(deployment => ({
+  const list = deployments(plan);
+  const files = list.map(deployment => ({
     path: `gitops/${tool}/${deployment.file}.yaml`,
     objects:
       tool === 'argocd'
         ? argoObjects(plan, deployment)
         : fluxObjects(plan, deployment),
   }));
+  if (multiCluster(list)) {
+    const shared =
+      tool === 'argocd'
+        ? appProject(
+            plan,
+            undefined,
+            list.map(d => destination(plan, d)),
+          )
+        : gitRepository(plan, undefined);
+    files.unshift({
+      path: sharedFile(tool),
+      objects: [shared as unknown as KubernetesObject],
+    });
+  }
+  return files;
 }
 
 export {

@@ -56,6 +56,16 @@ export interface ArgoApplicationSource {
   helm?: { releaseName?: string; valueFiles?: string[] };
 }
 
+/**
+ * Where an Application deploys: the Argo CD's own cluster by `server`, or a
+ * cluster registered in it (`argocd cluster add --name`) by `name`.
+ *
+ * @public
+ */
+export type ArgoDestination =
+  | { server: string; name?: never; namespace: string }
+  | { name: string; server?: never; namespace: string };
+
 /** @public */
 export interface ArgoApplication {
   apiVersion: typeof ARGO_API_VERSION;
@@ -70,7 +80,8 @@ export interface ArgoApplication {
   spec: {
     project: string;
     source: ArgoApplicationSource;
-    destination: { server: string; namespace: string };
+    /** `server` (in-cluster) or `name` (a cluster registered in Argo CD) */
+    destination: ArgoDestination;
     syncPolicy: {
       automated: { prune: boolean; selfHeal: boolean };
       syncOptions: string[];
@@ -95,7 +106,7 @@ export interface ArgoAppProject {
   spec: {
     description?: string;
     sourceRepos: string[];
-    destinations: Array<{ server: string; namespace: string }>;
+    destinations: ArgoDestination[];
     clusterResourceWhitelist: Array<{ group: string; kind: string }>;
   };
 }

@@ -9,6 +9,7 @@ import { GeneratedFile, KubernetesObject } from '../../engine/types';
 import { generateKubernetesObjects } from '../kubernetes';
 import { imageVersion } from '../kubernetes/labels';
 import { valuesSchema } from './schema';
+import { helmReleaseName } from './release';
 import { CHART_TEMPLATES } from './templates';
 import {
   ChartDerivationError,
@@ -113,7 +114,9 @@ function chartMetadata(plan: DeploymentPlan): Record<string, unknown> {
 
 function installCommand(plan: DeploymentPlan, environment: string): string {
   const dir = chartDirectory(plan);
-  return `helm upgrade --install ${plan.name} ${dir} -n ${plan.namespace} -f ${dir}/values-${environment}.yaml`;
+  return `helm upgrade --install ${helmReleaseName(plan)} ${dir} -n ${
+    plan.namespace
+  } -f ${dir}/values-${environment}.yaml`;
 }
 
 const VALUES_COMMENTS: Record<string, string> = {

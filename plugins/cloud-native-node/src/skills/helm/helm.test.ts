@@ -13,7 +13,14 @@ import {
   examplePlan,
   FIXTURE_PLANS,
 } from './__fixtures__/charts';
-import { appVersion, buildChart, checkChart, kubernetesHelmBuilder } from '.';
+import {
+  appVersion,
+  buildChart,
+  checkChart,
+  helmReleaseName,
+  HELM_RELEASE_NAME_MAX,
+  kubernetesHelmBuilder,
+} from '.';
 import { CHART_TEMPLATES } from './templates';
 import { splitImage, valuesOverride } from './values';
 
@@ -304,6 +311,48 @@ describe('kubernetesHelmBuilder', () => {
     expect(
       pkg.report.trace.find(t => t.skill === 'kubernetes-helm-builder'),
     ).toMatchObject({ status: 'ok', files: output.files.length });
+  });
+});
+
+describe('helmReleaseName', () => {
+  it('is the plan name when Helm accepts it (at most 53 characters)', () => {
+    expect(helmReleaseName({ name: 'shop' })).toBe('shop');
+    const fiftyThree = `a${'b'.repeat(51)}c`;
+    expect(helmReleaseName({ name: fiftyThree })).toBe(fiftyThree);
+  });
+
+  it.each([54, 60, 63])(
+    'shortens a %i-character name to 53 with a stable hash suffix',
+    length => {
+      const name = `a${'b-'.repeat(40)}`.slice(0, length - 1).concat('z');
+      expect(name).toHaveLength(length);
+      const release = helmReleaseName({ name });
+      expect(release.length).toBeLessThanOrEqual(HELM_RELEASE_NAME_MAX);
+      expect(release).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?-[0-9a-f]{6}$/);
+      expect(release).not.toMatch(/--/);
+      expect(name.startsWith(release.replace(/-[0-9a-f]{6}$/, ''))).toBe(true);
+      expect(helmReleaseName({ name })).toBe(release);
+      expect(helmReleaseName({ name: `${name.slice(0, -1)}y` })).not.toBe(
+        release,
+      );
+    },
+  );
+
+  it('is the release of the chart README and the notes', () => {
+    const name = `a${'b-'.repeat(30)}yz`;
+    const plan = { ...examplePlan('shop-eks-t2'), name };
+    const output = runSkill(plan);
+    const release = helmReleaseName(plan);
+    expect(release).toHaveLength(53);
+    expect(output.notes.join('\n')).toContain(
+      `helm upgrade --install ${release} helm/${name} -n`,
+    );
+    expect(file(output, 'README.md')).toContain(
+      `helm upgrade --install ${release} helm/${name} -n`,
+    );
+    expect(file(output, 'README.md')).not.toContain(
+      `helm upgrade --install ${name} `,
+    );
   });
 });
 

@@ -1,6 +1,7 @@
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
 import { KubernetesObject, Skill, SkillOutput } from '../../engine/types';
 import { buildChart } from './chart';
+import { helmReleaseName } from './release';
 
 /**
  * The kubernetes-helm-builder skill: a Helm chart of the application at
@@ -60,7 +61,11 @@ function run(
       } environment(s): ${plan.environments
         .map(e => `values-${e}.yaml`)
         .join(', ')} over values.yaml (${chart.production} profile)`,
-      `Install one release per environment into the namespace '${plan.namespace}': helm upgrade --install ${plan.name} ${chart.directory} -n ${plan.namespace} -f ${chart.directory}/values-<env>.yaml`,
+      `Install one release per environment into the namespace '${
+        plan.namespace
+      }': helm upgrade --install ${helmReleaseName(plan)} ${
+        chart.directory
+      } -n ${plan.namespace} -f ${chart.directory}/values-<env>.yaml`,
       'Helm-only additions to the manifests: the helm.sh/chart label, helm.sh/resource-policy keep on the Namespace, the helm test hooks (a Pod, its ServiceAccount, NetworkPolicies and mesh authorization for it)',
     ],
   };
@@ -80,5 +85,6 @@ export const kubernetesHelmBuilder: Skill = {
 export { buildChart, chartDirectory, appVersion } from './chart';
 export type { BuiltChart } from './chart';
 export { checkChart } from './check';
+export { helmReleaseName, HELM_RELEASE_NAME_MAX } from './release';
 export type { ChartCheckResult, CheckChartOptions } from './check';
 export { ChartDerivationError } from './values';

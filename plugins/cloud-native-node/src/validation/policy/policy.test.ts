@@ -342,6 +342,65 @@ const statefulSet = (serviceName: string): Any => ({
 
 type Mutation = (f: Fixture) => void;
 
+/** The JSON action of an ALB weighted forward to [Service, port] pairs. */
+const action = (targets: Array<[string, number | string]>) =>
+  JSON.stringify({
+    type: 'forward',
+    forwardConfig: {
+      targetGroups: targets.map(([serviceName, servicePort], i) => ({
+        serviceName,
+        servicePort,
+        weight: i === 0 ? 100 : 0,
+      })),
+    },
+  });
+
+/**
+ * The Ingress as an ALB canary (AWS Load Balancer Controller): backend port
+ * `use-annotation`, the action in `alb.ingress.kubernetes.io/actions.api`
+ * when given; the canary Service `api-canary` next to `api`.
+ */
+function albCanary(f: Fixture, actionJson?: string) {
+  const ingress = f.objects.ingress;
+  ingress.spec.ingressClassName = 'alb';
+  ingress.metadata.annotations = {
+    'alb.ingress.kubernetes.io/scheme': 'internet-facing',
+    ...(actionJson !== undefined
+      ? { 'alb.ingress.kubernetes.io/actions.api': actionJson }
+      : {}),
+  };
+  ingress.spec.rules[0].http.paths[0].backend.service.port = {
+    name: 'use-annotation',
+  };
+  f.extra.push({
+    ...f.objects.service,
+    metadata: meta('api-canary'),
+  });
+}
+
+/** An Argo Rollout whose canary routes traffic through the ALB Ingress api. */
+const albRollout = (alb: Any = {}): Any => {
+  const { canaryService = 'api-canary', ...routing } = alb;
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    metadata: meta('api'),
+    spec: {
+      selector: { matchLabels: { app: 'api' } },
+      template: { metadata: { labels: { app: 'api' } }, spec: {} },
+      strategy: {
+        canary: {
+          stableService: 'api',
+          canaryService,
+          trafficRouting: {
+            alb: { ingress: 'api', servicePort: 80, ...routing },
+          },
+        },
+      },
+    },
+  };
+};
+
 /**
  * For every rule: mutations that violate it, and fixtures that satisfy it
  * (the baseline is always one of the latter).
@@ -988,6 +1047,42 @@ const cases: Record<string, { fail: Mutation[]; pass?: Mutation[] }> = {
   },
   'ingress-backend-exists': {
     fail: [
+      // ALB, port use-annotation: no action annotation, no Rollout writing it
+      f => albCanary(f),
+      // ... an Ingress of another class reads no annotation
+      f => {
+        albCanary(f, action([['api', 80]]));
+        f.objects.ingress.spec.ingressClassName = 'nginx';
+      },
+      f => albCanary(f, '{"type": "forward", targetGroups: []}'),
+      f =>
+        albCanary(
+          f,
+          action([
+            ['api', 80],
+            ['ghost', 80],
+          ]),
+        ),
+      f =>
+        albCanary(
+          f,
+          action([
+            ['api', 80],
+            ['api-canary', 81],
+          ]),
+        ),
+      f => albCanary(f, action([['api', 'grpc']])),
+      f => albCanary(f, '{"type": "forward", "forwardConfig": {}}'),
+      f => albCanary(f, '{"forwardConfig": {"targetGroups": []}}'),
+      // the Rollout that writes the action forwards to a missing Service
+      f => {
+        albCanary(f);
+        f.extra.push(albRollout({ canaryService: 'api-preview' }));
+      },
+      f => {
+        albCanary(f);
+        f.extra.push(albRollout({ servicePort: 8080 }));
+      },
       f => {
         f.objects.ingress.spec.rules[0].http.paths[0].backend.service.name =
           'ghost';
@@ -1007,6 +1102,61 @@ const cases: Record<string, { fail: Mutation[]; pass?: Mutation[] }> = {
       },
     ],
     pass: [
+      // ALB canary: the action annotation forwards to Services of the package
+      f =>
+        albCanary(
+          f,
+          action([
+            ['api', 80],
+            ['api-canary', '80'],
+          ]),
+        ),
+      f =>
+        albCanary(
+          f,
+          action([
+            ['api', 'http'],
+            ['api-canary', 80],
+          ]),
+        ),
+      f => {
+        albCanary(f, action([['api', 80]]));
+        delete f.objects.ingress.spec.ingressClassName;
+        f.objects.ingress.metadata.annotations['kubernetes.io/ingress.class'] =
+          'alb';
+      },
+      f =>
+        albCanary(
+          f,
+          JSON.stringify({
+            type: 'forward',
+            forwardConfig: {
+              targetGroups: [
+                {
+                  targetGroupARN:
+                    'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/api/0123456789abcdef',
+                },
+              ],
+            },
+          }),
+        ),
+      f =>
+        albCanary(
+          f,
+          '{"type": "fixed-response", "fixedResponseConfig": {"contentType": "text/plain", "statusCode": "503"}}',
+        ),
+      // ... or no annotation: the Argo Rollout with ALB traffic routing on
+      // this Ingress writes it (the generated ALB canary)
+      f => {
+        albCanary(f);
+        f.extra.push(albRollout());
+      },
+      f => {
+        albCanary(f);
+        f.extra.push(
+          albRollout({ ingress: undefined, ingresses: ['other', 'api'] }),
+        );
+      },
       f => {
         f.objects.ingress.spec.rules[0].http.paths[0].backend.service.port = {
           name: 'http',

@@ -8,6 +8,7 @@ import {
   at,
   containerPorts,
   labelSelectorMatches,
+  nameOf,
   namespaceOf,
   NON_HTTP_PORTS,
   Obj,
@@ -75,6 +76,180 @@ function servicePorts(service: KubernetesObject): Array<{
   return asArray(at(service, 'spec.ports')).map((entry, index) => {
     const port = asObj(entry);
     return { port, index, target: port.targetPort ?? port.port };
+  });
+}
+
+/** The port of a Service (number or name) a backend names, if it has it. */
+function hasServicePort(
+  service: KubernetesObject,
+  port: number | string,
+): boolean {
+  return servicePorts(service).some(({ port: p }) =>
+    typeof port === 'number' || /^\d+$/.test(port)
+      ? p.port === Number(port)
+      : p.name === port,
+  );
+}
+
+function describePorts(service: KubernetesObject): string {
+  return servicePorts(service)
+    .map(p => asString(p.port.name) ?? String(p.port.port))
+    .join(', ');
+}
+
+/** Served by the AWS Load Balancer Controller (class `alb`). */
+function isAlbIngress(ingress: KubernetesObject): boolean {
+  return (
+    at(ingress, 'spec.ingressClassName') === 'alb' ||
+    asStringMap(at(ingress, 'metadata.annotations'))[
+      'kubernetes.io/ingress.class'
+    ] === 'alb'
+  );
+}
+
+/** The AWS Load Balancer Controller's action annotation of a backend. */
+const ALB_ACTION_PREFIX = 'alb.ingress.kubernetes.io/actions.';
+
+/**
+ * A backend `port.name: use-annotation` of an ALB Ingress: the AWS Load
+ * Balancer Controller reads the action from the annotation
+ * `alb.ingress.kubernetes.io/actions.<service.name>` (a JSON action; a
+ * `forward` names target groups by ARN or by Service and port). The
+ * annotation must be there and parse, and every Service it forwards to must
+ * exist with that port. Without it, an Argo Rollout with ALB traffic routing
+ * on this Ingress (`trafficRouting.alb.ingress`, root Service = the backend)
+ * writes it at runtime (weighted forward to its stable and canary Services),
+ * so those must exist with `trafficRouting.alb.servicePort`.
+ */
+function albActionViolations(
+  ctx: PolicyContext,
+  backend: { name: string; path: string },
+): PolicyViolation[] {
+  const key = `${ALB_ACTION_PREFIX}${backend.name}`;
+  const annotationPath = `metadata.annotations.${key}`;
+  const value = asStringMap(at(ctx.object, 'metadata.annotations'))[key];
+  const missingService = (
+    path: string,
+    name: string,
+    port: number | string,
+    where: string,
+  ): PolicyViolation[] => {
+    const service = ctx.index.find('Service', name, ctx.object);
+    if (!service) {
+      return [
+        violation(
+          path,
+          `${where} forwards to the Service "${name}", which is not in this environment`,
+        ),
+      ];
+    }
+    return hasServicePort(service.object, port)
+      ? []
+      : [
+          violation(
+            path,
+            `${where} forwards to port ${String(
+              port,
+            )} of the Service "${name}", which has no such port (it has ${describePorts(
+              service.object,
+            )})`,
+          ),
+        ];
+  };
+
+  if (value === undefined) {
+    const ingressName = asString(at(ctx.object, 'metadata.name'));
+    const rollout = ctx.index.ofKind('Rollout').find(({ object }) => {
+      if (!sameNamespace(object, ctx.object)) return false;
+      const canary = asObj(at(object, 'spec.strategy.canary'));
+      const alb = asObj(asObj(canary.trafficRouting).alb);
+      const ingresses = [
+        asString(alb.ingress),
+        ...asArray(alb.ingresses).map(asString),
+      ];
+      return (
+        ingressName !== undefined &&
+        ingresses.includes(ingressName) &&
+        (asString(alb.rootService) ?? asString(canary.stableService)) ===
+          backend.name
+      );
+    });
+    if (!rollout) {
+      return [
+        violation(
+          `${backend.path}.port`,
+          `the backend port use-annotation reads its action from the annotation ${key}, which is missing (and no Rollout with ALB traffic routing on this Ingress writes it)`,
+        ),
+      ];
+    }
+    const canary = asObj(at(rollout.object, 'spec.strategy.canary'));
+    const port = asNumber(asObj(asObj(canary.trafficRouting).alb).servicePort);
+    const where = `the Rollout "${nameOf(
+      rollout.object,
+    )}" (ALB traffic routing)`;
+    if (port === undefined) {
+      return [
+        violation(
+          `${backend.path}.port`,
+          `${where} has no trafficRouting.alb.servicePort for the action it writes into ${key}`,
+        ),
+      ];
+    }
+    return [canary.stableService, canary.canaryService].flatMap(name =>
+      typeof name === 'string'
+        ? missingService(`${backend.path}.port`, name, port, where)
+        : [],
+    );
+  }
+
+  let action: unknown;
+  try {
+    action = JSON.parse(value);
+  } catch (error) {
+    return [
+      violation(
+        annotationPath,
+        `the action of the backend "${
+          backend.name
+        }" (port use-annotation) is not JSON: ${(error as Error).message}`,
+      ),
+    ];
+  }
+  const where = `the action ${key}`;
+  const type = asString(asObj(action).type);
+  if (!type) {
+    return [
+      violation(
+        annotationPath,
+        `${where} has no type (forward, redirect or fixed-response)`,
+      ),
+    ];
+  }
+  if (type !== 'forward') return [];
+  const forward = asObj(action);
+  const groups = asArray(asObj(forward.forwardConfig).targetGroups);
+  if (groups.length === 0 && !asString(forward.targetGroupARN)) {
+    return [
+      violation(
+        annotationPath,
+        `${where} forwards to no target group (forwardConfig.targetGroups or targetGroupARN)`,
+      ),
+    ];
+  }
+  return groups.flatMap((entry, index) => {
+    const group = asObj(entry);
+    if (asString(group.targetGroupARN)) return [];
+    const name = asString(group.serviceName);
+    const port = asNumber(group.servicePort) ?? asString(group.servicePort);
+    if (!name || port === undefined) {
+      return [
+        violation(
+          annotationPath,
+          `${where}: forwardConfig.targetGroups[${index}] needs serviceName and servicePort (or targetGroupARN)`,
+        ),
+      ];
+    }
+    return missingService(annotationPath, name, port, where);
   });
 }
 
@@ -275,7 +450,7 @@ export const networkingRules: PolicyRule[] = [
     id: 'ingress-backend-exists',
     category: 'networking',
     description:
-      'Ingress and Gateway API route backends name a Service of the package and one of its ports.',
+      'Ingress and Gateway API route backends name a Service of the package and one of its ports (ALB backends with port use-annotation: the action annotation, or the Rollout that writes it, forwards to Services and ports of the package).',
     anchors: [
       'kube-linter:dangling-ingress',
       'kube-score:ingress-targets-service',
@@ -284,6 +459,13 @@ export const networkingRules: PolicyRule[] = [
     severity: BROKEN,
     check: ctx =>
       backendsOf(ctx.object).flatMap(backend => {
+        if (
+          backend.port === 'use-annotation' &&
+          ctx.object.kind === 'Ingress' &&
+          isAlbIngress(ctx.object)
+        ) {
+          return albActionViolations(ctx, backend);
+        }
         const service = ctx.index.find('Service', backend.name, ctx.object);
         if (!service) {
           return [
