@@ -1,7 +1,8 @@
 /*
  * P3: scaffolder dry-run of the full template
  * (templates/cloud-native-deployment/template.yaml) vs a trivial one-step
- * template (`debug:log`), against a running backend.
+ * template (`debug:log`), against a running backend. Goal: at most 2x. For
+ * context also the full template without its orchestrate step.
  *
  * Environment:
  *   BACKEND_URL        default http://localhost:7007
@@ -13,12 +14,28 @@
  * The template's folder (every file but template.yaml) is sent as the
  * dry-run's directoryContents, like the template editor does.
  *
+ * Then, unless BENCH_P3_BREAKDOWN=0, where the time of the full template goes,
+ * measured in this process (not in the backend) on the architecture the
+ * template's orchestrate step builds from the same values: the engine without
+ * external tools vs with them (what the action runs), and every helm / kubectl
+ * process it spawns (counted and timed by wrapping child_process.spawn): their
+ * summed wall time and the wall time during which at least one ran.
+ *
  * Run: node -r @backstage/cli/config/nodeTransform.cjs bench/p3-dry-run.ts
  */
 import { promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { alternate, envInt, median, ms, printMachine } from './lib';
+import {
+  alternate,
+  envInt,
+  goal,
+  machine,
+  median,
+  ms,
+  printMachine,
+} from './lib';
 
 const BACKEND_URL = (
   process.env.BACKEND_URL ?? 'http://localhost:7007'
@@ -216,11 +233,27 @@ async function main() {
     secrets: {},
     directoryContents: [],
   };
+  // For context: the full template without its orchestrate step (the
+  // scaffolder's own work: fetch:template, the publish step's dry run, the
+  // files in the answer)
+  const skeleton: DryRunBody = {
+    ...full,
+    template: {
+      ...template,
+      spec: {
+        ...template.spec,
+        steps: (template.spec?.steps ?? []).filter(
+          (st: any) => st?.action !== 'cloud-native:orchestrate',
+        ),
+      },
+    },
+  };
 
   // One of each first: fails fast (auth, parameters) and warms the backend
   for (const [name, body] of [
     ['full', full],
     ['trivial', trivial],
+    ['skeleton', skeleton],
   ] as const) {
     let outcome: DryRunOutcome;
     try {
@@ -251,25 +284,197 @@ async function main() {
 
   const results = await alternate(
     REPS,
-    { full: () => dryRun(full), trivial: () => dryRun(trivial) },
+    {
+      full: () => dryRun(full),
+      trivial: () => dryRun(trivial),
+      skeleton: () => dryRun(skeleton),
+    },
     (name, rep, duration) =>
-      console.log(`  rep ${rep + 1} ${name.padEnd(7)} ${ms(duration)}`),
+      console.log(`  rep ${rep + 1} ${name.padEnd(8)} ${ms(duration)}`),
   );
   const a = median(results.full.durations);
   const b = median(results.trivial.durations);
+  const c = median(results.skeleton.durations);
   console.log('\nmedians');
   console.log(
     `  full template:    ${ms(a)} (${results.full.last?.steps} steps)`,
   );
   console.log(`  trivial template: ${ms(b)}`);
-  console.log(`  ratio full / trivial: ${(a / b).toFixed(2)}x`);
-  const errors = [results.full.last, results.trivial.last].filter(
-    o => o && (o.status !== 200 || o.error),
+  console.log(
+    `  (context) full template without its orchestrate step: ${ms(c)} (${
+      results.skeleton.last?.steps
+    } steps)`,
   );
+  console.log(
+    `  ratio full / trivial: ${(a / b).toFixed(2)}x (goal: at most 2x, ${goal(
+      a / b <= 2,
+    )}); without orchestrate / trivial: ${(c / b).toFixed(2)}x`,
+  );
+  const errors = [
+    results.full.last,
+    results.trivial.last,
+    results.skeleton.last,
+  ].filter(o => o && (o.status !== 200 || o.error));
   if (errors.length > 0) {
     console.log(
       `  last runs reported: ${errors.map(e => e!.error).join('; ')}`,
     );
+  }
+
+  if (process.env.BENCH_P3_BREAKDOWN !== '0') {
+    try {
+      await breakdown(template, values);
+    } catch (error) {
+      console.log(`  (breakdown failed: ${(error as Error).message})`);
+    }
+  }
+  console.log(`load average at the end: ${machine().loadAverage}`);
+}
+
+/** `${{ parameters.x }}` → values.x, recursively; other strings as they are. */
+function substituteParameters(
+  value: unknown,
+  values: Record<string, Json>,
+): unknown {
+  if (typeof value === 'string') {
+    const match = /^\$\{\{\s*parameters\.(\w+)\s*\}\}$/.exec(value.trim());
+    return match ? values[match[1]] : value;
+  }
+  if (Array.isArray(value))
+    return value.map(v => substituteParameters(v, values));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        k,
+        substituteParameters(v, values),
+      ]),
+    );
+  }
+  return value;
+}
+
+interface Spawned {
+  what: string;
+  start: number;
+  end?: number;
+}
+
+/** Wall time covered by at least one of the intervals. */
+function covered(intervals: Array<[number, number]>): number {
+  const sorted = [...intervals].sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let [from, to] = [-Infinity, -Infinity];
+  for (const [a, b] of sorted) {
+    if (a > to) {
+      if (to > from) total += to - from;
+      [from, to] = [a, b];
+    } else if (b > to) to = b;
+  }
+  if (to > from) total += to - from;
+  return total;
+}
+
+async function breakdown(
+  template: { spec?: { steps?: unknown[] } },
+  values: Record<string, Json>,
+) {
+  console.log(
+    '\nwhere the time goes (in this process, the same architecture as the orchestrate step)',
+  );
+  // loaded here so that an engine being edited cannot break the figures above
+  /* eslint-disable @typescript-eslint/no-var-requires */
+  const childProcess = require('node:child_process');
+  const {
+    orchestrate,
+  } = require('../plugins/cloud-native-node/src/engine/orchestrate');
+  const {
+    loadArchitecture,
+  } = require('../plugins/scaffolder-backend-module-cloud-native/src/actions/workspace');
+  /* eslint-enable @typescript-eslint/no-var-requires */
+  const step = (template.spec?.steps ?? []).find(
+    (st: any) => st?.action === 'cloud-native:orchestrate',
+  ) as { input?: { architecture?: unknown } } | undefined;
+  if (!step?.input?.architecture) {
+    console.log(
+      '  the template has no cloud-native:orchestrate step with an inline architecture',
+    );
+    return;
+  }
+  const architecture = await loadArchitecture({
+    workspacePath: os.tmpdir(),
+    architecture: substituteParameters(step.input.architecture, values),
+    defaults: { tier: 'T2' }, // app-config.yaml's cloudNative.tier
+  });
+
+  const spawned: Spawned[] = [];
+  const originalSpawn = childProcess.spawn;
+  childProcess.spawn = function spawnAndTime(this: unknown, ...args: any[]) {
+    const child = originalSpawn.apply(this, args);
+    const entry: Spawned = {
+      what: `${path.basename(String(args[0]))} ${
+        Array.isArray(args[1]) ? args[1].slice(0, 1).join(' ') : ''
+      }`.trim(),
+      start: performance.now(),
+    };
+    spawned.push(entry);
+    child.once('close', () => {
+      entry.end = performance.now();
+    });
+    return child;
+  };
+  try {
+    const runs = { tools: [] as number[], notools: [] as number[] };
+    let toolRun: { spawned: Spawned[]; duration: number } | undefined;
+    await orchestrate(architecture, { tools: true });
+    await orchestrate(architecture, { tools: false });
+    for (let rep = 0; rep < REPS; rep++) {
+      for (const variant of rep % 2
+        ? (['notools', 'tools'] as const)
+        : (['tools', 'notools'] as const)) {
+        spawned.length = 0;
+        const t0 = performance.now();
+        await orchestrate(architecture, { tools: variant === 'tools' });
+        const duration = performance.now() - t0;
+        runs[variant].push(duration);
+        if (variant === 'tools') toolRun = { spawned: [...spawned], duration };
+      }
+    }
+    const withTools = median(runs.tools);
+    const without = median(runs.notools);
+    console.log(
+      `  engine with helm/kubectl checks (what the action runs): ${ms(
+        withTools,
+      )} (median of ${REPS})`,
+    );
+    console.log(
+      `  engine without external tools:                         ${ms(without)}`,
+    );
+    if (toolRun) {
+      const done = toolRun.spawned.filter(s => s.end !== undefined);
+      const byWhat = new Map<string, number[]>();
+      for (const s of done) {
+        byWhat.set(s.what, [...(byWhat.get(s.what) ?? []), s.end! - s.start]);
+      }
+      const total = done.reduce((n, s) => n + (s.end! - s.start), 0);
+      const wall = covered(done.map(s => [s.start, s.end!]));
+      console.log(
+        `  last run with tools: ${ms(toolRun.duration)}; ${
+          done.length
+        } processes spawned, ${ms(total)} summed, ${ms(wall)} (${(
+          (100 * wall) /
+          toolRun.duration
+        ).toFixed(0)}%) of the run with at least one running`,
+      );
+      for (const [what, durations] of byWhat) {
+        console.log(
+          `    ${what.padEnd(18)} ${durations.length}x, median ${ms(
+            median(durations),
+          )}, sum ${ms(durations.reduce((a, b) => a + b, 0))}`,
+        );
+      }
+    }
+  } finally {
+    childProcess.spawn = originalSpawn;
   }
 }
 

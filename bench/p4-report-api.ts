@@ -4,7 +4,8 @@
  * dependency): an http(s) Agent with keep-alive and maxSockets 100, 100
  * requests in flight for BENCH_P4_SECONDS (default 30) per run; the two
  * endpoints alternate for BENCH_REPS repetitions (default 2); medians over
- * the runs of req/s, p50 and p99 latency, and the error count.
+ * the runs of req/s, p50 and p99 latency, and the error count. Goal: the
+ * report endpoint at least 0.8x the catalog's req/s, p99 at most 2x, 0 errors.
  *
  *   report   GET /api/cloud-native/entities/<ns>/component/<name>/report
  *   catalog  GET /api/catalog/entities/by-name/component/<ns>/<name>
@@ -20,7 +21,15 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { envInt, median, ms, percentile, printMachine } from './lib';
+import {
+  envInt,
+  goal,
+  machine,
+  median,
+  ms,
+  percentile,
+  printMachine,
+} from './lib';
 
 const BACKEND_URL = (
   process.env.BACKEND_URL ?? 'http://localhost:7007'
@@ -210,12 +219,22 @@ async function main() {
       )}, p99 ${ms(med(name, 'p99'))}, errors ${med(name, 'errors')}`,
     );
   }
+  const throughput = med('report', 'rps') / med('catalog', 'rps');
+  const p99 = med('report', 'p99') / med('catalog', 'p99');
+  const reportErrors = runs.report.reduce((n, r) => n + r.errors, 0);
   console.log(
-    `  report/catalog: throughput ${(
-      med('report', 'rps') / med('catalog', 'rps')
-    ).toFixed(2)}x, p99 latency ${(
-      med('report', 'p99') / med('catalog', 'p99')
-    ).toFixed(2)}x`,
+    `  report/catalog: throughput ${throughput.toFixed(
+      2,
+    )}x, p99 latency ${p99.toFixed(2)}x`,
+  );
+  console.log(
+    `goal: throughput at least 0.8x: ${goal(
+      throughput >= 0.8,
+    )}; p99 at most 2x: ${goal(
+      p99 <= 2,
+    )}; report errors 0 (${reportErrors}): ${goal(
+      reportErrors === 0,
+    )}; load average at the end: ${machine().loadAverage}`,
   );
 }
 

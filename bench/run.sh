@@ -3,7 +3,11 @@
 #   "bench": "bench/run.sh"
 #
 #   bench/run.sh              P1, P2, P5; P3 and P4 too when BACKEND_URL is set
-#   bench/run.sh p1 p5        only these (p1 p2 p3 p4 p5)
+#   bench/run.sh p1 p5        only these (p1 p2 p3 p4 p5 p6 p7)
+#
+# P6 (PostgreSQL restart under load) and P7 (UrlReader failures under load)
+# start a backend of their own (bench/backend.sh, port 7017) and run only when
+# named; P6 restarts the machine's PostgreSQL cluster.
 #
 # Knobs (environment): BENCH_REPS, BENCH_P2_SMALL/LARGE, BENCH_P5_SECONDS,
 # BENCH_P4_SECONDS, BACKEND_URL, BACKSTAGE_TOKEN, BENCH_ENTITY ... (see
@@ -16,6 +20,8 @@ declare -A FILES=(
   [p3]=p3-dry-run
   [p4]=p4-report-api
   [p5]=p5-validation-throughput
+  [p6]=p6-db-restart
+  [p7]=p7-urlreader-errors
 )
 
 selected=("$@")

@@ -18,6 +18,21 @@ export interface Config {
        * 0 turns the cache off. Default 60.
        */
       cacheTtlSeconds?: number;
+      /**
+       * How long the catalog's answer for an entity is reused for further
+       * requests that carry the same caller token, in seconds (concurrent
+       * requests share one catalog call either way). The plugin permission
+       * is still checked on every request; a change of the catalog's own
+       * read permission or of the entity's annotations is seen within this
+       * time. 0 asks the catalog on every request. Default 10.
+       */
+      entityCacheTtlSeconds?: number;
+      /**
+       * How long reading a report from a url: location may take, in seconds;
+       * a source that does not answer in time is answered with 502. Default
+       * 30.
+       */
+      readTimeoutSeconds?: number;
     };
     revalidate?: {
       /**

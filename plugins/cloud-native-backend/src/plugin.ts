@@ -1,6 +1,7 @@
 import {
   coreServices,
   createBackendPlugin,
+  RootConfigService,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
@@ -12,6 +13,20 @@ import { createRouter } from './service/router';
 import { PackageRevalidator } from './service/PackageRevalidator';
 import { ReportLocator } from './service/ReportLocator';
 import { ReportReader } from './service/ReportReader';
+
+const DEFAULT_ENTITY_CACHE_TTL_SECONDS = 10;
+
+function entityCacheTtlMs(config: RootConfigService): number {
+  const seconds =
+    config.getOptionalNumber('cloudNative.reports.entityCacheTtlSeconds') ??
+    DEFAULT_ENTITY_CACHE_TTL_SECONDS;
+  if (!(seconds >= 0)) {
+    throw new Error(
+      `cloudNative.reports.entityCacheTtlSeconds must be 0 or more, got ${seconds}`,
+    );
+  }
+  return seconds * 1000;
+}
 
 /**
  * The cloud-native backend plugin: serves the deployment reports of catalog
@@ -62,6 +77,7 @@ export const cloudNativePlugin = createBackendPlugin({
               logger,
             }),
             revalidator: PackageRevalidator.fromConfig(config, { urlReader }),
+            entityCacheTtlMs: entityCacheTtlMs(config),
           }),
         );
       },

@@ -102,13 +102,89 @@ describe('ReportReader', () => {
       throw new NotModifiedError('same');
     });
     const second = await subject.read(remote);
-    expect(readUrl).toHaveBeenLastCalledWith(remote.url, { etag: 'v1' });
+    expect(readUrl).toHaveBeenLastCalledWith(remote.url, {
+      etag: 'v1',
+      signal: expect.any(AbortSignal),
+    });
     expect(second.fetchedAt).toBe('2026-03-01T10:00:31.000Z');
     expect(second.reportDigest).toBe(first.reportDigest);
 
     // refresh skips the freshness window
     await subject.read(remote, { refresh: true });
     expect(readUrl).toHaveBeenCalledTimes(3);
+  });
+
+  it('serves fresh reports from memory: no cache round trip, one read for concurrent requests', async () => {
+    const { cache } = memoryCache();
+    const get = jest.spyOn(cache, 'get');
+    let release: () => void = () => {};
+    const gate = new Promise<void>(resolve => {
+      release = resolve;
+    });
+    const readUrl = jest.fn(async () => {
+      await gate;
+      return { buffer: async () => Buffer.from(text), etag: 'v1' };
+    });
+    const subject = reader(readUrl, { cacheTtlSeconds: 30 }, cache);
+
+    const concurrent = [1, 2, 3].map(() => subject.read(remote));
+    release();
+    const results = await Promise.all(concurrent);
+    expect(readUrl).toHaveBeenCalledTimes(1);
+    expect(get).toHaveBeenCalledTimes(1);
+    expect(new Set(results.map(r => r.reportDigest)).size).toBe(1);
+
+    now += 10_000;
+    const hit = await subject.read(remote);
+    expect(get).toHaveBeenCalledTimes(1);
+    // the same parsed object, so that its JSON text can be reused
+    expect(hit.report).toBe(results[0].report);
+  });
+
+  it('replaces the in-memory entry on refresh and shares a newer entry of another instance after the TTL', async () => {
+    const { cache } = memoryCache();
+    const edited = `${text}\n# edited\n`;
+    const readUrl = jest.fn(async () => ({
+      buffer: async () => Buffer.from(text),
+      etag: 'v1',
+    }));
+    const one = reader(readUrl, { cacheTtlSeconds: 30 }, cache);
+    const other = reader(readUrl, { cacheTtlSeconds: 30 }, cache);
+    const before = await one.read(remote);
+    await other.read(remote);
+    expect(readUrl).toHaveBeenCalledTimes(1);
+
+    readUrl.mockImplementation(async () => ({
+      buffer: async () => Buffer.from(edited),
+      etag: 'v2',
+    }));
+    now += 1_000;
+    const refreshed = await one.read(remote, { refresh: true });
+    expect(refreshed.reportDigest).not.toBe(before.reportDigest);
+    expect((await one.read(remote)).reportDigest).toBe(refreshed.reportDigest);
+    // the other instance keeps its own entry while it is fresh ...
+    expect((await other.read(remote)).reportDigest).toBe(before.reportDigest);
+    // ... and then takes the newer one from the shared cache
+    now += 29_500;
+    expect((await other.read(remote)).reportDigest).toBe(
+      refreshed.reportDigest,
+    );
+    expect(readUrl).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not keep failures: the next read tries the source again', async () => {
+    const readUrl = jest
+      .fn()
+      .mockRejectedValueOnce(new Error('connect ECONNREFUSED'))
+      .mockResolvedValue({ buffer: async () => Buffer.from(text) });
+    const subject = reader(readUrl, { cacheTtlSeconds: 30 });
+    await expect(subject.read(remote)).rejects.toThrow(
+      /Could not read the deployment report/,
+    );
+    await expect(subject.read(remote)).resolves.toMatchObject({
+      location: remote.ref,
+    });
+    expect(readUrl).toHaveBeenCalledTimes(2);
   });
 
   it('reads every time when the TTL is 0', async () => {
@@ -120,7 +196,10 @@ describe('ReportReader', () => {
     await subject.read(remote);
     await subject.read(remote);
     expect(readUrl).toHaveBeenCalledTimes(2);
-    expect(readUrl).toHaveBeenLastCalledWith(remote.url, { etag: undefined });
+    expect(readUrl).toHaveBeenLastCalledWith(remote.url, {
+      etag: undefined,
+      signal: expect.any(AbortSignal),
+    });
     expect(entries.size).toBe(0);
   });
 
@@ -134,6 +213,28 @@ describe('ReportReader', () => {
       UnprocessableReportError,
     );
     expect(entries.size).toBe(0);
+  });
+
+  it('gives up on a source that does not answer in time, and asks it to stop', async () => {
+    let signal: AbortSignal | undefined;
+    const readUrl = jest.fn(
+      (_url: string, options: { signal?: AbortSignal }) => {
+        signal = options.signal;
+        return new Promise<never>(() => {});
+      },
+    );
+    const subject = reader(readUrl, { readTimeoutSeconds: 0.05 });
+    await expect(subject.read(remote)).rejects.toMatchObject({
+      name: 'ReportSourceError',
+      message: expect.stringContaining(`${remote.url}: no answer within`),
+    });
+    expect(signal?.aborted).toBe(true);
+  });
+
+  it('refuses a read timeout of 0', () => {
+    expect(() => reader(jest.fn(), { readTimeoutSeconds: 0 })).toThrow(
+      /readTimeoutSeconds/,
+    );
   });
 
   it('refuses a negative TTL', () => {

@@ -11,6 +11,7 @@ import { promises as fs } from 'node:fs';
 import { MAX_REPORT_BYTES, parseReportText } from './parseReport';
 import { ReportSourceError, UnprocessableReportError } from './errors';
 import { assertRealPathInside, ReportLocation } from './ReportLocator';
+import { LocalCache } from './LocalCache';
 
 /**
  * A parsed deployment report and where and when it was read.
@@ -40,12 +41,16 @@ type CacheEntry = {
 };
 
 const DEFAULT_TTL_SECONDS = 60;
+/** How long a url: source may take to answer (the UrlReader has no limit). */
+const DEFAULT_READ_TIMEOUT_SECONDS = 30;
 /**
  * Entries outlive their freshness so that an expired entry can still be
  * revalidated cheaply with its ETag (a 304 from the SCM instead of a download
  * and a parse).
  */
 const RETENTION_FACTOR = 10;
+/** Parsed reports kept in process (per report location). */
+const LOCAL_MAX_ENTRIES = 500;
 
 type SourceRead =
   | { notModified: true }
@@ -62,7 +67,17 @@ type SourceRead =
  * is. After that the source is asked again with the ETag (`readUrl` with
  * `etag`; for local files, size and mtime): unchanged means the entry is
  * refreshed without parsing, changed means the new text is parsed. Entries
- * are kept for 10 TTLs. A TTL of 0 turns caching off.
+ * are kept for 10 TTLs. A TTL of 0 turns caching off. A url: read that takes
+ * longer than `cloudNative.reports.readTimeoutSeconds` (default 30) fails
+ * with a ReportSourceError (502).
+ *
+ * In front of the shared cache, each process keeps the parsed entries it
+ * read or wrote until their freshness ends (same TTL), so that a hit costs
+ * neither a round trip to the cache store nor a JSON parse of the report,
+ * and concurrent reads of the same location while it is not fresh share one
+ * lookup. A `refresh` read bypasses both and replaces the local entry; other
+ * instances see the new entry in the shared cache once their own local one
+ * is no longer fresh, i.e. within the same TTL as before.
  *
  * @internal
  */
@@ -83,19 +98,32 @@ export class ReportReader {
         `cloudNative.reports.cacheTtlSeconds must be 0 or more, got ${ttlSeconds}`,
       );
     }
+    const readTimeoutSeconds =
+      config.getOptionalNumber('cloudNative.reports.readTimeoutSeconds') ??
+      DEFAULT_READ_TIMEOUT_SECONDS;
+    if (!(readTimeoutSeconds > 0)) {
+      throw new Error(
+        `cloudNative.reports.readTimeoutSeconds must be more than 0, got ${readTimeoutSeconds}`,
+      );
+    }
     return new ReportReader(
       deps.urlReader,
       deps.cache,
       deps.logger,
       ttlSeconds * 1000,
+      readTimeoutSeconds * 1000,
     );
   }
+
+  private readonly local = new LocalCache<CacheEntry>(LOCAL_MAX_ENTRIES);
+  private readonly inflight = new Map<string, Promise<FetchedReport>>();
 
   private constructor(
     private readonly urlReader: UrlReaderService,
     private readonly cache: CacheService,
     private readonly logger: LoggerService,
     private readonly ttlMs: number,
+    private readonly readTimeoutMs: number,
   ) {}
 
   /**
@@ -106,6 +134,34 @@ export class ReportReader {
     location: ReportLocation,
     options: { refresh?: boolean } = {},
   ): Promise<FetchedReport> {
+    if (this.ttlMs <= 0 || options.refresh) {
+      return this.load(location, options);
+    }
+    const local = this.local.get(location.ref);
+    if (local) {
+      return toFetched(local);
+    }
+    const pending = this.inflight.get(location.ref);
+    if (pending) {
+      return pending;
+    }
+    const loading = this.load(location, options).finally(() => {
+      this.inflight.delete(location.ref);
+    });
+    this.inflight.set(location.ref, loading);
+    return loading;
+  }
+
+  /** Keeps `entry` in process for the rest of its freshness. */
+  private keepLocally(ref: string, entry: CacheEntry, now: number) {
+    const remaining = this.ttlMs - (now - Date.parse(entry.fetchedAt));
+    this.local.set(ref, entry, remaining, now);
+  }
+
+  private async load(
+    location: ReportLocation,
+    options: { refresh?: boolean },
+  ): Promise<FetchedReport> {
     const key = `report:v1:${location.ref}`;
     const cached =
       this.ttlMs > 0 ? await this.cache.get<CacheEntry>(key) : undefined;
@@ -115,6 +171,7 @@ export class ReportReader {
       !options.refresh &&
       now - Date.parse(cached.fetchedAt) < this.ttlMs
     ) {
+      this.keepLocally(location.ref, cached, now);
       return toFetched(cached);
     }
 
@@ -141,6 +198,7 @@ export class ReportReader {
       );
     }
     if (this.ttlMs > 0) {
+      this.keepLocally(location.ref, entry, now);
       try {
         await this.cache.set(key, entry, {
           ttl: this.ttlMs * RETENTION_FACTOR,
@@ -153,6 +211,43 @@ export class ReportReader {
       }
     }
     return toFetched(entry);
+  }
+
+  /**
+   * `readUrl` and `buffer()` within readTimeoutMs: the signal asks the
+   * UrlReader to stop, and the answer does not wait for it either way. A
+   * source that accepts the connection and never answers would otherwise
+   * hold the request (and every request sharing the read) forever.
+   */
+  private async readUrl(
+    url: string,
+    etag: string | undefined,
+  ): Promise<{ buffer: Buffer; etag?: string }> {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new ReportSourceError(
+          `Could not read the deployment report from ${url}: no answer within ${
+            this.readTimeoutMs / 1000
+          } s`,
+        );
+        controller.abort(error);
+        reject(error);
+      }, this.readTimeoutMs);
+    });
+    const read = (async () => {
+      const response = await this.urlReader.readUrl(url, {
+        etag,
+        signal: controller.signal,
+      });
+      return { buffer: await response.buffer(), etag: response.etag };
+    })();
+    try {
+      return await Promise.race([read, timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async readSource(
@@ -186,18 +281,22 @@ export class ReportReader {
     }
 
     try {
-      const response = await this.urlReader.readUrl(location.url, { etag });
-      const buffer = await response.buffer();
+      const { buffer, etag: newEtag } = await this.readUrl(location.url, etag);
       if (buffer.byteLength > MAX_REPORT_BYTES) {
         throw tooLarge(location.ref);
       }
       return {
         notModified: false,
         text: buffer.toString('utf8'),
-        etag: response.etag,
+        etag: newEtag,
       };
     } catch (error) {
-      if (error instanceof UnprocessableReportError) throw error;
+      if (
+        error instanceof UnprocessableReportError ||
+        error instanceof ReportSourceError
+      ) {
+        throw error;
+      }
       if (isError(error) && error.name === NotModifiedError.name) {
         return { notModified: true };
       }

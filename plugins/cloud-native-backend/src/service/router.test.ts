@@ -17,6 +17,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
+import { DatabaseReportStore } from '../database';
 import { cloudNativePlugin } from '../plugin';
 
 jest.setTimeout(120_000);
@@ -170,6 +171,7 @@ async function startBackend(
     permissions?: ReturnType<typeof mockServices.permissions.mock>;
     urlReader?: ReturnType<typeof mockServices.urlReader.mock>;
     catalog?: ReturnType<typeof catalogServiceMock.mock>;
+    config?: Record<string, unknown>;
   } = {},
 ) {
   const knex = await databases.init('SQLITE_3');
@@ -177,6 +179,9 @@ async function startBackend(
     features: [
       cloudNativePlugin,
       mockServices.database.factory({ knex }),
+      ...(options.config
+        ? [mockServices.rootConfig.factory({ data: options.config as any })]
+        : []),
       options.catalog?.factory ??
         catalogServiceMock.factory({ entities: entities() }),
       ...(options.permissions ? [options.permissions.factory] : []),
@@ -408,6 +413,7 @@ describe('GET /entities/:namespace/:kind/:name/report', () => {
     expect(response.body.location).toBe(`url:${REMOTE_REPORT}`);
     expect(urlReader.readUrl).toHaveBeenCalledWith(REMOTE_REPORT, {
       etag: undefined,
+      signal: expect.any(AbortSignal),
     });
     // served from the cache within the TTL
     await request(server).get(`${api}/remote/report`).expect(200);
@@ -587,5 +593,141 @@ describe('POST /entities/:namespace/:kind/:name/revalidate', () => {
     expect(response.body.error.message).toContain(
       'cloud-native.report.revalidate',
     );
+  });
+});
+
+describe('per-request work under load', () => {
+  const alice = mockCredentials.user.header('user:default/alice');
+  const bob = mockCredentials.user.header('user:default/bob');
+
+  function mocks() {
+    const catalog = catalogServiceMock.mock({
+      getEntityByRef: jest.fn(async () =>
+        localComponent('guestbook', REPORT_ANNOTATION),
+      ),
+    });
+    const permissions = mockServices.permissions.mock({
+      authorize: jest.fn(async () => [{ result: AuthorizeResult.ALLOW }]),
+    });
+    return { catalog, permissions };
+  }
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
+  it('reuses the catalog answer for the same token only, and checks the permission every time', async () => {
+    const { catalog, permissions } = mocks();
+    const server = await startBackend({ catalog, permissions });
+
+    await Promise.all(
+      [1, 2, 3].map(() =>
+        request(server)
+          .get(`${api}/guestbook/report`)
+          .set('Authorization', alice)
+          .expect(200),
+      ),
+    );
+    await request(server)
+      .get(`${api}/guestbook/history`)
+      .set('Authorization', alice)
+      .expect(200);
+    expect(catalog.getEntityByRef).toHaveBeenCalledTimes(1);
+    expect(permissions.authorize).toHaveBeenCalledTimes(4);
+
+    // another caller: the catalog decides with their credentials
+    await request(server)
+      .get(`${api}/guestbook/report`)
+      .set('Authorization', bob)
+      .expect(200);
+    expect(catalog.getEntityByRef).toHaveBeenCalledTimes(2);
+    expect(catalog.getEntityByRef).toHaveBeenLastCalledWith(
+      'component:default/guestbook',
+      {
+        credentials: expect.objectContaining({
+          principal: { type: 'user', userEntityRef: 'user:default/bob' },
+        }),
+      },
+    );
+
+    // a permission denied now is denied now, whatever is cached
+    permissions.authorize.mockImplementation(async () => [
+      { result: AuthorizeResult.DENY },
+    ]);
+    await request(server)
+      .get(`${api}/guestbook/report`)
+      .set('Authorization', alice)
+      .expect(403);
+
+    // revalidation always asks the catalog
+    permissions.authorize.mockImplementation(async () => [
+      { result: AuthorizeResult.ALLOW },
+    ]);
+    await request(server)
+      .post(`${api}/guestbook/revalidate`)
+      .set('Authorization', alice)
+      .expect(200);
+    expect(catalog.getEntityByRef).toHaveBeenCalledTimes(3);
+  });
+
+  it('does not keep entities the catalog does not show', async () => {
+    const { catalog, permissions } = mocks();
+    catalog.getEntityByRef.mockImplementationOnce(async () => undefined);
+    const server = await startBackend({ catalog, permissions });
+    await request(server)
+      .get(`${api}/guestbook/report`)
+      .set('Authorization', alice)
+      .expect(404);
+    await request(server)
+      .get(`${api}/guestbook/report`)
+      .set('Authorization', alice)
+      .expect(200);
+    expect(catalog.getEntityByRef).toHaveBeenCalledTimes(2);
+  });
+
+  it('asks the catalog on every request when entityCacheTtlSeconds is 0', async () => {
+    const { catalog, permissions } = mocks();
+    const server = await startBackend({
+      catalog,
+      permissions,
+      config: { cloudNative: { reports: { entityCacheTtlSeconds: 0 } } },
+    });
+    for (let i = 0; i < 3; i++) {
+      await request(server)
+        .get(`${api}/guestbook/report`)
+        .set('Authorization', alice)
+        .expect(200);
+    }
+    expect(catalog.getEntityByRef).toHaveBeenCalledTimes(3);
+  });
+
+  it('writes a report to the history once, not on every read', async () => {
+    const recordReport = jest.spyOn(
+      DatabaseReportStore.prototype,
+      'recordReport',
+    );
+    const server = await startBackend();
+    const first = await request(server).get(`${api}/guestbook/report`);
+    expect(first.status).toBe(200);
+    for (let i = 0; i < 3; i++) {
+      const again = await request(server).get(`${api}/guestbook/report`);
+      expect(again.body).toEqual(first.body);
+    }
+    expect(recordReport).toHaveBeenCalledTimes(1);
+    const history = await request(server).get(`${api}/guestbook/history`);
+    expect(history.body.items).toHaveLength(1);
+  });
+
+  it('records the report again once the database is back after a failure', async () => {
+    const recordReport = jest
+      .spyOn(DatabaseReportStore.prototype, 'recordReport')
+      .mockRejectedValueOnce(new Error('Connection terminated unexpectedly'));
+    const server = await startBackend();
+    await request(server).get(`${api}/guestbook/report`).expect(500);
+    await request(server).get(`${api}/guestbook/report`).expect(200);
+    await request(server).get(`${api}/guestbook/report`).expect(200);
+    expect(recordReport).toHaveBeenCalledTimes(2);
+    const history = await request(server).get(`${api}/guestbook/history`);
+    expect(history.body.items).toHaveLength(1);
   });
 });

@@ -22,7 +22,9 @@ import {
 } from '@internal/backstage-plugin-cloud-native-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { createHash } from 'node:crypto';
 import { MAX_HISTORY_ITEMS, ReportStore } from '../database';
+import { LocalCache } from './LocalCache';
 import { summarizeReport } from './parseReport';
 import { PackageRevalidator } from './PackageRevalidator';
 import { ReportLocator } from './ReportLocator';
@@ -38,9 +40,43 @@ export interface RouterOptions {
   locator: ReportLocator;
   reader: ReportReader;
   revalidator: PackageRevalidator;
+  /**
+   * How long the catalog's answer for one caller (the same token) and entity
+   * is reused, in ms; 0 asks the catalog on every request. Default 0 (the
+   * plugin passes `cloudNative.reports.entityCacheTtlSeconds`).
+   */
+  entityCacheTtlMs?: number;
 }
 
 const validator = makeValidator();
+
+/** Catalog answers kept per caller and entity (see entityCacheTtlMs). */
+const ENTITY_CACHE_MAX_ENTRIES = 1000;
+/**
+ * History rows this process has recorded (inserted, or found there already)
+ * and how long it remembers them: serving the same report again does not
+ * write to the database on every request. After that time, or if the
+ * process forgets a row because of the bound, the next read records it
+ * again (a no-op insert when the row is there).
+ */
+const RECORDED_MAX_ENTRIES = 10_000;
+const RECORDED_TTL_MS = 10 * 60 * 1000;
+
+/**
+ * The JSON text of each report object served, computed once: reports are
+ * shared, unchanged objects while the ReportReader serves them from its
+ * in-process cache, and a report is tens of kilobytes of JSON.
+ */
+const reportJson = new WeakMap<object, string>();
+
+function serializedReport(report: DeploymentReport): string {
+  let text = reportJson.get(report);
+  if (text === undefined) {
+    text = JSON.stringify(report);
+    reportJson.set(report, text);
+  }
+  return text;
+}
 
 /**
  * The routes of the cloud-native backend, mounted at `/api/cloud-native`:
@@ -66,18 +102,62 @@ export async function createRouter(
     locator,
     reader,
     revalidator,
+    entityCacheTtlMs = 0,
   } = options;
   const router = Router();
   router.use(express.json());
 
+  const entityCache = new LocalCache<Promise<Entity | undefined>>(
+    ENTITY_CACHE_MAX_ENTRIES,
+  );
+  const recorded = new LocalCache<true>(RECORDED_MAX_ENTRIES);
+
+  /**
+   * The entity as the catalog shows it to the caller, with the caller's
+   * credentials (so the catalog's own permissions apply). Within
+   * `entityCacheTtlMs` the answer is reused for requests that carry the very
+   * same token (the key is a hash of it, never the token itself), and
+   * concurrent requests share one catalog call; anything else asks the
+   * catalog. Unknown or invisible entities are not kept.
+   */
+  async function visibleEntity(
+    req: express.Request,
+    entityRef: string,
+    credentials: BackstageCredentials,
+    fresh: boolean,
+  ): Promise<Entity | undefined> {
+    const token = bearerToken(req);
+    if (fresh || !token || entityCacheTtlMs <= 0) {
+      return catalog.getEntityByRef(entityRef, { credentials });
+    }
+    const key = `${createHash('sha256')
+      .update(token)
+      .digest('hex')} ${entityRef}`;
+    const cached = entityCache.get(key);
+    if (cached) {
+      return cached;
+    }
+    const lookup = catalog.getEntityByRef(entityRef, { credentials });
+    entityCache.set(key, lookup, entityCacheTtlMs);
+    lookup.then(
+      entity => {
+        if (!entity) entityCache.deleteIfSame(key, lookup);
+      },
+      () => entityCache.deleteIfSame(key, lookup),
+    );
+    return lookup;
+  }
+
   /**
    * The checks every entity route shares, in order: a signed-in caller, an
    * entity the caller can see in the catalog (with the caller's credentials,
-   * so the catalog's own permissions apply), and the plugin permission on it.
+   * so the catalog's own permissions apply; see visibleEntity), and the
+   * plugin permission on it, asked on every request.
    */
   async function authorizedEntity(
     req: express.Request,
     permission: ResourcePermission<'catalog-entity'>,
+    { fresh = false }: { fresh?: boolean } = {},
   ): Promise<{
     entity: Entity;
     entityRef: string;
@@ -97,7 +177,7 @@ export async function createRouter(
       throw new InputError(`Invalid entity name '${name}'`);
     }
     const requestedRef = stringifyEntityRef({ kind, namespace, name });
-    const entity = await catalog.getEntityByRef(requestedRef, { credentials });
+    const entity = await visibleEntity(req, requestedRef, credentials, fresh);
     if (!entity) {
       throw new NotFoundError(`No entity ${requestedRef}`);
     }
@@ -116,19 +196,30 @@ export async function createRouter(
 
   /**
    * History keeps distinct reports only (insert-or-ignore on spec digest +
-   * report digest), so recording a report seen before is a no-op.
+   * report digest), so recording a report seen before is a no-op; one this
+   * process recorded recently is not even sent to the database (see
+   * RECORDED_TTL_MS).
    */
   async function recordHistory(
     entityRef: string,
     report: DeploymentReport,
     reportDigest: string,
   ) {
+    const key = JSON.stringify([
+      entityRef.toLocaleLowerCase('en-US'),
+      report.metadata.specDigest,
+      reportDigest,
+    ]);
+    if (recorded.get(key)) {
+      return;
+    }
     await store.recordReport({
       entityRef,
       specDigest: report.metadata.specDigest,
       reportDigest,
       ...summarizeReport(report),
     });
+    recorded.set(key, true, RECORDED_TTL_MS);
   }
 
   router.get('/health', async (req, res) => {
@@ -144,12 +235,17 @@ export async function createRouter(
     const location = locator.locate(entity);
     const fetched = await reader.read(location);
     await recordHistory(entityRef, fetched.report, fetched.reportDigest);
-    res.json({
-      entityRef,
-      location: fetched.location,
-      fetchedAt: fetched.fetchedAt,
-      report: fetched.report,
-    });
+    // = res.json({ entityRef, location, fetchedAt, report }), with the
+    // report's JSON text computed once per report instead of per request
+    res
+      .type('application/json')
+      .send(
+        `{"entityRef":${JSON.stringify(entityRef)},"location":${JSON.stringify(
+          fetched.location,
+        )},"fetchedAt":${JSON.stringify(
+          fetched.fetchedAt,
+        )},"report":${serializedReport(fetched.report)}}`,
+      );
   });
 
   router.get('/entities/:namespace/:kind/:name/history', async (req, res) => {
@@ -168,6 +264,7 @@ export async function createRouter(
       const { entity, entityRef } = await authorizedEntity(
         req,
         cloudNativeReportRevalidatePermission,
+        { fresh: true },
       );
       const location = locator.locate(entity);
       // the report as it is in the repository now is the baseline of drift
@@ -197,6 +294,12 @@ export async function createRouter(
   );
 
   return router;
+}
+
+/** The caller's bearer token, if the request carries one. */
+function bearerToken(req: express.Request): string | undefined {
+  const match = /^Bearer[ ]+(\S+)$/i.exec(req.headers.authorization ?? '');
+  return match?.[1];
 }
 
 function parseLimit(value: unknown): number | undefined {
