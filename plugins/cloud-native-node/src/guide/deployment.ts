@@ -15,6 +15,7 @@ import {
   statusCommand,
   workloadRef,
 } from './facts';
+import { FLUX_NAMESPACE } from '../skills/gitops';
 import { block, code, table, text } from './markdown';
 
 /**
@@ -204,21 +205,34 @@ function tools(facts: Facts): string[][] {
 function clusterAccess(facts: Facts): string[] {
   const { plan } = facts;
   const lines: string[] = [];
+  // multi-cloud: one region field cannot name a region of every provider,
+  // and each environment has a cluster per provider
+  const multi = plan.clusterProviders.length > 1;
+  const regionFor = (cloud: string) =>
+    plan.cloud === cloud ? plan.region : '<region>';
   for (const provider of plan.clusterProviders) {
+    const context = multi
+      ? `<env>-${provider}-cluster-context`
+      : '<env>-cluster-context';
     switch (provider) {
       case 'eks':
         lines.push(
-          `aws eks update-kubeconfig --region ${plan.region} --name <cluster> --alias <env>-cluster-context`,
+          `aws eks update-kubeconfig --region ${regionFor(
+            'aws',
+          )} --name <cluster> --alias ${context}`,
         );
         break;
       case 'gke':
         lines.push(
-          `gcloud container clusters get-credentials <cluster> --region ${plan.region} --project <project-id>`,
+          `gcloud container clusters get-credentials <cluster> --region ${regionFor(
+            'gcp',
+          )} --project <project-id>`,
+          `kubectl config rename-context "$(kubectl config current-context)" ${context}`,
         );
         break;
       case 'aks':
         lines.push(
-          'az aks get-credentials --resource-group <resource-group> --name <cluster> --context <env>-cluster-context',
+          `az aks get-credentials --resource-group <resource-group> --name <cluster> --context ${context}`,
         );
         break;
       default:
@@ -674,10 +688,10 @@ function addOnSection(facts: Facts): Section | undefined {
 // --------------------------------------------------------------------------
 // Deploy
 
-function cloudOverlay(facts: Facts, env: string): string[] {
+function cloudOverlay(facts: Facts, env: string, only?: string): string[] {
   const lines: string[] = [];
   for (const provider of facts.plan.clusterProviders) {
-    if (provider === 'generic') continue;
+    if (provider === 'generic' || (only && provider !== only)) continue;
     const prefix = `cloud/${provider}/`;
     const dirs = kustomizeDirs(facts.files, prefix);
     const perEnv = dirs.filter(d => d.endsWith(`/${env}`));
@@ -694,11 +708,53 @@ function cloudOverlay(facts: Facts, env: string): string[] {
   return lines;
 }
 
+/** The deploy commands of one environment (on one of its clusters). */
+function deployCommands(
+  facts: Facts,
+  env: string,
+  cluster: string | undefined,
+  lines: string[],
+): void {
+  const { plan } = facts;
+  const helm = plan.packaging === 'helm';
+  const mesh = plan.mesh !== 'none';
+  if (helm) {
+    lines.push(
+      '# preview: lint, and validate the rendered objects against the cluster',
+      `helm lint ${facts.chart} -f ${valuesFile(facts, env)}`,
+      `helm template ${facts.release} ${facts.chart} -n ${
+        facts.ns
+      } -f ${valuesFile(facts, env)} --validate > /dev/null`,
+      '',
+      '# deploy',
+      helmCommand(facts, env),
+    );
+  } else {
+    lines.push(
+      '# preview against the live objects (once the namespace exists)',
+      `kubectl diff --server-side -k kubernetes/${env}`,
+      '',
+      '# deploy',
+      `kubectl apply --server-side -k kubernetes/${env}`,
+    );
+  }
+  if (mesh) {
+    lines.push(
+      '',
+      `# ${plan.mesh}: mTLS, authorization and traffic objects`,
+      `kubectl apply --server-side -k mesh/${env}`,
+    );
+  }
+  const overlays = cloudOverlay(facts, env, cluster);
+  if (overlays.length > 0) {
+    lines.push('', '# cloud integration', ...overlays);
+  }
+}
+
 function deploySection(facts: Facts): Section | undefined {
   if (facts.kube.length === 0) return undefined;
   const { plan } = facts;
   const helm = plan.packaging === 'helm';
-  const mesh = plan.mesh !== 'none';
   const body: string[] = [
     plan.environments.length > 1
       ? `Deploy the environments in order (${plan.environments
@@ -744,39 +800,37 @@ function deploySection(facts: Facts): Section | undefined {
       '',
     );
   }
+  // multi-cloud: every environment has one cluster per provider
+  const clusters = plan.clusterProviders.filter(p => p !== 'generic');
+  const perCluster = clusters.length > 1;
+  if (perCluster) {
+    body.push(
+      `Each environment runs on ${clusters.length} clusters (${clusters
+        .map(p => CLUSTER_LABEL[p] ?? p)
+        .join(
+          ', ',
+        )}): run the commands of an environment on each of its clusters, with that cluster's context and its provider's ${code(
+        'cloud/<provider>/<env>',
+      )} integration.`,
+      '',
+    );
+  }
   for (const env of plan.environments) {
-    const lines: string[] = [kubeContext(env), ''];
-    if (helm) {
-      lines.push(
-        '# preview: lint, and validate the rendered objects against the cluster',
-        `helm lint ${facts.chart} -f ${valuesFile(facts, env)}`,
-        `helm template ${facts.release} ${facts.chart} -n ${
-          facts.ns
-        } -f ${valuesFile(facts, env)} --validate > /dev/null`,
-        '',
-        '# deploy',
-        helmCommand(facts, env),
-      );
-    } else {
-      lines.push(
-        '# preview against the live objects (once the namespace exists)',
-        `kubectl diff --server-side -k kubernetes/${env}`,
-        '',
-        '# deploy',
-        `kubectl apply --server-side -k kubernetes/${env}`,
-      );
+    const lines: string[] = [];
+    for (const cluster of perCluster ? clusters : [undefined]) {
+      if (cluster) {
+        lines.push(
+          `# ${CLUSTER_LABEL[cluster] ?? cluster}`,
+          `kubectl config use-context <${env}-${cluster}-cluster-context>`,
+          '',
+        );
+      } else {
+        lines.push(kubeContext(env), '');
+      }
+      deployCommands(facts, env, cluster, lines);
+      lines.push('');
     }
-    if (mesh) {
-      lines.push(
-        '',
-        `# ${plan.mesh}: mTLS, authorization and traffic objects`,
-        `kubectl apply --server-side -k mesh/${env}`,
-      );
-    }
-    const overlays = cloudOverlay(facts, env);
-    if (overlays.length > 0) {
-      lines.push('', '# cloud integration', ...overlays);
-    }
+    lines.pop();
     body.push(`### ${text(env)}`, '', ...block('sh', lines), '');
     const kustomize = kustomizeDirs(facts.files, 'kustomize/').filter(d =>
       d.endsWith(`/${env}`),
@@ -899,6 +953,9 @@ function serverlessSection(facts: Facts): Section | undefined {
 // --------------------------------------------------------------------------
 // GitOps
 
+/** The cluster suffixes of multi-cloud GitOps files (`<env>-<cluster>.yaml`). */
+const CLUSTER_SUFFIXES = ['eks', 'gke', 'aks'];
+
 function gitopsFile(facts: Facts, tool: 'argocd' | 'flux', env: string) {
   const file = `gitops/${tool}/${env}.yaml`;
   const dir = `gitops/${tool}/${env}`;
@@ -913,17 +970,58 @@ function gitopsSection(facts: Facts): Section | undefined {
   if (plan.gitops === 'none' || facts.kube.length === 0) return undefined;
   const tool = plan.gitops;
   const lines: string[] = [];
-  for (const env of plan.environments) {
-    lines.push(kubeContext(env), gitopsFile(facts, tool, env), '');
+  const clusters = (env: string) =>
+    CLUSTER_SUFFIXES.map(p => `gitops/${tool}/${env}-${p}.yaml`).filter(f =>
+      facts.files.has(f),
+    );
+  const multiCluster = plan.environments.some(
+    env =>
+      !facts.files.has(`gitops/${tool}/${env}.yaml`) &&
+      clusters(env).length > 0,
+  );
+  if (multiCluster && tool === 'argocd') {
+    // One Argo CD (the hub) manages every cluster: see gitops/argocd/README.md
+    lines.push('kubectl config use-context <argocd-hub-context>');
+    if (facts.files.has('gitops/argocd/project.yaml')) {
+      lines.push('kubectl apply -n argocd -f gitops/argocd/project.yaml');
+    }
+    for (const env of plan.environments) {
+      for (const file of clusters(env)) {
+        lines.push(`kubectl apply -n argocd -f ${file}`);
+      }
+    }
+    lines.push('');
+  } else if (multiCluster) {
+    // Flux runs in every cluster: the shared source, then the cluster's file
+    for (const env of plan.environments) {
+      for (const file of clusters(env)) {
+        const cluster = file.slice(
+          `gitops/flux/${env}-`.length,
+          -'.yaml'.length,
+        );
+        lines.push(
+          `kubectl config use-context <${env}-${cluster}-cluster-context>`,
+        );
+        if (facts.files.has('gitops/flux/source.yaml')) {
+          lines.push('kubectl apply -f gitops/flux/source.yaml');
+        }
+        lines.push(`kubectl apply -f ${file}`, '');
+      }
+    }
+  } else {
+    for (const env of plan.environments) {
+      lines.push(kubeContext(env), gitopsFile(facts, tool, env), '');
+    }
   }
   if (tool === 'argocd') {
     lines.push(
       'kubectl get applications.argoproj.io -n argocd -w   # SYNC STATUS Synced, HEALTH STATUS Healthy',
     );
   } else {
+    // The Kustomizations and HelmReleases live in flux-system
     lines.push(
-      'flux get kustomizations -A',
-      `flux get helmreleases -n ${facts.ns}`,
+      `flux get kustomizations -n ${FLUX_NAMESPACE}`,
+      `flux get helmreleases -n ${FLUX_NAMESPACE}`,
     );
   }
   const listed = filesUnder(facts.files, `gitops/${tool}/`);

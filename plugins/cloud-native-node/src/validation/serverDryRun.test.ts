@@ -15,7 +15,6 @@ import {
 import {
   BUILTIN_API,
   closedPortUrl,
-  CRD_API,
   expectedPath,
   FakeApiServer,
   startFakeApiServer,
