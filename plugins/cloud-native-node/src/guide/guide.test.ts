@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   ArchitectureSpecInput,
@@ -499,3 +499,52 @@ function planOf(spec: Partial<ArchitectureSpecInput['spec']>): DeploymentPlan {
   if (!result.ok) throw new Error(JSON.stringify(result.issues));
   return createPlan(result.architecture);
 }
+
+describe('commands name files of the package', () => {
+  // Every `-f <file>` / `-k <dir>` a reader copies from the committed
+  // guides (and the package READMEs) must exist in that package.
+  const PACKAGE_DOCS = [
+    'docs/DEPLOYMENT.md',
+    'docs/TROUBLESHOOTING.md',
+    'README.md',
+    'gitops/argocd/README.md',
+    'gitops/flux/README.md',
+    'kustomize/README.md',
+    'serverless/README.md',
+  ];
+
+  it.each(EXAMPLE_NAMES)('%s', name => {
+    const root = path.join(EXAMPLES, name, 'package');
+    const exists = (relative: string) => existsSync(path.join(root, relative));
+    const missing: string[] = [];
+    let checked = 0;
+    for (const doc of PACKAGE_DOCS) {
+      if (!exists(doc)) continue;
+      const markdown = readFileSync(path.join(root, doc), 'utf8');
+      for (const block of blocks(markdown, 'sh')) {
+        for (const line of block) {
+          if (line.trimStart().startsWith('#')) continue;
+          const command = line.split('#')[0];
+          if (!/^(kubectl|helm)\b/.test(command.trim())) continue;
+          for (const [, flag, target] of command.matchAll(
+            /\s(-f|-k)\s+([^\s]+)/g,
+          )) {
+            // placeholders, URLs, stdin and files the reader creates
+            if (/^(https?:|-$|\/)|</.test(target)) continue;
+            if (target === 'cluster-secret-store.yaml') continue;
+            checked++;
+            const ok =
+              flag === '-k'
+                ? exists(`${target}/kustomization.yaml`)
+                : exists(target);
+            if (!ok) missing.push(`${doc}: ${command.trim()}`);
+          }
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+    if (name !== 'events-serverless-aws') {
+      expect(checked).toBeGreaterThan(0);
+    }
+  });
+});
