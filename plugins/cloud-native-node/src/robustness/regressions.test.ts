@@ -1,9 +1,8 @@
 /*
- * Engine bugs the robustness tests found, each reduced to a minimal
- * counterexample. They are `it.failing`: the test passes while the bug is
- * there, and starts failing once it is fixed; then turn it into a plain `it`
- * (and drop the matching workaround in __testUtils__/arbitraries.ts or
- * __testUtils__/helpers.ts).
+ * Regression tests for engine bugs the property-based tests found, each
+ * reduced to a minimal counterexample (they were recorded as `it.failing`
+ * while the bugs existed; all are fixed). A new finding goes here the same
+ * way: an `it.failing` with the counterexample, flipped to `it` by the fix.
  */
 import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -58,7 +57,7 @@ const errorsOf = async (input: ArchitectureSpecInput) =>
     .filter(f => f.severity === 'error')
     .map(f => `${f.ruleId} ${f.file} ${f.objectPath ?? ''}: ${f.message}`);
 
-describe('known engine bugs (it.failing: passes while the bug exists)', () => {
+describe('engine bugs found by the property tests (fixed)', () => {
   it('a DaemonSet larger than a node crashes the cost estimate (orchestrate throws a plain Error) instead of a spec issue or finding', async () => {
     const input = spec({ cloud: 'platform-agnostic' }, [
       {
