@@ -324,7 +324,9 @@ describe('kubernetes-servicemesh-configurator: Istio (marketplace example)', () 
           .objects.find(o => o.kind === 'StatefulSet')?.spec as Loose
       )?.replicas ?? 0;
     for (const environment of plan.environments) {
-      for (const servicePlan of plan.services) {
+      for (const servicePlan of plan.services.filter(
+        s => s.runtime === 'kubernetes',
+      )) {
         const { name } = servicePlan;
         const policy = find(
           objectsOf(mesh, `mesh/${environment}/${name}.yaml`),
@@ -452,7 +454,10 @@ describe('kubernetes-servicemesh-configurator: Istio (marketplace example)', () 
     expect(mesh.notes[1]).toMatch(
       /^Sidecar injection: verified istio-injection/,
     );
-    for (const servicePlan of plan.services) {
+    // functions (the example's Cloud Run / Cloud Functions) are not meshed
+    for (const servicePlan of plan.services.filter(
+      s => s.runtime === 'kubernetes',
+    )) {
       expect(
         mesh.notes.filter(n => n.startsWith(`${servicePlan.name}: `)),
       ).toHaveLength(1);
