@@ -305,6 +305,100 @@ describe('strategy rules', () => {
   });
 });
 
+describe('protocol rules', () => {
+  const servicePlan = (p: ReturnType<typeof plan>, name: string) =>
+    p.services.find(s => s.name === name)!;
+  const serviceRuleIds = (p: ReturnType<typeof plan>, name: string) =>
+    servicePlan(p, name).decisions.map(d => d.ruleId);
+
+  it('PROTO-010: a stateful service without health.path speaks tcp on its own port', () => {
+    const p = plan(
+      spec({}, [
+        { name: 'db', workload: 'stateful', image: 'postgres:16', port: 5432 },
+        svc('api', 'service', { port: 8080, dependsOn: ['db'] }),
+      ]),
+    );
+    expect(servicePlan(p, 'db').service.protocol).toBe('tcp');
+    expect(servicePlan(p, 'db').decisions).toContainEqual({
+      ruleId: 'PROTO-010',
+      rationale: expect.stringMatching(/^tcp for a stateful .*own port: 5432$/),
+    });
+    // HTTP by default needs no rationale
+    expect(
+      serviceRuleIds(p, 'api').filter(id => id.startsWith('PROTO')),
+    ).toEqual([]);
+  });
+
+  it('PROTO-001: an explicit protocol is honoured and recorded when not the default', () => {
+    const p = plan(
+      spec({}, [
+        svc('rpc', 'service', { port: 9090, protocol: 'grpc' }),
+        {
+          name: 'cache',
+          workload: 'stateful',
+          image: 'registry.example.com/http-cache:1.0.0',
+          port: 8080,
+          protocol: 'http',
+        },
+      ]),
+    );
+    expect(servicePlan(p, 'rpc').decisions).toContainEqual({
+      ruleId: 'PROTO-001',
+      rationale: 'An explicit protocol is honoured: grpc, Service port 9090',
+    });
+    expect(servicePlan(p, 'cache').decisions).toContainEqual({
+      ruleId: 'PROTO-001',
+      rationale: 'An explicit protocol is honoured: http',
+    });
+  });
+
+  it('PROTO-020: a tcp service gets no traffic router; its canary is weighted by replicas', () => {
+    const p = plan(
+      spec({ tier: 'T3', mesh: 'istio' }, [
+        svc('broker', 'service', {
+          port: 4222,
+          protocol: 'tcp',
+          strategy: 'canary',
+        }),
+        svc('api', 'service', { port: 8080, strategy: 'canary' }),
+      ]),
+    );
+    expect(servicePlan(p, 'broker')).toMatchObject({
+      strategy: 'canary',
+      objectKind: 'Rollout',
+    });
+    expect(servicePlan(p, 'broker').decisions).toContainEqual({
+      ruleId: 'PROTO-020',
+      rationale: expect.stringMatching(
+        /canary by replica count \(istio weighs HTTP requests, not pooled TCP connections\)$/,
+      ),
+    });
+    expect(serviceRuleIds(p, 'api')).not.toContain('PROTO-020');
+  });
+
+  it('PROTO-020: auto strategies never pick a router-based canary for tcp', () => {
+    const p = plan(
+      spec({ tier: 'T3', mesh: 'istio' }, [
+        svc('broker', 'service', {
+          port: 4222,
+          protocol: 'tcp',
+          scaling: 'burst',
+        }),
+        svc('a', 'worker', { dependsOn: ['broker'] }),
+        svc('b', 'worker', { dependsOn: ['broker'] }),
+      ]),
+    );
+    // critical at T3 but not routable: blue-green (selector switch)
+    expect(servicePlan(p, 'broker').strategy).toBe('blue-green');
+    expect(serviceRuleIds(p, 'broker')).toEqual([
+      'SKILL-001',
+      'STRAT-021',
+      'PROTO-001',
+      'PROTO-020',
+    ]);
+  });
+});
+
 describe('questions and complexity', () => {
   it('asks instead of assuming silently', () => {
     const p = plan(

@@ -1,5 +1,7 @@
 import {
   Architecture,
+  clusterServicePort,
+  defaultProtocol,
   Service,
   SERVERLESS_MAX_TIMEOUT_SECONDS,
 } from '../spec/normalize';
@@ -76,6 +78,11 @@ export const DECISION_RULES = {
     'Rolling update by default (maxUnavailable 0 from T2, maxSurge 25%)',
   'PKG-001':
     'Rendered manifests are always written; Helm wraps them when SKILL-011 fires',
+  'PROTO-001': 'An explicit protocol is honoured',
+  'PROTO-010':
+    'tcp for a stateful service without an HTTP health path on its port (a database, cache or broker); its Service listens on its own port',
+  'PROTO-020':
+    'A tcp service gets no traffic routing and no HTTP analysis: a canary is weighted by replicas, blue-green switches the Service selector',
 } as const;
 
 /** @public */
@@ -402,6 +409,52 @@ function chooseStrategy(
   };
 }
 
+/**
+ * Why a Kubernetes service speaks what it speaks: recorded when it is not
+ * plain HTTP by default (HTTP needs no rationale), plus what a tcp Rollout
+ * loses.
+ */
+function protocolDecisions(
+  service: Service,
+  runtime: ServicePlan['runtime'],
+  strategy: ResolvedStrategy,
+  context: { trafficRouter: DeploymentPlan['trafficRouter'] },
+): RuleDecision[] {
+  if (runtime !== 'kubernetes' || service.port === undefined) return [];
+  const decisions: RuleDecision[] = [];
+  const port = clusterServicePort(service);
+  if (service.protocol !== defaultProtocol(service)) {
+    decisions.push(
+      decision(
+        'PROTO-001',
+        `${service.protocol}${
+          service.protocol === 'http' ? '' : `, Service port ${port}`
+        }`,
+      ),
+    );
+  } else if (service.protocol !== 'http') {
+    decisions.push(decision('PROTO-010', `${port}`));
+  }
+  if (
+    service.protocol === 'tcp' &&
+    (strategy === 'canary' || strategy === 'blue-green')
+  ) {
+    decisions.push(
+      decision(
+        'PROTO-020',
+        strategy === 'canary'
+          ? `canary by replica count${
+              context.trafficRouter === 'none'
+                ? ''
+                : ` (${context.trafficRouter} weighs HTTP requests, not pooled TCP connections)`
+            }`
+          : 'blue-green without pre-promotion analysis',
+      ),
+    );
+  }
+  return decisions;
+}
+
 function imageReference(architecture: Architecture, service: Service): string {
   if (service.image) return service.image;
   const prefix =
@@ -501,7 +554,11 @@ export function createPlan(architecture: Architecture): DeploymentPlan {
       service.expose === 'public' &&
       (service.scaling === 'variable' || service.scaling === 'burst');
     const critical = serviceDependents.length >= 2;
-    const routerForService = service.expose === 'public' ? trafficRouter : mesh;
+    // Routers weigh HTTP requests; a TCP client pools long-lived connections,
+    // so a per-connection weight would mean little (PROTO-020)
+    const routerForHttp = service.expose === 'public' ? trafficRouter : mesh;
+    const routerForService =
+      service.protocol === 'tcp' ? 'none' : routerForHttp;
     const { strategy, decisions: strategyDecisions } = chooseStrategy(
       service,
       runtime,
@@ -513,7 +570,12 @@ export function createPlan(architecture: Architecture): DeploymentPlan {
         dependents: serviceDependents,
       },
     );
-    const serviceDecisions = [...strategyDecisions];
+    const serviceDecisions = [
+      ...strategyDecisions,
+      ...protocolDecisions(service, runtime, strategy, {
+        trafficRouter: routerForHttp,
+      }),
+    ];
     const buildsImage =
       !service.image &&
       (runtime === 'kubernetes' ||

@@ -219,4 +219,219 @@ describe('parseArchitecture', () => {
     );
     expect(found[0].path).toBe('spec.services[0].strategy');
   });
+
+  describe('protocol', () => {
+    const services = (input: unknown) => {
+      const result = parseArchitecture(input);
+      if (!result.ok) throw new Error(JSON.stringify(result.issues));
+      return result.architecture.spec.services;
+    };
+
+    it('defaults to tcp for a stateful service without health.path, http otherwise', () => {
+      const [db, api, built, search, worker, fn] = services(
+        spec({}, [
+          {
+            name: 'db',
+            workload: 'stateful',
+            image: 'postgres:16',
+            port: 5432,
+          },
+          svc('api', 'service', { port: 8080 }),
+          // built from source: /healthz is assumed, so HTTP
+          svc('ledger', 'stateful', { port: 8080 }),
+          {
+            name: 'search',
+            workload: 'stateful',
+            image: 'elasticsearch:8.15.3',
+            port: 9200,
+            health: { path: '/_cluster/health' },
+          },
+          svc('worker', 'worker'),
+          svc('fn', 'function'),
+        ]),
+      );
+      expect(db).toMatchObject({ protocol: 'tcp', port: 5432 });
+      expect(db.health).toBeUndefined();
+      expect(api.protocol).toBe('http');
+      expect(built).toMatchObject({
+        protocol: 'http',
+        health: { path: '/healthz' },
+      });
+      expect(search.protocol).toBe('http');
+      expect(worker.protocol).toBe('http');
+      expect(fn.protocol).toBe('http');
+    });
+
+    it('keeps a public stateful service on http (an Ingress speaks HTTP)', () => {
+      const [db] = services(
+        spec({}, [
+          {
+            name: 'minio',
+            workload: 'stateful',
+            image: 'minio/minio:1.0.0',
+            port: 9000,
+            expose: 'public',
+          },
+        ]),
+      );
+      expect(db.protocol).toBe('http');
+    });
+
+    it('honours an explicit protocol; gRPC and TCP servers get no assumed /healthz', () => {
+      const [rpc, queue] = services(
+        spec({}, [
+          svc('rpc', 'service', { port: 9090, protocol: 'grpc' }),
+          svc('queue', 'stateful', { port: 4222, protocol: 'tcp' }),
+        ]),
+      );
+      expect(rpc).toMatchObject({ protocol: 'grpc', port: 9090 });
+      expect(rpc.health).toBeUndefined();
+      expect(queue).toMatchObject({ protocol: 'tcp' });
+      expect(queue.health).toBeUndefined();
+    });
+
+    it('rejects tcp exposed public: an Ingress cannot route TCP', () => {
+      const found = issues(
+        spec({}, [
+          svc('mqtt', 'service', {
+            port: 1883,
+            protocol: 'tcp',
+            expose: 'public',
+          }),
+        ]),
+      );
+      expect(found).toEqual([
+        {
+          path: 'spec.services[0].expose',
+          message: expect.stringMatching(
+            /tcp, which cannot be public: an Ingress routes HTTP\(S\) only/,
+          ),
+        },
+      ]);
+    });
+
+    it('rejects an HTTP health path on a tcp port, not on a separate health port', () => {
+      const found = issues(
+        spec({}, [
+          svc('db', 'stateful', {
+            port: 5432,
+            protocol: 'tcp',
+            health: { path: '/health' },
+          }),
+        ]),
+      );
+      expect(found).toEqual([
+        {
+          path: 'spec.services[0].health.path',
+          message: expect.stringMatching(/speaks tcp there/),
+        },
+      ]);
+      // a health path on a separate port: tcp, also by default
+      const [db, defaulted] = services(
+        spec({}, [
+          svc('db', 'stateful', {
+            port: 26257,
+            protocol: 'tcp',
+            health: { path: '/health', port: 8080 },
+          }),
+          svc('pg', 'stateful', {
+            image: 'postgres:16.4',
+            port: 5432,
+            health: { path: '/health', port: 8008 },
+          }),
+        ]),
+      );
+      expect(db).toMatchObject({
+        protocol: 'tcp',
+        health: { path: '/health', port: 8080 },
+      });
+      expect(defaulted).toMatchObject({
+        protocol: 'tcp',
+        health: { path: '/health', port: 8008 },
+      });
+    });
+
+    it('rejects a/b testing of a tcp service (header routing is HTTP)', () => {
+      const found = issues(
+        spec({ mesh: 'istio' }, [
+          svc('broker', 'service', {
+            port: 4222,
+            protocol: 'tcp',
+            strategy: 'ab-testing',
+          }),
+        ]),
+      );
+      expect(found).toEqual([
+        {
+          path: 'spec.services[0].strategy',
+          message: expect.stringMatching(
+            /ab-testing routes requests by an HTTP header/,
+          ),
+        },
+      ]);
+    });
+
+    it('rejects public gRPC behind the GKE Ingress (HTTP/2 to pods needs TLS)', () => {
+      const input = (cloud: 'gcp' | 'aws') =>
+        spec({ cloud }, [
+          svc('rpc', 'service', {
+            port: 9090,
+            protocol: 'grpc',
+            expose: 'public',
+          }),
+        ]);
+      expect(issues(input('gcp'))[0].path).toBe('spec.services[0].expose');
+      expect(parseArchitecture(input('aws')).ok).toBe(true);
+    });
+
+    it('rejects a protocol where there is no port or no long-running server', () => {
+      expect(
+        issues(
+          spec({}, [
+            svc('nightly', 'cronjob', { protocol: 'tcp' }),
+            svc('worker', 'worker', { protocol: 'grpc' }),
+          ]),
+        ),
+      ).toEqual([
+        {
+          path: 'spec.services[0].protocol',
+          message: expect.stringMatching(/'nightly' is a cronjob/),
+        },
+        {
+          path: 'spec.services[1].protocol',
+          message: expect.stringMatching(/a protocol needs a port/),
+        },
+      ]);
+      expect(
+        issues(
+          spec({}, [svc('api', 'service', { protocol: 'udp' } as any)]),
+        )[0],
+      ).toEqual({
+        path: 'spec.services[0].protocol',
+        message: 'must be one of "http", "grpc", "tcp"',
+      });
+    });
+
+    it('accepts http anywhere, so the normalized spec parses again', () => {
+      const input = spec({}, [
+        svc('nightly', 'cronjob'),
+        svc('worker', 'worker'),
+        { name: 'db', workload: 'stateful', image: 'postgres:16', port: 5432 },
+        svc('rpc', 'service', { port: 9090, protocol: 'grpc' }),
+      ]);
+      const first = parseArchitecture(input);
+      if (!first.ok) throw new Error(JSON.stringify(first.issues));
+      expect(first.architecture.spec.services.map(s => s.protocol)).toEqual([
+        'http',
+        'http',
+        'tcp',
+        'grpc',
+      ]);
+      const again = parseArchitecture(
+        JSON.parse(JSON.stringify(first.architecture)),
+      );
+      if (!again.ok) throw new Error(JSON.stringify(again.issues));
+      expect(again.architecture).toEqual(first.architecture);
+    });
+  });
 });

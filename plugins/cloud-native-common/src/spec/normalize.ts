@@ -6,6 +6,7 @@ import {
   Language,
   MeshChoice,
   Platform,
+  Protocol,
   Requirement,
   Strategy,
   Tier,
@@ -31,6 +32,11 @@ export interface Service {
   image?: string;
   /** Container port; undefined for workloads that serve nothing. */
   port?: number;
+  /**
+   * What the port speaks (see {@link defaultProtocol}): the Service port's
+   * name, its number ({@link clusterServicePort}), probes and mesh routing.
+   */
+  protocol: Protocol;
   expose: 'public' | 'internal' | 'none';
   replicas: { min: number; max: number };
   resources: { cpu: string; memory: string };
@@ -168,6 +174,63 @@ const DEFAULT_TIMEOUTS: Partial<Record<WorkloadKind, number>> = {
   job: 3600,
   cronjob: 3600,
 };
+
+/**
+ * The port of the ClusterIP Service of an HTTP service.
+ *
+ * @public
+ */
+export const HTTP_SERVICE_PORT = 80;
+
+/**
+ * The protocol of a service whose spec names none (decision rule PROTO-010):
+ * `tcp` for a stateful service without an HTTP health path on its port that
+ * is not public (a database, cache or broker from a prebuilt image; a health
+ * path on a separate port, such as Patroni's next to PostgreSQL, says
+ * nothing about the main port), `http` otherwise. A public service is
+ * reached through an Ingress, which speaks HTTP; functions and jobs have no
+ * Service, so their protocol is moot.
+ *
+ * @public
+ */
+export function defaultProtocol(
+  service: Pick<Service, 'workload' | 'expose' | 'port'> & {
+    health?: { path: string; port?: number };
+  },
+): Protocol {
+  const httpHealth =
+    service.health !== undefined &&
+    (service.health.port ?? service.port) === service.port;
+  return service.workload === 'stateful' &&
+    !httpHealth &&
+    service.expose !== 'public'
+    ? 'tcp'
+    : 'http';
+}
+
+/**
+ * The port of the ClusterIP Service `<svc>` (and of its Rollout Services):
+ * 80 for HTTP, which the Ingress and callers use without knowing the
+ * container port; the service's own port for gRPC and TCP (5432, 6379...),
+ * which is what clients of those protocols are configured with. Undefined
+ * without a port.
+ *
+ * @public
+ */
+export function clusterServicePort(
+  service: Pick<Service, 'port' | 'protocol'>,
+): number | undefined {
+  if (service.port === undefined) return undefined;
+  return service.protocol === 'http' ? HTTP_SERVICE_PORT : service.port;
+}
+
+/** Workloads that run until stopped and may listen on a port. */
+const LONG_RUNNING_WORKLOADS: ReadonlySet<WorkloadKind> = new Set([
+  'service',
+  'worker',
+  'stateful',
+  'daemon',
+]);
 
 function defaultPort(workload: WorkloadKind): number | undefined {
   return workload === 'service' ||
@@ -351,20 +414,74 @@ export function parseArchitecture(input: unknown): ParseArchitectureResult {
       });
     }
     const port = service.port ?? defaultPort(workload);
-    // An HTTP health endpoint is assumed only for code this package builds;
-    // prebuilt images (databases, caches) get TCP probes unless health is set.
+    // An HTTP health endpoint is assumed only for HTTP code this package
+    // builds; prebuilt images (databases, caches) and gRPC/TCP servers get
+    // TCP probes unless health is set.
     const health =
       service.health ??
-      ((workload === 'service' || workload === 'stateful') && !service.image
+      ((workload === 'service' || workload === 'stateful') &&
+      !service.image &&
+      (service.protocol ?? 'http') === 'http'
         ? { path: '/healthz' }
         : undefined);
+    const expose = service.expose ?? defaultExpose(service);
+    const protocol =
+      service.protocol ?? defaultProtocol({ workload, expose, port, health });
+    // http is the default of every workload (moot without a Service), so
+    // the normalized spec, which names it, parses again
+    if (service.protocol !== undefined && service.protocol !== 'http') {
+      if (!LONG_RUNNING_WORKLOADS.has(workload)) {
+        issues.push({
+          path: `${at}.protocol`,
+          message: `only a long-running workload with a port (service, worker, stateful, daemon) has a protocol; '${service.name}' is a ${workload}`,
+        });
+      } else if (port === undefined) {
+        issues.push({
+          path: `${at}.protocol`,
+          message: `a protocol needs a port: set port, or remove protocol`,
+        });
+      }
+    }
+    if (protocol === 'tcp' && expose === 'public') {
+      issues.push({
+        path: `${at}.expose`,
+        message: `'${service.name}' speaks tcp, which cannot be public: an Ingress routes HTTP(S) only, not raw TCP; use expose: internal (and a LoadBalancer Service of your own if clients outside the cluster need it), or protocol http or grpc if that is what the port speaks`,
+      });
+    }
+    if (
+      protocol === 'grpc' &&
+      expose === 'public' &&
+      raw.spec.cloud === 'gcp'
+    ) {
+      issues.push({
+        path: `${at}.expose`,
+        message: `'${service.name}' speaks grpc, which the GKE Ingress forwards only over TLS to the pods (HTTP/2 to backends requires it), and the package does not set up TLS on the pods; use expose: internal, or serve gRPC through a gateway of your own`,
+      });
+    }
+    if (
+      protocol === 'tcp' &&
+      service.health &&
+      (service.health.port ?? port) === port
+    ) {
+      issues.push({
+        path: `${at}.health.path`,
+        message: `an HTTP health check on port ${port}, but '${service.name}' speaks tcp there: remove health (the port is then probed with a TCP connection), or set health.port to a separate HTTP health port`,
+      });
+    }
+    if (protocol === 'tcp' && service.strategy === 'ab-testing') {
+      issues.push({
+        path: `${at}.strategy`,
+        message: `ab-testing routes requests by an HTTP header, and '${service.name}' speaks tcp: use canary or blue-green (or protocol http or grpc if that is what the port speaks)`,
+      });
+    }
     return {
       name: service.name,
       workload,
       language: service.language,
       image: service.image,
       port,
-      expose: service.expose ?? defaultExpose(service),
+      protocol,
+      expose,
       replicas: service.replicas ?? defaultReplicas(workload, tier),
       resources: service.resources ?? { cpu: '100m', memory: '128Mi' },
       scaling:

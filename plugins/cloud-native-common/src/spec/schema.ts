@@ -102,6 +102,14 @@ export const triggerTypes = [
   'storage',
 ] as const;
 
+/**
+ * The protocol a service speaks on its port: what meshes are told (the
+ * Service port name) and how the port is probed and routed.
+ *
+ * @public
+ */
+export const protocols = ['http', 'grpc', 'tcp'] as const;
+
 /** @public */
 export const serviceSpecSchema = z
   .object({
@@ -116,6 +124,7 @@ export const serviceSpecSchema = z
       )
       .optional(),
     port: z.number().int().min(1).max(65535).optional(),
+    protocol: z.enum(protocols).optional(),
     expose: z.enum(['public', 'internal', 'none']).optional(),
     replicas: z
       .object({
@@ -291,3 +300,5 @@ export type MeshChoice = (typeof meshes)[number];
 export type GitOpsTool = (typeof gitopsTools)[number];
 /** @public */
 export type TriggerType = (typeof triggerTypes)[number];
+/** @public */
+export type Protocol = (typeof protocols)[number];

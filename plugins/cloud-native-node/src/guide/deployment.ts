@@ -1175,7 +1175,11 @@ function canaryPhases(facts: Facts, r: RolloutFacts): string[] {
     ? `background analysis ${code(
         analysisTemplateName(name),
       )}: success rate ≥ 99% every 1m; 2 failed measurements abort`
-    : 'no automatic analysis (no port): a person watches';
+    : `no automatic analysis (${
+        r.service.service.port === undefined
+          ? 'no port'
+          : 'tcp: no HTTP success rate'
+      }): a person watches`;
   const watch: Record<number, string> = {
     5: 'errors and latency of the canary pods against stable, restarts, logs of the new version',
     25: 'the same, plus resource use of the canary pods and the calls to its dependencies',
@@ -1244,16 +1248,24 @@ function blueGreenPhases(facts: Facts, r: RolloutFacts): string[] {
       `new pods behind ${code(`${name}-preview`)}; ${code(
         name,
       )} still serves the old version`,
-      `pre-promotion analysis ${code(analysisTemplateName(name))} on ${code(
-        `${name}-preview`,
-      )}: 5 measurements, 1m apart, success rate ≥ 99%`,
-      'readiness of the preview pods, errors in their logs, the analysis run',
+      r.analysed
+        ? `pre-promotion analysis ${code(analysisTemplateName(name))} on ${code(
+            `${name}-preview`,
+          )}: 5 measurements, 1m apart, success rate ≥ 99%`
+        : 'the preview pods are ready (tcp: no HTTP success-rate analysis)',
+      r.analysed
+        ? 'readiness of the preview pods, errors in their logs, the analysis run'
+        : `readiness of the preview pods, errors in their logs, test connections through ${code(
+            `${name}-preview`,
+          )}`,
     ],
     [
       '2',
       manual
         ? `promotion by a person (T3: ${code('autoPromotionEnabled: false')})`
-        : 'automatic promotion once the analysis passes',
+        : `automatic promotion once ${
+            r.analysed ? 'the analysis passes' : 'the preview pods are ready'
+          }`,
       manual ? code(`kubectl argo rollouts promote ${name} -n ${ns}`) : '-',
       `${code(name)} switches to the new pods at once (100%)`,
     ],
@@ -1271,7 +1283,7 @@ function blueGreenPhases(facts: Facts, r: RolloutFacts): string[] {
     '',
     ...block('sh', [
       `kubectl argo rollouts get rollout ${name} -n ${ns} --watch`,
-      `kubectl get analysisruns -n ${ns}`,
+      ...(r.analysed ? [`kubectl get analysisruns -n ${ns}`] : []),
       `kubectl argo rollouts promote ${name} -n ${ns}`,
       `kubectl argo rollouts abort ${name} -n ${ns}   # the active Service stays on the old version`,
     ]),

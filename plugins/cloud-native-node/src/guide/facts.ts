@@ -9,6 +9,7 @@ import {
   trafficRouterFor,
 } from '../skills/kubernetes/context';
 import { helmReleaseName } from '../skills/helm/release';
+import { hasAnalysis } from '../skills/kubernetes/workloads';
 import { selectorLabels } from '../skills/kubernetes/labels';
 import {
   environmentProfile,
@@ -32,7 +33,7 @@ export interface RolloutFacts {
   mode: RolloutMode;
   /** What shifts its traffic; `none` means replica-weighted */
   router: DeploymentPlan['trafficRouter'];
-  /** It has Services, traffic routing and a success-rate analysis */
+  /** It has a success-rate analysis (a port, and not TCP) */
   analysed: boolean;
 }
 
@@ -91,7 +92,7 @@ export function collectFacts(
       service,
       mode,
       router: trafficRouterFor(plan, service),
-      analysed: service.service.port !== undefined,
+      analysed: hasAnalysis(service),
     });
   }
   const inSomeProfile = (test: (p: EnvironmentProfile, s: string) => boolean) =>

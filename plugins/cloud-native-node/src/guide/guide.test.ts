@@ -10,6 +10,10 @@ import { parseSpecText } from '../engine/loadSpec';
 import { renderDeploymentGuide } from '.';
 import { mermaidText } from './markdown';
 import { EXAMPLES_DIR, EXAMPLE_NAMES } from '../__fixtures__/examples';
+import {
+  planOf as fixturePlanOf,
+  PROTOCOLS_SPEC,
+} from '../skills/kubernetes/__fixtures__/plans';
 
 const EXAMPLES = EXAMPLES_DIR;
 
@@ -545,5 +549,41 @@ describe('commands name files of the package', () => {
     expect(missing).toEqual([]);
     // (the cloud serverless examples deploy with sam / gcloud, not kubectl)
     expect(checked > 0 || name.startsWith('events-serverless-')).toBe(true);
+  });
+});
+
+describe('ports in the guide', () => {
+  it('names each dependency by its Service port: 80 for HTTP, the own port for gRPC and TCP', () => {
+    const istio = render(fixturePlanOf(PROTOCOLS_SPEC({ mesh: 'istio' })));
+    expect(istio.troubleshooting).toContain('waits until `rpc:9090` answers');
+    expect(istio.troubleshooting).toContain(
+      '`web` gets UNAVAILABLE (HTTP 503) calling `rpc`',
+    );
+    expect(istio.troubleshooting).toContain(
+      '--cluster "outbound\\|9090\\|\\|rpc.shop.svc.cluster.local"',
+    );
+    const marketplace = render(examplePlan('marketplace-gke-t3'));
+    expect(marketplace.troubleshooting).toContain(
+      '`cart` has its connections to `sessions` reset',
+    );
+    expect(marketplace.troubleshooting).toContain(
+      '--cluster "outbound\\|6379\\|\\|sessions.marketplace.svc.cluster.local"',
+    );
+    const shop = render(examplePlan('shop-eks-t2'));
+    expect(shop.troubleshooting).toContain('waits until `api:80` answers');
+    const portal = render(examplePlan('../deploy'));
+    expect(portal.troubleshooting).toContain(
+      'waits until `postgres:5432` answers',
+    );
+  });
+
+  it('TCP Rollouts are watched, not analysed', () => {
+    const { deployment } = render(fixturePlanOf(PROTOCOLS_SPEC()));
+    expect(deployment).toContain(
+      'no automatic analysis (tcp: no HTTP success rate): a person watches',
+    );
+    expect(deployment).toContain(
+      'the preview pods are ready (tcp: no HTTP success-rate analysis)',
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { ServicePlan } from '@internal/backstage-plugin-cloud-native-common';
+import { servicePort } from '../skills/kubernetes/context';
 import { analysisTemplateName } from '../skills/kubernetes/workloads';
 import {
   describePods,
@@ -491,9 +492,11 @@ function kubernetesIssues(facts: Facts): Issue[] {
       symptom: `${code(waiter.name)} stays in ${code('Init:0/')}N`,
       cause: `The init container ${code(
         `wait-for-${dependency}`,
-      )} waits until ${code(`${dependency}:80`)} answers: ${code(
-        dependency,
-      )} is not ready${
+      )} waits until ${code(
+        `${dependency}:${servicePort(
+          facts.kube.find(k => k.name === dependency)!,
+        )}`,
+      )} answers: ${code(dependency)} is not ready${
         plan.tierFeatures.networkPolicies
           ? ', or a NetworkPolicy blocks the call'
           : ''
@@ -580,7 +583,7 @@ function kubernetesIssues(facts: Facts): Issue[] {
         : 'A step is paused, or the new pods are not ready',
       confirm: [
         `kubectl argo rollouts get rollout ${name} -n ${ns}`,
-        `kubectl get analysisruns -n ${ns}`,
+        ...(rollout.analysed ? [`kubectl get analysisruns -n ${ns}`] : []),
       ],
       fix: `Fix and ${code(
         `kubectl argo rollouts retry rollout ${name} -n ${ns}`,
@@ -736,9 +739,15 @@ function meshIssues(facts: Facts): Issue[] {
   if (plan.mesh === 'istio') {
     issues.push(
       {
-        symptom: `${code(caller.name)} gets HTTP 503 calling ${code(
-          callee.name,
-        )}; response flag ${code('UF')} or ${code(
+        symptom: `${code(caller.name)} ${
+          {
+            tcp: 'has its connections to',
+            grpc: 'gets UNAVAILABLE (HTTP 503) calling',
+            http: 'gets HTTP 503 calling',
+          }[callee.service.protocol]
+        } ${code(callee.name)}${
+          callee.service.protocol === 'tcp' ? ' reset' : ''
+        }; response flag ${code('UF')} or ${code(
           'URX',
         )} in the istio-proxy log`,
         cause: `${code(
@@ -751,7 +760,7 @@ function meshIssues(facts: Facts): Issue[] {
           `istioctl proxy-config endpoints ${podRef(
             facts,
             caller,
-          )} -n ${ns} --cluster "outbound|80||${
+          )} -n ${ns} --cluster "outbound|${servicePort(callee) ?? 80}||${
             callee.name
           }.${ns}.svc.cluster.local"`,
           `istioctl analyze -n ${ns}`,

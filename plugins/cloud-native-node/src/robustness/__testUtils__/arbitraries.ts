@@ -387,6 +387,14 @@ interface SpecContext {
 }
 
 const SERVING = new Set<WorkloadKind>(['service', 'stateful', 'function']);
+const LONG_RUNNING = new Set<WorkloadKind>([
+  'service',
+  'worker',
+  'stateful',
+  'daemon',
+]);
+/** Unset (the default) counts twice: most specs name no protocol. */
+const protocols = [undefined, undefined, 'http', 'grpc', 'tcp'] as const;
 
 function strategyArb(
   workload: WorkloadKind,
@@ -539,6 +547,7 @@ export function serviceArb(
           scaling: fc.constantFrom('fixed', 'predictable', 'variable', 'burst'),
           strategy: strategyArb(workload, context),
           health: healthArb,
+          protocol: fc.constantFrom(...protocols),
           dependsOn: earlier.length
             ? fc.subarray(earlier, { maxLength: Math.min(3, earlier.length) })
             : fc.constant<string[]>([]),
@@ -558,17 +567,42 @@ export function serviceArb(
         },
       )
       .map(draft => {
-        const { source, extra, env, secrets, expose, port, ...rest } = draft;
+        const {
+          source,
+          extra,
+          env,
+          secrets,
+          expose,
+          port,
+          protocol: drawn,
+          ...rest
+        } = draft;
         // A non-serving workload that is exposed needs an explicit port
         const needsPort =
           !SERVING.has(workload) && expose !== undefined && expose !== 'none';
+        const finalPort = needsPort ? port ?? 8080 : port;
+        // gRPC and TCP need a long-running server with a port; TCP is never
+        // public, has no HTTP health check on its port and no A/B test;
+        // public gRPC is refused on gcp, which the services do not know
+        const serves =
+          LONG_RUNNING.has(workload) &&
+          (finalPort !== undefined || SERVING.has(workload));
+        let protocol = drawn;
+        if (protocol !== 'http' && (!serves || expose === 'public')) {
+          protocol = undefined;
+        }
+        if (protocol === 'tcp' && rest.strategy === 'ab-testing') {
+          protocol = undefined;
+        }
         const service: ServiceSpecInput = compact({
           name,
           workload,
           ...rest,
+          health: protocol === 'tcp' ? undefined : rest.health,
+          protocol,
           language: source === 'image' ? undefined : draft.language,
           image: source === 'language' ? undefined : draft.image,
-          port: needsPort ? port ?? 8080 : port,
+          port: finalPort,
           expose,
           // env and secrets must not share a name
           env:

@@ -101,13 +101,18 @@ export function servicesWithSecrets(plan: DeploymentPlan): ServicePlan[] {
 
 /**
  * Services scraped for metrics: long-running, with the ClusterIP Service
- * `<svc>` (port `http`), and an image this package builds (whose `/metrics`
- * and `http_requests_total` are the package's convention; prebuilt images
- * such as databases need an exporter instead).
+ * `<svc>` (port `http`: HTTP services only, gRPC and TCP ports do not serve
+ * `/metrics`), and an image this package builds (whose `/metrics` and
+ * `http_requests_total` are the package's convention; prebuilt images such
+ * as databases need an exporter instead).
  */
 export function scrapedServices(plan: DeploymentPlan): ServicePlan[] {
   return kubernetesServices(plan).filter(
-    s => isServing(s) && hasClusterService(s) && s.buildsImage,
+    s =>
+      isServing(s) &&
+      hasClusterService(s) &&
+      s.buildsImage &&
+      s.service.protocol === 'http',
   );
 }
 

@@ -174,7 +174,12 @@ const serviceSchema: Schema = {
       type: 'integer',
       minimum: 1,
       maximum: 65535,
-      description: 'Container port, named http',
+      description: 'Container port, named after the protocol',
+    },
+    protocol: {
+      enum: ['http', 'grpc', 'tcp'],
+      description:
+        'What the port speaks (default http): the name of the container and Service ports, which meshes read',
     },
     replicas: { type: 'integer', minimum: 0 },
     autoscaling: {
@@ -226,7 +231,23 @@ const serviceSchema: Schema = {
       required: ['enabled', 'port'],
       properties: {
         enabled: { type: 'boolean' },
-        port: { type: 'integer', minimum: 1, maximum: 65535 },
+        port: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 65535,
+          description: '80 for http, the container port for grpc and tcp',
+        },
+        appProtocol: {
+          type: 'string',
+          minLength: 1,
+          description:
+            'appProtocol of the Service ports (kubernetes.io/h2c for grpc)',
+        },
+        annotations: {
+          ...stringMap,
+          description:
+            'Annotations of the Services (Linkerd opaque ports for tcp)',
+        },
       },
     },
     ingress: {

@@ -12,6 +12,7 @@ import {
   serviceLabels,
   ServiceProfile,
 } from '../kubernetes';
+import { appProtocol, portName } from '../kubernetes/context';
 import { sharedLabels } from '../kubernetes/labels';
 import { MESH_NATIVE_SIDECAR_ANNOTATIONS } from '../kubernetes/pod';
 import { scalingBehavior, secretStoreName } from '../kubernetes/supporting';
@@ -158,11 +159,28 @@ function statefulAntiAffinity(selector: Record<string, string>) {
   };
 }
 
-function clusterIpSpec(selector: Record<string, string>, port: number) {
+/** The port of the Services of a service, as the templates render it. */
+function servicePortSpec(servicePlan: ServicePlan, port: number) {
+  const name = portName(servicePlan);
+  const app = appProtocol(servicePlan);
+  return {
+    name,
+    port,
+    targetPort: name,
+    protocol: 'TCP',
+    ...(app ? { appProtocol: app } : {}),
+  };
+}
+
+function clusterIpSpec(
+  servicePlan: ServicePlan,
+  selector: Record<string, string>,
+  port: number,
+) {
   return {
     type: 'ClusterIP',
     selector,
-    ports: [{ name: 'http', port, targetPort: 'http', protocol: 'TCP' }],
+    ports: [servicePortSpec(servicePlan, port)],
   };
 }
 
@@ -236,7 +254,13 @@ function podValues(
   same(
     take(container, 'ports'),
     port !== undefined
-      ? [{ name: 'http', containerPort: port, protocol: 'TCP' }]
+      ? [
+          {
+            name: portName(servicePlan),
+            containerPort: port,
+            protocol: 'TCP',
+          },
+        ]
       : undefined,
     `${name}: container ports`,
   );
@@ -460,6 +484,10 @@ function serviceValues(context: ServiceContext): Json {
   values.image = undefined;
   if (servicePlan.service.port !== undefined) {
     values.port = servicePlan.service.port;
+    // http is the templates' default: HTTP services keep their values
+    if (servicePlan.service.protocol !== 'http') {
+      values.protocol = servicePlan.service.protocol;
+    }
   }
 
   const serviceAccount = takeObject(context, 'ServiceAccount', name);
@@ -530,17 +558,29 @@ function serviceValues(context: ServiceContext): Json {
     const port = clusterService.spec.ports?.[0]?.port;
     same(
       clusterService.spec,
-      clusterIpSpec(selector, port),
+      clusterIpSpec(servicePlan, selector, port),
       `${name}: Service spec`,
     );
-    values.service = { enabled: true, port };
+    const annotations = clusterService.metadata.annotations;
+    const app = appProtocol(servicePlan);
+    values.service = {
+      enabled: true,
+      port,
+      ...(app ? { appProtocol: app } : {}),
+      ...(annotations ? { annotations } : {}),
+    };
     for (const extra of kind === 'Rollout' ? strategyServiceNames(spec) : []) {
       const object = takeObject(context, 'Service', extra);
       check(object !== undefined, `${name}: the strategy names ${extra}`);
       same(
         object.spec,
-        clusterIpSpec(selector, port),
+        clusterIpSpec(servicePlan, selector, port),
         `${extra}: Service spec`,
+      );
+      same(
+        object.metadata.annotations,
+        annotations,
+        `${extra}: Service annotations`,
       );
     }
     if (kind === 'StatefulSet') {
@@ -552,16 +592,14 @@ function serviceValues(context: ServiceContext): Json {
           clusterIP: 'None',
           publishNotReadyAddresses: true,
           selector,
-          ports: [
-            {
-              name: 'http',
-              port: servicePlan.service.port,
-              targetPort: 'http',
-              protocol: 'TCP',
-            },
-          ],
+          ports: [servicePortSpec(servicePlan, servicePlan.service.port!)],
         },
         `${name}: headless Service spec`,
+      );
+      same(
+        headless.metadata.annotations,
+        annotations,
+        `${name}-headless: Service annotations`,
       );
     }
   }

@@ -1,5 +1,7 @@
 import {
+  clusterServicePort,
   DeploymentPlan,
+  Protocol,
   ServicePlan,
 } from '@internal/backstage-plugin-cloud-native-common';
 import { KubernetesObject } from '../../engine/types';
@@ -49,6 +51,42 @@ export function isServing(servicePlan: ServicePlan): boolean {
 }
 
 /**
+ * The name of the service's container port and Service ports: its protocol
+ * (`http`, `grpc`, `tcp`), the `<protocol>[-<suffix>]` convention by which
+ * Istio selects the protocol (Linkerd reads its Server's proxyProtocol).
+ */
+export function portName(servicePlan: ServicePlan): Protocol {
+  return servicePlan.service.protocol;
+}
+
+/**
+ * The `appProtocol` of the Service port, only where Kubernetes defines a
+ * value: `kubernetes.io/h2c` (HTTP/2 without TLS) for gRPC, which Istio,
+ * Gateway API implementations and cloud load balancers read. HTTP keeps the
+ * port name alone, and TCP has no standard value (`tcp` is not an IANA
+ * service name): the port name `tcp` is what the meshes read.
+ */
+export function appProtocol(servicePlan: ServicePlan): string | undefined {
+  return servicePlan.service.protocol === 'grpc'
+    ? 'kubernetes.io/h2c'
+    : undefined;
+}
+
+/**
+ * The port of the ClusterIP Service `<svc>`: 80 for HTTP, the service's own
+ * port for gRPC and TCP. What callers, the Ingress, the mesh routes and the
+ * wait-for init containers use.
+ */
+export function servicePort(servicePlan: ServicePlan): number | undefined {
+  return clusterServicePort(servicePlan.service);
+}
+
+/** Whether the port speaks HTTP/1.1 (probes, metrics, HTTP analysis). */
+export function speaksHttp(servicePlan: ServicePlan): boolean {
+  return servicePlan.service.protocol === 'http';
+}
+
+/**
  * The rollout strategy actually rendered for a Rollout, after fallbacks:
  * - `ab-testing` needs header routing, i.e. Istio and a port; otherwise it
  *   falls back to blue-green;
@@ -66,7 +104,14 @@ export function rolloutMode(
   let mode: RolloutMode = 'canary';
   if (servicePlan.strategy === 'ab-testing') mode = 'ab-testing';
   if (servicePlan.strategy === 'blue-green') mode = 'blue-green';
-  if (mode === 'ab-testing' && !(plan.mesh === 'istio' && hasPort)) {
+  if (
+    mode === 'ab-testing' &&
+    !(
+      plan.mesh === 'istio' &&
+      hasPort &&
+      servicePlan.service.protocol !== 'tcp'
+    )
+  ) {
     mode = 'blue-green';
   }
   if (mode === 'blue-green' && !hasPort) {
@@ -76,21 +121,43 @@ export function rolloutMode(
 }
 
 /**
+ * Whether a canary Rollout splits `<svc>` (stable) and `<svc>-canary`: it
+ * needs a port, and not TCP, whose canary is weighted by replicas behind the
+ * one Service `<svc>` that selects both versions (PROTO-020; with stable and
+ * canary Services Argo Rollouts would narrow `<svc>` to the stable pods).
+ */
+export function hasCanaryServices(servicePlan: ServicePlan): boolean {
+  return (
+    servicePlan.service.port !== undefined &&
+    servicePlan.service.protocol !== 'tcp'
+  );
+}
+
+/**
  * What shifts traffic for this service's canary: the ingress controller for
- * public services, the mesh for the others (the same rule as the plan).
+ * public services, the mesh for the others (the same rule as the plan);
+ * nothing for TCP (PROTO-020): routers weigh requests, and the pooled,
+ * long-lived connections of TCP clients would make a per-connection weight
+ * meaningless.
  */
 export function trafficRouterFor(
   plan: DeploymentPlan,
   servicePlan: ServicePlan,
 ): DeploymentPlan['trafficRouter'] {
-  if (servicePlan.service.port === undefined) return 'none';
+  if (
+    servicePlan.service.port === undefined ||
+    servicePlan.service.protocol === 'tcp'
+  ) {
+    return 'none';
+  }
   return servicePlan.service.expose === 'public'
     ? plan.trafficRouter
     : plan.mesh;
 }
 
 /**
- * Whether the service gets its ClusterIP Service `<svc>` (port 80 → http):
+ * Whether the service gets its ClusterIP Service `<svc>` (see
+ * {@link servicePort}):
  * it has a port, runs long, and is exposed, stateful, or a Rollout (whose
  * strategies need Services).
  */

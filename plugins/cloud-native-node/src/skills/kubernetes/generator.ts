@@ -67,11 +67,19 @@ function planNotes(plan: DeploymentPlan, notes: Notes): void {
     }
     if (
       plan.mesh !== 'none' &&
+      servicePlan.service.port !== undefined &&
+      servicePlan.service.protocol === 'tcp'
+    ) {
+      notes.add(
+        `${servicePlan.name}: port ${servicePlan.service.port} is named 'tcp', so ${plan.mesh} proxies it as opaque TCP (mTLS and authorization, no HTTP parsing, routing or retries)`,
+      );
+    } else if (
+      plan.mesh !== 'none' &&
       servicePlan.objectKind === 'StatefulSet' &&
       servicePlan.service.port !== undefined
     ) {
       notes.add(
-        `${servicePlan.name}: its port is named 'http'; if it speaks another protocol (a database), rename it or set appProtocol: tcp so ${plan.mesh} does not parse it as HTTP`,
+        `${servicePlan.name}: its port is named '${servicePlan.service.protocol}' (protocol ${servicePlan.service.protocol}); if it speaks another protocol (a database), set protocol: tcp in the spec so ${plan.mesh} does not parse it as HTTP`,
       );
     }
     if (servicePlan.service.secrets.length > 0) {
@@ -90,6 +98,7 @@ function planNotes(plan: DeploymentPlan, notes: Notes): void {
       servicePlan.objectKind === 'Rollout' &&
       plan.mesh === 'istio' &&
       servicePlan.service.port !== undefined &&
+      servicePlan.service.protocol !== 'tcp' &&
       servicePlan.strategy !== 'blue-green'
     ) {
       notes.add(

@@ -1,4 +1,5 @@
 import type { IService } from 'kubernetes-models/v1/Service';
+import type { IServicePort } from 'kubernetes-models/v1/ServicePort';
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { IIoK8sApiNetworkingV1NetworkPolicyIngressRule as IIngressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyIngressRule';
@@ -10,12 +11,17 @@ import {
 } from '@internal/backstage-plugin-cloud-native-common';
 import { KubernetesObject } from '../../engine/types';
 import {
+  appProtocol,
   asObject,
   GenerationContext,
+  hasCanaryServices,
   hasClusterService,
   isServing,
+  portName,
   rolloutMode,
+  servicePort,
   serviceProfile,
+  speaksHttp,
   trafficRouterFor,
 } from './context';
 import {
@@ -78,26 +84,64 @@ function serviceMetadata(
   };
 }
 
+/** Linkerd's annotation that marks ports opaque (no protocol detection). */
+export const LINKERD_OPAQUE_PORTS_ANNOTATION = 'config.linkerd.io/opaque-ports';
+
+/**
+ * Annotations of the Services of a service: with Linkerd, a TCP port is
+ * opaque, so client proxies skip protocol detection (server-speaks-first
+ * protocols would otherwise stall in it). The Service port equals the
+ * container port for TCP.
+ */
+export function serviceAnnotations(
+  plan: DeploymentPlan,
+  servicePlan: ServicePlan,
+): Record<string, string> | undefined {
+  const { port, protocol } = servicePlan.service;
+  if (plan.mesh !== 'linkerd' || protocol !== 'tcp' || port === undefined) {
+    return undefined;
+  }
+  return { [LINKERD_OPAQUE_PORTS_ANNOTATION]: String(port) };
+}
+
+/** The one port of a service's Services: `<protocol>`, to the container port. */
+function servicePortSpec(servicePlan: ServicePlan, port: number): IServicePort {
+  const name = portName(servicePlan);
+  const app = appProtocol(servicePlan);
+  return {
+    name,
+    port,
+    targetPort: name,
+    protocol: 'TCP',
+    ...(app ? { appProtocol: app } : {}),
+  };
+}
+
 function clusterIpService(
   context: GenerationContext,
   servicePlan: ServicePlan,
   name: string,
 ): KubernetesObject {
+  const annotations = serviceAnnotations(context.plan, servicePlan);
   const object: IService & { metadata: { name: string } } = {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: serviceMetadata(context, servicePlan, name),
+    metadata: {
+      ...serviceMetadata(context, servicePlan, name),
+      ...(annotations ? { annotations } : {}),
+    },
     spec: {
       type: 'ClusterIP',
       selector: selectorLabels(context.plan, servicePlan.name),
-      ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }],
+      ports: [servicePortSpec(servicePlan, servicePort(servicePlan)!)],
     },
   };
   return asObject(object);
 }
 
 /**
- * The Services of a service: `<svc>` (ClusterIP, 80 → http); for a
+ * The Services of a service: `<svc>` (ClusterIP; port 80 → `http` for
+ * HTTP, the service's own port → `grpc` / `tcp` otherwise); for a
  * StatefulSet also `<svc>-headless` (stable pod DNS names, published before
  * ready so peers can find each other while bootstrapping); for a Rollout the
  * second Service its strategy switches (`<svc>-canary` or `<svc>-preview`).
@@ -113,38 +157,50 @@ export function services(
     objects.push(
       clusterIpService(context, servicePlan, `${servicePlan.name}-preview`),
     );
-  } else if (mode) {
+  } else if (mode && hasCanaryServices(servicePlan)) {
     objects.push(
       clusterIpService(context, servicePlan, `${servicePlan.name}-canary`),
     );
   }
   if (servicePlan.objectKind === 'StatefulSet') {
+    const annotations = serviceAnnotations(context.plan, servicePlan);
     const headless: IService & { metadata: { name: string } } = {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: serviceMetadata(
-        context,
-        servicePlan,
-        `${servicePlan.name}-headless`,
-      ),
+      metadata: {
+        ...serviceMetadata(
+          context,
+          servicePlan,
+          `${servicePlan.name}-headless`,
+        ),
+        ...(annotations ? { annotations } : {}),
+      },
       spec: {
         clusterIP: 'None',
         publishNotReadyAddresses: true,
         selector: selectorLabels(context.plan, servicePlan.name),
-        ports: [
-          {
-            name: 'http',
-            port: servicePlan.service.port!,
-            targetPort: 'http',
-            protocol: 'TCP',
-          },
-        ],
+        ports: [servicePortSpec(servicePlan, servicePlan.service.port!)],
       },
     };
     objects.push(asObject(headless));
   }
   return objects;
 }
+
+/**
+ * What tells each ingress controller that the backend speaks gRPC (HTTP/2
+ * without TLS). The GKE Ingress would need TLS on the pods, so the spec
+ * refuses public gRPC on gcp.
+ */
+export const GRPC_BACKEND_ANNOTATIONS: Partial<
+  Record<DeploymentPlan['ingress'], Record<string, string>>
+> = {
+  nginx: { 'nginx.ingress.kubernetes.io/backend-protocol': 'GRPC' },
+  'application-routing': {
+    'nginx.ingress.kubernetes.io/backend-protocol': 'GRPC',
+  },
+  alb: { 'alb.ingress.kubernetes.io/backend-protocol-version': 'GRPC' },
+};
 
 function ingressClass(plan: DeploymentPlan): {
   ingressClassName?: string;
@@ -183,7 +239,15 @@ export function ingress(
 ): KubernetesObject | undefined {
   const host = serviceProfile(context, servicePlan).host;
   if (!host || !hasClusterService(servicePlan)) return undefined;
-  const { ingressClassName, annotations } = ingressClass(context.plan);
+  const { ingressClassName, annotations: classAnnotations } = ingressClass(
+    context.plan,
+  );
+  const annotations = {
+    ...classAnnotations,
+    ...(servicePlan.service.protocol === 'grpc'
+      ? GRPC_BACKEND_ANNOTATIONS[context.plan.ingress]
+      : {}),
+  };
   const albCanary =
     rolloutMode(context.plan, servicePlan) === 'canary' &&
     trafficRouterFor(context.plan, servicePlan) === 'alb';
@@ -214,7 +278,7 @@ export function ingress(
                     // annotation `actions.<svc>`; the backend refers to it.
                     port: albCanary
                       ? { name: 'use-annotation' }
-                      : { number: 80 },
+                      : { number: servicePort(servicePlan)! },
                   },
                 },
               },
@@ -341,7 +405,11 @@ export function serviceNetworkPolicy(
           : { from: sources, ports: [{ protocol: 'TCP', port }] },
       );
     }
-    if (plan.tierFeatures.observability && isServing(servicePlan)) {
+    if (
+      plan.tierFeatures.observability &&
+      isServing(servicePlan) &&
+      speaksHttp(servicePlan)
+    ) {
       ingressRules.push({
         from: [namespaceSelector(MONITORING_NAMESPACE)],
         ports: [{ protocol: 'TCP', port }],

@@ -11,7 +11,10 @@ import {
   hasClusterService,
   isBatch,
   isServing,
+  portName,
+  servicePort,
   serviceProfile,
+  speaksHttp,
 } from './context';
 import { selectorLabels, serviceLabels, sortedRecord } from './labels';
 
@@ -104,11 +107,11 @@ function probeHandler(servicePlan: ServicePlan): Partial<IProbe> | undefined {
     return {
       httpGet: {
         path: health.path,
-        port: health.port === port ? 'http' : health.port,
+        port: health.port === port ? portName(servicePlan) : health.port,
       },
     };
   }
-  if (port !== undefined) return { tcpSocket: { port: 'http' } };
+  if (port !== undefined) return { tcpSocket: { port: portName(servicePlan) } };
   return undefined;
 }
 
@@ -118,7 +121,7 @@ function probeHandler(servicePlan: ServicePlan): Partial<IProbe> | undefined {
  * | probe | when | check |
  * |-|-|-|
  * | startup | `health.startupSeconds > 0` (long-running) | health path; failureThreshold = ceil(startupSeconds / 5 s) |
- * | readiness | serving (long-running with a port) | health path, else TCP on the port |
+ * | readiness | serving (long-running with a port) | health path, else TCP on the port (always for gRPC and TCP servers without health) |
  * | liveness | long-running (service, worker, stateful, daemon, rerouted function) | health path, else TCP on the port, else none (noted) |
  * | none | Job, CronJob | a run-to-completion pod is judged by its exit code |
  *
@@ -182,8 +185,9 @@ function initContainerName(dependency: string, taken: Set<string>): string {
 
 /**
  * The dependencies a pod waits for: Kubernetes services it depends on that
- * have a ClusterIP Service (port 80). Only serving or working pods
- * (Deployment, Rollout, StatefulSet) wait; daemons and batch pods do not.
+ * have a ClusterIP Service (on its Service port: 80 for HTTP, the own port
+ * for gRPC and TCP). Only serving or working pods (Deployment, Rollout,
+ * StatefulSet) wait; daemons and batch pods do not.
  */
 export function waitForDependencies(
   context: GenerationContext,
@@ -206,7 +210,9 @@ export function waitForDependencies(
       command: [
         'sh',
         '-c',
-        `until nc -z -w 2 ${dependency} 80; do echo waiting for ${dependency}; sleep 2; done`,
+        `until nc -z -w 2 ${dependency} ${servicePort(
+          target,
+        )}; do echo waiting for ${dependency}; sleep 2; done`,
       ],
       resources: {
         requests: { cpu: '10m', memory: '16Mi' },
@@ -236,9 +242,11 @@ function podAnnotations(
     // when the ConfigMap changes.
     annotations[CONFIG_HASH_ANNOTATION] = configHash(env);
   }
+  // Prometheus scrapes `/metrics` over HTTP: not a gRPC or TCP port
   if (
     context.plan.tierFeatures.observability &&
     isServing(servicePlan) &&
+    speaksHttp(servicePlan) &&
     port !== undefined
   ) {
     annotations[PROMETHEUS_SCRAPE_ANNOTATIONS.scrape] = 'true';
@@ -388,7 +396,11 @@ export function appContainer(
     ...(service.port !== undefined
       ? {
           ports: [
-            { name: 'http', containerPort: service.port, protocol: 'TCP' },
+            {
+              name: portName(servicePlan),
+              containerPort: service.port,
+              protocol: 'TCP',
+            },
           ],
         }
       : {}),

@@ -3,7 +3,14 @@ import {
   KubernetesSchemaValidator,
 } from '../../validation/schema';
 import { generateKubernetesObjects } from './generator';
-import { Loose, planOf, SHOP_SPEC, spec, svc } from './__fixtures__/plans';
+import {
+  Loose,
+  planOf,
+  PROTOCOLS_SPEC,
+  SHOP_SPEC,
+  spec,
+  svc,
+} from './__fixtures__/plans';
 
 jest.setTimeout(60_000);
 
@@ -31,6 +38,8 @@ const EXAMPLES = {
       svc('thumb', 'function', { trigger: { type: 'queue' } }),
     ]),
   ),
+  'protocols-alb': planOf(PROTOCOLS_SPEC({ cloud: 'aws', mesh: 'none' })),
+  'protocols-linkerd': planOf(PROTOCOLS_SPEC({ mesh: 'linkerd' })),
 };
 
 describe('generated objects pass strict schema validation', () => {

@@ -323,7 +323,7 @@ describe('StatefulSet', () => {
   const objects = prod(planOf(SHOP_SPEC({ tier: 'T2' })));
   const set = find(objects, 'StatefulSet', 'db').spec as Loose;
 
-  it('has a headless and a ClusterIP Service', () => {
+  it('has a headless and a ClusterIP Service, both on its own tcp port (PROTO-010)', () => {
     const headless = find(objects, 'Service', 'db-headless').spec as Loose;
     expect(headless.clusterIP).toBe('None');
     expect(headless.publishNotReadyAddresses).toBe(true);
@@ -331,8 +331,9 @@ describe('StatefulSet', () => {
     const clusterIp = find(objects, 'Service', 'db').spec as Loose;
     expect(clusterIp.type).toBe('ClusterIP');
     expect(clusterIp.ports).toEqual([
-      { name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' },
+      { name: 'tcp', port: 5432, targetPort: 'tcp', protocol: 'TCP' },
     ]);
+    expect(headless.ports).toEqual(clusterIp.ports);
     expect(set.serviceName).toBe('db-headless');
   });
 

@@ -13,7 +13,9 @@ import { KubernetesObject } from '../../engine/types';
 import {
   asObject,
   GenerationContext,
+  hasCanaryServices,
   rolloutMode,
+  servicePort,
   serviceProfile,
   trafficRouterFor,
 } from './context';
@@ -119,7 +121,12 @@ function canaryTrafficRouting(
     case 'nginx':
       return { nginx: { stableIngress: servicePlan.name } };
     case 'alb':
-      return { alb: { ingress: servicePlan.name, servicePort: 80 } };
+      return {
+        alb: {
+          ingress: servicePlan.name,
+          servicePort: servicePort(servicePlan)!,
+        },
+      };
     default:
       context.notes.add(
         `${servicePlan.name}: no traffic router for its canary (${
@@ -132,6 +139,18 @@ function canaryTrafficRouting(
   }
 }
 
+/**
+ * Whether a Rollout's releases are judged by the HTTP success-rate
+ * analysis: it needs a port that answers requests, so not without a port
+ * and not for TCP (PROTO-020), whose connections have no success rate.
+ */
+export function hasAnalysis(servicePlan: ServicePlan): boolean {
+  return (
+    servicePlan.service.port !== undefined &&
+    servicePlan.service.protocol !== 'tcp'
+  );
+}
+
 function rolloutStrategy(
   context: GenerationContext,
   servicePlan: ServicePlan,
@@ -139,7 +158,17 @@ function rolloutStrategy(
   const mode = rolloutMode(context.plan, servicePlan)!;
   const name = servicePlan.name;
   const hasPort = servicePlan.service.port !== undefined;
+  const analysed = hasAnalysis(servicePlan);
   const templates = [{ templateName: analysisTemplateName(name) }];
+  if (hasPort && !analysed) {
+    context.notes.add(
+      `${name}: speaks tcp, so its ${mode} has no HTTP success-rate analysis and no traffic router (PROTO-020): ${
+        mode === 'blue-green'
+          ? 'promotion switches the Service selector after the preview pods are ready'
+          : 'the canary weight is the share of canary pods, and promotion follows the pauses'
+      }`,
+    );
+  }
   if (servicePlan.strategy === 'ab-testing' && mode !== 'ab-testing') {
     context.notes.add(
       `${name}: A/B testing needs header routing, which only Istio provides here (mesh: ${context.plan.mesh}); deployed as blue-green instead`,
@@ -161,10 +190,14 @@ function rolloutStrategy(
         previewService: `${name}-preview`,
         // T3: a person promotes after the pre-promotion analysis.
         autoPromotionEnabled: context.plan.tier !== 'T3',
-        prePromotionAnalysis: {
-          templates,
-          args: [{ name: 'service-name', value: `${name}-preview` }],
-        },
+        ...(analysed
+          ? {
+              prePromotionAnalysis: {
+                templates,
+                args: [{ name: 'service-name', value: `${name}-preview` }],
+              },
+            }
+          : {}),
         scaleDownDelaySeconds: 30,
       },
     };
@@ -208,7 +241,7 @@ function rolloutStrategy(
       },
     };
   }
-  const trafficRouting = hasPort
+  const trafficRouting = analysed
     ? canaryTrafficRouting(context, servicePlan)
     : undefined;
   if (!hasPort) {
@@ -218,13 +251,13 @@ function rolloutStrategy(
   }
   return {
     canary: {
-      ...(hasPort
+      ...(hasCanaryServices(servicePlan)
         ? { stableService: name, canaryService: `${name}-canary` }
         : {}),
       maxSurge: '25%',
       maxUnavailable: context.plan.tierFeatures.maxUnavailable,
       ...(trafficRouting ? { trafficRouting } : {}),
-      ...(hasPort
+      ...(analysed
         ? {
             analysis: {
               templates,
@@ -315,7 +348,7 @@ export function analysisTemplate(
   servicePlan: ServicePlan,
 ): KubernetesObject | undefined {
   const mode = rolloutMode(context.plan, servicePlan);
-  if (!mode || servicePlan.service.port === undefined) return undefined;
+  if (!mode || !hasAnalysis(servicePlan)) return undefined;
   const { query, source } = successRateQuery(context, servicePlan);
   context.notes.add(
     `${servicePlan.name}: the ${mode} analysis reads ${source} from ${PROMETHEUS_ADDRESS}; without traffic it is inconclusive and the rollout pauses`,

@@ -4,6 +4,7 @@ import {
 } from '@internal/backstage-plugin-cloud-native-common';
 import { KubernetesObject } from '../../engine/types';
 import {
+  hasCanaryServices,
   hasClusterService,
   isServing,
   prune,
@@ -16,7 +17,8 @@ import { EnvironmentProfile, environmentProfile } from '../kubernetes/profile';
 /**
  * What the Istio and Linkerd builders of one environment read. Names follow
  * kubernetes-manifest-generator: the Service `<svc>` (port 80 `http` →
- * targetPort `http`), `<svc>-canary` / `<svc>-preview` for Rollouts, the
+ * targetPort `http` for HTTP; the service's own port named `grpc` / `tcp`
+ * otherwise), `<svc>-canary` / `<svc>-preview` for Rollouts, the
  * ServiceAccount `<svc>`, selector labels `app.kubernetes.io/name` +
  * `app.kubernetes.io/part-of`.
  */
@@ -129,7 +131,9 @@ export function secondaryServiceName(
   if (!hasClusterService(servicePlan)) return undefined;
   const mode = rolloutMode(context.plan, servicePlan);
   if (mode === 'blue-green') return `${servicePlan.name}-preview`;
-  if (mode) return `${servicePlan.name}-canary`;
+  if (mode && hasCanaryServices(servicePlan)) {
+    return `${servicePlan.name}-canary`;
+  }
   return undefined;
 }
 

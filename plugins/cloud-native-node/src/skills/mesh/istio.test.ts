@@ -307,12 +307,18 @@ describe('kubernetes-servicemesh-configurator: Istio (marketplace example)', () 
         maxEjectionPercent: 50,
       });
       expect(policy.connectionPool.tcp.maxConnections).toBeGreaterThan(0);
-      expect(policy.connectionPool.http.http2MaxRequests).toBeGreaterThan(0);
-      expect(
-        policy.connectionPool.http.maxRequestsPerConnection,
-      ).toBeGreaterThan(1);
       expect(policy.tls).toEqual({ mode: 'ISTIO_MUTUAL' });
       expect(policy).not.toHaveProperty('subsets');
+      // Redis (sessions) speaks tcp: no HTTP settings
+      expect(Object.keys(policy.connectionPool).sort()).toEqual(
+        rule.metadata.name === 'sessions' ? ['tcp'] : ['http', 'tcp'],
+      );
+      expect(policy.connectionPool.http?.http2MaxRequests ?? 1).toBeGreaterThan(
+        0,
+      );
+      expect(
+        policy.connectionPool.http?.maxRequestsPerConnection ?? 2,
+      ).toBeGreaterThan(1);
     }
   });
 

@@ -10,6 +10,7 @@ import {
   INGRESS_CONTROLLER_NAMESPACE,
 } from '../kubernetes/networking';
 import { AB_HEADER, AB_ROUTE, ISTIO_PRIMARY_ROUTE } from '../kubernetes';
+import { servicePort } from '../kubernetes/context';
 import {
   callersOf,
   fqdn,
@@ -42,6 +43,18 @@ import {
  *   DestinationRules (connection pool, outlier detection, ISTIO_MUTUAL) for
  *   `<svc>` and its Rollout's second Service; for every workload an
  *   AuthorizationPolicy that allows exactly its `dependsOn` callers.
+ *
+ * By protocol (the Service port name `http` / `grpc` / `tcp`):
+ * - http: HTTP routes with a timeout and retries on 5xx and resets;
+ * - grpc: HTTP routes (gRPC is HTTP/2) retried on the gRPC statuses that
+ *   mean "not processed", without route or per-try timeouts, which would cut
+ *   streaming calls;
+ * - tcp: no VirtualService (a `tcp:` route to its own host would add
+ *   nothing: no retries or timeouts exist for TCP, and a tcp canary is
+ *   weighted by replicas, not routed, PROTO-020); DestinationRules with the TCP connection pool
+ *   only and outlier detection, which counts connect failures and timeouts
+ *   of opaque TCP as errors; the AuthorizationPolicy uses principals and
+ *   ports only, which apply to TCP (no methods, paths or hosts).
  *
  * Prometheus: Istio's metrics merging (meshConfig.enablePrometheusMerge, on
  * by default) rewrites the pods' `prometheus.io/*` annotations to the
@@ -81,6 +94,15 @@ export const ROUTE_RETRIES = {
   attempts: 3,
   perTryTimeout: '5s',
   retryOn: '5xx,reset,connect-failure,refused-stream',
+} as const;
+/**
+ * Retries of gRPC routes: on the statuses that mean the call was not
+ * processed (Istio's documented gRPC set), no per-try timeout (streams).
+ */
+export const GRPC_ROUTE_RETRIES = {
+  attempts: 3,
+  retryOn:
+    'connect-failure,refused-stream,unavailable,cancelled,resource-exhausted',
 } as const;
 /**
  * Per client sidecar and destination host. maxRequestsPerConnection 100
@@ -129,20 +151,21 @@ export function istioSharedObjects(context: MeshContext): KubernetesObject[] {
   return [toObject(peerAuthentication), toObject(allowNothing)];
 }
 
-function destination(host: string) {
-  return { host, port: { number: 80 } };
-}
-
 function virtualService(
   context: MeshContext,
   servicePlan: ServicePlan,
 ): KubernetesObject {
   const { name } = servicePlan;
   const mode = routingMode(context, servicePlan);
-  const resilience = {
-    timeout: ROUTE_TIMEOUT,
-    retries: { ...ROUTE_RETRIES },
-  };
+  // `<svc>` and `<svc>-canary` listen on the same port
+  const destination = (host: string) => ({
+    host,
+    port: { number: servicePort(servicePlan)! },
+  });
+  const resilience =
+    servicePlan.service.protocol === 'grpc'
+      ? { retries: { ...GRPC_ROUTE_RETRIES } }
+      : { timeout: ROUTE_TIMEOUT, retries: { ...ROUTE_RETRIES } };
   const http: HttpRoute[] = [];
   if (mode === 'ab-testing') {
     http.push({
@@ -187,10 +210,13 @@ function destinationRule(
     spec: {
       host: fqdn(context, host),
       trafficPolicy: {
-        connectionPool: {
-          tcp: { ...CONNECTION_POOL.tcp },
-          http: { ...CONNECTION_POOL.http },
-        },
+        connectionPool:
+          servicePlan.service.protocol === 'tcp'
+            ? { tcp: { ...CONNECTION_POOL.tcp } }
+            : {
+                tcp: { ...CONNECTION_POOL.tcp },
+                http: { ...CONNECTION_POOL.http },
+              },
         outlierDetection: { ...OUTLIER_DETECTION },
         tls: { mode: 'ISTIO_MUTUAL' },
       },
@@ -340,7 +366,24 @@ export function istioServiceObjects(
   const { name } = servicePlan;
   const objects: KubernetesObject[] = [];
   const parts: string[] = [];
-  if (hasClusterService(servicePlan)) {
+  if (
+    hasClusterService(servicePlan) &&
+    servicePlan.service.protocol === 'tcp'
+  ) {
+    const secondary = secondaryServiceName(context, servicePlan);
+    const hosts = [name, ...(secondary ? [secondary] : [])];
+    objects.push(
+      ...hosts.map(host => destinationRule(context, servicePlan, host)),
+    );
+    parts.push(
+      `tcp on ${servicePort(
+        servicePlan,
+      )}: no VirtualService (no HTTP routes, retries or timeouts for TCP)`,
+      `DestinationRule ${hosts.join(
+        ', ',
+      )} (TCP connection pool, outlier detection on connect failures, ISTIO_MUTUAL)`,
+    );
+  } else if (hasClusterService(servicePlan)) {
     objects.push(virtualService(context, servicePlan));
     const mode = routingMode(context, servicePlan);
     const secondary = secondaryServiceName(context, servicePlan);
@@ -355,7 +398,11 @@ export function istioServiceObjects(
       plain: `route '${ISTIO_PRIMARY_ROUTE}' → ${name}`,
     };
     parts.push(
-      `VirtualService ${routes[mode]}, timeout ${ROUTE_TIMEOUT}, ${ROUTE_RETRIES.attempts} retries`,
+      `VirtualService ${routes[mode]}, ${
+        servicePlan.service.protocol === 'grpc'
+          ? `gRPC: no timeout (streams), ${GRPC_ROUTE_RETRIES.attempts} retries on unavailable/cancelled/resource-exhausted`
+          : `timeout ${ROUTE_TIMEOUT}, ${ROUTE_RETRIES.attempts} retries`
+      }`,
       `DestinationRule ${hosts.join(
         ', ',
       )} (connection pool, outlier detection, ISTIO_MUTUAL)`,

@@ -102,14 +102,36 @@ describe('kubernetes-servicemesh-configurator: Linkerd', () => {
             'app.kubernetes.io/part-of': 'shop',
           },
         });
-        expect(server.spec.port).toBe('http');
-        const route = find(objects, 'HTTPRoute', name) as Loose;
-        expect(route.spec.parentRefs).toEqual([
-          { group: 'policy.linkerd.io', kind: 'Server', name },
-        ]);
+        // db speaks tcp: the Server and its authorization only
+        const tcp = name === 'db';
+        expect(server.spec.port).toBe(tcp ? 'tcp' : 'http');
         expect(
-          find(objects, 'ServiceProfile', `${name}.shop.svc.cluster.local`),
-        ).toBeDefined();
+          objects
+            .filter(
+              o =>
+                (o.kind === 'HTTPRoute' && o.metadata.name === name) ||
+                o.kind === 'ServiceProfile',
+            )
+            .map(o => `${o.kind}/${o.metadata.name}`),
+        ).toEqual(
+          tcp
+            ? []
+            : [
+                `HTTPRoute/${name}`,
+                `ServiceProfile/${name}.shop.svc.cluster.local`,
+              ],
+        );
+        expect(
+          (
+            objects.find(
+              o => o.kind === 'HTTPRoute' && o.metadata.name === name,
+            ) as Loose
+          )?.spec.parentRefs,
+        ).toEqual(
+          tcp
+            ? undefined
+            : [{ group: 'policy.linkerd.io', kind: 'Server', name }],
+        );
         // every service with callers: MeshTLSAuthentication + a policy on
         // its Server (web, public and uncalled, is checked separately)
         const callers = expectedCallers(plan, name);
@@ -145,15 +167,20 @@ describe('kubernetes-servicemesh-configurator: Linkerd', () => {
     }
   });
 
-  it('the Server port is the container port the kubernetes skill names http', () => {
+  it('the Server port is the container port the kubernetes skill names after the protocol', () => {
     for (const name of SERVING) {
       const workload = kubernetes.manifests
         .find(m => m.path === `kubernetes/prod/${name}.yaml`)!
         .objects.find(o => podSpecOf(o));
       const ports = podSpecOf(workload!).containers[0].ports;
+      const server = find(
+        objectsOf(mesh, `mesh/prod/${name}.yaml`),
+        'Server',
+        name,
+      ) as Loose;
       expect(ports).toContainEqual(
         expect.objectContaining({
-          name: 'http',
+          name: server.spec.port,
           containerPort: plan.services.find(s => s.name === name)!.service.port,
         }),
       );
@@ -284,11 +311,11 @@ describe('kubernetes-servicemesh-configurator: Linkerd', () => {
     expect(profile.spec.routes[1].isRetryable).toBeUndefined();
   });
 
-  it('StatefulSets keep protocol detection, HTTP services are HTTP/1', () => {
+  it('a database (tcp: stateful, health on a separate port) is opaque, HTTP services are HTTP/1', () => {
     expect(
-      (find(objectsOf(mesh, 'mesh/prod/db.yaml'), 'Server', 'db') as Loose).spec
-        .proxyProtocol,
-    ).toBe('unknown');
+      (find(objectsOf(mesh, 'mesh/prod/db.yaml'), 'Server', 'db') as Loose)
+        .spec,
+    ).toMatchObject({ port: 'tcp', proxyProtocol: 'opaque' });
     expect(
       (find(objectsOf(mesh, 'mesh/prod/api.yaml'), 'Server', 'api') as Loose)
         .spec.proxyProtocol,

@@ -1,5 +1,9 @@
-import { ServicePlan } from '@internal/backstage-plugin-cloud-native-common';
+import {
+  Protocol,
+  ServicePlan,
+} from '@internal/backstage-plugin-cloud-native-common';
 import { KubernetesObject } from '../../engine/types';
+import { portName, speaksHttp } from '../kubernetes/context';
 import { selectorLabels } from '../kubernetes/labels';
 import {
   GOOGLE_LOAD_BALANCER_RANGES,
@@ -24,11 +28,13 @@ import { LINKERD_API_VERSIONS } from './linkerdSchemas';
  * Linkerd objects (API versions in `LINKERD_API_VERSIONS`, validated by
  * `validateLinkerdObject`).
  *
- * Per serving workload (a container port, named `http` by the kubernetes
- * skill):
- * - `Server <svc>`: the port `http` of the pods (selector labels),
- *   proxyProtocol HTTP/1 (no protocol detection). Once a Server exists, the
- *   port denies everything not authorized, whatever the default policy;
+ * Per serving workload (a container port, named after its protocol `http`,
+ * `grpc` or `tcp` by the kubernetes skill):
+ * - `Server <svc>`: that port of the pods (selector labels), proxyProtocol
+ *   by protocol (no protocol detection): HTTP/1, gRPC, or opaque for TCP,
+ *   which the destination controller also tells client proxies. Once a
+ *   Server exists, the port denies everything not authorized, whatever the
+ *   default policy;
  * - `HTTPRoute <svc>` (all paths) and, when needed, `<svc>-probes` (the
  *   kubelet's HTTP probe path: with an HTTPRoute on a Server, Linkerd no
  *   longer authorizes probes by itself) and `<svc>-metrics` (`/metrics`,
@@ -43,23 +49,30 @@ import { LINKERD_API_VERSIONS } from './linkerdSchemas';
  * - `ServiceProfile <svc>.<ns>.svc.cluster.local`: per-route timeouts, GET
  *   retryable, a retry budget (for the clients of the Service `<svc>`).
  *
+ * A TCP port gets only the Server and its authorization: no HTTPRoutes
+ * (its probes are TCP connections, it is not scraped) and no
+ * ServiceProfile (routes, timeouts and retries are HTTP). A gRPC port gets
+ * no ServiceProfile either: a route timeout would cut streaming calls, and
+ * gRPC calls are POSTs, never retried by the GET rule.
+ *
  * The namespace's `linkerd.io/inject: enabled` annotation is written by
  * kubernetes-manifest-generator (checked by the skill, not duplicated).
  */
 
-/** Services speak HTTP on the port the kubernetes skill names `http`. */
+/** HTTP services speak HTTP/1 on the port the kubernetes skill names `http`. */
 export const LINKERD_PROXY_PROTOCOL = 'HTTP/1';
 
-/**
- * A StatefulSet is often a datastore whose port is named `http` without
- * speaking HTTP (the kubernetes skill notes it): its Server keeps protocol
- * detection (`unknown`), which handles HTTP and client-first protocols
- * (PostgreSQL, Redis) alike; the Server's authorization applies either way.
- */
+/** The Server's proxyProtocol for each spec protocol. */
+export const LINKERD_PROXY_PROTOCOLS: Record<Protocol, string> = {
+  http: LINKERD_PROXY_PROTOCOL,
+  grpc: 'gRPC',
+  // No protocol detection: server-speaks-first protocols (MySQL, SMTP)
+  // would stall in it, and nothing would be parsed anyway
+  tcp: 'opaque',
+};
+
 function serverProtocol(servicePlan: ServicePlan): string {
-  return servicePlan.objectKind === 'StatefulSet'
-    ? 'unknown'
-    : LINKERD_PROXY_PROTOCOL;
+  return LINKERD_PROXY_PROTOCOLS[servicePlan.service.protocol];
 }
 export const SERVICE_PROFILE_TIMEOUT = '15s';
 export const RETRY_BUDGET = {
@@ -127,14 +140,26 @@ function isPublic(servicePlan: ServicePlan): boolean {
   );
 }
 
-/** The kubelet's HTTP probe path, when the probes hit the Server's port. */
+/**
+ * The kubelet's HTTP probe path, when the probes hit the Server's port
+ * (never a TCP port: the spec refuses health.path there).
+ */
 function probePath(servicePlan: ServicePlan): string | undefined {
   const { health, port } = servicePlan.service;
-  return health && health.port === port ? health.path : undefined;
+  return health &&
+    health.port === port &&
+    servicePlan.service.protocol !== 'tcp'
+    ? health.path
+    : undefined;
 }
 
+/** Prometheus scrapes `/metrics` of HTTP pods (the kubernetes skill's annotations). */
 function scrapesMetrics(context: MeshContext, servicePlan: ServicePlan) {
-  return context.plan.tierFeatures.observability && isServing(servicePlan);
+  return (
+    context.plan.tierFeatures.observability &&
+    isServing(servicePlan) &&
+    speaksHttp(servicePlan)
+  );
 }
 
 /** The shared authentications the services of this environment use. */
@@ -285,11 +310,15 @@ export function linkerdServiceObjects(
   }
   const server = { kind: 'Server' as const, name };
   const proxyProtocol = serverProtocol(servicePlan);
-  const routes: KubernetesObject[] = [
-    httpRoute(context, servicePlan, name, {
-      path: { type: 'PathPrefix', value: '/' },
-    }),
-  ];
+  const tcp = servicePlan.service.protocol === 'tcp';
+  // An HTTPRoute authorizes requests by route: none for opaque TCP
+  const routes: KubernetesObject[] = tcp
+    ? []
+    : [
+        httpRoute(context, servicePlan, name, {
+          path: { type: 'PathPrefix', value: '/' },
+        }),
+      ];
   const authentications: KubernetesObject[] = [];
   const policies: KubernetesObject[] = [];
   const allowed: string[] = [];
@@ -379,7 +408,7 @@ export function linkerdServiceObjects(
       metadata: serviceMetadata(context, servicePlan, name),
       spec: {
         podSelector: { matchLabels: selectorLabels(context.plan, name) },
-        port: 'http',
+        port: portName(servicePlan),
         proxyProtocol,
       },
     }),
@@ -387,20 +416,26 @@ export function linkerdServiceObjects(
     ...authentications,
   ];
   objects.push(...policies);
-  if (hasClusterService(servicePlan)) {
+  const profiled = hasClusterService(servicePlan) && speaksHttp(servicePlan);
+  if (profiled) {
     objects.push(serviceProfile(context, servicePlan));
   }
-  const profileNote = hasClusterService(servicePlan)
-    ? `; ServiceProfile ${fqdn(
-        context,
-        name,
-      )}: timeout ${SERVICE_PROFILE_TIMEOUT}, GET retryable, retry budget ${
-        RETRY_BUDGET.retryRatio * 100
-      }%`
-    : '';
+  let profileNote = '';
+  if (profiled) {
+    profileNote = `; ServiceProfile ${fqdn(
+      context,
+      name,
+    )}: timeout ${SERVICE_PROFILE_TIMEOUT}, GET retryable, retry budget ${
+      RETRY_BUDGET.retryRatio * 100
+    }%`;
+  } else if (hasClusterService(servicePlan)) {
+    profileNote = tcp
+      ? '; no HTTPRoute or ServiceProfile (opaque TCP)'
+      : '; no ServiceProfile (route timeouts would cut gRPC streams)';
+  }
   return {
     objects,
-    note: `${name}: Server http (${proxyProtocol}) allows ${
+    note: `${name}: Server ${portName(servicePlan)} (${proxyProtocol}) allows ${
       allowed.length > 0 ? allowed.join('; ') : 'nobody (no mesh callers)'
     }${profileNote}${serverlessNote}`,
   };

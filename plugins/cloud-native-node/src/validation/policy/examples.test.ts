@@ -135,6 +135,35 @@ describe('example packages against the policy and Dockerfile rules', () => {
     expect(errors).toEqual([]);
   });
 
+  it('name every Service port after what it speaks (no HTTP port in front of a database or cache)', () => {
+    const findings = packages.flatMap(p =>
+      evaluatePolicies(p.manifests, { tier: p.tier })
+        .filter(f => f.ruleId === 'policy/service-port-protocol')
+        .map(f => `${p.name}: ${describeFinding(f)}`),
+    );
+    expect(findings).toEqual([]);
+    // ...and the rule still sees the engine's former output: PostgreSQL
+    // behind a port named http
+    const shop = packages.find(p => p.name === 'shop-eks-t2')!;
+    const former = structuredClone(shop.manifests);
+    for (const object of former.flatMap(m => m.objects)) {
+      if (object.kind === 'Service' && object.metadata.name === 'postgres') {
+        (object.spec as { ports: unknown[] }).ports = [
+          { name: 'http', port: 80, targetPort: 5432, protocol: 'TCP' },
+        ];
+      }
+    }
+    expect(
+      evaluatePolicies(former, { tier: shop.tier })
+        .filter(f => f.ruleId === 'policy/service-port-protocol')
+        .map(f => f.objectPath),
+    ).toEqual([
+      'Service/postgres: spec.ports[0].name',
+      'Service/postgres: spec.ports[0].name',
+      'Service/postgres: spec.ports[0].name',
+    ]);
+  });
+
   it('are checked for real: a broken copy of an example has errors', () => {
     const shop = packages.find(p => p.name === 'shop-eks-t2')!;
     const broken = structuredClone(shop.manifests);

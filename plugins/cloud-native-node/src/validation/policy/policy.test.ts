@@ -1037,11 +1037,73 @@ const cases: Record<string, { fail: Mutation[]; pass?: Mutation[] }> = {
       f => {
         apiContainer(f).ports[0].containerPort = 5432;
       },
+      // the engine's old output: PostgreSQL behind `http` on port 80
+      f => {
+        apiContainer(f).ports[0].containerPort = 5432;
+        f.objects.service.spec.ports[0] = {
+          name: 'http',
+          port: 80,
+          targetPort: 'http',
+        };
+      },
+      // a Redis image on an unusual port
+      f => {
+        apiContainer(f).image = 'redis:7.4-bookworm';
+        apiContainer(f).ports[0].containerPort = 6380;
+      },
+      // appProtocol wins over the name
+      f => {
+        apiContainer(f).ports[0].containerPort = 5432;
+        f.objects.service.spec.ports[0].name = 'tcp';
+        f.objects.service.spec.ports[0].appProtocol = 'kubernetes.io/h2c';
+      },
+      f => {
+        apiContainer(f).ports[0].containerPort = 6379;
+        f.objects.service.spec.ports[0].name = 'grpc';
+      },
     ],
     pass: [
       f => {
         apiContainer(f).ports[0].containerPort = 5432;
         f.objects.service.spec.ports[0].name = 'tcp-postgres';
+      },
+      // what the engine writes for a tcp service
+      f => {
+        apiContainer(f).image = 'postgres:16.4-bookworm';
+        apiContainer(f).ports[0] = { name: 'tcp', containerPort: 5432 };
+        apiContainer(f).readinessProbe = {
+          tcpSocket: { port: 'tcp' },
+          periodSeconds: 5,
+        };
+        apiContainer(f).livenessProbe = {
+          tcpSocket: { port: 'tcp' },
+          periodSeconds: 10,
+          failureThreshold: 6,
+        };
+        f.objects.service.spec.ports[0] = {
+          name: 'tcp',
+          port: 5432,
+          targetPort: 'tcp',
+        };
+      },
+      // ... and for a grpc service
+      f => {
+        apiContainer(f).ports[0] = { name: 'grpc', containerPort: 9090 };
+        apiContainer(f).readinessProbe = {
+          tcpSocket: { port: 'grpc' },
+          periodSeconds: 5,
+        };
+        apiContainer(f).livenessProbe = {
+          tcpSocket: { port: 'grpc' },
+          periodSeconds: 10,
+          failureThreshold: 6,
+        };
+        f.objects.service.spec.ports[0] = {
+          name: 'grpc',
+          port: 9090,
+          targetPort: 'grpc',
+          appProtocol: 'kubernetes.io/h2c',
+        };
       },
     ],
   },

@@ -24,7 +24,7 @@ describe('EntityCloudNativeCard', () => {
       screen.getByText('kubernetes on gcp (europe-west1), helm'),
     ).toBeInTheDocument();
     expect(screen.getByText(/^Validation:/)).toHaveTextContent(
-      'Validation: pass (0 errors, 6 warnings)',
+      'Validation: pass (0 errors, 2 warnings)',
     );
     expect(screen.getByText(/^Monthly cost:/)).toHaveTextContent(
       'Monthly cost: $1,610.36 (range $1,260.84 – $2,459.21)',

@@ -23,13 +23,13 @@ describe('ValidationSection', () => {
     ).toBeInTheDocument();
     expect(screen.getByText(/Overall:/)).toHaveTextContent('Overall: pass');
     expect(
-      screen.getByText('0 errors, 6 warnings, 3 info'),
+      screen.getByText('0 errors, 2 warnings, 3 info'),
     ).toBeInTheDocument();
     expect(screen.getByTestId('area-helm_chart')).toHaveTextContent('pass');
     expect(
       screen.getByRole('table', { name: 'Tool checks' }),
     ).toBeInTheDocument();
-    expect(screen.getByText('Findings (9 of 9)')).toBeInTheDocument();
+    expect(screen.getByText('Findings (5 of 5)')).toBeInTheDocument();
   });
 
   it('revalidates on demand and shows the drift and the new results', async () => {
@@ -82,7 +82,7 @@ describe('ValidationSection', () => {
     ).toBeInTheDocument();
     expect(screen.getByText(/Overall:/)).toHaveTextContent('Overall: fail');
     expect(screen.getByTestId('area-helm_chart')).toHaveTextContent('fail');
-    expect(screen.getByText('Findings (10 of 10)')).toBeInTheDocument();
+    expect(screen.getByText('Findings (6 of 6)')).toBeInTheDocument();
     expect(screen.getByText('helm/lint')).toBeInTheDocument();
     expect(
       screen.getByText('Tool checks (as recorded in the report)'),

@@ -128,7 +128,8 @@ spec:
       imagePullPolicy: {{ default "IfNotPresent" $svc.image.pullPolicy | quote }}
       {{- with $svc.port }}
       ports:
-        - name: http
+        {{- /* named after the protocol: meshes and probes use the name */}}
+        - name: {{ default "http" $svc.protocol | quote }}
           containerPort: {{ . | int }}
           protocol: TCP
       {{- end }}

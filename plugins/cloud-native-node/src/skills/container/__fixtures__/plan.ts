@@ -30,6 +30,7 @@ export function makeService(
     workload,
     language: 'node',
     port,
+    protocol: 'http',
     expose: serves ? 'internal' : 'none',
     replicas: { min: 2, max: 6 },
     resources: { cpu: '100m', memory: '128Mi' },

@@ -16,6 +16,7 @@ import { LocatedTool, locateTool, runTool } from '../../../tools';
 import { kubernetesManifestGenerator } from '../../kubernetes';
 import {
   planOf,
+  PROTOCOLS_SPEC,
   SHOP_SPEC,
   spec,
   svc,
@@ -31,11 +32,24 @@ export { EXAMPLES_DIR, EXAMPLE_NAMES };
  * Linkerd, indexed Jobs, a DaemonSet with T3 spreading, an ALB canary
  * (`use-annotation` backend), a digest-pinned image, config values with
  * characters JSON escapes, a two-replica StatefulSet and environment names
- * that are classified (qa → staging, production → production).
+ * that are classified (qa → staging, production → production); gRPC and TCP
+ * services (their own Service ports, appProtocol, a gRPC ALB canary, TCP
+ * Rollouts without analysis or canary Service, Linkerd opaque-port Service
+ * annotations).
  */
 export const FIXTURE_PLANS: Record<string, () => DeploymentPlan> = {
   'fixture-t3-linkerd': () =>
     planOf(SHOP_SPEC({ tier: 'T3', mesh: 'linkerd' })),
+  'fixture-protocols-alb': () =>
+    planOf(
+      PROTOCOLS_SPEC({
+        cloud: 'aws',
+        mesh: 'none',
+        environments: ['dev', 'prod'],
+      }),
+    ),
+  'fixture-protocols-linkerd': () =>
+    planOf(PROTOCOLS_SPEC({ mesh: 'linkerd', environments: ['dev', 'prod'] })),
   'fixture-aws-canary': () =>
     planOf(
       spec(

@@ -404,6 +404,27 @@ export function renderSuite(major: '3' | '4'): void {
     },
   );
 
+  it('helm test connects to gRPC and TCP Services on their own ports, HTTP on 80', async () => {
+    const { dir, chart, plan } = get('fixture-protocols-alb');
+    const result = await helmRun(
+      helm(),
+      ['template', plan.name, chart!, '-n', plan.namespace],
+      dir,
+    );
+    const { hooks } = withoutHelmAdditions(parseObjects(result.stdout));
+    const pod = hooks.find(h => h.kind === 'Pod') as any;
+    const commands = Object.fromEntries(
+      pod.spec.containers.map((c: any) => [c.name, c.command.join(' ')]),
+    );
+    expect(commands).toEqual({
+      broker: 'nc -z -w 5 broker 4222',
+      cache: 'nc -z -w 5 cache 6379',
+      ledger: 'nc -z -w 5 ledger 7000',
+      rpc: 'nc -z -w 5 rpc 9090',
+      web: 'wget -q -T 5 -O /dev/null http://web:80/healthz',
+    });
+  });
+
   it('checkChart passes the generated chart and reports failures', async () => {
     const { dir, chart, plan } = get('shop-eks-t2');
     const results = await checkChart(

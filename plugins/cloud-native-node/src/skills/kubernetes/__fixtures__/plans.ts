@@ -101,6 +101,46 @@ export const SHOP_SPEC = (overrides: SpecOverrides = {}) =>
     }),
   ]);
 
+/**
+ * One service of each protocol at T3: a public gRPC API (canary), an
+ * internal TCP broker (canary: by replicas), a TCP ledger (blue-green),
+ * Redis (tcp by default) and an HTTP web front end (a Deployment) calling
+ * all.
+ */
+export const PROTOCOLS_SPEC = (overrides: SpecOverrides = {}) =>
+  spec({ tier: 'T3', ...overrides }, [
+    svc('web', 'service', {
+      port: 3000,
+      expose: 'public',
+      scaling: 'fixed',
+      dependsOn: ['rpc', 'broker', 'ledger', 'cache'],
+    }),
+    svc('rpc', 'service', {
+      port: 9090,
+      protocol: 'grpc',
+      expose: 'public',
+      strategy: 'canary',
+      dependsOn: ['ledger'],
+    }),
+    svc('broker', 'service', {
+      port: 4222,
+      protocol: 'tcp',
+      strategy: 'canary',
+    }),
+    svc('ledger', 'service', {
+      port: 7000,
+      protocol: 'tcp',
+      strategy: 'blue-green',
+    }),
+    {
+      name: 'cache',
+      workload: 'stateful',
+      image: 'redis:7.4-bookworm',
+      port: 6379,
+      replicas: { min: 3, max: 3 },
+    },
+  ]);
+
 export function byKind(
   objects: KubernetesObject[],
   kind: string,

@@ -10,6 +10,7 @@ import {
   labelSelectorMatches,
   nameOf,
   namespaceOf,
+  NON_HTTP_IMAGES,
   NON_HTTP_PORTS,
   Obj,
   sameNamespace,
@@ -407,7 +408,7 @@ export const networkingRules: PolicyRule[] = [
     id: 'service-port-protocol',
     category: 'networking',
     description:
-      'A Service port named (or appProtocol) http/http2/grpc does not front a non-HTTP server; meshes such as Istio pick the protocol from the name and would break the traffic.',
+      'A Service port named (or appProtocol) http/http2/grpc does not front a non-HTTP server (a well-known database, cache or broker port, or such an image); meshes such as Istio pick the protocol from the name and would break the traffic.',
     anchors: [
       'istio-analyzer:IST0118',
       'k8s-docs:service-application-protocol',
@@ -429,9 +430,26 @@ export const networkingRules: PolicyRule[] = [
           selected.flatMap(w => resolveTargetPort(w, target).resolved),
         );
         if (typeof target === 'number') resolved.add(target);
-        const protocols = [...resolved]
-          .map(p => (NON_HTTP_PORTS[p] ? `${NON_HTTP_PORTS[p]} (${p})` : ''))
-          .filter(Boolean);
+        // A database image on an unusual port is still a database
+        const images = new Set<string>();
+        for (const w of selected) {
+          for (const c of servingContainers(w)) {
+            const image = asString(c.container.image) ?? '';
+            const server = NON_HTTP_IMAGES.find(i => i.pattern.test(image));
+            const declares = containerPorts(c.container).some(
+              p => p.port !== undefined && resolved.has(p.port),
+            );
+            if (server && declares) {
+              images.add(`${server.what} (image ${image})`);
+            }
+          }
+        }
+        const protocols = [
+          ...[...resolved]
+            .map(p => (NON_HTTP_PORTS[p] ? `${NON_HTTP_PORTS[p]} (${p})` : ''))
+            .filter(Boolean),
+          ...images,
+        ];
         if (protocols.length > 0) {
           out.push(
             violation(
