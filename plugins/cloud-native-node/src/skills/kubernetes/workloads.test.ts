@@ -198,6 +198,19 @@ describe('Rollout', () => {
     const plan = canaryPlan('aws', 'linkerd');
     const built = buildEnvironment(plan, 'prod');
     expect(built.notes.join('\n')).toMatch(/web: no traffic router.*replica/);
+    const canary = (
+      find(built.services[0].objects, 'Rollout', 'web').spec as Loose
+    ).strategy.canary;
+    // The main Service keeps selecting stable and canary pods (a
+    // stableService would pin it to the stable pods: the canary would get no
+    // traffic and its analysis no data); the canary Service scopes the
+    // analysis to the canary pods.
+    expect(canary.trafficRouting).toBeUndefined();
+    expect(canary).not.toHaveProperty('stableService');
+    expect(canary.canaryService).toBe('web-canary');
+    expect(canary.analysis.args).toEqual([
+      { name: 'service-name', value: 'web-canary' },
+    ]);
   });
 
   it('istio analysis reads Istio telemetry', () => {

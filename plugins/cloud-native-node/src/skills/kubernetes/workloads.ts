@@ -251,8 +251,16 @@ function rolloutStrategy(
   }
   return {
     canary: {
+      // With a traffic router, the router splits traffic between the stable
+      // and canary Services. Without one, the main Service must keep
+      // selecting every pod (Argo Rollouts would otherwise pin it to the
+      // stable pods, so the canary would get no traffic and its analysis
+      // no data): traffic follows the replica ratio, and the canary Service
+      // only scopes the analysis to the canary pods.
       ...(hasCanaryServices(servicePlan)
-        ? { stableService: name, canaryService: `${name}-canary` }
+        ? trafficRouting
+          ? { stableService: name, canaryService: `${name}-canary` }
+          : { canaryService: `${name}-canary` }
         : {}),
       maxSurge: '25%',
       maxUnavailable: context.plan.tierFeatures.maxUnavailable,
