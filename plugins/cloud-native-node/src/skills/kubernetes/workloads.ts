@@ -257,10 +257,11 @@ function rolloutStrategy(
       // stable pods, so the canary would get no traffic and its analysis
       // no data): traffic follows the replica ratio, and the canary Service
       // only scopes the analysis to the canary pods.
+      ...(hasCanaryServices(servicePlan) && trafficRouting
+        ? { stableService: name }
+        : {}),
       ...(hasCanaryServices(servicePlan)
-        ? trafficRouting
-          ? { stableService: name, canaryService: `${name}-canary` }
-          : { canaryService: `${name}-canary` }
+        ? { canaryService: `${name}-canary` }
         : {}),
       maxSurge: '25%',
       maxUnavailable: context.plan.tierFeatures.maxUnavailable,
