@@ -953,9 +953,6 @@ function serverlessSection(facts: Facts): Section | undefined {
 // --------------------------------------------------------------------------
 // GitOps
 
-/** The cluster suffixes of multi-cloud GitOps files (`<env>-<cluster>.yaml`). */
-const CLUSTER_SUFFIXES = ['eks', 'gke', 'aks'];
-
 function gitopsFile(facts: Facts, tool: 'argocd' | 'flux', env: string) {
   const file = `gitops/${tool}/${env}.yaml`;
   const dir = `gitops/${tool}/${env}`;
@@ -970,10 +967,15 @@ function gitopsSection(facts: Facts): Section | undefined {
   if (plan.gitops === 'none' || facts.kube.length === 0) return undefined;
   const tool = plan.gitops;
   const lines: string[] = [];
+  // multi-cloud GitOps files are `<env>-<provider>.yaml`, one per cluster
+  const providers = plan.clusterProviders.filter(p => p !== 'generic');
   const clusters = (env: string) =>
-    CLUSTER_SUFFIXES.map(p => `gitops/${tool}/${env}-${p}.yaml`).filter(f =>
-      facts.files.has(f),
-    );
+    providers
+      .map(provider => ({
+        provider,
+        file: `gitops/${tool}/${env}-${provider}.yaml`,
+      }))
+      .filter(c => facts.files.has(c.file));
   const multiCluster = plan.environments.some(
     env =>
       !facts.files.has(`gitops/${tool}/${env}.yaml`) &&
@@ -986,7 +988,7 @@ function gitopsSection(facts: Facts): Section | undefined {
       lines.push('kubectl apply -n argocd -f gitops/argocd/project.yaml');
     }
     for (const env of plan.environments) {
-      for (const file of clusters(env)) {
+      for (const { file } of clusters(env)) {
         lines.push(`kubectl apply -n argocd -f ${file}`);
       }
     }
@@ -994,13 +996,9 @@ function gitopsSection(facts: Facts): Section | undefined {
   } else if (multiCluster) {
     // Flux runs in every cluster: the shared source, then the cluster's file
     for (const env of plan.environments) {
-      for (const file of clusters(env)) {
-        const cluster = file.slice(
-          `gitops/flux/${env}-`.length,
-          -'.yaml'.length,
-        );
+      for (const { provider, file } of clusters(env)) {
         lines.push(
-          `kubectl config use-context <${env}-${cluster}-cluster-context>`,
+          `kubectl config use-context <${env}-${provider}-cluster-context>`,
         );
         if (facts.files.has('gitops/flux/source.yaml')) {
           lines.push('kubectl apply -f gitops/flux/source.yaml');

@@ -6,7 +6,10 @@ import type { IIoK8sApiAutoscalingV2HorizontalPodAutoscalerBehavior as IBehavior
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IPriorityClass } from 'kubernetes-models/scheduling.k8s.io/v1/PriorityClass';
 import type { IExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
-import { ServicePlan } from '@internal/backstage-plugin-cloud-native-common';
+import {
+  DeploymentPlan,
+  ServicePlan,
+} from '@internal/backstage-plugin-cloud-native-common';
 import { KubernetesObject } from '../../engine/types';
 import { asObject, GenerationContext, serviceProfile } from './context';
 import {
@@ -35,6 +38,21 @@ export function secretStoreName(planName: string): string {
 }
 
 /**
+ * The Pod Security Admission labels of a namespace: the tier's level is
+ * enforced; `audit`/`warn` are always `restricted`, so baseline namespaces
+ * still report what restricted would reject.
+ */
+export function podSecurityLabels(
+  plan: Pick<DeploymentPlan, 'tierFeatures'>,
+): Record<string, string> {
+  return {
+    'pod-security.kubernetes.io/audit': 'restricted',
+    'pod-security.kubernetes.io/enforce': plan.tierFeatures.podSecurity,
+    'pod-security.kubernetes.io/warn': 'restricted',
+  };
+}
+
+/**
  * The namespace with its Pod Security Admission level (the tier's `enforce`,
  * `restricted` for `audit`/`warn` so baseline namespaces still report what
  * restricted would reject) and mesh injection.
@@ -43,9 +61,7 @@ export function namespace(context: GenerationContext): KubernetesObject {
   const { plan } = context;
   const labels: Record<string, string> = {
     ...sharedLabels(plan, 'namespace', context.environment),
-    'pod-security.kubernetes.io/enforce': plan.tierFeatures.podSecurity,
-    'pod-security.kubernetes.io/audit': 'restricted',
-    'pod-security.kubernetes.io/warn': 'restricted',
+    ...podSecurityLabels(plan),
   };
   const annotations: Record<string, string> = {};
   if (plan.mesh === 'istio') labels['istio-injection'] = 'enabled';

@@ -4,6 +4,7 @@ import { toCompatYamlDocuments as toYamlDocuments } from './yaml';
 import { FunctionContext } from './context';
 import { standardCron } from './cron';
 import { dnsName } from './names';
+import { podSecurityLabels } from '../kubernetes/supporting';
 import { JsonObject } from './types';
 
 export const KNATIVE_DIR = 'serverless/knative';
@@ -57,9 +58,7 @@ export function knativeNamespace(plan: DeploymentPlan): KubernetesObject {
       name: plan.namespace,
       labels: {
         ...labels(plan),
-        'pod-security.kubernetes.io/audit': 'restricted',
-        'pod-security.kubernetes.io/enforce': plan.tierFeatures.podSecurity,
-        'pod-security.kubernetes.io/warn': 'restricted',
+        ...podSecurityLabels(plan),
       },
     },
   };
