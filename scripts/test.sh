@@ -5,6 +5,7 @@
 #
 #   scripts/test.sh            everything
 #   SKIP_E2E=1 scripts/test.sh everything but the browser tests
+#   SKIP_INSTALL=1 scripts/test.sh  everything but the install tests (scripts/test-install.sh)
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 set +e
 
@@ -59,6 +60,23 @@ log "step: unit tests of every package"
 CI=1 yarn backstage-cli repo test --json --outputFile="$RESULTS_DIR/unit.json"
 count_json "unit tests" "$RESULTS_DIR/unit.json" \
   'const r=require(process.argv[1]);console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites)'
+
+if [ -z "${SKIP_INSTALL:-}" ]; then
+  # Every example and deploy/ installed, upgraded and rolled back on a real control
+  # plane (docs/testing.md); each package counts as one test.
+  log "step: install tests on a real Kubernetes control plane"
+  scripts/test-install.sh 2>&1 | tee "$RESULTS_DIR/install.log"
+  summary="$(grep -E '^installed [0-9]+/[0-9]+ packages' "$RESULTS_DIR/install.log" | tail -n 1)"
+  if [ -n "$summary" ]; then
+    read -r ok total <<<"$(sed -E 's|^installed ([0-9]+)/([0-9]+).*|\1 \2|' <<<"$summary")"
+    passed=$((passed + ok))
+    failed=$((failed + total - ok))
+    [ "$ok" -lt "$total" ] && failed_steps+=("install tests")
+  else
+    failed=$((failed + 1))
+    failed_steps+=("install tests (no summary)")
+  fi
+fi
 
 if [ -z "${SKIP_E2E:-}" ]; then
   log "step: end-to-end tests in Chromium"

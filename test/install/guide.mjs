@@ -48,7 +48,8 @@ export function shellCommands(lines) {
       continue;
     }
     pending = '';
-    const trimmed = line.trim();
+    // a trailing comment is for the reader (`kubectl get hpa   # TARGETS ...`)
+    const trimmed = line.replace(/\s+#\s.*$/, '').trim();
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     commands.push(trimmed);
   }

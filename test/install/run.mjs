@@ -23,6 +23,7 @@ import { startMetricsServer } from './metrics.mjs';
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLUSTER = path.join(REPO, 'scripts/cluster.sh');
 const NEW_TAG_SUFFIX = '-upgrade';
+const COMMAND_TIMEOUT_SECONDS = Number(process.env.CNO_INSTALL_COMMAND_SECONDS ?? 300);
 const WAIT_SECONDS = Number(process.env.CNO_INSTALL_WAIT_SECONDS ?? 240);
 
 const args = process.argv.slice(2);
@@ -36,16 +37,21 @@ function log(message) {
 }
 
 function sh(command, options = {}) {
-  const result = spawnSync('bash', ['-o', 'pipefail', '-c', command], {
-    cwd: options.cwd ?? REPO,
-    env: options.env ?? process.env,
-    encoding: 'utf8',
-    timeout: (options.timeoutSeconds ?? 1200) * 1000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  // timeout(1) ends the whole command (helm, kubectl), not only its shell
+  const seconds = options.timeoutSeconds ?? 1200;
+  const result = spawnSync(
+    'timeout',
+    ['-k', '5', String(seconds), 'bash', '-o', 'pipefail', '-c', command],
+    {
+      cwd: options.cwd ?? REPO,
+      env: options.env ?? process.env,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   return {
     ok: result.status === 0,
-    status: result.status,
+    status: result.status === 124 ? null : result.status,
     out: `${result.stdout ?? ''}${result.stderr ?? ''}`,
     stdout: result.stdout ?? '',
   };
@@ -109,11 +115,16 @@ class Cluster {
     });
   }
 
+  /** Helm 3 and Helm 4 take turns, environment by environment (the guides allow both). */
+  useHelm(major) {
+    this.helm = major;
+  }
+
   env() {
     return {
       ...process.env,
       KUBECONFIG: this.kubeconfig,
-      PATH: `${this.binDir}:${process.env.PATH}`,
+      PATH: `${this.binDir}/helm${this.helm ?? 3}:${this.binDir}:${process.env.PATH}`,
       HELM_CACHE_HOME: path.join(os.tmpdir(), 'cno-install-helm-cache'),
       HELM_CONFIG_HOME: path.join(os.tmpdir(), 'cno-install-helm-config'),
       HELM_DATA_HOME: path.join(os.tmpdir(), 'cno-install-helm-data'),
@@ -202,7 +213,16 @@ function runCommand(cluster, dir, raw, ctx) {
     return { ok: true, skipped: true };
   }
   const start = Date.now();
-  const result = sh(command, { cwd: dir, env: cluster.env() });
+  const result = sh(command, {
+    cwd: dir,
+    env: cluster.env(),
+    timeoutSeconds: COMMAND_TIMEOUT_SECONDS,
+  });
+  if (result.status === null) {
+    result.out += `\n(stopped after ${COMMAND_TIMEOUT_SECONDS}s)\n${diagnostics(cluster)}`;
+  }
+  // kubectl diff exits 1 when it found differences, >1 on an error
+  if (/^kubectl diff /.test(command) && result.status === 1) result.ok = true;
   const seconds = ((Date.now() - start) / 1000).toFixed(1);
   log(`    ${result.ok ? 'ok   ' : 'FAIL '} ${command}  (${seconds}s)`);
   return { ...result, command };
@@ -410,7 +430,11 @@ function installEnvironment(pkg, dir, environment, stats, cluster) {
   const env = guide.environments.find(e => e.env === environment.env);
   for (const [index, segment] of env.deploy.entries()) {
     const label = `${pkg.name}/${env.env}${segment.context ? ` (${segment.context})` : ''}`;
-    log(`  ${label}: fresh cluster`);
+    stats.clusters = (stats.clusters ?? 0) + 1;
+    cluster.useHelm(
+      Number(process.env.CNO_INSTALL_HELM ?? (stats.clusters % 2 === 1 ? 3 : 4)),
+    );
+    log(`  ${label}: fresh cluster, helm ${cluster.helm}`);
     cluster.reset();
     const classes = provisionVolumes(cluster, dir);
     log(`    volumes pre-provisioned for StorageClasses: ${classes.map(c => c || '""').join(', ')}`);
@@ -491,11 +515,28 @@ function settleUpgraded(cluster, escaped) {
     );
 }
 
+/**
+ * Packages known not to install yet, each with the defect (and the issue that fixes
+ * it) and a pattern that the failure's message must match. A listed package that
+ * fails otherwise, or installs, fails the test: the list can only shrink.
+ */
+function knownFailures() {
+  const file = path.join(REPO, 'test', 'install', 'known-failures.tsv');
+  const rows = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(l => l.trim() && !l.startsWith('#'))
+    .map(l => l.split('\t'));
+  return new Map(rows.map(([name, pattern, reason]) => [name, { pattern: new RegExp(pattern), reason }]));
+}
+
 function main() {
   const start = Date.now();
   const binDir = must(`${CLUSTER} bin-dir`).trim();
   must(`${CLUSTER} build`, { timeoutSeconds: 3600 });
-  const metrics = startMetricsServer();
+  const metrics = startMetricsServer({
+    port: Number(process.env.CNO_INSTALL_METRICS_PORT ?? 19090),
+  });
   const cluster = new Cluster(binDir, metrics.proxyUrl);
   const stats = { environments: 0, rollouts: 0, rollbacks: 0 };
   const results = [];
@@ -523,14 +564,28 @@ function main() {
   if (!args.includes('--keep')) sh(`${CLUSTER} stop`);
   const kube = results.filter(r => r.status !== 'not-kubernetes');
   const installed = kube.filter(r => r.status === 'installed');
-  for (const r of results.filter(x => x.status === 'failed')) {
-    log(`failed: ${r.pkg.name}: ${r.error.message.split('\n')[0]}`);
+  const known = knownFailures();
+  let unexpected = 0;
+  for (const r of kube) {
+    const expected = known.get(r.pkg.name);
+    if (r.status === 'failed' && expected && expected.pattern.test(r.error.message)) {
+      log(`known failure: ${r.pkg.name}: ${expected.reason}`);
+    } else if (r.status === 'failed') {
+      unexpected++;
+      log(`failed: ${r.pkg.name}: ${r.error.message.split('\n')[0]}`);
+    } else if (expected) {
+      unexpected++;
+      log(`failed: ${r.pkg.name} installs now: remove it from test/install/known-failures.tsv`);
+    }
   }
   log(`(${((Date.now() - start) / 1000).toFixed(0)} s; ${results.length - kube.length} package(s) without Kubernetes objects)`);
   log(
+    `${unexpected === 0 ? 'as expected' : `${unexpected} unexpected result(s)`}; ${known.size} known failure(s) listed in test/install/known-failures.tsv`,
+  );
+  log(
     `installed ${installed.length}/${kube.length} packages (${stats.environments} environments), ${stats.rollouts} rollouts progressed, ${stats.rollbacks} rollbacks`,
   );
-  process.exitCode = installed.length === kube.length ? 0 : 1;
+  process.exitCode = unexpected === 0 ? 0 : 1;
 }
 
 main();
