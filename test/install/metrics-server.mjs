@@ -16,20 +16,33 @@ const logFile = process.argv[3];
 const server = http.createServer((req, res) => {
   const url = new URL(req.url, 'http://placeholder');
   const query = url.searchParams.get('query') ?? '';
-  const line = `${new Date().toISOString()} ${req.method} ${req.headers.host} ${url.pathname} ${query}\n`;
+  const line = `${new Date().toISOString()} ${req.method} ${req.headers.host} ${
+    url.pathname
+  } ${query}\n`;
   if (logFile) fs.appendFileSync(logFile, line);
   const send = (status, body) => {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
   };
   if (url.pathname !== '/api/v1/query') {
-    send(404, { status: 'error', errorType: 'not_found', error: `${url.pathname} is not served` });
+    send(404, {
+      status: 'error',
+      errorType: 'not_found',
+      error: `${url.pathname} is not served`,
+    });
   } else if (query === '' || query.includes('{{')) {
-    send(400, { status: 'error', errorType: 'bad_data', error: `unresolved query: ${query}` });
+    send(400, {
+      status: 'error',
+      errorType: 'bad_data',
+      error: `unresolved query: ${query}`,
+    });
   } else {
     send(200, {
       status: 'success',
-      data: { resultType: 'vector', result: [{ metric: {}, value: [Date.now() / 1000, '1'] }] },
+      data: {
+        resultType: 'vector',
+        result: [{ metric: {}, value: [Date.now() / 1000, '1'] }],
+      },
     });
   }
 });

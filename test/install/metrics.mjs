@@ -4,8 +4,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export function startMetricsServer({ port = 19090, logFile } = {}) {
-  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'metrics-server.mjs');
-  const child = spawn(process.execPath, [script, String(port), logFile ?? ''], { stdio: 'inherit' });
+  const script = path.join(
+    path.dirname(fileURLToPath(import.meta.url)),
+    'metrics-server.mjs',
+  );
+  const child = spawn(process.execPath, [script, String(port), logFile ?? ''], {
+    stdio: 'inherit',
+  });
   return {
     proxyUrl: `http://127.0.0.1:${port}`,
     close: () => child.kill(),

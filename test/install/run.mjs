@@ -20,10 +20,15 @@ import { readGuide } from './guide.mjs';
 import { notRunnable, substitute } from './placeholders.mjs';
 import { startMetricsServer } from './metrics.mjs';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const REPO = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../..',
+);
 const CLUSTER = path.join(REPO, 'scripts/cluster.sh');
 const NEW_TAG_SUFFIX = '-upgrade';
-const COMMAND_TIMEOUT_SECONDS = Number(process.env.CNO_INSTALL_COMMAND_SECONDS ?? 300);
+const COMMAND_TIMEOUT_SECONDS = Number(
+  process.env.CNO_INSTALL_COMMAND_SECONDS ?? 300,
+);
 const WAIT_SECONDS = Number(process.env.CNO_INSTALL_WAIT_SECONDS ?? 240);
 
 const args = process.argv.slice(2);
@@ -92,7 +97,9 @@ function packages() {
 
 /** A copy of the package in a git repository, as a user's checkout is. */
 function checkout(pkg) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cno-install-${pkg.name}-`));
+  const dir = fs.mkdtempSync(
+    path.join(os.tmpdir(), `cno-install-${pkg.name}-`),
+  );
   fs.cpSync(pkg.dir, dir, { recursive: true });
   must(
     'git init -q && git add -A && git -c user.email=test@localhost -c user.name=install-test commit -qm "package as generated"',
@@ -124,7 +131,9 @@ class Cluster {
     return {
       ...process.env,
       KUBECONFIG: this.kubeconfig,
-      PATH: `${this.binDir}/helm${this.helm ?? 3}:${this.binDir}:${process.env.PATH}`,
+      PATH: `${this.binDir}/helm${this.helm ?? 3}:${this.binDir}:${
+        process.env.PATH
+      }`,
       HELM_CACHE_HOME: path.join(os.tmpdir(), 'cno-install-helm-cache'),
       HELM_CONFIG_HOME: path.join(os.tmpdir(), 'cno-install-helm-config'),
       HELM_DATA_HOME: path.join(os.tmpdir(), 'cno-install-helm-data'),
@@ -156,7 +165,9 @@ function provisionVolumes(cluster, dir) {
       if (entry.isDirectory() && entry.name !== '.git') walk(file);
       else if (/\.ya?ml$/.test(entry.name)) {
         const text = fs.readFileSync(file, 'utf8');
-        for (const m of text.matchAll(/storageClassName:\s*"?([a-z0-9.-]+)"?/g)) {
+        for (const m of text.matchAll(
+          /storageClassName:\s*"?([a-z0-9.-]+)"?/g,
+        )) {
           classes.add(m[1]);
         }
         if (/kind:\s*StorageClass/.test(text)) {
@@ -204,7 +215,9 @@ function runCommand(cluster, dir, raw, ctx) {
     return {
       ok: false,
       command: raw,
-      out: `unknown placeholder ${unknown.join(', ')}: add it to test/install/placeholders.mjs or fix the guide`,
+      out: `unknown placeholder ${unknown.join(
+        ', ',
+      )}: add it to test/install/placeholders.mjs or fix the guide`,
     };
   }
   const reason = notRunnable(command);
@@ -219,7 +232,9 @@ function runCommand(cluster, dir, raw, ctx) {
     timeoutSeconds: COMMAND_TIMEOUT_SECONDS,
   });
   if (result.status === null) {
-    result.out += `\n(stopped after ${COMMAND_TIMEOUT_SECONDS}s)\n${diagnostics(cluster)}`;
+    result.out += `\n(stopped after ${COMMAND_TIMEOUT_SECONDS}s)\n${diagnostics(
+      cluster,
+    )}`;
   }
   // kubectl diff exits 1 when it found differences, >1 on an error
   if (/^kubectl diff /.test(command) && result.status === 1) result.ok = true;
@@ -232,7 +247,9 @@ function runAll(cluster, dir, commands, ctx) {
   for (const command of commands) {
     const result = runCommand(cluster, dir, command, ctx);
     if (!result.ok) {
-      throw new Error(`the guide's command failed: ${result.command}\n${tail(result.out)}`);
+      throw new Error(
+        `the guide's command failed: ${result.command}\n${tail(result.out)}`,
+      );
     }
   }
 }
@@ -249,7 +266,11 @@ const ADDON_NAMESPACES = [
   'linkerd',
   'monitoring',
 ];
-const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
+const SYSTEM_NAMESPACES = new Set([
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+]);
 const notSystem = o => !SYSTEM_NAMESPACES.has(o.metadata.namespace);
 
 /** What a user waits for: workloads available, Rollouts healthy, Jobs done, PVCs bound. */
@@ -262,60 +283,94 @@ function waitUntilSettled(cluster, { image } = {}) {
     sleep(2);
   }
   throw new Error(
-    `not settled after ${WAIT_SECONDS}s:\n  ${problems.join('\n  ')}\n${diagnostics(cluster)}`,
+    `not settled after ${WAIT_SECONDS}s:\n  ${problems.join(
+      '\n  ',
+    )}\n${diagnostics(cluster)}`,
   );
 }
 
 function settleProblems(cluster, image) {
   const problems = [];
   const items = kind => cluster.json(`get ${kind} -A`).items.filter(notSystem);
-  const name = o => `${o.kind ?? ''} ${o.metadata.namespace}/${o.metadata.name}`;
+  const name = o =>
+    `${o.kind ?? ''} ${o.metadata.namespace}/${o.metadata.name}`;
   for (const d of items('deployments.apps')) {
     const s = d.status ?? {};
     const want = d.spec.replicas ?? 1;
-    if ((s.updatedReplicas ?? 0) < want || (s.availableReplicas ?? 0) < want ||
-      (s.observedGeneration ?? 0) < d.metadata.generation) {
-      problems.push(`Deployment ${d.metadata.namespace}/${d.metadata.name}: ${s.availableReplicas ?? 0}/${want} available`);
+    if (
+      (s.updatedReplicas ?? 0) < want ||
+      (s.availableReplicas ?? 0) < want ||
+      (s.observedGeneration ?? 0) < d.metadata.generation
+    ) {
+      problems.push(
+        `Deployment ${d.metadata.namespace}/${d.metadata.name}: ${
+          s.availableReplicas ?? 0
+        }/${want} available`,
+      );
     }
   }
   for (const d of items('statefulsets.apps')) {
     const s = d.status ?? {};
     const want = d.spec.replicas ?? 1;
     if ((s.readyReplicas ?? 0) < want || (s.updatedReplicas ?? 0) < want) {
-      problems.push(`StatefulSet ${d.metadata.namespace}/${d.metadata.name}: ${s.readyReplicas ?? 0}/${want} ready`);
+      problems.push(
+        `StatefulSet ${d.metadata.namespace}/${d.metadata.name}: ${
+          s.readyReplicas ?? 0
+        }/${want} ready`,
+      );
     }
   }
   for (const d of items('daemonsets.apps')) {
     const s = d.status ?? {};
-    if ((s.numberAvailable ?? 0) < (s.desiredNumberScheduled ?? 1) || !s.desiredNumberScheduled) {
-      problems.push(`DaemonSet ${d.metadata.namespace}/${d.metadata.name}: ${s.numberAvailable ?? 0}/${s.desiredNumberScheduled ?? '?'} available`);
+    if (
+      (s.numberAvailable ?? 0) < (s.desiredNumberScheduled ?? 1) ||
+      !s.desiredNumberScheduled
+    ) {
+      problems.push(
+        `DaemonSet ${d.metadata.namespace}/${d.metadata.name}: ${
+          s.numberAvailable ?? 0
+        }/${s.desiredNumberScheduled ?? '?'} available`,
+      );
     }
   }
   for (const r of items('rollouts.argoproj.io')) {
     const s = r.status ?? {};
     if (s.phase !== 'Healthy') {
-      problems.push(`Rollout ${r.metadata.namespace}/${r.metadata.name}: ${s.phase ?? 'no status'} ${s.message ?? ''}`);
+      problems.push(
+        `Rollout ${r.metadata.namespace}/${r.metadata.name}: ${
+          s.phase ?? 'no status'
+        } ${s.message ?? ''}`,
+      );
     }
   }
   for (const j of items('jobs.batch')) {
-    const done = (j.status?.conditions ?? []).some(c => c.type === 'Complete' && c.status === 'True');
+    const done = (j.status?.conditions ?? []).some(
+      c => c.type === 'Complete' && c.status === 'True',
+    );
     if (!done && !j.metadata.ownerReferences) {
-      problems.push(`Job ${j.metadata.namespace}/${j.metadata.name}: not complete`);
+      problems.push(
+        `Job ${j.metadata.namespace}/${j.metadata.name}: not complete`,
+      );
     }
   }
   for (const c of items('persistentvolumeclaims')) {
     if (c.status?.phase !== 'Bound') {
-      problems.push(`PVC ${c.metadata.namespace}/${c.metadata.name}: ${c.status?.phase}`);
+      problems.push(
+        `PVC ${c.metadata.namespace}/${c.metadata.name}: ${c.status?.phase}`,
+      );
     }
   }
   if (image) {
     for (const p of items('pods')) {
-      if (p.metadata.deletionTimestamp || p.status?.phase === 'Succeeded') continue;
+      if (p.metadata.deletionTimestamp || p.status?.phase === 'Succeeded')
+        continue;
       const owner = p.metadata.ownerReferences?.[0]?.kind;
       if (owner === 'Job') continue;
       for (const c of p.spec.containers) {
         if (image.test(c.image) && !c.image.endsWith(image.tag)) {
-          problems.push(`pod ${p.metadata.namespace}/${p.metadata.name} still runs ${c.image}`);
+          problems.push(
+            `pod ${p.metadata.namespace}/${p.metadata.name} still runs ${c.image}`,
+          );
         }
       }
     }
@@ -327,14 +382,19 @@ function settleProblems(cluster, image) {
 function diagnostics(cluster) {
   const pods = cluster.kubectl('get pods -A -o wide');
   const events = cluster.kubectl(
-    "get events -A --field-selector type!=Normal -o custom-columns=NS:.metadata.namespace,OBJ:.involvedObject.name,REASON:.reason,MSG:.message",
+    'get events -A --field-selector type!=Normal -o custom-columns=NS:.metadata.namespace,OBJ:.involvedObject.name,REASON:.reason,MSG:.message',
   );
-  return `pods:\n${tail(pods.out, 30)}\nwarning events:\n${tail(events.out, 30)}`;
+  return `pods:\n${tail(pods.out, 30)}\nwarning events:\n${tail(
+    events.out,
+    30,
+  )}`;
 }
 
 /** The images of the package's own services (the registry of architecture.yaml). */
 function ownImages(dir) {
-  const spec = YAML.parse(fs.readFileSync(path.join(dir, 'architecture.yaml'), 'utf8'));
+  const spec = YAML.parse(
+    fs.readFileSync(path.join(dir, 'architecture.yaml'), 'utf8'),
+  );
   return spec.spec?.registry;
 }
 
@@ -345,11 +405,15 @@ function ownImages(dir) {
  */
 function bumpImages(dir, env, registry) {
   const valuesFiles = fs.existsSync(path.join(dir, 'helm'))
-    ? fs.readdirSync(path.join(dir, 'helm')).map(chart => path.join(dir, 'helm', chart))
+    ? fs
+        .readdirSync(path.join(dir, 'helm'))
+        .map(chart => path.join(dir, 'helm', chart))
     : [];
   let changed = 0;
   for (const chart of valuesFiles) {
-    const base = YAML.parse(fs.readFileSync(path.join(chart, 'values.yaml'), 'utf8'));
+    const base = YAML.parse(
+      fs.readFileSync(path.join(chart, 'values.yaml'), 'utf8'),
+    );
     const envFile = path.join(chart, `values-${env}.yaml`);
     if (!fs.existsSync(envFile)) continue;
     const doc = YAML.parseDocument(fs.readFileSync(envFile, 'utf8'));
@@ -357,7 +421,10 @@ function bumpImages(dir, env, registry) {
       const tag = values?.image?.tag;
       if (!tag) continue;
       const current = doc.getIn(['services', service, 'image', 'tag']) ?? tag;
-      doc.setIn(['services', service, 'image', 'tag'], `${current}${NEW_TAG_SUFFIX}`);
+      doc.setIn(
+        ['services', service, 'image', 'tag'],
+        `${current}${NEW_TAG_SUFFIX}`,
+      );
       changed++;
     }
     fs.writeFileSync(envFile, doc.toString());
@@ -401,28 +468,50 @@ function progressRollouts(cluster, stats) {
     for (const r of pending) {
       const { namespace, name } = r.metadata;
       if (r.status?.phase === 'Degraded') {
-        throw new Error(`Rollout ${namespace}/${name} degraded: ${r.status.message}\n${diagnostics(cluster)}`);
+        throw new Error(
+          `Rollout ${namespace}/${name} degraded: ${
+            r.status.message
+          }\n${diagnostics(cluster)}`,
+        );
       }
       if ((r.status?.pauseConditions ?? []).length > 0 || r.spec.paused) {
-        const reasons = (r.status.pauseConditions ?? []).map(c => c.reason).join(',');
-        log(`    promote rollout ${namespace}/${name} (paused: ${reasons || 'spec.paused'})`);
-        must(`kubectl argo rollouts promote ${name} -n ${namespace}`, { env: cluster.env() });
+        const reasons = (r.status.pauseConditions ?? [])
+          .map(c => c.reason)
+          .join(',');
+        log(
+          `    promote rollout ${namespace}/${name} (paused: ${
+            reasons || 'spec.paused'
+          })`,
+        );
+        must(`kubectl argo rollouts promote ${name} -n ${namespace}`, {
+          env: cluster.env(),
+        });
       }
     }
     if (Date.now() > deadline) {
       throw new Error(
         `Rollouts not healthy after ${WAIT_SECONDS}s: ${pending
-          .map(r => `${r.metadata.namespace}/${r.metadata.name} ${r.status?.phase} ${r.status?.message ?? ''}`)
+          .map(
+            r =>
+              `${r.metadata.namespace}/${r.metadata.name} ${r.status?.phase} ${
+                r.status?.message ?? ''
+              }`,
+          )
           .join('; ')}\n${diagnostics(cluster)}`,
       );
     }
     sleep(3);
   }
-  for (const r of started) progressed.add(`${r.metadata.namespace}/${r.metadata.name}`);
+  for (const r of started)
+    progressed.add(`${r.metadata.namespace}/${r.metadata.name}`);
   const runs = cluster.json('get analysisruns.argoproj.io -A').items;
   for (const run of runs) {
     if (run.status?.phase !== 'Successful' && run.status?.phase !== 'Running') {
-      throw new Error(`AnalysisRun ${run.metadata.namespace}/${run.metadata.name}: ${run.status?.phase} ${run.status?.message ?? ''}`);
+      throw new Error(
+        `AnalysisRun ${run.metadata.namespace}/${run.metadata.name}: ${
+          run.status?.phase
+        } ${run.status?.message ?? ''}`,
+      );
     }
   }
   stats.rollouts += progressed.size;
@@ -430,33 +519,49 @@ function progressRollouts(cluster, stats) {
 }
 
 function helmRevision(cluster, release, namespace) {
-  const out = cluster.kubectl(`get secrets -n ${namespace} -l owner=helm,name=${release} -o json`);
-  const versions = JSON.parse(out.stdout || '{"items":[]}').items.map(s => Number(s.metadata.labels.version));
+  const out = cluster.kubectl(
+    `get secrets -n ${namespace} -l owner=helm,name=${release} -o json`,
+  );
+  const versions = JSON.parse(out.stdout || '{"items":[]}').items.map(s =>
+    Number(s.metadata.labels.version),
+  );
   return versions.length ? Math.max(...versions) : undefined;
 }
 
 function installEnvironment(pkg, dir, environment, stats, cluster) {
   const registry = ownImages(dir);
   const escaped = (registry ?? '^$').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  const guide = readGuide(fs.readFileSync(path.join(dir, 'docs', 'DEPLOYMENT.md'), 'utf8'));
+  const guide = readGuide(
+    fs.readFileSync(path.join(dir, 'docs', 'DEPLOYMENT.md'), 'utf8'),
+  );
   const env = guide.environments.find(e => e.env === environment.env);
   for (const [index, segment] of env.deploy.entries()) {
-    const label = `${pkg.name}/${env.env}${segment.context ? ` (${segment.context})` : ''}`;
+    const label = `${pkg.name}/${env.env}${
+      segment.context ? ` (${segment.context})` : ''
+    }`;
     stats.clusters = (stats.clusters ?? 0) + 1;
     cluster.useHelm(
-      Number(process.env.CNO_INSTALL_HELM ?? (stats.clusters % 2 === 1 ? 3 : 4)),
+      Number(
+        process.env.CNO_INSTALL_HELM ?? (stats.clusters % 2 === 1 ? 3 : 4),
+      ),
     );
     log(`  ${label}: fresh cluster, helm ${cluster.helm}`);
     cluster.reset();
     // the namespaces the cluster add-ons of the guide's section 3 create (their CRDs
     // are installed by scripts/cluster.sh; their controllers do not run here)
     must(
-      `kubectl create namespace ${ADDON_NAMESPACES.join(' && kubectl create namespace ')}`,
+      `kubectl create namespace ${ADDON_NAMESPACES.join(
+        ' && kubectl create namespace ',
+      )}`,
       { env: cluster.env() },
     );
     const classes = provisionVolumes(cluster, dir);
     if (index === 0) serverDryRun(cluster, dir, env.env, label);
-    log(`    volumes pre-provisioned for StorageClasses: ${classes.map(c => c || '""').join(', ')}`);
+    log(
+      `    volumes pre-provisioned for StorageClasses: ${classes
+        .map(c => c || '""')
+        .join(', ')}`,
+    );
     const ctx = {};
     log(`  ${label}: install (the guide's deploy commands)`);
     runAll(cluster, dir, segment.commands, ctx);
@@ -475,18 +580,24 @@ function installEnvironment(pkg, dir, environment, stats, cluster) {
       .map(c => /^helm upgrade --install (\S+) \S+ -n (\S+)/.exec(c))
       .filter(Boolean)
       .map(m => ({ release: m[1], namespace: m[2] }));
-    for (const r of releases) r.before = helmRevision(cluster, r.release, r.namespace);
+    for (const r of releases)
+      r.before = helmRevision(cluster, r.release, r.namespace);
     const changed = bumpImages(dir, env.env, registry);
-    log(`  ${label}: upgrade (${changed} image tags changed, the guide's deploy commands again)`);
+    log(
+      `  ${label}: upgrade (${changed} image tags changed, the guide's deploy commands again)`,
+    );
     runAll(cluster, dir, segment.commands, ctx);
     const image = new RegExp(`^${escaped}/`);
     image.tag = NEW_TAG_SUFFIX;
     const { progressed, analysisRuns } = progressRollouts(cluster, stats);
     waitUntilSettled(cluster, { image });
-    log(`    ${progressed} rollout(s) progressed to 100%, ${analysisRuns} analysis run(s)`);
+    log(
+      `    ${progressed} rollout(s) progressed to 100%, ${analysisRuns} analysis run(s)`,
+    );
     // rollback: the guide's own commands
     ctx.previousRevision = releases[0]?.before;
-    const rollback = releases.length > 0 ? guide.rollback.helm : guide.rollback.manifests;
+    const rollback =
+      releases.length > 0 ? guide.rollback.helm : guide.rollback.manifests;
     const commands = rollback
       .filter(c => !/^helm history/.test(c) || true)
       .map(c => c.replaceAll('<env>', env.env));
@@ -504,10 +615,17 @@ function installEnvironment(pkg, dir, environment, stats, cluster) {
     waitUntilSettled(cluster);
     const stale = settleUpgraded(cluster, escaped);
     if (stale.length > 0) {
-      throw new Error(`after the rollback, pods still run the new tag:\n  ${stale.join('\n  ')}`);
+      throw new Error(
+        `after the rollback, pods still run the new tag:\n  ${stale.join(
+          '\n  ',
+        )}`,
+      );
     }
     stats.rollbacks++;
-    must(`git checkout -q HEAD~1 -- . && git -c user.email=test@localhost -c user.name=install-test commit -qam "rolled back (${env.env})" --allow-empty`, { cwd: dir });
+    must(
+      `git checkout -q HEAD~1 -- . && git -c user.email=test@localhost -c user.name=install-test commit -qam "rolled back (${env.env})" --allow-empty`,
+      { cwd: dir },
+    );
     stats.environments++;
   }
 }
@@ -522,17 +640,28 @@ function serverDryRun(cluster, dir, env, label) {
   log(`  ${label}: cno validate --server-dry-run`);
   const md = fs.readFileSync(path.join(dir, 'docs', 'DEPLOYMENT.md'), 'utf8');
   const namespace = /^\| Namespace \| `([a-z0-9-]+)` \|/m.exec(md)?.[1];
-  if (namespace) must(`kubectl create namespace ${namespace}`, { env: cluster.env() });
+  if (namespace)
+    must(`kubectl create namespace ${namespace}`, { env: cluster.env() });
   const dryRun = sh(
-    `node plugins/cloud-native-node/bin/cno validate ${dir} --no-tools --server-dry-run --kubeconfig ${cluster.kubeconfig} --dry-run-env ${env === 'knative' ? 'prod' : env}`,
+    `node plugins/cloud-native-node/bin/cno validate ${dir} --no-tools --server-dry-run --kubeconfig ${
+      cluster.kubeconfig
+    } --dry-run-env ${env === 'knative' ? 'prod' : env}`,
     { env: cluster.env() },
   );
-  const rejected = dryRun.out.split('\n').filter(l => /^error\s+server-dry-run/.test(l));
+  const rejected = dryRun.out
+    .split('\n')
+    .filter(l => /^error\s+server-dry-run/.test(l));
   if (namespace) {
-    must(`kubectl delete namespace ${namespace} --wait --timeout 120s`, { env: cluster.env() });
+    must(`kubectl delete namespace ${namespace} --wait --timeout 120s`, {
+      env: cluster.env(),
+    });
   }
   if (rejected.length > 0 || (!dryRun.ok && !/error\(s\)/.test(dryRun.out))) {
-    throw new Error(`server-side dry run rejected objects:\n${rejected.join('\n') || tail(dryRun.out)}`);
+    throw new Error(
+      `server-side dry run rejected objects:\n${
+        rejected.join('\n') || tail(dryRun.out)
+      }`,
+    );
   }
   log(`    ${tail(dryRun.out, 1)}`);
 }
@@ -542,7 +671,9 @@ function settleUpgraded(cluster, escaped) {
   return cluster
     .json('get pods -A')
     .items.filter(notSystem)
-    .filter(p => !p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded')
+    .filter(
+      p => !p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded',
+    )
     .flatMap(p =>
       p.spec.containers
         .filter(c => own.test(c.image) && c.image.endsWith(NEW_TAG_SUFFIX))
@@ -562,7 +693,12 @@ function knownFailures() {
     .split('\n')
     .filter(l => l.trim() && !l.startsWith('#'))
     .map(l => l.split('\t'));
-  return new Map(rows.map(([name, pattern, reason]) => [name, { pattern: new RegExp(pattern), reason }]));
+  return new Map(
+    rows.map(([name, pattern, reason]) => [
+      name,
+      { pattern: new RegExp(pattern), reason },
+    ]),
+  );
 }
 
 function main() {
@@ -577,9 +713,13 @@ function main() {
   const results = [];
   for (const pkg of packages()) {
     const dir = checkout(pkg);
-    const guide = readGuide(fs.readFileSync(path.join(dir, 'docs', 'DEPLOYMENT.md'), 'utf8'));
+    const guide = readGuide(
+      fs.readFileSync(path.join(dir, 'docs', 'DEPLOYMENT.md'), 'utf8'),
+    );
     if (guide.environments.length === 0) {
-      log(`${pkg.name}: no Kubernetes objects (serverless on a cloud): nothing to install here`);
+      log(
+        `${pkg.name}: no Kubernetes objects (serverless on a cloud): nothing to install here`,
+      );
       results.push({ pkg, status: 'not-kubernetes' });
       continue;
     }
@@ -603,19 +743,33 @@ function main() {
   let unexpected = 0;
   for (const r of kube) {
     const expected = known.get(r.pkg.name);
-    if (r.status === 'failed' && expected && expected.pattern.test(r.error.message)) {
+    if (
+      r.status === 'failed' &&
+      expected &&
+      expected.pattern.test(r.error.message)
+    ) {
       log(`known failure: ${r.pkg.name}: ${expected.reason}`);
     } else if (r.status === 'failed') {
       unexpected++;
       log(`failed: ${r.pkg.name}: ${r.error.message.split('\n')[0]}`);
     } else if (expected) {
       unexpected++;
-      log(`failed: ${r.pkg.name} installs now: remove it from test/install/known-failures.tsv`);
+      log(
+        `failed: ${r.pkg.name} installs now: remove it from test/install/known-failures.tsv`,
+      );
     }
   }
-  log(`(${((Date.now() - start) / 1000).toFixed(0)} s; ${results.length - kube.length} package(s) without Kubernetes objects)`);
   log(
-    `${unexpected === 0 ? 'as expected' : `${unexpected} unexpected result(s)`}; ${known.size} known failure(s) listed in test/install/known-failures.tsv`,
+    `(${((Date.now() - start) / 1000).toFixed(0)} s; ${
+      results.length - kube.length
+    } package(s) without Kubernetes objects)`,
+  );
+  log(
+    `${
+      unexpected === 0 ? 'as expected' : `${unexpected} unexpected result(s)`
+    }; ${
+      known.size
+    } known failure(s) listed in test/install/known-failures.tsv`,
   );
   log(
     `installed ${installed.length}/${kube.length} packages (${stats.environments} environments), ${stats.rollouts} rollouts progressed, ${stats.rollbacks} rollbacks`,
