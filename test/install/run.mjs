@@ -29,6 +29,7 @@ const NEW_TAG_SUFFIX = '-upgrade';
 const COMMAND_TIMEOUT_SECONDS = Number(
   process.env.CNO_INSTALL_COMMAND_SECONDS ?? 300,
 );
+const ROLLOUT_SECONDS = Number(process.env.CNO_INSTALL_ROLLOUT_SECONDS ?? 600);
 const WAIT_SECONDS = Number(process.env.CNO_INSTALL_WAIT_SECONDS ?? 240);
 
 const args = process.argv.slice(2);
@@ -457,7 +458,8 @@ function bumpImages(dir, env, registry) {
  * pauses are promoted, analysis runs against the test's metrics endpoint.
  */
 function progressRollouts(cluster, stats) {
-  const deadline = Date.now() + WAIT_SECONDS * 1000;
+  // a blue-green pre-promotion analysis of 5 measurements 1m apart takes 4+ min
+  const deadline = Date.now() + ROLLOUT_SECONDS * 1000;
   const rollouts = () => cluster.json('get rollouts.argoproj.io -A').items;
   const started = rollouts().filter(r => r.status?.phase !== 'Healthy');
   const progressed = new Set();
@@ -490,7 +492,7 @@ function progressRollouts(cluster, stats) {
     }
     if (Date.now() > deadline) {
       throw new Error(
-        `Rollouts not healthy after ${WAIT_SECONDS}s: ${pending
+        `Rollouts not healthy after ${ROLLOUT_SECONDS}s: ${pending
           .map(
             r =>
               `${r.metadata.namespace}/${r.metadata.name} ${r.status?.phase} ${
@@ -540,10 +542,11 @@ function installEnvironment(pkg, dir, environment, stats, cluster) {
       segment.context ? ` (${segment.context})` : ''
     }`;
     stats.clusters = (stats.clusters ?? 0) + 1;
+    // Helm 3 for a package's first cluster, then Helm 4, in turns: both majors
+    // are allowed by the guides
+    pkg.clusters = (pkg.clusters ?? 0) + 1;
     cluster.useHelm(
-      Number(
-        process.env.CNO_INSTALL_HELM ?? (stats.clusters % 2 === 1 ? 3 : 4),
-      ),
+      Number(process.env.CNO_INSTALL_HELM ?? (pkg.clusters % 2 === 1 ? 3 : 4)),
     );
     log(`  ${label}: fresh cluster, helm ${cluster.helm}`);
     cluster.reset();
