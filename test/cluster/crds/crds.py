@@ -19,6 +19,15 @@ kept CRD is malformed, or two kept documents define the same CRD.
   crds.py check FILE...   re-parses written files (every document must be a
                           v1 CRD); prints one line per CRD.
 
+  crds.py standin --kinds 'Kind.group/version,...' --reason TEXT --out FILE
+      for a group whose CRDs cannot be had (a row with globs "-"): writes
+      stand-in CRDs, one per kind, serving the listed versions with an
+      open schema (x-kubernetes-preserve-unknown-fields), namespaced,
+      plural = lowercased kind + "s" ("y" -> "ies"), labelled
+      cno.test/stand-in=true with the reason as an annotation. The API
+      server then stores such objects without checking their fields: the
+      install test runs the guide's commands past them, and says so.
+
 Needs PyYAML (Debian: python3-yaml).
 """
 
@@ -196,6 +205,65 @@ def check(args):
         sys.exit(f"crds.py: {bad} bad documents")
 
 
+def plural_of(kind):
+    lower = kind.lower()
+    return lower[:-1] + "ies" if lower.endswith("y") else lower + "s"
+
+
+def standin(args):
+    by_kind = {}  # (kind, group) -> [versions]
+    for entry in [k for k in args.kinds.split(",") if k]:
+        qualified, _, version = entry.partition("/")
+        kind, _, group = qualified.partition(".")
+        if not group or not version:
+            sys.exit(f"crds.py standin: {entry!r}: need Kind.group/version")
+        by_kind.setdefault((kind, group), [])
+        if version not in by_kind[(kind, group)]:
+            by_kind[(kind, group)].append(version)
+    docs = []
+    for (kind, group), versions in by_kind.items():
+        plural = plural_of(kind)
+        crd = {
+            "apiVersion": "apiextensions.k8s.io/v1",
+            "kind": "CustomResourceDefinition",
+            "metadata": {
+                "name": f"{plural}.{group}",
+                "labels": {"cno.test/stand-in": "true"},
+                "annotations": {"cno.test/reason": args.reason},
+            },
+            "spec": {
+                "group": group,
+                "scope": "Namespaced",
+                "names": {
+                    "kind": kind,
+                    "listKind": kind + "List",
+                    "plural": plural,
+                    "singular": kind.lower(),
+                },
+                "versions": [
+                    {
+                        "name": v,
+                        "served": True,
+                        "storage": i == 0,
+                        "schema": {
+                            "openAPIV3Schema": {
+                                "type": "object",
+                                "x-kubernetes-preserve-unknown-fields": True,
+                            }
+                        },
+                    }
+                    for i, v in enumerate(versions)
+                ],
+            },
+        }
+        docs.append("# stand-in: no schema (" + args.reason + ")\n" + yaml.safe_dump(crd, sort_keys=False))
+    tmp = args.out + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write("---\n".join(docs))
+    os.replace(tmp, args.out)
+    print(f"  {os.path.basename(args.out)}: {len(docs)} stand-in CRDs (no schema)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -208,6 +276,11 @@ def main():
     p.add_argument("--out", required=True)
     p.add_argument("-v", "--verbose", action="store_true")
     p.set_defaults(func=extract)
+    p = sub.add_parser("standin")
+    p.add_argument("--kinds", required=True)
+    p.add_argument("--reason", required=True)
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=standin)
     p = sub.add_parser("check")
     p.add_argument("files", nargs="+")
     p.add_argument("-v", "--verbose", action="store_true")

@@ -16,6 +16,8 @@ import {
   workloadRef,
 } from './facts';
 import { FLUX_NAMESPACE } from '../skills/gitops';
+import { ClusterInstall } from '../skills/install';
+import { manifestDirectory } from '../skills/kubernetes/generator';
 import { block, code, table, text } from './markdown';
 
 /**
@@ -38,14 +40,15 @@ function valuesFile(facts: Facts, env: string): string {
   return `${facts.chart}/values-${env}.yaml`;
 }
 
-/** The exact Helm command of one environment. */
+/**
+ * The exact Helm command of one environment. No `--create-namespace`: the
+ * namespace exists by then (namespace/<env>, with its labels), and the
+ * release must not own it.
+ */
 export function helmCommand(facts: Facts, env: string): string {
   return `helm upgrade --install ${facts.release} ${facts.chart} -n ${
     facts.ns
-  } --create-namespace -f ${valuesFile(
-    facts,
-    env,
-  )} --wait --atomic --timeout 15m`;
+  } -f ${valuesFile(facts, env)} --wait --atomic --timeout 15m`;
 }
 
 function kubeContext(env: string): string {
@@ -343,6 +346,7 @@ function prerequisites(facts: Facts): Section {
             code(`${plan.name}/${s.name}/${secret}`),
           ]),
       );
+    const inPackage = facts.secretStoreFiles.length > 0;
     body.push(
       '### Secrets',
       '',
@@ -350,17 +354,29 @@ function prerequisites(facts: Facts): Section {
         'external-secrets.io/v1',
       )}) copies them from your secret manager through the ClusterSecretStore ${code(
         `${plan.name}-secrets`,
-      )}, which the platform team provides in every cluster (each environment reads its own backend). Create these entries in the backend before the first deployment:`,
+      )}, ${
+        inPackage
+          ? `which this package defines for every cluster (${facts.secretStoreFiles
+              .map(code)
+              .join(
+                ', ',
+              )}, with the cloud identity it uses) and the deploy step of each environment applies before the release`
+          : 'which the platform team provides in every cluster'
+      } (each environment reads its own backend). Create these entries in the backend before the first deployment:`,
       '',
       ...table(['Service', 'Kubernetes Secret', 'Key', 'Remote key'], rows),
       '',
-      `A ClusterSecretStore for ${text(
-        plan.cloud,
-      )} (adapt the authentication to your cluster):`,
-      '',
-      ...block('yaml', clusterSecretStore(facts)),
-      '',
     );
+    if (!inPackage) {
+      body.push(
+        `A ClusterSecretStore for ${text(
+          plan.cloud,
+        )} (adapt the authentication to your cluster):`,
+        '',
+        ...block('yaml', clusterSecretStore(facts)),
+        '',
+      );
+    }
   }
   if (plan.questions.length > 0) {
     body.push(
@@ -606,8 +622,19 @@ function addOns(facts: Facts): AddOn[] {
       )}`,
       commands: [
         'helm upgrade --install external-secrets external-secrets --repo https://charts.external-secrets.io -n external-secrets --create-namespace --wait',
-        `kubectl apply -f cluster-secret-store.yaml   # the ClusterSecretStore ${plan.name}-secrets (see Prerequisites)`,
-        `kubectl get clustersecretstore ${plan.name}-secrets   # READY True`,
+        ...(facts.secretStoreFiles.length > 0
+          ? [
+              // the package's store: its ServiceAccount needs the namespace
+              `# the ClusterSecretStore ${
+                plan.name
+              }-secrets is ${facts.secretStoreFiles.join(
+                ', ',
+              )}: each environment's deploy step applies it, after the namespace`,
+            ]
+          : [
+              `# create the ClusterSecretStore ${plan.name}-secrets of the Prerequisites (adapted to your backend), then:`,
+              `kubectl get clustersecretstore ${plan.name}-secrets   # READY True`,
+            ]),
       ],
     });
   }
@@ -688,22 +715,32 @@ function addOnSection(facts: Facts): Section | undefined {
 // --------------------------------------------------------------------------
 // Deploy
 
-function cloudOverlay(facts: Facts, env: string, only?: string): string[] {
-  const lines: string[] = [];
-  for (const provider of facts.plan.clusterProviders) {
-    if (provider === 'generic' || (only && provider !== only)) continue;
-    const prefix = `cloud/${provider}/`;
-    const dirs = kustomizeDirs(facts.files, prefix);
-    const perEnv = dirs.filter(d => d.endsWith(`/${env}`));
-    const chosen =
-      perEnv.length > 0
-        ? perEnv
-        : dirs.filter(
-            d => !facts.plan.environments.some(e => d.endsWith(`/${e}`)),
-          );
-    for (const dir of chosen) {
-      lines.push(`kubectl apply --server-side -k ${dir}`);
-    }
+/** How the namespace switches on the mesh's sidecar injection. */
+const MESH_INJECTION: Record<Facts['plan']['mesh'], string> = {
+  none: '',
+  istio: ` and the ${code('istio-injection')} label`,
+  linkerd: ` and the ${code('linkerd.io/inject')} annotation`,
+};
+
+/**
+ * What one cluster gets before the release, in the install order
+ * (skills/install): the namespace, then the cloud prerequisites.
+ */
+function prerequisiteCommands(install: ClusterInstall): string[] {
+  const lines = [
+    `# prerequisites, before the release: the namespace (with its labels)${
+      install.prerequisites.length > 0
+        ? ', then the cloud integration the workloads need'
+        : ''
+    }`,
+    `kubectl apply --server-side -k ${install.namespace}`,
+    ...install.prerequisites.map(
+      dir => `kubectl apply --server-side -k ${dir}`,
+    ),
+  ];
+  const store = install.cloud?.secretStore;
+  if (store) {
+    lines.push(`kubectl get clustersecretstore ${store.name}   # READY True`);
   }
   return lines;
 }
@@ -712,12 +749,12 @@ function cloudOverlay(facts: Facts, env: string, only?: string): string[] {
 function deployCommands(
   facts: Facts,
   env: string,
-  cluster: string | undefined,
+  install: ClusterInstall,
   lines: string[],
 ): void {
   const { plan } = facts;
   const helm = plan.packaging === 'helm';
-  const mesh = plan.mesh !== 'none';
+  lines.push(...prerequisiteCommands(install), '');
   if (helm) {
     lines.push(
       '# preview: lint, and validate the rendered objects against the cluster',
@@ -731,23 +768,19 @@ function deployCommands(
     );
   } else {
     lines.push(
-      '# preview against the live objects (once the namespace exists)',
-      `kubectl diff --server-side -k kubernetes/${env}`,
+      '# preview against the live objects',
+      `kubectl diff --server-side -k ${manifestDirectory(env)}`,
       '',
       '# deploy',
-      `kubectl apply --server-side -k kubernetes/${env}`,
+      `kubectl apply --server-side -k ${manifestDirectory(env)}`,
     );
   }
-  if (mesh) {
+  if (plan.mesh !== 'none') {
     lines.push(
       '',
       `# ${plan.mesh}: mTLS, authorization and traffic objects`,
       `kubectl apply --server-side -k mesh/${env}`,
     );
-  }
-  const overlays = cloudOverlay(facts, env, cluster);
-  if (overlays.length > 0) {
-    lines.push('', '# cloud integration', ...overlays);
   }
 }
 
@@ -790,6 +823,29 @@ function deploySection(facts: Facts): Section | undefined {
       '',
     );
   }
+  const cloud = Object.values(facts.installs).some(list =>
+    list.some(install => install.prerequisites.length > 0),
+  );
+  body.push(
+    `Every cluster gets its prerequisites first. The namespace ${code(
+      facts.ns,
+    )}, from ${code('namespace/<env>')}, with its Pod Security labels${
+      MESH_INJECTION[plan.mesh]
+    }: ${
+      helm
+        ? `it is not part of the release (Helm stores a release in its namespace, so the release cannot own it, and ${code(
+            '--create-namespace',
+          )} would create it without its labels)`
+        : `${code('kubernetes/<env>')} holds the same Namespace`
+    }.${
+      cloud
+        ? ` Then the cloud integration of ${code(
+            'cloud/<provider>/<env>',
+          )}, the objects the workloads use (storage classes, the secret store, node pools, monitoring): volumes bind and secrets sync as soon as the workloads start, within the release's wait.`
+        : ''
+    }`,
+    '',
+  );
   if (
     facts.rollouts.some(r => r.router === 'istio' || r.router === 'linkerd')
   ) {
@@ -817,17 +873,18 @@ function deploySection(facts: Facts): Section | undefined {
   }
   for (const env of plan.environments) {
     const lines: string[] = [];
-    for (const cluster of perCluster ? clusters : [undefined]) {
-      if (cluster) {
+    for (const install of facts.installs[env]) {
+      const provider = install.cloud?.provider;
+      if (perCluster && provider) {
         lines.push(
-          `# ${CLUSTER_LABEL[cluster] ?? cluster}`,
-          `kubectl config use-context <${env}-${cluster}-cluster-context>`,
+          `# ${CLUSTER_LABEL[provider] ?? provider}`,
+          `kubectl config use-context <${env}-${provider}-cluster-context>`,
           '',
         );
       } else {
         lines.push(kubeContext(env), '');
       }
-      deployCommands(facts, env, cluster, lines);
+      deployCommands(facts, env, install, lines);
       lines.push('');
     }
     lines.pop();

@@ -9,6 +9,7 @@ import {
   trafficRouterFor,
 } from '../skills/kubernetes/context';
 import { helmReleaseName } from '../skills/helm/release';
+import { ClusterInstall, clusterInstalls } from '../skills/install';
 import { hasAnalysis } from '../skills/kubernetes/workloads';
 import { selectorLabels } from '../skills/kubernetes/labels';
 import {
@@ -65,6 +66,17 @@ export interface Facts {
   autoscaled: ServicePlan[];
   /** Services with a PodDisruptionBudget in some environment */
   disruptionBudgets: ServicePlan[];
+  /**
+   * By environment, its clusters and what each gets before the release, in
+   * order (skills/install): the order of every deploy step
+   */
+  installs: Record<string, ClusterInstall[]>;
+  /**
+   * The ClusterSecretStore files of this package, one per provider, with
+   * `<env>` for the environment (`cloud/eks/<env>/secret-store.yaml`);
+   * empty when the store is the platform's, outside the package
+   */
+  secretStoreFiles: string[];
 }
 
 function serverlessTargetsFor(cloud: Cloud): ServerlessTargets {
@@ -97,6 +109,19 @@ export function collectFacts(
   }
   const inSomeProfile = (test: (p: EnvironmentProfile, s: string) => boolean) =>
     kube.filter(s => profiles.some(p => p.services[s.name] && test(p, s.name)));
+  const installs = Object.fromEntries(
+    plan.environments.map(env => [env, clusterInstalls(plan, env)]),
+  );
+  const secretStoreFiles = new Set(
+    Object.values(installs)
+      .flat()
+      .flatMap(install => {
+        const store = install.cloud?.secretStore;
+        return store
+          ? [store.file.replace(`/${install.environment}/`, '/<env>/')]
+          : [];
+      }),
+  );
   return {
     plan,
     title: plan.architecture.metadata.title ?? plan.name,
@@ -115,6 +140,8 @@ export function collectFacts(
     disruptionBudgets: inSomeProfile(
       (p, s) => p.services[s].podDisruptionBudget,
     ),
+    installs,
+    secretStoreFiles: [...secretStoreFiles],
   };
 }
 

@@ -152,13 +152,15 @@ describe('renderDeploymentGuide', () => {
       expect(shop.packaging).toBe('helm');
       for (const env of ['dev', 'staging', 'prod']) {
         expect(deployment).toContain(
-          `helm upgrade --install shop helm/shop -n shop --create-namespace -f helm/shop/values-${env}.yaml --wait --atomic --timeout 15m`,
+          `helm upgrade --install shop helm/shop -n shop -f helm/shop/values-${env}.yaml --wait --atomic --timeout 15m`,
         );
       }
       const helmLines = deployment
         .split('\n')
         .filter(l => l.startsWith('helm upgrade --install shop '));
       expect(helmLines).toHaveLength(3);
+      // the release never creates (or owns) the namespace: namespace/<env> does
+      expect(deployment).not.toMatch(/-n shop --create-namespace/);
       // environments in order, each under its own heading
       const order = ['dev', 'staging', 'prod'].map(env =>
         deployment.indexOf(`-f helm/shop/values-${env}.yaml --wait`),
@@ -272,6 +274,33 @@ describe('renderDeploymentGuide', () => {
       );
       expect(marketDoc).toContain('gcloud container clusters get-credentials');
       expect(marketDoc).not.toContain('aws eks');
+    });
+
+    it('refers to the ClusterSecretStore of the package, or shows one to create when the package has none', () => {
+      const shopDoc = render(shop).deployment;
+      const addOn = section(shopDoc, 'Install the cluster add-ons');
+      expect(addOn).not.toContain('cluster-secret-store.yaml');
+      expect(addOn).toContain('cloud/eks/<env>/secret-store.yaml');
+      // the store's ServiceAccount lives in the namespace: applied after it
+      const deploy = section(shopDoc, 'Deploy, environment by environment');
+      const dev = deploy.slice(deploy.indexOf('### dev'));
+      expect(dev.indexOf('-k namespace/dev')).toBeLessThan(
+        dev.indexOf('-k cloud/eks/dev'),
+      );
+      expect(
+        dev.indexOf('kubectl get clustersecretstore shop-secrets'),
+      ).toBeGreaterThan(dev.indexOf('-k cloud/eks/dev'));
+      // no sample store that contradicts the package's (other identity)
+      expect(section(shopDoc, 'Prerequisites')).not.toContain(
+        'kind: ClusterSecretStore',
+      );
+      const agnostic = render(
+        examplePlan('batch-platform-agnostic'),
+      ).deployment;
+      expect(section(agnostic, 'Prerequisites')).toContain(
+        'kind: ClusterSecretStore',
+      );
+      expect(agnostic).not.toContain('cluster-secret-store.yaml');
     });
 
     it('follows the package files: cloud overlays and GitOps layouts', () => {
@@ -517,7 +546,8 @@ describe('commands name files of the package', () => {
     'serverless/README.md',
   ];
 
-  it.each(EXAMPLE_NAMES)('%s', name => {
+  // The examples and the portal's own package (deploy/)
+  it.each([...EXAMPLE_NAMES, '../deploy'])('%s', name => {
     const root = path.join(EXAMPLES, name, 'package');
     const exists = (relative: string) => existsSync(path.join(root, relative));
     const missing: string[] = [];
@@ -533,9 +563,10 @@ describe('commands name files of the package', () => {
           for (const [, flag, target] of command.matchAll(
             /\s(-f|-k)\s+([^\s]+)/g,
           )) {
-            // placeholders, URLs, stdin and files the reader creates
+            // placeholders, URLs and stdin; no exemption for a file the
+            // reader would have to write (`cluster-secret-store.yaml` once
+            // hid that the package has its own store)
             if (/^(https?:|-$|\/)|</.test(target)) continue;
-            if (target === 'cluster-secret-store.yaml') continue;
             checked++;
             const ok =
               flag === '-k'

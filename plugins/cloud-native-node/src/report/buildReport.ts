@@ -9,6 +9,8 @@ import {
 import { CostEstimate } from '../cost';
 import { GeneratedFile, SkillOutput } from '../engine/types';
 import { ENGINE_VERSION } from '../engine/version';
+import { clusterInstalls } from '../skills/install';
+import { manifestDirectory } from '../skills/kubernetes';
 
 /** The report's own file name, at the package root. */
 export const REPORT_FILE = 'deployment-report.yaml';
@@ -72,7 +74,25 @@ function guide(plan: DeploymentPlan): DeploymentReport['deployment_guide'] {
       );
     }
     for (const env of plan.environments) {
-      steps.push(`kubectl apply --server-side -k kubernetes/${env}   # ${env}`);
+      // the install order of every path (skills/install): the namespace and
+      // the cloud prerequisites of each cluster, then the workloads
+      const installs = clusterInstalls(plan, env);
+      for (const install of installs) {
+        const where =
+          installs.length > 1 && install.cloud
+            ? `${env} on ${install.cloud.provider}`
+            : env;
+        steps.push(
+          `kubectl apply --server-side -k ${install.namespace}   # ${where}: the namespace first`,
+          ...install.prerequisites.map(
+            dir =>
+              `kubectl apply --server-side -k ${dir}   # ${where}: cloud prerequisites`,
+          ),
+          `kubectl apply --server-side -k ${manifestDirectory(
+            env,
+          )}   # ${where}`,
+        );
+      }
     }
     for (const service of k8s) {
       switch (service.objectKind) {

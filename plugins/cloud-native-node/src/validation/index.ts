@@ -87,6 +87,7 @@ function schemaValidator(): Promise<KubernetesSchemaValidator> {
 /** Folders whose YAML files hold Kubernetes (or CRD) objects. */
 const OBJECT_ROOTS = [
   'kubernetes/',
+  'namespace/',
   'mesh/',
   'cloud/',
   'gitops/',
@@ -451,7 +452,10 @@ export async function validatePackage(
     container_build: status(dockerfiles.length > 0, errorIn('containers/')),
     kubernetes_manifests: status(
       kubernetesFiles.length > 0,
-      errorIn('kubernetes/') || errorIn('cloud/') || errorIn('kustomize/'),
+      errorIn('kubernetes/') ||
+        errorIn('namespace/') ||
+        errorIn('cloud/') ||
+        errorIn('kustomize/'),
     ),
     helm_chart: status(ran('helm_chart'), errorIn('helm/')),
     service_mesh: status(

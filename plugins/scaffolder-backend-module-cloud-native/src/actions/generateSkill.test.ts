@@ -43,7 +43,13 @@ describe('single-skill actions', () => {
     )[1];
     expect(files).toContain('kubernetes/prod/api.yaml');
     expect(files).toContain('kubernetes/dev/kustomization.yaml');
-    expect(files.every(f => f.startsWith('kubernetes/'))).toBe(true);
+    // The manifest skill owns the per-environment Namespace (namespace/<env>/)
+    expect(files).toContain('namespace/dev/namespace.yaml');
+    expect(
+      files.every(
+        f => f.startsWith('kubernetes/') || f.startsWith('namespace/'),
+      ),
+    ).toBe(true);
     await expect(
       fs.stat(path.join(workspacePath, 'deployment/containers')),
     ).rejects.toThrow();

@@ -142,6 +142,11 @@ export interface CloudTarget {
   overlay: string;
   /** `cloud/<provider>/<env>`, when it holds objects */
   resources?: string;
+  /**
+   * The External Secrets Operator ClusterSecretStore among those objects,
+   * with the file that holds it (`cloud/<provider>/<env>/secret-store.yaml`)
+   */
+  secretStore?: { name: string; file: string };
 }
 
 /** @public */
@@ -159,12 +164,17 @@ export function cloudTargets(
     const env = PROVIDERS[provider](plan).environments.find(
       e => e.environment === environment,
     );
+    const directory = cloudDirectory(provider, environment);
+    const store = env?.resources.flatMap(r =>
+      r.objects
+        .filter(o => o.kind === 'ClusterSecretStore')
+        .map(o => ({ name: o.metadata.name, file: `${directory}/${r.file}` })),
+    )[0];
     return {
       provider,
       overlay: overlayDirectory(environment, provider),
-      ...(env && env.resources.length > 0
-        ? { resources: cloudDirectory(provider, environment) }
-        : {}),
+      ...(env && env.resources.length > 0 ? { resources: directory } : {}),
+      ...(store ? { secretStore: store } : {}),
     };
   });
 }

@@ -7,6 +7,7 @@ import {
   planFromText,
   withSpec,
 } from '../cloud/__fixtures__/helpers';
+import { namespaceObject } from '../kubernetes';
 import {
   generateGitOps,
   gitOpsObjects,
@@ -57,7 +58,7 @@ describe('generateGitOps', () => {
     });
   });
 
-  it('Argo CD: one file per environment, chart with the environment values, cloud objects next to it', () => {
+  it('Argo CD: one file per environment; one Application creates the labelled namespace and syncs the cloud objects in a wave before the chart', () => {
     const plan = examplePlan('marketplace-gke-t3');
     expect(plan.packaging).toBe('helm');
     const { files, manifests } = generateGitOps(plan);
@@ -71,35 +72,46 @@ describe('generateGitOps', () => {
       o => o.file === 'gitops/argocd/prod.yaml',
     );
     expect(prod.map(o => `${o.object.kind}/${o.object.metadata.name}`)).toEqual(
-      [
-        'AppProject/marketplace',
-        'Application/marketplace-prod',
-        'Application/marketplace-prod-cloud',
-      ],
+      ['AppProject/marketplace', 'Application/marketplace-prod'],
     );
-    const [project, chart, cloud] = prod.map(o => o.object);
-    expect(chart.spec.source).toEqual({
-      repoURL: 'https://github.com/example/marketplace.git',
-      targetRevision: 'main',
-      path: 'helm/marketplace',
-      helm: { releaseName: 'marketplace', valueFiles: ['values-prod.yaml'] },
-    });
-    expect(chart.spec.destination).toEqual({
+    const [project, app] = prod.map(o => o.object);
+    expect(app.spec.source).toBeUndefined();
+    expect(app.spec.sources).toEqual([
+      {
+        repoURL: 'https://github.com/example/marketplace.git',
+        targetRevision: 'main',
+        path: 'cloud/gke/prod',
+        kustomize: {
+          commonAnnotations: { 'argocd.argoproj.io/sync-wave': '-1' },
+        },
+      },
+      {
+        repoURL: 'https://github.com/example/marketplace.git',
+        targetRevision: 'main',
+        path: 'helm/marketplace',
+        helm: { releaseName: 'marketplace', valueFiles: ['values-prod.yaml'] },
+      },
+    ]);
+    expect(app.spec.destination).toEqual({
       server: 'https://kubernetes.default.svc',
       namespace: 'marketplace',
     });
-    expect(chart.spec.syncPolicy).toEqual({
+    const { metadata } = namespaceObject(plan, 'prod');
+    expect(app.spec.syncPolicy).toEqual({
       automated: { prune: true, selfHeal: true },
       syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'],
+      // the labels of namespace/prod: Pod Security, istio-injection
+      managedNamespaceMetadata: { labels: metadata.labels },
       retry: {
         limit: 5,
         backoff: { duration: '5s', factor: 2, maxDuration: '3m' },
       },
     });
-    expect(cloud.spec.source.path).toBe('cloud/gke/prod');
-    expect(cloud.spec.source.helm).toBeUndefined();
-    expect(project.spec.sourceRepos).toEqual([chart.spec.source.repoURL]);
-    expect(project.spec.destinations).toEqual([chart.spec.destination]);
+    expect(
+      app.spec.syncPolicy.managedNamespaceMetadata.labels['istio-injection'],
+    ).toBe('enabled');
+    expect(project.spec.sourceRepos).toEqual([app.spec.sources[0].repoURL]);
+    expect(project.spec.destinations).toEqual([app.spec.destination]);
     expect(files[2].content).toContain('**placeholder**');
   });
 
@@ -129,6 +141,10 @@ describe('generateGitOps', () => {
     expect(applications(aws).map(a => a.spec.source.path)).toEqual([
       'kustomize/prod/overlays/eks',
     ]);
+    // the overlay holds the Namespace: no namespace metadata of Argo CD's
+    expect(
+      applications(aws)[0].spec.syncPolicy.managedNamespaceMetadata,
+    ).toBeUndefined();
     const agnostic = planFromText(SMALL_SPEC('platform-agnostic', 'argocd'));
     expect(applications(agnostic).map(a => a.spec.source.path)).toEqual([
       'kubernetes/prod',
@@ -142,22 +158,51 @@ describe('generateGitOps', () => {
     const files = generateGitOps(plan).files.map(f => f.path);
     expect(files).toEqual([
       'gitops/flux/source.yaml',
-      'gitops/flux/staging-eks.yaml',
-      'gitops/flux/staging-gke.yaml',
-      'gitops/flux/staging-aks.yaml',
-      'gitops/flux/prod-eks.yaml',
-      'gitops/flux/prod-gke.yaml',
-      'gitops/flux/prod-aks.yaml',
+      ...['staging', 'prod'].flatMap(env =>
+        ['eks', 'gke', 'aks'].flatMap(provider => [
+          `gitops/flux/${env}-${provider}.yaml`,
+          `gitops/flux/releases/${env}-${provider}/helmrelease.yaml`,
+        ]),
+      ),
       'gitops/flux/README.md',
     ]);
     const prodGke = objectsOf(plan)
       .filter(o => o.file === 'gitops/flux/prod-gke.yaml')
       .map(o => o.object);
-    expect(prodGke.map(o => `${o.kind}/${o.metadata.name}`)).toEqual([
-      'HelmRelease/travel-prod-gke',
-      'Kustomization/travel-prod-gke-cloud',
+    // the install order: namespace → cloud objects → the HelmRelease
+    expect(
+      prodGke.map(o => [
+        `${o.kind}/${o.metadata.name}`,
+        o.spec.path,
+        o.spec.dependsOn,
+      ]),
+    ).toEqual([
+      [
+        'Kustomization/travel-prod-gke-namespace',
+        './namespace/prod',
+        undefined,
+      ],
+      [
+        'Kustomization/travel-prod-gke-cloud',
+        './cloud/gke/prod',
+        [{ name: 'travel-prod-gke-namespace' }],
+      ],
+      [
+        'Kustomization/travel-prod-gke-release',
+        './gitops/flux/releases/prod-gke',
+        [{ name: 'travel-prod-gke-cloud' }],
+      ],
     ]);
-    const [release, cloud] = prodGke;
+    const [namespace, cloud] = prodGke;
+    expect(namespace.spec.prune).toBe(false);
+    const [release] = objectsOf(plan)
+      .filter(o => o.file === 'gitops/flux/releases/prod-gke/helmrelease.yaml')
+      .map(o => o.object);
+    expect(`${release.kind}/${release.metadata.name}`).toBe(
+      'HelmRelease/travel-prod-gke',
+    );
+    // the namespace exists, labelled, before the release: never created by it
+    expect(release.spec.install).toEqual({ remediation: { retries: 3 } });
     const shared = objectsOf(plan).filter(
       o => o.file === 'gitops/flux/source.yaml',
     );
@@ -270,12 +315,16 @@ describe('generateGitOps', () => {
       o => o.file === 'gitops/argocd/prod-aks.yaml',
     );
     expect(
-      prodAks.map(o => [o.object.metadata.name, o.object.spec.destination]),
+      prodAks.map(o => [
+        o.object.metadata.name,
+        o.object.spec.destination,
+        o.object.spec.sources.map((x: any) => x.path),
+      ]),
     ).toEqual([
-      ['travel-prod-aks', { name: 'travel-prod-aks', namespace: 'travel' }],
       [
-        'travel-prod-aks-cloud',
+        'travel-prod-aks',
         { name: 'travel-prod-aks', namespace: 'travel' },
+        ['cloud/aks/prod', 'helm/travel'],
       ],
     ]);
     // every Application deploys to a destination of its project
@@ -328,7 +377,12 @@ describe('generateGitOps', () => {
       }
       expect(new Set(names).size).toBe(names.length);
       const releases = objects
-        .map(o => o.spec.releaseName ?? o.spec.source?.helm?.releaseName)
+        .flatMap(o => [
+          o.spec.releaseName,
+          ...[o.spec.source, ...(o.spec.sources ?? [])].map(
+            x => x?.helm?.releaseName,
+          ),
+        ])
         .filter(Boolean);
       expect(releases.length).toBeGreaterThan(0);
       for (const release of releases) {
@@ -401,6 +455,21 @@ describe('generateGitOps', () => {
     const factor = pick(argo, 'Application');
     factor.spec.syncPolicy.retry.backoff.factor = '2';
     expect(validateGitOpsObject(factor)[0].message).toMatch(/must be integer/);
+    const both = pick(argo, 'Application');
+    both.spec.source = both.spec.sources[1];
+    expect(validateGitOpsObject(both)[0].message).toMatch(
+      /exactly one of spec.source and spec.sources/,
+    );
+    const uncreated = pick(argo, 'Application');
+    uncreated.spec.syncPolicy.syncOptions = ['ServerSideApply=true'];
+    expect(validateGitOpsObject(uncreated)[0].path).toBe(
+      'spec.syncPolicy.managedNamespaceMetadata',
+    );
+    const wave = pick(argo, 'Application');
+    wave.spec.sources[0].kustomize.commonAnnotations['sync-wave'] = -1;
+    expect(validateGitOpsObject(wave)[0].path).toBe(
+      'spec.sources[0].kustomize.commonAnnotations.sync-wave',
+    );
 
     const kustomization = pick(objects, 'Kustomization');
     delete kustomization.spec.prune;

@@ -5,12 +5,15 @@ import {
   KubernetesObject,
   ManifestFile,
 } from '../../engine/types';
-import { CloudTarget, cloudTargets } from '../cloud';
+import { CloudTarget } from '../cloud';
 import { shorten } from '../cloud/context';
 import { helmReleaseName } from '../helm/release';
+import { ClusterInstall, clusterInstalls } from '../install';
+import { namespaceObject } from '../kubernetes';
 import {
   ARGO_API_VERSION,
   ArgoApplication,
+  ArgoApplicationSource,
   ArgoAppProject,
   ArgoDestination,
   FLUX_HELM_API_VERSION,
@@ -48,9 +51,23 @@ import {
  * What is synced: the Helm chart `helm/<plan>` with `values-<env>.yaml` for
  * Helm packaging, else the manifests; on managed clusters the manifests come
  * through the provider overlay (`kustomize/<env>/overlays/<provider>`, i.e.
- * the manifests plus identities, storage and monitoring), and next to a Helm
- * chart the provider objects (`cloud/<provider>/<env>`) get their own
- * Application / Kustomization.
+ * the manifests plus identities, storage and monitoring).
+ *
+ * In the order of `clusterInstalls` (../install): the namespace, the
+ * prerequisites, then the release. The manifests and the overlays hold the
+ * Namespace and the provider objects themselves (kustomize and both tools
+ * apply Namespaces first). A Helm chart holds neither, so:
+ *
+ * - Argo CD: one Application per cluster creates the namespace with the
+ *   labels of `namespace/<env>` (`CreateNamespace=true` with
+ *   `managedNamespaceMetadata`; Argo CD never deletes a namespace it
+ *   created, so deleting the Application keeps the volumes and secrets) and
+ *   syncs the provider objects `cloud/<provider>/<env>` as a first source in
+ *   sync wave -1: the chart (wave 0) starts once they are healthy.
+ * - Flux: a chain of Kustomizations, each `dependsOn` the one before: the
+ *   namespace (`namespace/<env>`, never pruned), the provider objects, then
+ *   the HelmRelease, which lives in `gitops/flux/releases/<file>/` because
+ *   a HelmRelease can only depend on other HelmReleases.
  *
  * Every object is returned in `files` (YAML), none in `manifests`: the
  * shared schema validator has no Argo CD or Flux model and would report
@@ -82,6 +99,8 @@ interface Deployment {
   environment: string;
   /** Set for managed clusters */
   cloud?: CloudTarget;
+  /** What the cluster gets, in order (../install) */
+  install: ClusterInstall;
   /** File name without extension */
   file: string;
   /** Name suffix for objects (`<plan>-<env>[-<provider>]`) */
@@ -92,25 +111,23 @@ interface Deployment {
 
 function deployments(plan: DeploymentPlan): Deployment[] {
   return plan.environments.flatMap(environment => {
-    const targets = cloudTargets(plan, environment);
-    if (targets.length === 0) {
-      return [{ environment, file: environment, id: environment }];
-    }
-    const several = targets.length > 1;
-    return targets.map(cloud => ({
-      environment,
-      cloud,
-      file: several ? `${environment}-${cloud.provider}` : environment,
-      id: several ? `${environment}-${cloud.provider}` : environment,
-      ...(several
-        ? {
-            cluster: shorten(
-              `${plan.name}-${environment}-${cloud.provider}`,
-              NAME_MAX,
-            ),
-          }
-        : {}),
-    }));
+    const installs = clusterInstalls(plan, environment);
+    const several = installs.length > 1;
+    return installs.map(install => {
+      const provider = install.cloud?.provider;
+      const id =
+        several && provider ? `${environment}-${provider}` : environment;
+      return {
+        environment,
+        ...(install.cloud ? { cloud: install.cloud } : {}),
+        install,
+        file: id,
+        id,
+        ...(several
+          ? { cluster: shorten(`${plan.name}-${id}`, NAME_MAX) }
+          : {}),
+      };
+    });
   });
 }
 
@@ -196,19 +213,71 @@ function appProject(
   };
 }
 
+/** The sync wave of the prerequisites: before the chart's (0). */
+export const PREREQUISITES_SYNC_WAVE = '-1';
+
+function source(
+  plan: DeploymentPlan,
+  path: string,
+  extra: Partial<ArgoApplicationSource> = {},
+): ArgoApplicationSource {
+  return {
+    repoURL: repositoryUrl(plan),
+    targetRevision: TARGET_REVISION,
+    path,
+    ...extra,
+  };
+}
+
+/**
+ * What one Application syncs: the manifests (or overlay), which hold the
+ * Namespace and the provider objects; or the chart, after the provider
+ * objects in an earlier sync wave.
+ */
+function sources(
+  plan: DeploymentPlan,
+  deployment: Deployment,
+): ArgoApplicationSource[] {
+  if (!helm(plan)) return [source(plan, workloadPath(plan, deployment))];
+  return [
+    ...deployment.install.prerequisites.map(path =>
+      source(plan, path, {
+        kustomize: {
+          commonAnnotations: {
+            'argocd.argoproj.io/sync-wave': PREREQUISITES_SYNC_WAVE,
+          },
+        },
+      }),
+    ),
+    source(plan, chartPath(plan), {
+      helm: {
+        releaseName: helmReleaseName(plan),
+        valueFiles: [`values-${deployment.environment}.yaml`],
+      },
+    }),
+  ];
+}
+
+/** The labels and annotations of the Namespace (namespace/<env>). */
+function namespaceMetadata(plan: DeploymentPlan, environment: string) {
+  const { metadata } = namespaceObject(plan, environment);
+  return {
+    labels: metadata.labels ?? {},
+    ...(metadata.annotations ? { annotations: metadata.annotations } : {}),
+  };
+}
+
 function application(
   plan: DeploymentPlan,
   deployment: Deployment,
-  name: string,
-  path: string,
-  withHelm: boolean,
 ): ArgoApplication {
   const { environment } = deployment;
+  const synced = sources(plan, deployment);
   return {
     apiVersion: ARGO_API_VERSION,
     kind: 'Application',
     metadata: {
-      name,
+      name: objectName(plan, deployment),
       namespace: ARGOCD_NAMESPACE,
       labels: labels(plan, environment),
       // Deleting the Application deletes what it deployed.
@@ -216,23 +285,16 @@ function application(
     },
     spec: {
       project: plan.name,
-      source: {
-        repoURL: repositoryUrl(plan),
-        targetRevision: TARGET_REVISION,
-        path,
-        ...(withHelm
-          ? {
-              helm: {
-                releaseName: helmReleaseName(plan),
-                valueFiles: [`values-${environment}.yaml`],
-              },
-            }
-          : {}),
-      },
+      ...(synced.length === 1 ? { source: synced[0] } : { sources: synced }),
       destination: destination(plan, deployment),
       syncPolicy: {
         automated: { prune: true, selfHeal: plan.tier !== 'T1' },
         syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'],
+        // A chart does not hold its namespace: Argo CD creates it, with the
+        // labels of namespace/<env> (manifests hold their Namespace)
+        ...(helm(plan)
+          ? { managedNamespaceMetadata: namespaceMetadata(plan, environment) }
+          : {}),
         retry: {
           limit: 5,
           backoff: { duration: '5s', factor: 2, maxDuration: '3m' },
@@ -254,26 +316,7 @@ function argoObjects(
       appProject(plan, deployment.environment, [destination(plan, deployment)]),
     );
   }
-  objects.push(
-    application(
-      plan,
-      deployment,
-      objectName(plan, deployment),
-      workloadPath(plan, deployment),
-      helm(plan),
-    ),
-  );
-  if (helm(plan) && deployment.cloud?.resources) {
-    objects.push(
-      application(
-        plan,
-        deployment,
-        objectName(plan, deployment, '-cloud'),
-        deployment.cloud.resources,
-        false,
-      ),
-    );
-  }
+  objects.push(application(plan, deployment));
   return objects as unknown as KubernetesObject[];
 }
 
@@ -304,11 +347,21 @@ const sourceRef = (plan: DeploymentPlan) => ({
   namespace: FLUX_NAMESPACE,
 });
 
+interface KustomizationOptions {
+  /** The Kustomization that must be ready first */
+  dependsOn?: string;
+  /** Default true; false keeps the objects when the Kustomization goes */
+  prune?: boolean;
+  /** Of the apply and the health checks; default 5m */
+  timeout?: string;
+}
+
 function fluxKustomization(
   plan: DeploymentPlan,
   environment: string,
   name: string,
   path: string,
+  options: KustomizationOptions = {},
 ): FluxKustomization {
   return {
     apiVersion: FLUX_KUSTOMIZE_API_VERSION,
@@ -319,17 +372,23 @@ function fluxKustomization(
       labels: labels(plan, environment),
     },
     spec: {
+      ...(options.dependsOn
+        ? { dependsOn: [{ name: options.dependsOn }] }
+        : {}),
       interval: '10m',
       retryInterval: '2m',
-      timeout: '5m',
+      timeout: options.timeout ?? '5m',
       path: `./${path}`,
-      prune: true,
+      prune: options.prune ?? true,
       // Ready only when every applied object is healthy.
       wait: true,
       sourceRef: sourceRef(plan),
     },
   };
 }
+
+/** How long one Helm install or upgrade may take (Flux `spec.timeout`). */
+const HELM_TIMEOUT = '10m';
 
 function helmRelease(
   plan: DeploymentPlan,
@@ -347,7 +406,7 @@ function helmRelease(
     },
     spec: {
       interval: '10m',
-      timeout: '10m',
+      timeout: HELM_TIMEOUT,
       releaseName: helmReleaseName(plan),
       targetNamespace: plan.namespace,
       storageNamespace: plan.namespace,
@@ -364,7 +423,8 @@ function helmRelease(
           ],
         },
       },
-      install: { createNamespace: true, remediation: { retries: 3 } },
+      // No createNamespace: the namespace Kustomization made it, labelled.
+      install: { remediation: { retries: 3 } },
       upgrade: {
         cleanupOnFail: true,
         remediation: { retries: 3, strategy: 'rollback' },
@@ -375,39 +435,68 @@ function helmRelease(
   };
 }
 
+/** Where Flux reads the HelmRelease of one deployment from. */
+function releaseDirectory(deployment: Deployment): string {
+  return `gitops/flux/releases/${deployment.file}`;
+}
+
+/**
+ * The Kustomizations of one cluster (and the GitRepository unless shared).
+ * With a chart, a chain in the install order, each depending on the one
+ * before: the namespace, the prerequisites, the HelmRelease.
+ */
 function fluxObjects(
   plan: DeploymentPlan,
   deployment: Deployment,
 ): KubernetesObject[] {
-  const { environment } = deployment;
-  const name = objectName(plan, deployment);
-  const objects: Array<
-    FluxGitRepository | FluxKustomization | FluxHelmRelease
-  > = [];
+  const { environment, install } = deployment;
+  const objects: Array<FluxGitRepository | FluxKustomization> = [];
   // Multi-cloud: the GitRepository is in source.yaml
   if (!deployment.cluster) objects.push(gitRepository(plan, environment));
-  if (helm(plan)) {
-    objects.push(helmRelease(plan, environment, name));
-    if (deployment.cloud?.resources) {
-      objects.push(
-        fluxKustomization(
-          plan,
-          environment,
-          objectName(plan, deployment, '-cloud'),
-          deployment.cloud.resources,
-        ),
-      );
-    }
-  } else {
+  if (!helm(plan)) {
     objects.push(
       fluxKustomization(
         plan,
         environment,
-        name,
+        objectName(plan, deployment),
         workloadPath(plan, deployment),
       ),
     );
+    return objects as unknown as KubernetesObject[];
   }
+  const namespace = fluxKustomization(
+    plan,
+    environment,
+    objectName(plan, deployment, '-namespace'),
+    install.namespace,
+    // never delete the namespace (and its volumes and secrets) with it
+    { prune: false },
+  );
+  const chain: FluxKustomization[] = [namespace];
+  for (const path of install.prerequisites) {
+    chain.push(
+      fluxKustomization(
+        plan,
+        environment,
+        objectName(plan, deployment, '-cloud'),
+        path,
+        { dependsOn: chain[chain.length - 1].metadata.name },
+      ),
+    );
+  }
+  chain.push(
+    fluxKustomization(
+      plan,
+      environment,
+      objectName(plan, deployment, '-release'),
+      releaseDirectory(deployment),
+      {
+        dependsOn: chain[chain.length - 1].metadata.name,
+        timeout: HELM_TIMEOUT,
+      },
+    ),
+  );
+  objects.push(...chain);
   return objects as unknown as KubernetesObject[];
 }
 
@@ -418,6 +507,14 @@ function sharedFile(tool: 'argocd' | 'flux'): string {
     : 'gitops/flux/source.yaml';
 }
 
+/** How a chart's cluster is installed, in the order of docs/DEPLOYMENT.md. */
+function installOrder(plan: DeploymentPlan, tool: 'argocd' | 'flux'): string {
+  if (tool === 'argocd') {
+    return `Install order, as in \`docs/DEPLOYMENT.md\`: Argo CD creates the namespace \`${plan.namespace}\` with the labels and annotations of \`namespace/<env>\` (\`CreateNamespace=true\` with \`managedNamespaceMetadata\`; the chart does not render it, and Argo CD never deletes a namespace it created), syncs the provider objects of \`cloud/<provider>/<env>\` in sync wave ${PREREQUISITES_SYNC_WAVE} and the chart once they are healthy. One Application has both as sources (Argo CD 2.6+).`;
+  }
+  return `Install order, as in \`docs/DEPLOYMENT.md\`: the Kustomizations of a file form a chain, each waiting (\`dependsOn\`) until the one before is ready: \`${plan.name}-<env>-namespace\` (\`namespace/<env>\`, never pruned: deleting it keeps the namespace with its volumes and secrets), \`${plan.name}-<env>-cloud\` (\`cloud/<provider>/<env>\`, on managed clusters), then \`${plan.name}-<env>-release\`, which applies the HelmRelease of \`gitops/flux/releases/<env>/\` (a HelmRelease can only depend on other HelmReleases, so a Kustomization carries it).`;
+}
+
 function readme(
   plan: DeploymentPlan,
   tool: 'argocd' | 'flux',
@@ -425,10 +522,19 @@ function readme(
 ): GeneratedFile {
   const argo = tool === 'argocd';
   const hub = multiCluster(list);
-  const syncs = (d: Deployment) =>
-    `\`${workloadPath(plan, d)}\`${
-      helm(plan) ? ` (values-${d.environment}.yaml)` : ''
-    }${helm(plan) && d.cloud?.resources ? ` + \`${d.cloud.resources}\`` : ''}`;
+  // What a cluster gets, in the install order
+  const syncs = (d: Deployment) => {
+    if (!helm(plan)) return `\`${workloadPath(plan, d)}\``;
+    const chart = `\`${chartPath(plan)}\` (values-${d.environment}.yaml)`;
+    const prerequisites = d.install.prerequisites.map(p =>
+      argo ? `\`${p}\` (wave ${PREREQUISITES_SYNC_WAVE})` : `\`${p}\``,
+    );
+    return [
+      ...(argo ? [] : [`\`${d.install.namespace}\``]),
+      ...prerequisites,
+      chart,
+    ].join(' → ');
+  };
   const lines = [
     `# GitOps (${argo ? 'Argo CD' : 'Flux'}) for ${plan.name}`,
     '',
@@ -522,14 +628,23 @@ function readme(
       '',
     );
   }
+  if (helm(plan)) lines.push(installOrder(plan, tool), '');
   lines.push(
     argo
       ? `Sync policy: automated with prune; self-heal ${
           plan.tier === 'T1' ? 'off (T1)' : 'on'
         }; \`CreateNamespace=true\`, \`ServerSideApply=true\`; 5 retries with exponential backoff (5s × 2, at most 3m).`
-      : `Kustomizations prune, wait for health (timeout 5m) and reconcile every 10m; HelmReleases roll back failed upgrades and ${
-          plan.tier === 'T1' ? 'report' : 'correct'
-        } drift.`,
+      : `Kustomizations prune${
+          helm(plan) ? ' (not the namespace)' : ''
+        }, wait for health (timeout 5m${
+          helm(plan) ? `, ${HELM_TIMEOUT} for the release` : ''
+        }) and reconcile every 10m${
+          helm(plan)
+            ? `; HelmReleases roll back failed upgrades and ${
+                plan.tier === 'T1' ? 'report' : 'correct'
+              } drift`
+            : ''
+        }.`,
     '',
   );
   if (helm(plan) && list.some(d => d.cloud)) {
@@ -570,13 +685,29 @@ export function gitOpsObjects(
   if (plan.gitops === 'none') return [];
   const tool = plan.gitops;
   const list = deployments(plan);
-  const files = list.map(deployment => ({
-    path: `gitops/${tool}/${deployment.file}.yaml`,
-    objects:
-      tool === 'argocd'
-        ? argoObjects(plan, deployment)
-        : fluxObjects(plan, deployment),
-  }));
+  const files = list.flatMap(deployment => [
+    {
+      path: `gitops/${tool}/${deployment.file}.yaml`,
+      objects:
+        tool === 'argocd'
+          ? argoObjects(plan, deployment)
+          : fluxObjects(plan, deployment),
+    },
+    ...(tool === 'flux' && helm(plan)
+      ? [
+          {
+            path: `${releaseDirectory(deployment)}/helmrelease.yaml`,
+            objects: [
+              helmRelease(
+                plan,
+                deployment.environment,
+                objectName(plan, deployment),
+              ) as unknown as KubernetesObject,
+            ],
+          },
+        ]
+      : []),
+  ]);
   if (multiCluster(list)) {
     const shared =
       tool === 'argocd'

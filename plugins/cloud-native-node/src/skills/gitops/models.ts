@@ -17,9 +17,11 @@ import {
  *
  * - Argo CD `applications.argoproj.io` / `appprojects.argoproj.io`, version
  *   `v1alpha1` (the only served version, Argo CD 2.x and 3.x):
- *   `spec.destination` and `spec.project` required; `source` with `repoURL`
- *   required; `syncPolicy.retry.backoff.duration`/`maxDuration` are duration
- *   strings, `factor` an integer.
+ *   `spec.destination` and `spec.project` required; `source` (or
+ *   `sources`, Argo CD 2.6+) with `repoURL` required;
+ *   `syncPolicy.managedNamespaceMetadata` (Argo CD 2.5+) only takes effect
+ *   with `CreateNamespace=true`; `syncPolicy.retry.backoff.duration`/
+ *   `maxDuration` are duration strings, `factor` an integer.
  * - Flux `gitrepositories.source.toolkit.fluxcd.io` v1 (GA in Flux 2.0):
  *   `url` (http/https/ssh) and `interval` required.
  * - Flux `kustomizations.kustomize.toolkit.fluxcd.io` v1 (GA in Flux 2.0):
@@ -54,6 +56,8 @@ export interface ArgoApplicationSource {
   targetRevision: string;
   path: string;
   helm?: { releaseName?: string; valueFiles?: string[] };
+  /** Options of a kustomize source (`commonAnnotations`: the sync wave) */
+  kustomize?: { commonAnnotations?: Record<string, string> };
 }
 
 /**
@@ -79,12 +83,19 @@ export interface ArgoApplication {
   };
   spec: {
     project: string;
-    source: ArgoApplicationSource;
+    /** One source, or `sources` (several, Argo CD 2.6+), never both */
+    source?: ArgoApplicationSource;
+    sources?: ArgoApplicationSource[];
     /** `server` (in-cluster) or `name` (a cluster registered in Argo CD) */
     destination: ArgoDestination;
     syncPolicy: {
       automated: { prune: boolean; selfHeal: boolean };
       syncOptions: string[];
+      /** The metadata of the namespace `CreateNamespace=true` creates */
+      managedNamespaceMetadata?: {
+        labels?: Record<string, string>;
+        annotations?: Record<string, string>;
+      };
       retry: {
         limit: number;
         backoff: { duration: string; factor: number; maxDuration: string };
@@ -125,6 +136,27 @@ const SYNC_OPTIONS = new Set([
   'RespectIgnoreDifferences=true',
 ]);
 
+const APPLICATION_SOURCE: Schema = {
+  type: 'object',
+  required: ['repoURL'],
+  properties: {
+    repoURL: { type: 'string', pattern: /^(https:\/\/|ssh:\/\/|git@)/ },
+    targetRevision: nonEmpty,
+    path: { type: 'string', pattern: /^[^/].*[^/]$|^[^/]$/ },
+    helm: {
+      type: 'object',
+      properties: {
+        releaseName: { type: 'string', pattern: DNS_LABEL },
+        valueFiles: { type: 'array', items: nonEmpty, minItems: 1 },
+      },
+    },
+    kustomize: {
+      type: 'object',
+      properties: { commonAnnotations: stringMap, commonLabels: stringMap },
+    },
+  },
+};
+
 const APPLICATION_SCHEMA: Schema = resourceSchema(
   ARGO_API_VERSION,
   'Application',
@@ -133,22 +165,8 @@ const APPLICATION_SCHEMA: Schema = resourceSchema(
     required: ['destination', 'project'],
     properties: {
       project: nonEmpty,
-      source: {
-        type: 'object',
-        required: ['repoURL'],
-        properties: {
-          repoURL: { type: 'string', pattern: /^(https:\/\/|ssh:\/\/|git@)/ },
-          targetRevision: nonEmpty,
-          path: { type: 'string', pattern: /^[^/].*[^/]$|^[^/]$/ },
-          helm: {
-            type: 'object',
-            properties: {
-              releaseName: { type: 'string', pattern: DNS_LABEL },
-              valueFiles: { type: 'array', items: nonEmpty, minItems: 1 },
-            },
-          },
-        },
-      },
+      source: APPLICATION_SOURCE,
+      sources: { type: 'array', items: APPLICATION_SOURCE, minItems: 1 },
       destination: {
         type: 'object',
         properties: {
@@ -172,6 +190,10 @@ const APPLICATION_SCHEMA: Schema = resourceSchema(
             type: 'array',
             items: { type: 'string', enum: [...SYNC_OPTIONS] },
             unique: true,
+          },
+          managedNamespaceMetadata: {
+            type: 'object',
+            properties: { labels: stringMap, annotations: stringMap },
           },
           retry: {
             type: 'object',
@@ -297,7 +319,7 @@ export interface FluxHelmRelease {
         valuesFiles: string[];
       };
     };
-    install: { createNamespace: boolean; remediation: { retries: number } };
+    install: { createNamespace?: boolean; remediation: { retries: number } };
     upgrade: {
       cleanupOnFail: boolean;
       remediation: { retries: number; strategy: 'rollback' | 'uninstall' };
@@ -479,14 +501,36 @@ export function validateGitOpsObject(object: unknown): StrictFinding[] {
   const findings = gitOpsModels.validate(object);
   const record = object as {
     kind?: string;
-    spec?: { source?: unknown; chart?: unknown; chartRef?: unknown };
+    spec?: {
+      source?: unknown;
+      sources?: unknown;
+      chart?: unknown;
+      chartRef?: unknown;
+      syncPolicy?: {
+        syncOptions?: string[];
+        managedNamespaceMetadata?: unknown;
+      };
+    };
   };
-  if (record?.kind === 'Application' && record.spec && !record.spec.source) {
-    findings.push({
-      path: 'spec.source',
-      message:
-        'spec.source is required (this package writes single-source Applications)',
-    });
+  if (record?.kind === 'Application' && record.spec) {
+    const { source, sources, syncPolicy } = record.spec;
+    if (!source === !sources) {
+      findings.push({
+        path: 'spec.source',
+        message:
+          'exactly one of spec.source and spec.sources is required (Argo CD ignores source when sources is set)',
+      });
+    }
+    if (
+      syncPolicy?.managedNamespaceMetadata &&
+      !syncPolicy.syncOptions?.includes('CreateNamespace=true')
+    ) {
+      findings.push({
+        path: 'spec.syncPolicy.managedNamespaceMetadata',
+        message:
+          'managedNamespaceMetadata needs the CreateNamespace=true option',
+      });
+    }
   }
   if (
     record?.kind === 'HelmRelease' &&

@@ -6,7 +6,7 @@ import {
 } from '@internal/backstage-plugin-cloud-native-common';
 import { objectId } from '../../engine/serialize';
 import { GeneratedFile, KubernetesObject } from '../../engine/types';
-import { generateKubernetesObjects } from '../kubernetes';
+import { generateKubernetesObjects, namespaceDirectory } from '../kubernetes';
 import { imageVersion } from '../kubernetes/labels';
 import { valuesSchema } from './schema';
 import { helmReleaseName } from './release';
@@ -121,8 +121,6 @@ function installCommand(plan: DeploymentPlan, environment: string): string {
 
 const VALUES_COMMENTS: Record<string, string> = {
   environment: ' The environment label of every object',
-  namespace:
-    ' The release namespace (-n) with its Pod Security labels; create: false when it is managed elsewhere',
   networkPolicies:
     ' Namespace-wide NetworkPolicies; per-service rules are services.<name>.networkPolicy',
   externalSecrets:
@@ -142,10 +140,19 @@ function readme(plan: DeploymentPlan, production: string): string {
   const lines = [
     `# Helm chart ${plan.name}`,
     '',
-    `One chart for the whole application, installed once per environment into the namespace \`${plan.namespace}\`:`,
+    `One chart for the whole application, installed once per environment into the namespace \`${
+      plan.namespace
+    }\`. The namespace is not part of the release (a release is stored in its namespace, so it cannot create it): \`${namespaceDirectory(
+      '<env>',
+    )}\` creates it, with its Pod Security${
+      plan.mesh === 'none' ? '' : ' and mesh injection'
+    } labels, before the release; on managed clusters the cloud prerequisites (\`cloud/<provider>/<env>\`) come next. \`docs/DEPLOYMENT.md\` has every step.`,
     '',
     '```sh',
-    ...plan.environments.map(e => installCommand(plan, e)),
+    ...plan.environments.flatMap(e => [
+      `kubectl apply --server-side -k ${namespaceDirectory(e)}`,
+      installCommand(plan, e),
+    ]),
     '```',
     '',
     `- \`values.yaml\`: the defaults, the production profile (\`${production}\`).`,
@@ -153,14 +160,12 @@ function readme(plan: DeploymentPlan, production: string): string {
     '- `values.schema.json`: a strict schema; `helm lint --strict` rejects unknown keys.',
     '- `templates/`: one template per object kind, iterating over `services`.',
     '',
-    'The chart renders the same objects as `kubernetes/<env>/` (the plain manifests), with these Helm-only additions:',
+    'The chart renders the same objects as `kubernetes/<env>/` (the plain manifests) but the Namespace, with these Helm-only additions:',
     '',
     '- the label `helm.sh/chart` on every object (not on pod templates);',
-    '- `helm.sh/resource-policy: keep` on the Namespace, so uninstalling does not delete it with its volumes;',
     `- the \`helm test\` hooks: the Pod \`${plan.name}-test-connection\` with its ServiceAccount and, where NetworkPolicies or the mesh would block it, the NetworkPolicies and mesh authorization that let it (and only it) reach the pods.`,
     '',
     'Object names are fixed (`<service>`, never prefixed with the release name): one release per namespace.',
-    `Set \`namespace.create: false\` when the namespace \`${plan.namespace}\` is managed elsewhere.`,
     '',
     `Check: \`helm lint --strict ${dir} -f ${dir}/values-<env>.yaml\`.`,
     '',

@@ -95,7 +95,6 @@ describe('kubernetesHelmBuilder', () => {
       'helm/shop/templates/hpa.yaml',
       'helm/shop/templates/ingress.yaml',
       'helm/shop/templates/job.yaml',
-      'helm/shop/templates/namespace.yaml',
       'helm/shop/templates/networkpolicy.yaml',
       'helm/shop/templates/pdb.yaml',
       'helm/shop/templates/priorityclass.yaml',
@@ -110,6 +109,29 @@ describe('kubernetesHelmBuilder', () => {
       'helm/shop/values.schema.json',
       'helm/shop/values.yaml',
     ]);
+  });
+
+  it('does not render the Namespace: namespace/<env> creates it before the release', () => {
+    const templates = output.files.filter(f => f.path.includes('/templates/'));
+    for (const template of templates) {
+      // (a test hook's namespaceSelector may name the kind, indented)
+      expect({
+        path: template.path,
+        top: /^kind: Namespace$/m.test(template.content),
+      }).toEqual({ path: template.path, top: false });
+    }
+    expect(parse(file(output, '/values.yaml'))).not.toHaveProperty('namespace');
+    const readme = file(output, 'README.md');
+    for (const env of ['dev', 'staging', 'prod']) {
+      const first = readme.indexOf(
+        `kubectl apply --server-side -k namespace/${env}\n`,
+      );
+      expect(first).toBeGreaterThan(0);
+      expect(readme.indexOf(`-f helm/shop/values-${env}.yaml`)).toBeGreaterThan(
+        first,
+      );
+    }
+    expect(readme).not.toContain('--create-namespace');
   });
 
   it('notes name the chart and the environments', () => {

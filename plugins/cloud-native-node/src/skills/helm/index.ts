@@ -1,5 +1,6 @@
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
 import { KubernetesObject, Skill, SkillOutput } from '../../engine/types';
+import { manifestDirectory } from '../kubernetes';
 import { buildChart } from './chart';
 import { helmReleaseName } from './release';
 
@@ -11,15 +12,18 @@ import { helmReleaseName } from './release';
  * subchart per service: a release is one namespace and one rollback unit.
  * The services of an application are deployed, upgraded and rolled back
  * together (`helm rollback` returns every service to the same revision, and
- * the shared objects — the namespace, its NetworkPolicies — belong to
- * exactly one release); subcharts would add one values scope per service
- * and per-dependency version bookkeeping without giving a separate
- * lifecycle, since Helm still installs an umbrella as one release.
+ * the shared objects — the namespace's NetworkPolicies — belong to exactly
+ * one release); subcharts would add one values scope per service and
+ * per-dependency version bookkeeping without giving a separate lifecycle,
+ * since Helm still installs an umbrella as one release.
  *
  * The chart renders the same objects as the manifest skill's
- * `kubernetes/<env>/` for each environment (see values.ts for how); the
- * only differences are Helm's own: the `helm.sh/chart` label,
- * `helm.sh/resource-policy: keep` on the Namespace, and the `helm test`
+ * `kubernetes/<env>/` for each environment (see values.ts for how) but the
+ * Namespace: Helm stores the release in its namespace, so the release can
+ * neither create it (`--create-namespace` makes one without the Pod Security
+ * and mesh labels) nor adopt an existing one; `namespace/<env>` (the
+ * manifest skill's) creates it first on every install path. The other
+ * differences are Helm's own: the `helm.sh/chart` label and the `helm test`
  * hook objects.
  *
  * Output layout:
@@ -45,7 +49,11 @@ function run(
   let byEnvironment: Map<string, KubernetesObject[]> | undefined;
   if (manifests) {
     byEnvironment = new Map();
-    for (const manifest of manifests.manifests) {
+    // kubernetes/<env>, not the copy of the Namespace in namespace/<env>
+    const environmentManifests = manifests.manifests.filter(m =>
+      m.path.startsWith(`${manifestDirectory(m.environment)}/`),
+    );
+    for (const manifest of environmentManifests) {
       const objects = byEnvironment.get(manifest.environment) ?? [];
       objects.push(...manifest.objects);
       byEnvironment.set(manifest.environment, objects);
@@ -63,10 +71,12 @@ function run(
         .join(', ')} over values.yaml (${chart.production} profile)`,
       `Install one release per environment into the namespace '${
         plan.namespace
-      }': helm upgrade --install ${helmReleaseName(plan)} ${
+      }', once namespace/<env> has created it: helm upgrade --install ${helmReleaseName(
+        plan,
+      )} ${chart.directory} -n ${plan.namespace} -f ${
         chart.directory
-      } -n ${plan.namespace} -f ${chart.directory}/values-<env>.yaml`,
-      'Helm-only additions to the manifests: the helm.sh/chart label, helm.sh/resource-policy keep on the Namespace, the helm test hooks (a Pod, its ServiceAccount, NetworkPolicies and mesh authorization for it)',
+      }/values-<env>.yaml`,
+      'The chart renders the objects of kubernetes/<env> but the Namespace (applied before the release from namespace/<env>), plus the helm.sh/chart label and the helm test hooks (a Pod, its ServiceAccount, NetworkPolicies and mesh authorization for it)',
     ],
   };
 }

@@ -349,7 +349,7 @@ export function valuesSchema(chartName: string): Schema {
     title: `Values of the ${chartName} chart`,
     type: 'object',
     additionalProperties: false,
-    required: ['environment', 'namespace', 'externalSecrets', 'services'],
+    required: ['environment', 'externalSecrets', 'services'],
     properties: {
       global: {
         type: 'object',
@@ -359,16 +359,6 @@ export function valuesSchema(chartName: string): Schema {
         type: 'string',
         minLength: 1,
         description: 'The cloud-native.backstage.io/environment label',
-      },
-      namespace: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['create'],
-        properties: {
-          create: { type: 'boolean' },
-          labels: stringMap,
-          annotations: stringMap,
-        },
       },
       priorityClass: {
         type: 'object',

@@ -35,9 +35,12 @@ const HELPERS = file(
   'Object names are fixed: `<service>` and `<service>-<suffix>`, never',
   'prefixed with the release name, as if `fullnameOverride` were set. The chart',
   'therefore renders exactly the objects of the plain manifests in',
-  'kubernetes/<env>/, and a release owns a whole namespace: install one',
-  'release per namespace (and cluster/environment):',
+  'kubernetes/<env>/ but the Namespace, and a release fills a whole namespace:',
+  'install one release per namespace (and cluster/environment), into the',
+  'namespace that namespace/<env> created (a release cannot own the namespace',
+  'it is stored in):',
   '',
+  '  kubectl apply --server-side -k namespace/<env>',
   '  helm upgrade --install <chart> <chart-dir> -n <namespace> -f <chart-dir>/values-<env>.yaml',
   '',
   'Labels follow the manifests (app.kubernetes.io/managed-by stays',
@@ -181,28 +184,6 @@ const HELPERS = file(
   '      {{- toYaml . | nindent 6 }}',
   '      {{- end }}',
   '{{- end -}}',
-);
-
-const NAMESPACE = file(
-  '{{- /*',
-  'The namespace with its Pod Security Admission labels. Set',
-  'namespace.create=false when the namespace is managed elsewhere (and do not',
-  'pass --create-namespace while it is true: the namespace would then exist',
-  'without this release owning it). helm.sh/resource-policy keeps it (with its',
-  'volumes and secrets) when the release is uninstalled.',
-  '*/}}',
-  '{{- if .Values.namespace.create }}',
-  '{{- $labels := merge (dict) (include "cno.sharedLabels" (dict "root" $ "component" "namespace") | fromYaml) (default (dict) .Values.namespace.labels) }}',
-  '{{- $annotations := merge (dict "helm.sh/resource-policy" "keep") (default (dict) .Values.namespace.annotations) }}',
-  'apiVersion: v1',
-  'kind: Namespace',
-  'metadata:',
-  '  name: {{ .Release.Namespace | quote }}',
-  '  labels:',
-  '    {{- toYaml $labels | nindent 4 }}',
-  '  annotations:',
-  '    {{- toYaml $annotations | nindent 4 }}',
-  '{{- end }}',
 );
 
 const PRIORITY_CLASS = file(
@@ -922,7 +903,6 @@ export const CHART_TEMPLATES: ReadonlyArray<{ path: string; content: string }> =
   [
     { path: 'templates/_helpers.tpl', content: HELPERS },
     { path: 'templates/NOTES.txt', content: NOTES },
-    { path: 'templates/namespace.yaml', content: NAMESPACE },
     { path: 'templates/priorityclass.yaml', content: PRIORITY_CLASS },
     { path: 'templates/networkpolicy.yaml', content: NETWORK_POLICY },
     { path: 'templates/serviceaccount.yaml', content: SERVICE_ACCOUNT },

@@ -45,11 +45,6 @@ type Loose = any;
 /** The values of one environment, complete. */
 export interface ChartValues {
   environment: string;
-  namespace: {
-    create: boolean;
-    labels: Record<string, string>;
-    annotations?: Record<string, string>;
-  };
   priorityClass?: Json;
   networkPolicies?: { enabled: boolean; namespaceWide: Record<string, Json> };
   externalSecrets: {
@@ -768,7 +763,6 @@ export function environmentValues(
 ): ChartValues {
   const built = buildEnvironment(plan, environment);
   const profile = environmentProfile(plan, environment);
-  const namespace: ChartValues['namespace'] = { create: true, labels: {} };
   let priorityClass: Json | undefined;
   const namespaceWide: Record<string, Json> = {};
 
@@ -783,12 +777,9 @@ export function environmentValues(
     const { apiVersion, kind, metadata, ...rest } = clone(object) as Loose;
     switch (object.kind) {
       case 'Namespace':
+        // Not part of the release: namespace/<env> creates it before the
+        // release is installed (a release cannot own its own namespace)
         same(object.metadata.name, plan.namespace, 'Namespace name');
-        namespace.labels = labels;
-        if (object.metadata.annotations) {
-          namespace.annotations = { ...object.metadata.annotations };
-        }
-        same(Object.keys(rest), [], 'other Namespace fields');
         break;
       case 'PriorityClass':
         same(labels, {}, 'PriorityClass labels');
@@ -832,7 +823,6 @@ export function environmentValues(
 
   return {
     environment,
-    namespace,
     ...(priorityClass ? { priorityClass } : {}),
     ...(plan.tierFeatures.networkPolicies
       ? { networkPolicies: { enabled: true, namespaceWide } }

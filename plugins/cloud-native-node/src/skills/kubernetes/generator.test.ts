@@ -26,17 +26,29 @@ describe('kubernetesManifestGenerator', () => {
     );
   });
 
-  it('writes namespace.yaml and one file per service for every environment', () => {
+  it('writes namespace.yaml and one file per service for every environment, and the namespace alone in namespace/<env>', () => {
     const expected = ['dev', 'staging', 'prod'].flatMap(env => [
       `kubernetes/${env}/namespace.yaml`,
       ...plan.services.map(s => `kubernetes/${env}/${s.name}.yaml`),
+      `namespace/${env}/namespace.yaml`,
     ]);
     expect(output.manifests.map(m => m.path)).toEqual(expected);
     for (const manifest of output.manifests) {
       expect(
-        manifest.path.startsWith(`kubernetes/${manifest.environment}/`),
+        manifest.path.startsWith(`kubernetes/${manifest.environment}/`) ||
+          manifest.path === `namespace/${manifest.environment}/namespace.yaml`,
       ).toBe(true);
       expect(manifest.objects.length).toBeGreaterThan(0);
+    }
+    // namespace/<env> holds exactly the Namespace of kubernetes/<env>
+    for (const env of ['dev', 'staging', 'prod']) {
+      const of = (path: string) =>
+        output.manifests.find(m => m.path === path)!.objects;
+      expect(of(`namespace/${env}/namespace.yaml`)).toEqual(
+        of(`kubernetes/${env}/namespace.yaml`).filter(
+          o => o.kind === 'Namespace',
+        ),
+      );
     }
   });
 
@@ -53,8 +65,11 @@ describe('kubernetesManifestGenerator', () => {
   it('kustomization.yaml lists exactly the files of its environment', () => {
     expect(output.files.map(f => f.path)).toEqual([
       'kubernetes/dev/kustomization.yaml',
+      'namespace/dev/kustomization.yaml',
       'kubernetes/staging/kustomization.yaml',
+      'namespace/staging/kustomization.yaml',
       'kubernetes/prod/kustomization.yaml',
+      'namespace/prod/kustomization.yaml',
     ]);
     for (const file of output.files) {
       const directory = file.path.replace('/kustomization.yaml', '');
@@ -172,6 +187,7 @@ describe('which services get objects', () => {
     expect(output.manifests.map(m => m.path)).toEqual([
       'kubernetes/prod/namespace.yaml',
       'kubernetes/prod/api.yaml',
+      'namespace/prod/namespace.yaml',
     ]);
     const names = output.manifests.flatMap(m =>
       m.objects.map(o => o.metadata.name),
@@ -202,6 +218,7 @@ describe('which services get objects', () => {
       'kubernetes/prod/namespace.yaml',
       'kubernetes/prod/namespace-service.yaml',
       'kubernetes/prod/kustomization-service.yaml',
+      'namespace/prod/namespace.yaml',
     ]);
     expect(parse(output.files[0].content).resources).toEqual([
       'namespace.yaml',

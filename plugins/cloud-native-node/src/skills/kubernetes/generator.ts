@@ -23,7 +23,7 @@ import {
   configMap,
   externalSecret,
   horizontalPodAutoscaler,
-  namespace,
+  namespaceObject,
   podDisruptionBudget,
   priorityClass,
   secretStoreName,
@@ -44,6 +44,34 @@ export interface EnvironmentObjects {
 function kubernetesServices(plan: DeploymentPlan): ServicePlan[] {
   return plan.services.filter(s => s.runtime === 'kubernetes');
 }
+
+/**
+ * `kubernetes/<env>`: every object of an environment, for `kubectl apply -k`.
+ *
+ * @public
+ */
+export function manifestDirectory(environment: string): string {
+  return `kubernetes/${environment}`;
+}
+
+/**
+ * `namespace/<env>`: the Namespace alone, the first thing every install path
+ * applies (the guide's commands, Flux, the report). It is not part of the
+ * Helm release: Helm stores a release in its namespace, so the release can
+ * neither create it (`--create-namespace` makes one without the Pod Security
+ * and mesh labels) nor adopt one that exists. `kubernetes/<env>` keeps its
+ * copy, so that its kustomization stays complete on its own.
+ *
+ * @public
+ */
+export function namespaceDirectory(environment: string): string {
+  return `namespace/${environment}`;
+}
+
+const KUSTOMIZATION = {
+  apiVersion: 'kustomize.config.k8s.io/v1beta1',
+  kind: 'Kustomization',
+} as const;
 
 function defined<T>(items: Array<T | undefined>): T[] {
   return items.filter((item): item is T => item !== undefined);
@@ -133,7 +161,7 @@ export function buildEnvironment(
   }
   planNotes(plan, notes);
 
-  const shared: KubernetesObject[] = [namespace(context)];
+  const shared: KubernetesObject[] = [namespaceObject(plan, environment)];
   if (servicePlans.some(s => s.objectKind === 'DaemonSet')) {
     shared.push(priorityClass(context));
   }
@@ -199,7 +227,7 @@ function run(plan: DeploymentPlan): SkillOutput {
   }
   for (const environment of plan.environments) {
     const built = buildEnvironment(plan, environment);
-    const directory = `kubernetes/${environment}`;
+    const directory = manifestDirectory(environment);
     const names = serviceFileNames(built.services.map(s => s.name));
     const environmentManifests: ManifestFile[] = [
       {
@@ -217,12 +245,21 @@ function run(plan: DeploymentPlan): SkillOutput {
     files.push({
       path: `${directory}/kustomization.yaml`,
       content: stringify({
-        apiVersion: 'kustomize.config.k8s.io/v1beta1',
-        kind: 'Kustomization',
+        ...KUSTOMIZATION,
         resources: environmentManifests.map(m =>
           m.path.slice(directory.length + 1),
         ),
       }),
+    });
+    const namespaceDir = namespaceDirectory(environment);
+    manifests.push({
+      path: `${namespaceDir}/namespace.yaml`,
+      environment,
+      objects: [namespaceObject(plan, environment)],
+    });
+    files.push({
+      path: `${namespaceDir}/kustomization.yaml`,
+      content: stringify({ ...KUSTOMIZATION, resources: ['namespace.yaml'] }),
     });
     const profile = environmentProfile(plan, environment);
     const objectCount = environmentManifests.reduce(
@@ -234,6 +271,9 @@ function run(plan: DeploymentPlan): SkillOutput {
     );
     built.notes.forEach(note => notes.add(note));
   }
+  notes.add(
+    `namespace/<env>: the Namespace '${plan.namespace}' alone, applied before anything else on every install path (the Helm chart does not render it)`,
+  );
   return { files, manifests, notes: notes.list() };
 }
 

@@ -7,12 +7,17 @@
  *   namespace-wide NetworkPolicies (T2+)
  * - `kubernetes/<env>/<service>.yaml`: every object of one service
  * - `kubernetes/<env>/kustomization.yaml`: a Kustomization listing them
+ * - `namespace/<env>/namespace.yaml` (and its kustomization): the Namespace
+ *   alone, which every install path applies first (see namespaceDirectory)
  */
 export {
   kubernetesManifestGenerator,
   generateKubernetesObjects,
   buildEnvironment,
+  manifestDirectory,
+  namespaceDirectory,
 } from './generator';
+export { namespaceObject } from './supporting';
 export type { EnvironmentObjects } from './generator';
 export {
   environmentProfile,

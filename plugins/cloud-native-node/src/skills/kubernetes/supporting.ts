@@ -53,14 +53,25 @@ export function podSecurityLabels(
 }
 
 /**
- * The namespace with its Pod Security Admission level (the tier's `enforce`,
- * `restricted` for `audit`/`warn` so baseline namespaces still report what
- * restricted would reject) and mesh injection.
+ * The namespace of an environment, with its Pod Security Admission level
+ * (the tier's `enforce`, `restricted` for `audit`/`warn` so baseline
+ * namespaces still report what restricted would reject) and mesh injection
+ * (Istio's label, Linkerd's annotation).
+ *
+ * The one definition of the namespace object: the manifests
+ * (`kubernetes/<env>/namespace.yaml`), the namespace the Helm release is
+ * installed into (`namespace/<env>`, applied before it: the chart does not
+ * render it) and the labels Argo CD puts on the namespace it creates
+ * (`managedNamespaceMetadata`) all come from here.
+ *
+ * @public
  */
-export function namespace(context: GenerationContext): KubernetesObject {
-  const { plan } = context;
+export function namespaceObject(
+  plan: DeploymentPlan,
+  environment: string,
+): KubernetesObject {
   const labels: Record<string, string> = {
-    ...sharedLabels(plan, 'namespace', context.environment),
+    ...sharedLabels(plan, 'namespace', environment),
     ...podSecurityLabels(plan),
   };
   const annotations: Record<string, string> = {};
@@ -70,7 +81,7 @@ export function namespace(context: GenerationContext): KubernetesObject {
     apiVersion: 'v1',
     kind: 'Namespace',
     metadata: {
-      name: context.namespace,
+      name: plan.namespace,
       labels: sortedRecord(labels),
       ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
     },

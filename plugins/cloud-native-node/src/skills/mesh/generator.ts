@@ -92,12 +92,18 @@ function injectionNote(context: SkillContext): string {
   if (!kubernetes) {
     return `Sidecar injection (${expected.key}: enabled on Namespace ${plan.namespace}) is kubernetes-manifest-generator's; its output was not available to check`;
   }
-  const namespaces = kubernetes.manifests
-    .flatMap(m => m.objects)
-    .filter(o => o.kind === 'Namespace' && o.metadata.name === plan.namespace);
+  // Every copy of the Namespace (kubernetes/<env>, namespace/<env>), counted
+  // by environment
+  const namespaces = kubernetes.manifests.flatMap(m =>
+    m.objects
+      .filter(o => o.kind === 'Namespace' && o.metadata.name === plan.namespace)
+      .map(o => ({ environment: m.environment, object: o })),
+  );
+  const environments = (list: typeof namespaces) =>
+    new Set(list.map(n => n.environment)).size;
   const missing = namespaces.filter(
-    o =>
-      (o.metadata[expected.where] as Record<string, string> | undefined)?.[
+    ({ object }) =>
+      (object.metadata[expected.where] as Record<string, string> | undefined)?.[
         expected.key
       ] !== 'enabled',
   );
@@ -106,10 +112,14 @@ function injectionNote(context: SkillContext): string {
       0,
       -1,
     )} ${expected.key}: enabled in ${
-      namespaces.length === 0 ? 'every' : missing.length
+      namespaces.length === 0 ? 'every' : environments(missing)
     } environment(s): pods will start without the ${plan.mesh} proxy`;
   }
-  return `Sidecar injection: verified ${expected.key}: enabled on Namespace ${plan.namespace} in all ${namespaces.length} environment(s) (written by kubernetes-manifest-generator, not duplicated)`;
+  return `Sidecar injection: verified ${expected.key}: enabled on Namespace ${
+    plan.namespace
+  } in all ${environments(
+    namespaces,
+  )} environment(s) (written by kubernetes-manifest-generator, not duplicated)`;
 }
 
 function versionsNote(plan: DeploymentPlan): string {

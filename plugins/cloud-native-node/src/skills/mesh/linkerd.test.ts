@@ -323,10 +323,11 @@ describe('kubernetes-servicemesh-configurator: Linkerd', () => {
   });
 
   it('injection is the Namespace annotation of the kubernetes skill, verified, not duplicated', () => {
+    // kubernetes/<env>/namespace.yaml and namespace/<env>, two environments
     const namespaces = kubernetes.manifests
       .flatMap(m => m.objects)
       .filter(o => o.kind === 'Namespace');
-    expect(namespaces).toHaveLength(2);
+    expect(namespaces).toHaveLength(4);
     for (const namespace of namespaces) {
       expect(namespace.metadata.annotations).toEqual({
         'linkerd.io/inject': 'enabled',
@@ -336,7 +337,9 @@ describe('kubernetes-servicemesh-configurator: Linkerd', () => {
       mesh.manifests.flatMap(m => m.objects).map(o => o.kind),
     ).not.toContain('Namespace');
     expect(mesh.notes).toContainEqual(
-      expect.stringMatching(/^Sidecar injection: verified linkerd.io\/inject/),
+      expect.stringMatching(
+        /^Sidecar injection: verified linkerd.io\/inject: enabled on Namespace \S+ in all 2 environment\(s\)/,
+      ),
     );
   });
 

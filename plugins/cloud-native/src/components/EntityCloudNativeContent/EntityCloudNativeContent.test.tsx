@@ -54,7 +54,7 @@ describe('EntityCloudNativeContent', () => {
       'Estimated cost',
       'Recommendations',
       'Deployment guide',
-      'Package files (117)',
+      'Package files (120)',
       'Report history',
     ]) {
       expect(screen.getAllByText(title).length).toBeGreaterThan(0);

@@ -65,7 +65,7 @@ describe('PackageFiles', () => {
       />,
     );
 
-    expect(await screen.findByText('Package files (117)')).toBeInTheDocument();
+    expect(await screen.findByText('Package files (120)')).toBeInTheDocument();
     fireEvent.change(screen.getByPlaceholderText('Filter'), {
       target: { value: 'values-prod' },
     });

@@ -46,7 +46,7 @@ describe('ToolChecks', () => {
     renderInTestApp(<ToolChecks checks={report.tool_checks} />);
 
     const table = await screen.findByRole('table', { name: 'Tool checks' });
-    expect(within(table).getAllByRole('row')).toHaveLength(1 + 14);
+    expect(within(table).getAllByRole('row')).toHaveLength(1 + 16);
     expect(
       within(table).getByText('helm lint --strict (values-prod.yaml)'),
     ).toBeInTheDocument();

@@ -4,9 +4,12 @@ Helpers of the chart.
 Object names are fixed: `<service>` and `<service>-<suffix>`, never
 prefixed with the release name, as if `fullnameOverride` were set. The chart
 therefore renders exactly the objects of the plain manifests in
-kubernetes/<env>/, and a release owns a whole namespace: install one
-release per namespace (and cluster/environment):
+kubernetes/<env>/ but the Namespace, and a release fills a whole namespace:
+install one release per namespace (and cluster/environment), into the
+namespace that namespace/<env> created (a release cannot own the namespace
+it is stored in):
 
+  kubectl apply --server-side -k namespace/<env>
   helm upgrade --install <chart> <chart-dir> -n <namespace> -f <chart-dir>/values-<env>.yaml
 
 Labels follow the manifests (app.kubernetes.io/managed-by stays

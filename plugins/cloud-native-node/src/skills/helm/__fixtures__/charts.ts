@@ -129,11 +129,13 @@ export async function chartCase(
     });
     files.push(...output.files);
   }
-  // The manifest skill's own objects (the package also holds other
-  // skills' manifests, e.g. the service mesh's)
+  // The manifest skill's own objects of kubernetes/<env> (the package also
+  // holds other skills' manifests, e.g. the service mesh's, and the copy of
+  // the Namespace in namespace/<env>)
   const manifests = new Map<string, KubernetesObject[]>();
-  for (const manifest of kubernetesManifestGenerator.run({ plan, outputs: {} })
-    .manifests) {
+  for (const manifest of kubernetesManifestGenerator
+    .run({ plan, outputs: {} })
+    .manifests.filter(m => m.path.startsWith(`kubernetes/${m.environment}/`))) {
     manifests.set(manifest.environment, [
       ...(manifests.get(manifest.environment) ?? []),
       ...manifest.objects,
@@ -220,11 +222,23 @@ export function parseObjects(text: string): KubernetesObject[] {
 }
 
 /**
+ * The objects of the manifests that the chart renders: all but the
+ * Namespace, which is not part of the release (namespace/<env> creates it
+ * before the release; Helm cannot own the namespace it stores the release
+ * in).
+ */
+export function releasedObjects(
+  manifests: KubernetesObject[],
+): KubernetesObject[] {
+  return manifests.filter(o => o.kind !== 'Namespace');
+}
+
+/**
  * The documented differences between the chart and the manifests:
+ * - the Namespace is not rendered (see releasedObjects);
  * - hook objects (`helm.sh/hook`: the `helm test` Pod and its policies)
  *   exist only in the chart;
- * - the `helm.sh/chart` label (every object's metadata);
- * - `helm.sh/resource-policy: keep` (the Namespace).
+ * - the `helm.sh/chart` label (every object's metadata).
  * Everything else must be equal. Returns the objects without them, by id,
  * and the hook objects.
  */
@@ -242,15 +256,9 @@ export function withoutHelmAdditions(rendered: KubernetesObject[]): {
       continue;
     }
     const copy = JSON.parse(JSON.stringify(object)) as KubernetesObject;
-    const { labels, annotations } = copy.metadata;
+    const { labels } = copy.metadata;
     if (!labels?.['helm.sh/chart']) missingChartLabel.push(objectId(object));
     if (labels) delete labels['helm.sh/chart'];
-    if (annotations && object.kind === 'Namespace') {
-      delete annotations['helm.sh/resource-policy'];
-      if (Object.keys(annotations).length === 0) {
-        delete copy.metadata.annotations;
-      }
-    }
     const id = objectId(copy);
     if (objects[id]) throw new Error(`${id} rendered twice`);
     objects[id] = copy;
