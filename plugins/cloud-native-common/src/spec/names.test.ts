@@ -161,6 +161,7 @@ describe('name length limits of derived objects', () => {
 
   it.each([
     ['cronjob', svc(name(53), 'cronjob'), 52],
+    ['job', svc(name(55), 'job'), 54],
     ['stateful', stateful(name(53)), 52],
     ['canary service', svc(name(57), 'service', { strategy: 'canary' }), 56],
     ['auto service', svc(name(56), 'service'), 55],
@@ -196,7 +197,6 @@ describe('name length limits of derived objects', () => {
     for (const service of [
       svc(name(63), 'service', { strategy: 'rolling' }),
       svc(name(63), 'worker'),
-      svc(name(63), 'job'),
       svc(name(63), 'daemon', { image: 'fluent/fluent-bit:3' }),
       svc(name(63), 'function', { language: 'node' }),
     ]) {

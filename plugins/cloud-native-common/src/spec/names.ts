@@ -30,7 +30,8 @@ import type { Service, SpecIssue } from './normalize';
  *
  * Length limits: Services are DNS-1035 labels (at most 63 characters, so
  * `<svc>-preview` needs a name of at most 55); a CronJob name is at most 52
- * (its Jobs get a suffix); a StatefulSet name at most 52 (its pods carry the
+ * (its Jobs get a suffix); a Job name at most 54 (the Job is named
+ * `<name>-<8-character image hash>`); a StatefulSet name at most 52 (its pods carry the
  * label `controller-revision-hash: <name>-<10-character hash>`, a label value
  * of at most 63).
  */
@@ -190,6 +191,12 @@ function nameLimit(
     return {
       max: 52,
       why: 'it names a CronJob, and Kubernetes limits CronJob names to 52 characters (its Jobs add a suffix)',
+    };
+  }
+  if (workload === 'job') {
+    return {
+      max: 54,
+      why: "it names a Job, and a Job is named '<name>-<8-character image hash>' (a new image is a new Job: a Job's template is immutable); Job names are at most 63 characters",
     };
   }
   if (workload === 'stateful') {

@@ -9,6 +9,7 @@ import {
   Facts,
   filesUnder,
   hostOf,
+  jobsOf,
   kustomizeDirs,
   RolloutFacts,
   stackName,
@@ -1500,7 +1501,10 @@ function rollbackSection(facts: Facts): Section {
           'sh',
           batch.map(s =>
             s.objectKind === 'Job'
-              ? `kubectl delete job/${s.name} -n ${ns}   # then redeploy the previous version`
+              ? `kubectl delete ${jobsOf(
+                  plan,
+                  s,
+                )} -n ${ns}   # stops this release's Job; the rollback runs the previous release's Job again`
               : `kubectl patch cronjob/${s.name} -n ${ns} -p '{"spec":{"suspend":true}}'`,
           ),
         ),

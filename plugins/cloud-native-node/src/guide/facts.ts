@@ -162,15 +162,24 @@ const RESOURCE: Record<ServicePlan['objectKind'], string> = {
   Function: 'function',
 };
 
-/** `deployment/api`, `statefulset/postgres`, `rollout/gateway`... */
+/**
+ * `deployment/api`, `statefulset/postgres`, `rollout/gateway`... A Job has
+ * no fixed name (jobName: it is named after its image), so commands find
+ * a service's Jobs by label: jobsOf.
+ */
 export function workloadRef(service: ServicePlan): string {
   return `${RESOURCE[service.objectKind]}/${service.name}`;
 }
 
+/** The Jobs of a Job service, whatever release made them: `job -l <selector>`. */
+export function jobsOf(plan: DeploymentPlan, service: ServicePlan): string {
+  return `job -l ${selector(plan, service.name)}`;
+}
+
 /**
  * The logs of a service's application container. `kubectl logs` resolves
- * Deployments, StatefulSets, DaemonSets and Jobs to a pod; Rollouts and the
- * Jobs of a CronJob are found by label.
+ * Deployments, StatefulSets and DaemonSets to a pod; Rollouts, Jobs (named
+ * per release) and the Jobs of a CronJob are found by label.
  */
 export function logsCommand(
   facts: Facts,
@@ -182,7 +191,6 @@ export function logsCommand(
     case 'Deployment':
     case 'StatefulSet':
     case 'DaemonSet':
-    case 'Job':
       return `kubectl logs ${workloadRef(service)} -n ${facts.ns} -c ${
         service.name
       }${tail}`;
@@ -232,14 +240,22 @@ export function statusCommand(
         service,
       )} -n ${ns} --timeout=10m`;
     case 'Job':
-      return `kubectl wait --for=condition=complete job/${
-        service.name
-      } -n ${ns} --timeout=${service.service.timeoutSeconds ?? 3600}s`;
+      return jobWaitCommand(facts.plan, service);
     case 'CronJob':
       return `kubectl create job --from=cronjob/${service.name} ${service.name}-manual -n ${ns}`;
     default:
       return '';
   }
+}
+
+/** Waits until every Job of a Job service has completed (its timeout, or an hour). */
+export function jobWaitCommand(
+  plan: DeploymentPlan,
+  service: ServicePlan,
+): string {
+  return `kubectl wait --for=condition=complete ${jobsOf(plan, service)} -n ${
+    plan.namespace
+  } --timeout=${service.service.timeoutSeconds ?? 3600}s`;
 }
 
 /** Directories that hold a kustomization.yaml, under a prefix, sorted. */

@@ -7,6 +7,7 @@ import {
   first,
   getPods,
   isServing,
+  jobsOf,
   logsCommand,
   selector,
   stackName,
@@ -663,12 +664,12 @@ function kubernetesIssues(facts: Facts): Issue[] {
         job.service.timeoutSeconds ?? 3600
       } s)`,
       confirm: [
-        `kubectl describe job/${job.name} -n ${ns}`,
+        `kubectl describe ${jobsOf(facts.plan, job)} -n ${ns}`,
         logsCommand(facts, job),
       ],
       fix: `Fix the cause, then ${code(
-        `kubectl delete job/${job.name} -n ${ns}`,
-      )} and redeploy (a Job's template is immutable)`,
+        `kubectl delete ${jobsOf(facts.plan, job)} -n ${ns}`,
+      )} and redeploy: the deploy runs it again (a Job's template is immutable, so a Job is named after its image and a new image is a new Job)`,
     });
   }
   const cron = first(facts.kube, s => s.objectKind === 'CronJob');

@@ -9,6 +9,7 @@ import {
 import { CostEstimate } from '../cost';
 import { GeneratedFile, SkillOutput } from '../engine/types';
 import { ENGINE_VERSION } from '../engine/version';
+import { jobsOf, jobWaitCommand } from '../guide/facts';
 import { clusterInstalls } from '../skills/install';
 import { manifestDirectory } from '../skills/kubernetes';
 
@@ -117,12 +118,8 @@ function guide(plan: DeploymentPlan): DeploymentReport['deployment_guide'] {
           break;
         }
         case 'Job':
-          validation.push(
-            `kubectl wait --for=condition=complete job/${
-              service.name
-            } -n ${ns} --timeout=${service.service.timeoutSeconds ?? 3600}s`,
-          );
-          rollback.push(`kubectl delete job/${service.name} -n ${ns}`);
+          validation.push(jobWaitCommand(plan, service));
+          rollback.push(`kubectl delete ${jobsOf(plan, service)} -n ${ns}`);
           break;
         case 'CronJob':
           validation.push(

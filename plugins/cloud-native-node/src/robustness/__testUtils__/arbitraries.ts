@@ -634,7 +634,7 @@ const ROLLOUT_SERVICES: Record<string, string[]> = {
  * package already uses, a name another service's objects get
  * (`<svc>-headless`, `<svc>-canary`, `<svc>-preview`, Linkerd
  * `<svc>-ingress|probes|metrics`), or too long for what it names (CronJob
- * and StatefulSet 52, `<svc>-canary|preview` Services 63). Undefined when
+ * and StatefulSet 52, Job 54, `<svc>-canary|preview` Services 63). Undefined when
  * the names are fine.
  */
 function derivedNameProblem(spec: ArchitectureSpecInput): string | undefined {
@@ -671,6 +671,8 @@ function derivedNameProblem(spec: ArchitectureSpecInput): string | undefined {
     ) {
       max = 52;
     }
+    // a Job is named `<name>-<8-character image hash>`
+    if (workload === 'job') max = 54;
     if (workload === 'stateful') {
       derived.push(`${name}-headless`);
       max = 52;

@@ -9,6 +9,8 @@
  * there is no other chart whose `define`s could collide).
  */
 
+import { JOB_NAME_HASH_LENGTH } from '../kubernetes/workloads';
+
 function file(...lines: string[]): string {
   return `${lines.join('\n')}\n`;
 }
@@ -455,7 +457,10 @@ const JOB = file(
   '---',
   'apiVersion: batch/v1',
   'kind: Job',
-  ...serviceMetadata('$name'),
+  // named after its image: a Job's template is immutable (jobName, workloads.ts)
+  ...serviceMetadata(
+    `printf "%s-%s" $name (include "cno.image" $svc.image | sha256sum | trunc ${JOB_NAME_HASH_LENGTH})`,
+  ),
   'spec:',
   '  {{- with omit (default (dict) $svc.job) "template" }}',
   '  {{- toYaml . | nindent 2 }}',

@@ -16,6 +16,7 @@ import { appProtocol, portName } from '../kubernetes/context';
 import { sharedLabels } from '../kubernetes/labels';
 import { MESH_NATIVE_SIDECAR_ANNOTATIONS } from '../kubernetes/pod';
 import { scalingBehavior, secretStoreName } from '../kubernetes/supporting';
+import { workloadName } from '../kubernetes/workloads';
 
 /**
  * Values of the chart, derived from the objects of the manifest skill.
@@ -494,7 +495,7 @@ function serviceValues(context: ServiceContext): Json {
   );
 
   // The workload and its pod template
-  const workload = takeObject(context, kind, name);
+  const workload = takeObject(context, kind, workloadName(context.servicePlan));
   check(workload !== undefined, `${name}: no ${kind}`);
   const spec = workload.spec;
   let podTemplate: Loose;

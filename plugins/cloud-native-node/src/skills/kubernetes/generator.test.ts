@@ -151,7 +151,11 @@ describe('kubernetesManifestGenerator', () => {
     expect(workloads.length).toBe(plan.services.length);
     for (const workload of workloads) {
       expect(podTemplateOf(workload).metadata.labels).toMatchObject(
-        selectorLabels(plan, workload.metadata.name),
+        // by the service's name label: a Job is named after its image
+        selectorLabels(
+          plan,
+          workload.metadata.labels!['app.kubernetes.io/name'],
+        ),
       );
     }
   });

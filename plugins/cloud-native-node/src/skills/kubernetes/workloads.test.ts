@@ -1,4 +1,5 @@
 import { generateKubernetesObjects, buildEnvironment } from './generator';
+import { jobName } from './workloads';
 import {
   byKind,
   find,
@@ -507,6 +508,29 @@ describe('Job and CronJob', () => {
     expect(job.completionMode).toBeUndefined();
     expect(job.backoffLimit).toBe(4);
     expect(job.activeDeadlineSeconds).toBe(3600);
+  });
+
+  it('a Job is named after its image, so a new image is a new Job (its template is immutable)', () => {
+    const named = (image: string) =>
+      find(
+        prod(singleServicePlan(svc('migrate', 'job', { image }))),
+        'Job',
+        'migrate',
+      ).metadata.name;
+    const v1 = named('registry.example.com/shop/migrate:1.0.0');
+    expect(v1).toMatch(/^migrate-[0-9a-f]{8}$/);
+    expect(v1).toBe(
+      jobName('migrate', 'registry.example.com/shop/migrate:1.0.0'),
+    );
+    // same image, same name: a re-apply changes nothing
+    expect(named('registry.example.com/shop/migrate:1.0.0')).toBe(v1);
+    // a new tag or digest: a new Job, never an update of the old one
+    expect(named('registry.example.com/shop/migrate:1.0.1')).not.toBe(v1);
+    expect(
+      named(`registry.example.com/shop/migrate@sha256:${'a'.repeat(64)}`),
+    ).not.toBe(v1);
+    // at most 63 characters for the longest name the spec accepts (54)
+    expect(jobName('a'.repeat(54), 'x:1')).toHaveLength(63);
   });
 
   it('cronjob: schedule, timeZone, Forbid, history limits, deadline', () => {

@@ -8,6 +8,7 @@ import type { IRollout } from '@kubernetes-models/argo-rollouts/argoproj.io/v1al
 import type { IAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate';
 import type { IComGithubArgoprojArgoRolloutsPkgApisRolloutsV1alpha1RolloutStrategy as IRolloutStrategy } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/RolloutStrategy';
 import type { IComGithubArgoprojArgoRolloutsPkgApisRolloutsV1alpha1RolloutTrafficRouting as ITrafficRouting } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/RolloutTrafficRouting';
+import { createHash } from 'node:crypto';
 import { ServicePlan } from '@internal/backstage-plugin-cloud-native-common';
 import { KubernetesObject } from '../../engine/types';
 import {
@@ -39,6 +40,32 @@ export const ISTIO_PRIMARY_ROUTE = 'primary';
 /** Prometheus of the Prometheus Operator (its governing Service). */
 export const PROMETHEUS_ADDRESS =
   'http://prometheus-operated.monitoring.svc:9090';
+
+/** Hex digits of the image hash in a Job's name (see jobName). */
+export const JOB_NAME_HASH_LENGTH = 8;
+
+/**
+ * A Job's name: the service name and the first 8 hex digits of the SHA-256
+ * of its image reference, e.g. `migrate-1a2b3c4d`. A Job's pod template is
+ * immutable, so a Job of a fixed name cannot take a new image: the next
+ * `helm upgrade`, `kubectl apply` or GitOps sync fails ("field is
+ * immutable"). Named after its image, a new release is a new Job that runs
+ * once; Helm, Argo CD and Flux prune the previous one, and
+ * `ttlSecondsAfterFinished` removes it after a plain `kubectl apply`. The
+ * chart computes the same name (`sha256sum | trunc 8` of the rendered
+ * image, templates.ts), and every command finds a service's Jobs by label.
+ */
+export function jobName(service: string, image: string): string {
+  const hash = createHash('sha256').update(image).digest('hex');
+  return `${service}-${hash.slice(0, JOB_NAME_HASH_LENGTH)}`;
+}
+
+/** The name of a service's workload object: the service's, but a Job's (jobName). */
+export function workloadName(servicePlan: ServicePlan): string {
+  return servicePlan.objectKind === 'Job'
+    ? jobName(servicePlan.name, servicePlan.image)
+    : servicePlan.name;
+}
 
 export function analysisTemplateName(service: string): string {
   return `${service}-success-rate`;
@@ -496,13 +523,13 @@ export function job(
   context: GenerationContext,
   servicePlan: ServicePlan,
 ): KubernetesObject {
-  context.notes.add(
-    `${servicePlan.name}: a Job's pod template is immutable; with GitOps run it as a sync hook or rename it per release`,
-  );
   const object: IJob & { metadata: { name: string } } = {
     apiVersion: 'batch/v1',
     kind: 'Job',
-    metadata: metadata(context, servicePlan),
+    metadata: {
+      ...metadata(context, servicePlan),
+      name: workloadName(servicePlan),
+    },
     spec: jobSpec(context, servicePlan),
   };
   return asObject(object);

@@ -153,7 +153,14 @@ export function find(
   kind: string,
   name: string,
 ): KubernetesObject {
-  const found = objects.find(o => o.kind === kind && o.metadata.name === name);
+  // a Job is named after its image (jobName): found by its service's name label
+  const found = objects.find(
+    o =>
+      o.kind === kind &&
+      (o.metadata.name === name ||
+        (kind === 'Job' &&
+          o.metadata.labels?.['app.kubernetes.io/name'] === name)),
+  );
   if (!found) {
     throw new Error(
       `no ${kind} ${name} among ${objects
