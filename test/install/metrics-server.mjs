@@ -13,9 +13,33 @@ import http from 'node:http';
 const port = Number(process.argv[2] ?? 19090);
 const logFile = process.argv[3];
 
+// The Prometheus HTTP API takes the query in the URL (GET) or as a form body (POST:
+// the Go client, which the Rollouts controller uses, POSTs first).
+function readQuery(req, url, done) {
+  if (req.method !== 'POST') {
+    done(url.searchParams.get('query') ?? '');
+    return;
+  }
+  let body = '';
+  req.setEncoding('utf8');
+  req.on('data', chunk => {
+    body += chunk;
+  });
+  req.on('end', () =>
+    done(
+      new URLSearchParams(body).get('query') ??
+        url.searchParams.get('query') ??
+        '',
+    ),
+  );
+}
+
 const server = http.createServer((req, res) => {
   const url = new URL(req.url, 'http://placeholder');
-  const query = url.searchParams.get('query') ?? '';
+  readQuery(req, url, query => answer(req, res, url, query));
+});
+
+function answer(req, res, url, query) {
   const line = `${new Date().toISOString()} ${req.method} ${req.headers.host} ${
     url.pathname
   } ${query}\n`;
@@ -45,7 +69,7 @@ const server = http.createServer((req, res) => {
       },
     });
   }
-});
+}
 server.listen(port, '127.0.0.1');
 
 // ends with the install test that started it, even when that one is killed

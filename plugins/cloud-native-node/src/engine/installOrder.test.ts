@@ -30,6 +30,10 @@ import { KubernetesObject } from './types';
  * B. Prerequisites first. The cloud objects of a cluster
  *    (`cloud/<provider>/<env>`: StorageClasses, the secret store, node
  *    pools) are applied before its release, everywhere.
+ * C. The mesh objects (`mesh/<env>`) before the release, in the guide and
+ *    the report: the Rollouts' routes exist when they start, and the next
+ *    deploy's apply does not meet the weights of a canary the release just
+ *    started (a server-side apply conflict with the Rollouts controller).
  */
 
 jest.setTimeout(120_000);
@@ -453,6 +457,31 @@ describe.each(CASES)('%s', (_, planOf) => {
       }
     });
 
+    it('the guide applies the mesh objects before the release, once per cluster', () => {
+      const { plan, files } = loaded();
+      for (const segment of deploySegments(
+        files.get('docs/DEPLOYMENT.md') ?? '',
+      )) {
+        const dir = `mesh/${segment.env}`;
+        const at = segment.commands.flatMap((c, i) =>
+          targetsOf(c).includes(dir) ? [i] : [],
+        );
+        const release = segment.commands.findIndex(releaseCommand(segment.env));
+        expect({
+          segment: segment.context,
+          applied: at.length,
+          before: at.every(i => i < release),
+        }).toEqual({
+          segment: segment.context,
+          applied: plan.mesh === 'none' ? 0 : 1,
+          before: true,
+        });
+        if (plan.mesh !== 'none') {
+          expect(files.has(`${dir}/kustomization.yaml`)).toBe(true);
+        }
+      }
+    });
+
     it('the report lists them before the workloads', () => {
       const { plan, files } = loaded();
       const report = objectsOf(files, 'deployment-report.yaml')[0] as Loose;
@@ -464,8 +493,9 @@ describe.each(CASES)('%s', (_, planOf) => {
             : [],
         );
         expect(workloads.length).toBeGreaterThan(0);
-        // each cluster's cloud objects, then (its) workloads
-        for (const dir of cloudDirectories(files, env).values()) {
+        // each cluster's cloud objects and mesh objects, then (its) workloads
+        const mesh = plan.mesh === 'none' ? [] : [`mesh/${env}`];
+        for (const dir of [...cloudDirectories(files, env).values(), ...mesh]) {
           const at = steps.findIndex(s => s.includes(` -k ${dir} `));
           expect({
             dir,

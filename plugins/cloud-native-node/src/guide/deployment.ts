@@ -727,7 +727,10 @@ const MESH_INJECTION: Record<Facts['plan']['mesh'], string> = {
  * What one cluster gets before the release, in the install order
  * (skills/install): the namespace, then the cloud prerequisites.
  */
-function prerequisiteCommands(install: ClusterInstall): string[] {
+function prerequisiteCommands(
+  install: ClusterInstall,
+  mesh: Facts['plan']['mesh'],
+): string[] {
   const lines = [
     `# prerequisites, before the release: the namespace (with its labels)${
       install.prerequisites.length > 0
@@ -743,6 +746,13 @@ function prerequisiteCommands(install: ClusterInstall): string[] {
   if (store) {
     lines.push(`kubectl get clustersecretstore ${store.name}   # READY True`);
   }
+  if (install.mesh) {
+    lines.push(
+      '',
+      `# ${mesh}: mTLS, authorization and the routes the Rollouts use, before the workloads start`,
+      `kubectl apply --server-side -k ${install.mesh}`,
+    );
+  }
   return lines;
 }
 
@@ -755,7 +765,7 @@ function deployCommands(
 ): void {
   const { plan } = facts;
   const helm = plan.packaging === 'helm';
-  lines.push(...prerequisiteCommands(install), '');
+  lines.push(...prerequisiteCommands(install, plan.mesh), '');
   if (helm) {
     lines.push(
       '# preview: lint, and validate the rendered objects against the cluster',
@@ -774,13 +784,6 @@ function deployCommands(
       '',
       '# deploy',
       `kubectl apply --server-side -k ${manifestDirectory(env)}`,
-    );
-  }
-  if (plan.mesh !== 'none') {
-    lines.push(
-      '',
-      `# ${plan.mesh}: mTLS, authorization and traffic objects`,
-      `kubectl apply --server-side -k mesh/${env}`,
     );
   }
 }
@@ -853,7 +856,11 @@ function deploySection(facts: Facts): Section | undefined {
     body.push(
       `The Rollouts route traffic through the mesh objects of ${code(
         'mesh/<env>',
-      )}: a Rollout reports an error until its VirtualService exists, and recovers by itself once the mesh step has run.`,
+      )}, so they are applied before the release. While a canary runs, the Argo Rollouts controller owns the route weights: deploy again once the rollout has finished (or after ${code(
+        'kubectl argo rollouts abort',
+      )}); re-applied mid-rollout, ${code(
+        'mesh/<env>',
+      )} conflicts with the controller on the weights it set.`,
       '',
     );
   }

@@ -89,6 +89,11 @@ function guide(plan: DeploymentPlan): DeploymentReport['deployment_guide'] {
             dir =>
               `kubectl apply --server-side -k ${dir}   # ${where}: cloud prerequisites`,
           ),
+          ...(install.mesh
+            ? [
+                `kubectl apply --server-side -k ${install.mesh}   # ${where}: the mesh objects, before the workloads`,
+              ]
+            : []),
           `kubectl apply --server-side -k ${manifestDirectory(
             env,
           )}   # ${where}`,

@@ -1,6 +1,7 @@
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
 import { CloudTarget, cloudTargets } from '../cloud';
 import { namespaceDirectory } from '../kubernetes';
+import { meshDirectory } from '../mesh';
 
 /**
  * The install order of a package, cluster by cluster. It is derived here,
@@ -20,10 +21,18 @@ import { namespaceDirectory } from '../kubernetes';
  *    ExternalSecret of a missing store never syncs, and `helm --wait
  *    --atomic` then times out and rolls the release back. They need the
  *    namespace (the store's ServiceAccount lives in it).
- * 3. **the release**: the Helm chart, or the manifests of `kubernetes/<env>`.
- *
- * The mesh objects (`mesh/<env>`) refer to the release's Services and come
- * after it.
+ * 3. **the mesh objects**, `mesh/<env>` (with a mesh): mTLS, authorization
+ *    and the routes. Before the release: a Rollout's traffic routing needs
+ *    its VirtualService (or route) to exist when it starts, and the pods
+ *    start under their authorization policies. They name Services and pod
+ *    labels only, so nothing of the release has to exist yet. While a
+ *    canary runs, the Argo Rollouts controller owns the route weights
+ *    (server-side apply records it as the manager of the VirtualService's
+ *    `.spec.http`); once the rollout has finished they are back to the
+ *    applied values, so the next deploy's apply shares them without a
+ *    conflict. Applied after the release, that apply met the weights of
+ *    the canary the release had just started, and failed.
+ * 4. **the release**: the Helm chart, or the manifests of `kubernetes/<env>`.
  */
 
 /** @public */
@@ -35,6 +44,8 @@ export interface ClusterInstall {
   namespace: string;
   /** 2. Kustomizations applied after the namespace, before the release */
   prerequisites: string[];
+  /** 3. The mesh objects, `mesh/<env>`, when the plan has a mesh */
+  mesh?: string;
 }
 
 /**
@@ -50,14 +61,16 @@ export function clusterInstalls(
 ): ClusterInstall[] {
   if (!plan.services.some(s => s.runtime === 'kubernetes')) return [];
   const namespace = namespaceDirectory(environment);
+  const mesh = plan.mesh === 'none' ? {} : { mesh: meshDirectory(environment) };
   const targets = cloudTargets(plan, environment);
   if (targets.length === 0) {
-    return [{ environment, namespace, prerequisites: [] }];
+    return [{ environment, namespace, prerequisites: [], ...mesh }];
   }
   return targets.map(cloud => ({
     environment,
     cloud,
     namespace,
     prerequisites: cloud.resources ? [cloud.resources] : [],
+    ...mesh,
   }));
 }

@@ -62,7 +62,10 @@ describe('every pod is hardened', () => {
         seccompProfile: { type: 'RuntimeDefault' },
       });
       expect(pod.automountServiceAccountToken).toBe(false);
-      expect(pod.serviceAccountName).toBe(object.metadata.name);
+      // the service's own ServiceAccount (a Job is named after its image)
+      expect(pod.serviceAccountName).toBe(
+        object.metadata.labels!['app.kubernetes.io/name'],
+      );
       expect(pod.volumes).toContainEqual({
         name: 'tmp',
         emptyDir: { sizeLimit: '256Mi' },

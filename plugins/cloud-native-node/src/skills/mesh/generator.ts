@@ -147,6 +147,11 @@ function noteEnvironment(plan: DeploymentPlan): string {
   );
 }
 
+/** The mesh objects of an environment: `mesh/<env>` (a kustomization). */
+export function meshDirectory(environment: string): string {
+  return `mesh/${environment}`;
+}
+
 function run(context: SkillContext): SkillOutput {
   const { plan } = context;
   if (plan.mesh === 'none') {
@@ -166,7 +171,7 @@ function run(context: SkillContext): SkillOutput {
   let serviceNotes: string[] = [];
   for (const environment of plan.environments) {
     const built = buildMeshEnvironment(plan, environment);
-    const directory = `mesh/${environment}`;
+    const directory = meshDirectory(environment);
     const names = serviceFileNames(built.services.map(s => s.name));
     const environmentManifests: ManifestFile[] = [
       ...(built.shared.length > 0

@@ -13,6 +13,7 @@
 export {
   kubernetesServicemeshConfigurator,
   buildMeshEnvironment,
+  meshDirectory,
 } from './generator';
 export type { MeshEnvironment } from './generator';
 export {

@@ -50,7 +50,7 @@ describe('ToolChecks', () => {
     expect(
       within(table).getByText('helm lint --strict (values-prod.yaml)'),
     ).toBeInTheDocument();
-    expect(within(table).getAllByTestId('status-ok')).toHaveLength(14);
+    expect(within(table).getAllByTestId('status-ok')).toHaveLength(16);
   });
 
   it('shows failed and skipped checks with their reason', async () => {
