@@ -11,6 +11,12 @@
 #   scripts/cluster.sh bin-dir      print the folder of the binaries (kubectl, helm, the
 #                                   kubectl-argo-rollouts plugin): put it first on PATH
 #   scripts/cluster.sh status       print what runs
+#   scripts/cluster.sh crds         gather the CRDs once (test/cluster/crds), print their folder
+#
+# Several clusters can run side by side: each needs its own CNO_CLUSTER_DIR (data,
+# kubeconfig, logs; default .cache/cluster), CNO_CLUSTER_API_PORT (16443) and
+# CNO_CLUSTER_ETCD_PORT (12379, and the next port for etcd's peer URL); the other
+# components listen on ports the kernel picks.
 #
 # Everything is upstream code, built from the projects' own Go modules at the versions
 # pinned in test/cluster/*/go.mod (see docs/testing.md): no fake, no mock.
@@ -269,15 +275,8 @@ start() {
     --server-address 127.0.0.1:0
   local kc=("$(kubectl_bin)" --kubeconfig "$KUBECONFIG_FILE")
   log "loading the CRDs (test/cluster/crds)"
-  # gathered once per version of the sources (the files are the same every time)
   local crds
-  crds="$REPO_ROOT/.tools/cluster/crds-$(cat "$CLUSTER_SRC"/crds/* | sha1sum | cut -c1-12)"
-  if [ ! -f "$crds/.done" ]; then
-    rm -rf "$crds"
-    "$CLUSTER_SRC/crds/fetch.sh" "$crds" >"$RUN_DIR/crds.log" 2>&1 ||
-      die "could not gather the CRDs: see ${RUN_DIR#"$REPO_ROOT"/}/crds.log"
-    touch "$crds/.done"
-  fi
+  crds="$(crds_dir)" || exit 1
   "${kc[@]}" apply --server-side --force-conflicts -f "$crds" >"$RUN_DIR/crds-apply.log" 2>&1 ||
     die "could not apply the CRDs: see ${RUN_DIR#"$REPO_ROOT"/}/crds-apply.log"
   "${kc[@]}" wait --for condition=Established crd --all --timeout 60s >/dev/null
@@ -296,6 +295,21 @@ start() {
   ) >/dev/null 2>&1 &
   echo $! >"$RUN_DIR/watchdog.pid"
   log "up in $((SECONDS - start)) s: $NODES nodes, kubeconfig $KUBECONFIG_FILE (stops itself in ${TTL}s)"
+}
+
+# The CRDs, gathered once per version of the sources (the files are the same every
+# time) into .tools/cluster/crds-<hash>; prints the directory.
+crds_dir() {
+  local crds
+  crds="$REPO_ROOT/.tools/cluster/crds-$(cat "$CLUSTER_SRC"/crds/* | sha1sum | cut -c1-12)"
+  if [ ! -f "$crds/.done" ]; then
+    mkdir -p "$RUN_DIR"
+    rm -rf "$crds"
+    "$CLUSTER_SRC/crds/fetch.sh" "$crds" >"$RUN_DIR/crds.log" 2>&1 ||
+      die "could not gather the CRDs: see ${RUN_DIR#"$REPO_ROOT"/}/crds.log"
+    touch "$crds/.done"
+  fi
+  echo "$crds"
 }
 
 stop_quiet() {
@@ -317,6 +331,7 @@ stop_quiet() {
 case "${1:-}" in
 build) build && cli_tools ;;
 bin-dir) echo "$BIN_DIR" ;;
+crds) crds_dir ;;
 start) start ;;
 stop) stop_quiet && log "stopped" ;;
 reset) stop_quiet && start ;;

@@ -1,6 +1,7 @@
 import {
   AB_HEADER,
   analysisTemplateName,
+  ROLLBACK_WINDOW_REVISIONS,
   CANARY_PAUSE,
   PROMETHEUS_ADDRESS,
 } from '../skills/kubernetes/workloads';
@@ -1485,7 +1486,11 @@ function rollbackSection(facts: Facts): Section {
       body.push(
         '### Rollouts',
         '',
-        'Abort first (traffic goes back to the stable version at once), then undo to make the previous revision the desired one:',
+        `Abort first (traffic goes back to the stable version at once), then undo to make the previous revision the desired one. A rollback to one of the last ${ROLLBACK_WINDOW_REVISIONS} revisions (this undo, or ${code(
+          'helm rollback',
+        )}) is fast-tracked (${code(
+          'rollbackWindow',
+        )}): the previous version comes back without the steps and the analysis it has already passed.`,
         '',
         ...block(
           'sh',

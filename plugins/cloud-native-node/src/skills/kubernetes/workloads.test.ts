@@ -136,6 +136,20 @@ describe('Rollout', () => {
       { cloud, mesh },
     );
 
+  it('a rollback to one of the last 3 revisions is fast-tracked (rollbackWindow)', () => {
+    for (const strategy of ['canary', 'blue-green'] as const) {
+      const spec = find(
+        prod(singleServicePlan(svc('api', 'service', { strategy }))),
+        'Rollout',
+        'api',
+      ).spec as Loose;
+      expect(spec.rollbackWindow).toEqual({ revisions: 3 });
+      expect(spec.rollbackWindow.revisions).toBeLessThanOrEqual(
+        spec.revisionHistoryLimit,
+      );
+    }
+  });
+
   it('canary: 5 → 25 → 50 → 100 with pauses and background analysis', () => {
     const objects = prod(canaryPlan('platform-agnostic', 'none'));
     const canary = (find(objects, 'Rollout', 'web').spec as Loose).strategy

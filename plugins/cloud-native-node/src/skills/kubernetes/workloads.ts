@@ -32,6 +32,15 @@ export const REVISION_HISTORY_LIMIT = 5;
 export const JOB_BACKOFF_LIMIT = 4;
 export const JOB_BACKOFF_LIMIT_PER_INDEX = 2;
 export const JOB_TTL_SECONDS = 86400;
+/**
+ * A Rollout's rollback to one of its last 3 revisions is fast-tracked (Argo
+ * Rollouts' `rollbackWindow`): the previous version goes back at once,
+ * without the canary steps or the analysis, which it has already passed.
+ * During an incident a rollback through 15 minutes of canary pauses, or a
+ * 5-minute pre-promotion analysis, is not a rollback. Within
+ * REVISION_HISTORY_LIMIT, so the old ReplicaSets still exist.
+ */
+export const ROLLBACK_WINDOW_REVISIONS = 3;
 export const CANARY_PAUSE = '5m';
 export const AB_HEADER = { name: 'x-variant', value: 'b' } as const;
 export const AB_ROUTE = 'ab-variant-b';
@@ -326,6 +335,7 @@ export function rollout(
     spec: {
       ...replicasField(context, servicePlan),
       revisionHistoryLimit: REVISION_HISTORY_LIMIT,
+      rollbackWindow: { revisions: ROLLBACK_WINDOW_REVISIONS },
       selector: { matchLabels: selectorLabels(context.plan, servicePlan.name) },
       strategy: rolloutStrategy(context, servicePlan),
       template: podTemplate(context, servicePlan),
