@@ -127,7 +127,7 @@ class Cluster {
     });
   }
 
-  /** Helm 3 and Helm 4 take turns, environment by environment (the guides allow both). */
+  /** The Helm major on PATH for the guide's commands. */
   useHelm(major) {
     this.helm = major;
   }
@@ -136,7 +136,7 @@ class Cluster {
     return {
       ...process.env,
       KUBECONFIG: this.kubeconfig,
-      PATH: `${this.binDir}/helm${this.helm ?? 3}:${this.binDir}:${
+      PATH: `${this.binDir}/helm${this.helm ?? 4}:${this.binDir}:${
         process.env.PATH
       }`,
       HELM_CACHE_HOME: path.join(os.tmpdir(), 'cno-install-helm-cache'),
@@ -546,12 +546,9 @@ function installEnvironment(pkg, dir, environment, stats, cluster) {
       segment.context ? ` (${segment.context})` : ''
     }`;
     stats.clusters = (stats.clusters ?? 0) + 1;
-    // Helm 3 for a package's first cluster, then Helm 4, in turns: both majors
-    // are allowed by the guides
-    pkg.clusters = (pkg.clusters ?? 0) + 1;
-    cluster.useHelm(
-      Number(process.env.CNO_INSTALL_HELM ?? (pkg.clusters % 2 === 1 ? 3 : 4)),
-    );
+    // the guides' Helm is Helm 4 (Helm 3's security fixes ended on 2026-11-11; its
+    // flags differ: --atomic, a boolean --wait); CNO_INSTALL_HELM=3 tries the other
+    cluster.useHelm(Number(process.env.CNO_INSTALL_HELM ?? 4));
     log(`  ${label}: fresh cluster, helm ${cluster.helm}`);
     cluster.reset();
     // the namespaces the cluster add-ons of the guide's section 3 create (their CRDs

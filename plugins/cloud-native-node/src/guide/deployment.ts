@@ -47,10 +47,26 @@ function valuesFile(facts: Facts, env: string): string {
  * namespace exists by then (namespace/<env>, with its labels), and the
  * release must not own it.
  */
+/**
+ * How Helm waits for the release. Helm 4 (the guide's Helm: Helm 3's security
+ * fixes ended on 2026-11-11) waits by default with kstatus ("watcher"), which
+ * cannot read an Argo Rollout's status (its observedGeneration is a string and
+ * its conditions are not Ready/Available: helm/helm#32615): a chart with
+ * Rollouts would wait until the timeout and then roll back. Such a chart waits
+ * the `legacy` way (Pods, PVCs, Services, Deployments, StatefulSets, DaemonSets;
+ * custom resources count as ready) and the Rollouts are followed with
+ * `kubectl argo rollouts status` (Validate).
+ */
+export function helmWait(facts: Facts): string {
+  return facts.rollouts.length > 0 ? '--wait=legacy' : '--wait';
+}
+
 export function helmCommand(facts: Facts, env: string): string {
   return `helm upgrade --install ${facts.release} ${facts.chart} -n ${
     facts.ns
-  } -f ${valuesFile(facts, env)} --wait --atomic --timeout 15m`;
+  } -f ${valuesFile(facts, env)} --rollback-on-failure ${helmWait(
+    facts,
+  )} --timeout 15m`;
 }
 
 function kubeContext(env: string): string {
@@ -83,7 +99,7 @@ function tools(facts: Facts): string[][] {
       ],
       [
         'Helm',
-        '3.14+ or 4.x',
+        '4.1+ (Helm 3 has had no security fixes since 2026-11-11)',
         plan.packaging === 'helm'
           ? `the chart ${code(facts.chart)} and the cluster add-ons`
           : 'the cluster add-ons',
@@ -810,12 +826,18 @@ function deploySection(facts: Facts): Section | undefined {
       )} of the chart ${code(
         facts.chart,
       )}, one values file per environment. ${code(
-        '--atomic',
-      )} rolls a failed upgrade back automatically (Helm 4 names it ${code(
         '--rollback-on-failure',
-      )}; ${code(
+      )} rolls a failed upgrade back automatically (Helm 3 called it ${code(
         '--atomic',
-      )} still works there, deprecated). The rendered manifests in ${code(
+      )}).${
+        facts.rollouts.length > 0
+          ? ` ${code(
+              '--wait=legacy',
+            )}: Helm 4's default wait (kstatus) cannot read the status of an Argo Rollout and would wait until the timeout; the legacy wait covers the pods, volumes and native workloads, and ${code(
+              'kubectl argo rollouts status',
+            )} follows the Rollouts (Validate).`
+          : ''
+      } The rendered manifests in ${code(
         'kubernetes/<env>',
       )} describe the same objects: use one or the other for an environment, never both.`,
       '',
@@ -1447,7 +1469,9 @@ function rollbackSection(facts: Facts): Section {
         '',
         ...block('sh', [
           `helm history ${facts.release} -n ${ns}`,
-          `helm rollback ${facts.release} <revision> -n ${ns} --wait`,
+          `helm rollback ${facts.release} <revision> -n ${ns} ${helmWait(
+            facts,
+          )}`,
         ]),
         '',
       );

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   ArchitectureSpecInput,
@@ -147,12 +147,46 @@ describe('renderDeploymentGuide', () => {
   });
 
   describe('DEPLOYMENT.md', () => {
+    it('uses Helm 4 flags; a chart with Rollouts waits the legacy way (kstatus cannot read a Rollout)', () => {
+      for (const name of EXAMPLE_NAMES) {
+        const dir = path.join(EXAMPLES_DIR, name, 'package');
+        const md = readFileSync(
+          path.join(dir, 'docs', 'DEPLOYMENT.md'),
+          'utf8',
+        );
+        const helmLines = md
+          .split('\n')
+          // the package's own release (the add-ons are other charts)
+          .filter(l =>
+            /^helm (upgrade --install \S+ helm\/|rollback )/.test(l),
+          );
+        if (helmLines.length === 0) continue;
+        const chart = readdirSync(path.join(dir, 'helm'))[0];
+        const templates = path.join(dir, 'helm', chart, 'values.yaml');
+        const rollouts = /^ {4}kind: Rollout$/m.test(
+          readFileSync(templates, 'utf8'),
+        );
+        for (const line of helmLines) {
+          expect({ name, line, atomic: line.includes('--atomic') }).toEqual({
+            name,
+            line,
+            atomic: false,
+          });
+          expect({
+            name,
+            line,
+            legacy: line.includes('--wait=legacy'),
+          }).toEqual({ name, line, legacy: rollouts });
+        }
+      }
+    });
+
     it('deploys every environment with helm upgrade --install and its values file', () => {
       const { deployment } = render(shop);
       expect(shop.packaging).toBe('helm');
       for (const env of ['dev', 'staging', 'prod']) {
         expect(deployment).toContain(
-          `helm upgrade --install shop helm/shop -n shop -f helm/shop/values-${env}.yaml --wait --atomic --timeout 15m`,
+          `helm upgrade --install shop helm/shop -n shop -f helm/shop/values-${env}.yaml --rollback-on-failure --wait=legacy --timeout 15m`,
         );
       }
       const helmLines = deployment
@@ -253,7 +287,7 @@ describe('renderDeploymentGuide', () => {
     it('lists tools, add-ons and steps conditionally on the plan', () => {
       const shopDoc = render(shop).deployment;
       expect(shopDoc).toContain('| kubectl | 1.30+');
-      expect(shopDoc).toContain('| Helm | 3.14+ or 4.x');
+      expect(shopDoc).toContain('| Helm | 4.1+');
       expect(shopDoc).toContain('kubectl argo rollouts plugin');
       expect(shopDoc).toContain('aws eks update-kubeconfig --region eu-west-1');
       expect(shopDoc).toContain('ClusterSecretStore `shop-secrets`');
