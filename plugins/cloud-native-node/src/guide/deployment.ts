@@ -61,12 +61,27 @@ export function helmWait(facts: Facts): string {
   return facts.rollouts.length > 0 ? '--wait=legacy' : '--wait';
 }
 
+/**
+ * How Helm 4 applies the release. By default it installs with server-side
+ * apply, and an upgrade then conflicts with the Argo Rollouts controller,
+ * which owns the selectors of the Services a Rollout switches (it adds
+ * `rollouts-pod-template-hash`; a Service's selector is one atomic field):
+ * "conflict with rollouts-controller ... .spec.selector", and the upgrade
+ * fails. A chart with Rollouts is applied client-side (Helm's three-way
+ * merge, as Helm 3 did), which leaves fields the chart did not change to
+ * their controllers. `--force-conflicts` would be worse: it resets the
+ * selectors, so an active Service briefly selects the preview pods too.
+ */
+export function helmApply(facts: Facts): string {
+  return facts.rollouts.length > 0 ? ' --server-side=false' : '';
+}
+
 export function helmCommand(facts: Facts, env: string): string {
   return `helm upgrade --install ${facts.release} ${facts.chart} -n ${
     facts.ns
-  } -f ${valuesFile(facts, env)} --rollback-on-failure ${helmWait(
+  } -f ${valuesFile(facts, env)}${helmApply(
     facts,
-  )} --timeout 15m`;
+  )} --rollback-on-failure ${helmWait(facts)} --timeout 15m`;
 }
 
 function kubeContext(env: string): string {
@@ -835,7 +850,9 @@ function deploySection(facts: Facts): Section | undefined {
               '--wait=legacy',
             )}: Helm 4's default wait (kstatus) cannot read the status of an Argo Rollout and would wait until the timeout; the legacy wait covers the pods, volumes and native workloads, and ${code(
               'kubectl argo rollouts status',
-            )} follows the Rollouts (Validate).`
+            )} follows the Rollouts (Validate). ${code(
+              '--server-side=false',
+            )}: the Argo Rollouts controller owns the selectors of the Services it switches, and a server-side apply of the chart would conflict with it on every upgrade; Helm's three-way merge leaves them to the controller.`
           : ''
       } The rendered manifests in ${code(
         'kubernetes/<env>',

@@ -147,7 +147,7 @@ describe('renderDeploymentGuide', () => {
   });
 
   describe('DEPLOYMENT.md', () => {
-    it('uses Helm 4 flags; a chart with Rollouts waits the legacy way (kstatus cannot read a Rollout)', () => {
+    it('uses Helm 4 flags; a chart with Rollouts waits the legacy way and applies client-side', () => {
       for (const name of EXAMPLE_NAMES) {
         const dir = path.join(EXAMPLES_DIR, name, 'package');
         const md = readFileSync(
@@ -177,6 +177,14 @@ describe('renderDeploymentGuide', () => {
             line,
             legacy: line.includes('--wait=legacy'),
           }).toEqual({ name, line, legacy: rollouts });
+          // an upgrade's server-side apply would conflict with the Rollouts
+          // controller on the Services' selectors
+          const upgrade = line.startsWith('helm upgrade');
+          expect({
+            name,
+            line,
+            clientSide: upgrade && line.includes('--server-side=false'),
+          }).toEqual({ name, line, clientSide: upgrade && rollouts });
         }
       }
     });
@@ -186,7 +194,7 @@ describe('renderDeploymentGuide', () => {
       expect(shop.packaging).toBe('helm');
       for (const env of ['dev', 'staging', 'prod']) {
         expect(deployment).toContain(
-          `helm upgrade --install shop helm/shop -n shop -f helm/shop/values-${env}.yaml --rollback-on-failure --wait=legacy --timeout 15m`,
+          `helm upgrade --install shop helm/shop -n shop -f helm/shop/values-${env}.yaml --server-side=false --rollback-on-failure --wait=legacy --timeout 15m`,
         );
       }
       const helmLines = deployment

@@ -138,14 +138,14 @@ describe('Rollout', () => {
 
   it('a rollback to one of the last 3 revisions is fast-tracked (rollbackWindow)', () => {
     for (const strategy of ['canary', 'blue-green'] as const) {
-      const spec = find(
+      const rolloutSpec = find(
         prod(singleServicePlan(svc('api', 'service', { strategy }))),
         'Rollout',
         'api',
       ).spec as Loose;
-      expect(spec.rollbackWindow).toEqual({ revisions: 3 });
-      expect(spec.rollbackWindow.revisions).toBeLessThanOrEqual(
-        spec.revisionHistoryLimit,
+      expect(rolloutSpec.rollbackWindow).toEqual({ revisions: 3 });
+      expect(rolloutSpec.rollbackWindow.revisions).toBeLessThanOrEqual(
+        rolloutSpec.revisionHistoryLimit,
       );
     }
   });
