@@ -19,7 +19,7 @@ import { meshDirectory } from '../mesh';
  *    its ServiceAccount, Karpenter NodePools, monitoring). The workloads
  *    need them to start: a claim of a missing StorageClass stays Pending, an
  *    ExternalSecret of a missing store never syncs, and `helm --wait
- *    --atomic` then times out and rolls the release back. They need the
+ *    --rollback-on-failure` then times out and rolls the release back. They need the
  *    namespace (the store's ServiceAccount lives in it).
  * 3. **the mesh objects**, `mesh/<env>` (with a mesh): mTLS, authorization
  *    and the routes. Before the release: a Rollout's traffic routing needs
