@@ -241,6 +241,17 @@ function fluxDependencies(all: Loose[], name: string): Loose[] {
   return seen;
 }
 
+/** The Flux Kustomizations of a package, and its HelmReleases with their files. */
+function fluxObjects(files: Files) {
+  const objects = gitopsObjects(files, 'flux');
+  return {
+    kustomizations: objects
+      .filter(o => o.object.kind === 'Kustomization')
+      .map(o => o.object),
+    releases: objects.filter(o => o.object.kind === 'HelmRelease'),
+  };
+}
+
 describe.each(CASES)('%s', (_, planOf) => {
   const generated: { plan?: DeploymentPlan; files?: Files } = {};
   const loaded = () => ({ plan: generated.plan!, files: generated.files! });
@@ -353,12 +364,8 @@ describe.each(CASES)('%s', (_, planOf) => {
 
     it('Flux applies it before the HelmRelease, which never creates it', () => {
       const { plan, files } = loaded();
-      const objects = gitopsObjects(files, 'flux');
-      const kustomizations = objects
-        .filter(o => o.object.kind === 'Kustomization')
-        .map(o => o.object);
-      for (const { file, object: release } of objects) {
-        if (release.kind !== 'HelmRelease') continue;
+      const { kustomizations, releases } = fluxObjects(files);
+      for (const { file, object: release } of releases) {
         expect(release.spec.install?.createNamespace).not.toBe(true);
         const env =
           release.metadata.labels['cloud-native.backstage.io/environment'];
@@ -434,12 +441,8 @@ describe.each(CASES)('%s', (_, planOf) => {
 
     it('Flux applies the HelmRelease only once they are ready (dependsOn)', () => {
       const { files } = loaded();
-      const objects = gitopsObjects(files, 'flux');
-      const kustomizations = objects
-        .filter(o => o.object.kind === 'Kustomization')
-        .map(o => o.object);
-      for (const { file, object: release } of objects) {
-        if (release.kind !== 'HelmRelease') continue;
+      const { kustomizations, releases } = fluxObjects(files);
+      for (const { file, object: release } of releases) {
         const env =
           release.metadata.labels['cloud-native.backstage.io/environment'];
         const provider = providerOf(release.metadata.name, providers(env));
