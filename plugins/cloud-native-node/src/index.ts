@@ -4,12 +4,12 @@
  *
  * @packageDocumentation
  */
-export * from './engine/types';
-export * from './engine/errors';
+export * from './core/types';
+export * from './core/errors';
 export * from './engine/loadSpec';
 export * from './engine/orchestrate';
-export * from './engine/serialize';
-export * from './engine/version';
+export * from './core/serialize';
+export * from './core/version';
 export { builtinSkills } from './engine/skills';
 export * from './package/writePackage';
 export { runCli } from './cli/runCli';

@@ -6,7 +6,7 @@ import {
   deploymentReportJsonSchema,
   DeploymentPlan,
 } from '@internal/backstage-plugin-cloud-native-common';
-import { SpecValidationError, UnsafePathError } from '../engine/errors';
+import { SpecValidationError, UnsafePathError } from '../core/errors';
 import { parseSpecText } from '../engine/loadSpec';
 import { generatePackage } from '../engine/orchestrate';
 import { writePackage } from '../package/writePackage';
@@ -17,8 +17,8 @@ import {
   addServerDryRunFlags,
   serverDryRunFromFlags,
   ServerDryRunFlagError,
-} from '../validation/serverDryRunFlags';
-import { ENGINE_VERSION } from '../engine/version';
+} from './serverDryRunFlags';
+import { ENGINE_VERSION } from '../core/version';
 
 /** Exit codes of `cno`. */
 export const EXIT_OK = 0;

@@ -14,7 +14,7 @@ import {
 } from '../skills/cloud/__fixtures__/helpers';
 import { parseSpecText } from './loadSpec';
 import { generatePackage } from './orchestrate';
-import { KubernetesObject } from './types';
+import { KubernetesObject } from '../core/types';
 
 /**
  * Every path that installs a package, read from the package itself (its

@@ -3,7 +3,7 @@ import {
   Architecture,
   parseArchitecture,
 } from '@internal/backstage-plugin-cloud-native-common';
-import { SpecValidationError } from './errors';
+import { SpecValidationError } from '../core/errors';
 
 /**
  * Parses spec text (YAML or JSON) and normalizes it. Throws

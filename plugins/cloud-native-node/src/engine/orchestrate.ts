@@ -9,13 +9,13 @@ import {
 } from '@internal/backstage-plugin-cloud-native-common';
 import { estimateCost } from '../cost';
 import { buildReport, REPORT_FILE } from '../report/buildReport';
-import { renderPackageReadme } from '../report/packageReadme';
+import { renderPackageReadme } from '../guide/packageReadme';
 import { renderDeploymentGuide } from '../guide';
 import { generateGitOps } from '../skills/gitops';
 import { validatePackage, ValidatePackageOptions } from '../validation';
-import { toYaml, toYamlDocuments } from './serialize';
+import { toYaml, toYamlDocuments } from '../core/serialize';
 import { builtinSkills } from './skills';
-import { GeneratedFile, ManifestFile, Skill, SkillOutput } from './types';
+import { GeneratedFile, ManifestFile, Skill, SkillOutput } from '../core/types';
 
 /** @public */
 export interface OrchestrateOptions extends ValidatePackageOptions {

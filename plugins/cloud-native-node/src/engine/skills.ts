@@ -5,7 +5,7 @@ import { cloudServerlessDesigner } from '../skills/serverless';
 import { kubernetesServicemeshConfigurator } from '../skills/mesh';
 import { cloudKubernetesIntegrator } from '../skills/cloud';
 import { kubernetesHelmBuilder } from '../skills/helm';
-import { Skill } from './types';
+import { Skill } from '../core/types';
 
 /**
  * The skills this engine implements, by id. A plan may name a skill that is

@@ -1,5 +1,5 @@
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
-import { GeneratedFile } from '../engine/types';
+import { GeneratedFile } from '../core/types';
 import { renderArchitecture } from './architecture';
 import { renderDeployment } from './deployment';
 import { collectFacts, GuideContext } from './facts';

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { GeneratedFile } from '../engine/types';
-import { UnsafePathError } from '../engine/errors';
+import { GeneratedFile } from '../core/types';
+import { UnsafePathError } from '../core/errors';
 
 /** Folders that are never part of a package. */
 const IGNORED = new Set(['.git', 'node_modules']);

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { UnsafePathError } from '../engine/errors';
+import { UnsafePathError } from '../core/errors';
 import { sha256 } from '../report/buildReport';
 import {
   assertSafeRelativePath,

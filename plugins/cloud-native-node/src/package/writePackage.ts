@@ -2,8 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { constants, promises as fs, Stats } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { UnsafePathError } from '../engine/errors';
-import { GeneratedFile } from '../engine/types';
+import { UnsafePathError } from '../core/errors';
+import { GeneratedFile } from '../core/types';
 import { REPORT_FILE } from '../report/buildReport';
 
 /** @public */

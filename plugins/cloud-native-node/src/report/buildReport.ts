@@ -7,8 +7,8 @@ import {
   TraceEntry,
 } from '@internal/backstage-plugin-cloud-native-common';
 import { CostEstimate } from '../cost';
-import { GeneratedFile, SkillOutput } from '../engine/types';
-import { ENGINE_VERSION } from '../engine/version';
+import { GeneratedFile, SkillOutput } from '../core/types';
+import { ENGINE_VERSION } from '../core/version';
 import { jobsOf, jobWaitCommand } from '../guide/facts';
 import { clusterInstalls } from '../skills/install';
 import { manifestDirectory } from '../skills/kubernetes';

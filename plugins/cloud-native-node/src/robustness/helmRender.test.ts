@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseSpecObject } from '../engine/loadSpec';
 import { orchestrate } from '../engine/orchestrate';
 import { locateTool, runTool } from '../tools';
-import { yamlDocuments } from './__testUtils__/helpers';
+import { yamlDocuments } from '../../testkit/robustness';
 
 jest.setTimeout(120_000);
 

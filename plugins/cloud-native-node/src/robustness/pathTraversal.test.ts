@@ -6,15 +6,11 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { UnsafePathError } from '../engine/errors';
+import { UnsafePathError } from '../core/errors';
 import { assertSafeRelativePath, writePackage } from '../package/writePackage';
 import { runCli } from '../cli/runCli';
-import {
-  engineFuzzRuns,
-  fuzzRuns,
-  fuzzSeed,
-} from './__testUtils__/arbitraries';
-import { isInside, listTree } from './__testUtils__/helpers';
+import { engineFuzzRuns, fuzzRuns, fuzzSeed } from '../../testkit/arbitraries';
+import { isInside, listTree } from '../../testkit/robustness';
 
 const RUNS = fuzzRuns(200);
 

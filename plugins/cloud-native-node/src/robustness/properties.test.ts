@@ -16,7 +16,7 @@ import {
   SpecIssue,
   parseArchitecture,
 } from '@internal/backstage-plugin-cloud-native-common';
-import { SpecValidationError } from '../engine/errors';
+import { SpecValidationError } from '../core/errors';
 import { parseSpecObject, parseSpecText } from '../engine/loadSpec';
 import { DeploymentPackage, orchestrate } from '../engine/orchestrate';
 import {
@@ -29,7 +29,7 @@ import {
   invalidSpecArb,
   secretValueArb,
   validSpecArb,
-} from './__testUtils__/arbitraries';
+} from '../../testkit/arbitraries';
 import {
   filesWithSecrets,
   iamWildcardErrors,
@@ -37,7 +37,7 @@ import {
   schemaFindings,
   unparsableFiles,
   yamlDocuments,
-} from './__testUtils__/helpers';
+} from '../../testkit/robustness';
 
 const PARSE_RUNS = fuzzRuns(200);
 const ENGINE_RUNS = engineFuzzRuns(25);

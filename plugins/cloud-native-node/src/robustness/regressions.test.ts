@@ -16,7 +16,7 @@ import {
 import { runCli } from '../cli/runCli';
 import { parseSpecObject } from '../engine/loadSpec';
 import { orchestrate } from '../engine/orchestrate';
-import { iamWildcardErrors, listTree } from './__testUtils__/helpers';
+import { iamWildcardErrors, listTree } from '../../testkit/robustness';
 
 jest.setTimeout(120_000);
 

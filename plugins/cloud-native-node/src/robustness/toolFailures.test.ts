@@ -18,7 +18,7 @@ import {
 } from '@internal/backstage-plugin-cloud-native-common';
 import { parseSpecObject } from '../engine/loadSpec';
 import { orchestrate } from '../engine/orchestrate';
-import { GeneratedFile } from '../engine/types';
+import { GeneratedFile } from '../core/types';
 import { checkChart } from '../skills/helm';
 import { locateTool } from '../tools';
 import { validatePackage } from '../validation';

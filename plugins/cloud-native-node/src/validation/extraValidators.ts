@@ -1,4 +1,4 @@
-import { KubernetesObject } from '../engine/types';
+import { KubernetesObject } from '../core/types';
 import { cloudObjectValidators } from '../skills/cloud';
 import { gitOpsObjectValidators } from '../skills/gitops';
 import { knativeObjectValidators } from '../skills/serverless/knativeSchemas';

@@ -13,7 +13,7 @@ import {
   KubernetesObject,
   ManifestFile,
   ServerDryRunOptions,
-} from '../engine/types';
+} from '../core/types';
 import { helmReleaseName } from '../skills/helm/release';
 import { isLinkerdObject, validateLinkerdObject } from '../skills/mesh';
 import {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createPlan } from '@internal/backstage-plugin-cloud-native-common';
 import { parseSpecText } from '../engine/loadSpec';
 import { generatePackage } from '../engine/orchestrate';
-import { KubernetesObject, ManifestFile } from '../engine/types';
+import { KubernetesObject, ManifestFile } from '../core/types';
 import { parseManifests, validatePackage } from '.';
 import {
   dryRunOrder,
@@ -22,12 +22,12 @@ import {
   tmpDir,
   TOKEN,
   writeKubeconfig,
-} from './serverDryRun.testkit';
+} from '../../testkit/serverDryRun';
 
 /*
  * There is no Kubernetes API server on these machines: these tests check the
  * requests the dry run makes, for real over HTTP, against a fake API server
- * (serverDryRun.testkit.ts) that serves discovery and answers applies.
+ * (testkit/serverDryRun.ts) that serves discovery and answers applies.
  */
 
 jest.setTimeout(60_000);

@@ -7,7 +7,7 @@ import {
   KubernetesObject,
   ManifestFile,
   ServerDryRunOptions,
-} from '../engine/types';
+} from '../core/types';
 import { importEsm } from './schema/esmLoader';
 
 /**

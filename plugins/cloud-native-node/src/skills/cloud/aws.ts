@@ -1,7 +1,7 @@
 import type { INodePool } from '@kubernetes-models/karpenter/karpenter.sh/v1/NodePool';
 import type { IEC2NodeClass } from '@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass';
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
-import { GeneratedFile, KubernetesObject } from '../../engine/types';
+import { GeneratedFile, KubernetesObject } from '../../core/types';
 import { environmentProfile, cpuMillicores } from '../kubernetes/profile';
 import {
   asObject,

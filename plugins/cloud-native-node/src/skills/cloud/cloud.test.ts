@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
-import { KubernetesObject, SkillOutput } from '../../engine/types';
+import { KubernetesObject, SkillOutput } from '../../core/types';
 import {
   createKubernetesSchemaValidator,
   KubernetesSchemaValidator,

@@ -4,7 +4,7 @@ import {
   DeploymentPlan,
   ServicePlan,
 } from '@internal/backstage-plugin-cloud-native-common';
-import { GeneratedFile, KubernetesObject } from '../../engine/types';
+import { GeneratedFile, KubernetesObject } from '../../core/types';
 import { hasClusterService, isServing } from '../kubernetes/context';
 import { secretStoreName } from '../kubernetes/supporting';
 

@@ -1,5 +1,5 @@
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
-import { GeneratedFile } from '../../engine/types';
+import { GeneratedFile } from '../../core/types';
 import { secretStoreName } from '../kubernetes/supporting';
 import { awsAccount, eksRoleArn, KARPENTER_AMI_ALIAS } from './aws';
 import {

@@ -4,7 +4,7 @@ import {
   Skill,
   SkillContext,
   SkillOutput,
-} from '../../engine/types';
+} from '../../core/types';
 import { awsOutput } from './aws';
 import { azureOutput } from './azure';
 import {

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
-import { GeneratedFile, KubernetesObject } from '../../engine/types';
+import { GeneratedFile, KubernetesObject } from '../../core/types';
 import {
   createKubernetesSchemaValidator,
   KubernetesSchemaValidator,

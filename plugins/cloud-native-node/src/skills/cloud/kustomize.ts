@@ -1,6 +1,6 @@
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
-import { toYaml, toYamlDocuments } from '../../engine/serialize';
-import { GeneratedFile, ManifestFile } from '../../engine/types';
+import { toYaml, toYamlDocuments } from '../../core/serialize';
+import { GeneratedFile, ManifestFile } from '../../core/types';
 import { ManagedProvider, managedProviders } from './context';
 import { ProviderOutput } from './types';
 

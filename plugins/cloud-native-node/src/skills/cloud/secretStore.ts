@@ -2,7 +2,7 @@ import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { IClusterSecretStore } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ClusterSecretStore';
 import type { ISecretStoreProvider } from '@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStoreProvider';
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
-import { KubernetesObject } from '../../engine/types';
+import { KubernetesObject } from '../../core/types';
 import { sharedLabels } from '../kubernetes/labels';
 import { secretStoreName } from '../kubernetes/supporting';
 import { asObject, CloudIdentity, sortedRecord } from './context';

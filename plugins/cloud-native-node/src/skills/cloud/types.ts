@@ -1,4 +1,4 @@
-import { GeneratedFile, KubernetesObject } from '../../engine/types';
+import { GeneratedFile, KubernetesObject } from '../../core/types';
 import { ManagedProvider } from './context';
 
 /** A kustomize patch of the provider overlay (a file in the overlay folder). */

@@ -5,7 +5,7 @@ import {
   languages,
 } from '@internal/backstage-plugin-cloud-native-common';
 import { parse } from 'yaml';
-import { SkillOutput } from '../../engine/types';
+import { SkillOutput } from '../../core/types';
 import { built, makePlan, prebuilt } from './__fixtures__/plan';
 import {
   Stage,

@@ -1,5 +1,5 @@
 import { ServicePlan } from '@internal/backstage-plugin-cloud-native-common';
-import { GeneratedFile, Skill, SkillOutput } from '../../engine/types';
+import { GeneratedFile, Skill, SkillOutput } from '../../core/types';
 import { BUILD_DOC_PATH, renderBuildDoc } from './buildDoc';
 import { ImageContext, imageContext } from './context';
 import { renderDockerignore } from './dockerignore';

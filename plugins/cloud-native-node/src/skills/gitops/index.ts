@@ -1,10 +1,10 @@
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
-import { toYamlDocuments } from '../../engine/serialize';
+import { toYamlDocuments } from '../../core/serialize';
 import {
   GeneratedFile,
   KubernetesObject,
   ManifestFile,
-} from '../../engine/types';
+} from '../../core/types';
 import { CloudTarget } from '../cloud';
 import { shorten } from '../cloud/context';
 import { helmReleaseName } from '../helm/release';

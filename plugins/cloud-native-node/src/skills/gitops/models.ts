@@ -1,5 +1,5 @@
 import type { ExtraObjectValidator } from '../../validation/extraValidators';
-import { KubernetesObject } from '../../engine/types';
+import { KubernetesObject } from '../../core/types';
 import {
   DNS_LABEL,
   DNS_SUBDOMAIN,

@@ -4,8 +4,8 @@ import {
   DeploymentPlan,
   ServicePlan,
 } from '@internal/backstage-plugin-cloud-native-common';
-import { objectId } from '../../engine/serialize';
-import { GeneratedFile, KubernetesObject } from '../../engine/types';
+import { objectId } from '../../core/serialize';
+import { GeneratedFile, KubernetesObject } from '../../core/types';
 import { generateKubernetesObjects, namespaceDirectory } from '../kubernetes';
 import { imageVersion } from '../kubernetes/labels';
 import { valuesSchema } from './schema';

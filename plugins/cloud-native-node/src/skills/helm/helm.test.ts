@@ -5,7 +5,7 @@ import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
 import { orchestrate } from '../../engine/orchestrate';
 import { parseSpecText } from '../../engine/loadSpec';
 import { builtinSkills } from '../../engine/skills';
-import { SkillOutput } from '../../engine/types';
+import { SkillOutput } from '../../core/types';
 import { kubernetesManifestGenerator } from '../kubernetes';
 import {
   EXAMPLE_NAMES,

@@ -1,5 +1,5 @@
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
-import { KubernetesObject, Skill, SkillOutput } from '../../engine/types';
+import { KubernetesObject, Skill, SkillOutput } from '../../core/types';
 import { manifestDirectory } from '../kubernetes';
 import { buildChart } from './chart';
 import { helmReleaseName } from './release';

@@ -1,4 +1,4 @@
-import { renderSuite } from './__fixtures__/renderSuite';
+import { renderSuite } from '../../../testkit/helmRenderSuite';
 
 // The chart against Helm 3 (see renderSuite)
 renderSuite('3');

@@ -1,4 +1,4 @@
-import { renderSuite } from './__fixtures__/renderSuite';
+import { renderSuite } from '../../../testkit/helmRenderSuite';
 
 // The chart against Helm 4 (see renderSuite)
 renderSuite('4');

@@ -4,7 +4,7 @@ import {
   Protocol,
   ServicePlan,
 } from '@internal/backstage-plugin-cloud-native-common';
-import { KubernetesObject } from '../../engine/types';
+import { KubernetesObject } from '../../core/types';
 import { EnvironmentProfile, ServiceProfile } from './profile';
 
 /** Collects notes for the trace, once each, in the order they are added. */

@@ -9,7 +9,7 @@ import {
   ManifestFile,
   Skill,
   SkillOutput,
-} from '../../engine/types';
+} from '../../core/types';
 import { GenerationContext, Notes } from './context';
 import { imageVersion } from './labels';
 import {

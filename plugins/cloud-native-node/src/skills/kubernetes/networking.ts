@@ -9,7 +9,7 @@ import {
   DeploymentPlan,
   ServicePlan,
 } from '@internal/backstage-plugin-cloud-native-common';
-import { KubernetesObject } from '../../engine/types';
+import { KubernetesObject } from '../../core/types';
 import {
   appProtocol,
   asObject,

@@ -1,4 +1,4 @@
-import { KubernetesObject } from '../../engine/types';
+import { KubernetesObject } from '../../core/types';
 import { buildEnvironment, generateKubernetesObjects } from './generator';
 import { nativeSidecar } from './pod';
 import {

@@ -1,5 +1,5 @@
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
-import { KubernetesObject } from '../../engine/types';
+import { KubernetesObject } from '../../core/types';
 import { buildEnvironment, generateKubernetesObjects } from './generator';
 import {
   find,

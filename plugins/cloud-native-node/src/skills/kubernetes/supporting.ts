@@ -10,7 +10,7 @@ import {
   DeploymentPlan,
   ServicePlan,
 } from '@internal/backstage-plugin-cloud-native-common';
-import { KubernetesObject } from '../../engine/types';
+import { KubernetesObject } from '../../core/types';
 import { asObject, GenerationContext, serviceProfile } from './context';
 import {
   selectorLabels,

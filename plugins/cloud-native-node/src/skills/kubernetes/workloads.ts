@@ -10,7 +10,7 @@ import type { IComGithubArgoprojArgoRolloutsPkgApisRolloutsV1alpha1RolloutStrate
 import type { IComGithubArgoprojArgoRolloutsPkgApisRolloutsV1alpha1RolloutTrafficRouting as ITrafficRouting } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/RolloutTrafficRouting';
 import { createHash } from 'node:crypto';
 import { ServicePlan } from '@internal/backstage-plugin-cloud-native-common';
-import { KubernetesObject } from '../../engine/types';
+import { KubernetesObject } from '../../core/types';
 import {
   asObject,
   GenerationContext,

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { parse } from 'yaml';
-import { toYamlDocuments } from '../../engine/serialize';
+import { toYamlDocuments } from '../../core/serialize';
 import { generatePackage } from '../../engine/orchestrate';
 import { builtinSkills } from '../../engine/skills';
-import { SkillOutput } from '../../engine/types';
+import { SkillOutput } from '../../core/types';
 import { kubernetesManifestGenerator } from '../kubernetes';
 import {
   LINKERD_SPEC,

@@ -10,7 +10,7 @@ import {
   Skill,
   SkillContext,
   SkillOutput,
-} from '../../engine/types';
+} from '../../core/types';
 import { classifyEnvironment } from '../kubernetes/profile';
 import { MeshContext, meshContext } from './context';
 import {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
-import { KubernetesObject, SkillOutput } from '../../engine/types';
+import { KubernetesObject, SkillOutput } from '../../core/types';
 import {
   createKubernetesSchemaValidator,
   KubernetesSchemaValidator,

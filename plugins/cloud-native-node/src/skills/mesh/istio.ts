@@ -3,7 +3,7 @@ import type { IDestinationRule } from '@kubernetes-models/istio/networking.istio
 import type { IPeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication';
 import type { IAuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy';
 import { ServicePlan } from '@internal/backstage-plugin-cloud-native-common';
-import { KubernetesObject } from '../../engine/types';
+import { KubernetesObject } from '../../core/types';
 import { selectorLabels } from '../kubernetes/labels';
 import {
   GOOGLE_LOAD_BALANCER_RANGES,

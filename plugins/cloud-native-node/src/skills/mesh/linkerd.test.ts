@@ -1,5 +1,5 @@
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
-import { KubernetesObject, SkillOutput } from '../../engine/types';
+import { KubernetesObject, SkillOutput } from '../../core/types';
 import {
   createKubernetesSchemaValidator,
   KubernetesSchemaValidator,

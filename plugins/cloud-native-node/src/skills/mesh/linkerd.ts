@@ -2,7 +2,7 @@ import {
   Protocol,
   ServicePlan,
 } from '@internal/backstage-plugin-cloud-native-common';
-import { KubernetesObject } from '../../engine/types';
+import { KubernetesObject } from '../../core/types';
 import { portName, speaksHttp } from '../kubernetes/context';
 import { selectorLabels } from '../kubernetes/labels';
 import {

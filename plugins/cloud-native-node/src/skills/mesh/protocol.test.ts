@@ -1,4 +1,4 @@
-import { KubernetesObject, SkillOutput } from '../../engine/types';
+import { KubernetesObject, SkillOutput } from '../../core/types';
 import {
   createKubernetesSchemaValidator,
   KubernetesSchemaValidator,

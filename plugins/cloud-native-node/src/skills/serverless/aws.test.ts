@@ -1,6 +1,6 @@
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
 import { parse } from 'yaml';
-import { SkillOutput } from '../../engine/types';
+import { SkillOutput } from '../../core/types';
 import {
   allTriggersSpec,
   exampleSpec,

@@ -2,7 +2,7 @@ import {
   DeploymentPlan,
   Language,
 } from '@internal/backstage-plugin-cloud-native-common';
-import { GeneratedFile } from '../../engine/types';
+import { GeneratedFile } from '../../core/types';
 import { FunctionContext } from './context';
 import { ncrontab } from './cron';
 import { camel, dnsName, shellQuote, sortedRecord } from './names';

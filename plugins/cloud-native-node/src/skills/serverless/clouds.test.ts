@@ -1,5 +1,5 @@
 import { parse, parseAllDocuments } from 'yaml';
-import { SkillOutput } from '../../engine/types';
+import { SkillOutput } from '../../core/types';
 import {
   allTriggersSpec,
   exampleSpec,

@@ -2,7 +2,7 @@ import {
   DeploymentPlan,
   Language,
 } from '@internal/backstage-plugin-cloud-native-common';
-import { GeneratedFile } from '../../engine/types';
+import { GeneratedFile } from '../../core/types';
 import { toCompatYaml as toYaml } from './yaml';
 import { FunctionContext } from './context';
 import { standardCron } from './cron';

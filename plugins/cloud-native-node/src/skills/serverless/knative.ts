@@ -1,5 +1,5 @@
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
-import { GeneratedFile, KubernetesObject } from '../../engine/types';
+import { GeneratedFile, KubernetesObject } from '../../core/types';
 import { toCompatYamlDocuments as toYamlDocuments } from './yaml';
 import { FunctionContext } from './context';
 import { standardCron } from './cron';

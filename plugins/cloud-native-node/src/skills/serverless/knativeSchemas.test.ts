@@ -1,6 +1,6 @@
 import { parseAllDocuments } from 'yaml';
 import { extraObjectValidators } from '../../validation/extraValidators';
-import { KubernetesObject } from '../../engine/types';
+import { KubernetesObject } from '../../core/types';
 import { allTriggersSpec, planOf, withSpec } from './__fixtures__/plans';
 import { cloudServerlessDesigner } from './skill';
 import {

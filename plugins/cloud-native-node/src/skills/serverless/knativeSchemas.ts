@@ -1,6 +1,6 @@
 import { explainInvalidCron } from '@internal/backstage-plugin-cloud-native-common';
 import type { ExtraObjectValidator } from '../../validation/extraValidators';
-import { KubernetesObject } from '../../engine/types';
+import { KubernetesObject } from '../../core/types';
 import {
   checkStrict,
   formatPath,

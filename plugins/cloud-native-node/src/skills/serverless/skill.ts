@@ -2,7 +2,7 @@ import {
   Cloud,
   DeploymentPlan,
 } from '@internal/backstage-plugin-cloud-native-common';
-import { GeneratedFile, Skill, SkillOutput } from '../../engine/types';
+import { GeneratedFile, Skill, SkillOutput } from '../../core/types';
 import { FunctionContext, functionContexts } from './context';
 import { lambdaRuntime, reservedConcurrency, streamKind } from './aws/common';
 import { SAM_TEMPLATE_PATH, buildSamTemplate } from './aws/sam';

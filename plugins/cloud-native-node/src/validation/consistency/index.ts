@@ -4,7 +4,7 @@ import {
   Finding,
   Protocol,
 } from '@internal/backstage-plugin-cloud-native-common';
-import { KubernetesObject, ManifestFile } from '../../engine/types';
+import { KubernetesObject, ManifestFile } from '../../core/types';
 
 /**
  * Cross-skill consistency checks (the source's quality gates): what one skill

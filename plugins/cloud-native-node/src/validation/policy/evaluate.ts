@@ -1,5 +1,5 @@
 import { Finding } from '@internal/backstage-plugin-cloud-native-common';
-import { KubernetesObject, ManifestFile } from '../../engine/types';
+import { KubernetesObject, ManifestFile } from '../../core/types';
 import { asStringMap, isObj, Located, nameOf, ObjectIndex } from './model';
 import { policyRules } from './registry';
 import {

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { Finding, Tier } from '@internal/backstage-plugin-cloud-native-common';
-import { KubernetesObject, ManifestFile } from '../../engine/types';
+import { KubernetesObject, ManifestFile } from '../../core/types';
 import { lintDockerfile } from '../dockerfile';
 import { evaluatePolicies } from '.';
 import { EXAMPLES_DIR, EXAMPLE_NAMES } from '../../__fixtures__/examples';

@@ -1,4 +1,4 @@
-import { KubernetesObject, ManifestFile } from '../../engine/types';
+import { KubernetesObject, ManifestFile } from '../../core/types';
 
 /** A plain JSON object (anything else reads as an empty one). */
 export type Obj = Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { Tier } from '@internal/backstage-plugin-cloud-native-common';
-import { KubernetesObject, ManifestFile } from '../../engine/types';
+import { KubernetesObject, ManifestFile } from '../../core/types';
 import { evaluatePolicies, policyRules } from '.';
 import { parseQuantity } from './rules/resources';
 import { parseImage } from './rules/images';

@@ -1,5 +1,5 @@
 import { Tier } from '@internal/backstage-plugin-cloud-native-common';
-import { KubernetesObject, ManifestFile } from '../../engine/types';
+import { KubernetesObject, ManifestFile } from '../../core/types';
 import type { ObjectIndex, Workload } from './model';
 
 /**

@@ -17,7 +17,7 @@
  *
  * The ESM-only model packages are loaded as described in `esmLoader.ts`.
  */
-import { KubernetesObject } from '../../engine/types';
+import { KubernetesObject } from '../../core/types';
 import {
   ObjectShape,
   loadClientNodeShapes,

@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
-import { KubernetesObject } from '../../../engine/types';
+import { KubernetesObject } from '../../../core/types';
 import { parseYamlObjects } from './helpers';
 
 /**

@@ -10,12 +10,12 @@ import {
 import { parseSpecText } from '../../../engine/loadSpec';
 import { generatePackage } from '../../../engine/orchestrate';
 import { builtinSkills } from '../../../engine/skills';
-import { toYamlDocuments } from '../../../engine/serialize';
+import { toYamlDocuments } from '../../../core/serialize';
 import {
   GeneratedFile,
   KubernetesObject,
   ManifestFile,
-} from '../../../engine/types';
+} from '../../../core/types';
 import { locateTool } from '../../../tools';
 import { extraObjectValidators } from '../../../validation/extraValidators';
 import { cloudKubernetesIntegrator, cloudObjectValidators } from '..';

@@ -1,5 +1,5 @@
 import type { ExtraObjectValidator } from '../../../validation/extraValidators';
-import { KubernetesObject } from '../../../engine/types';
+import { KubernetesObject } from '../../../core/types';
 import {
   AZURE_SERVICE_MONITOR_API_VERSION,
   AZURE_SERVICE_MONITOR_SCHEMA,

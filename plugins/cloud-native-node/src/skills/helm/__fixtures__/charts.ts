@@ -10,8 +10,8 @@ import {
 import { parseSpecText } from '../../../engine/loadSpec';
 import { orchestrate } from '../../../engine/orchestrate';
 import { builtinSkills } from '../../../engine/skills';
-import { GeneratedFile, KubernetesObject } from '../../../engine/types';
-import { objectId } from '../../../engine/serialize';
+import { GeneratedFile, KubernetesObject } from '../../../core/types';
+import { objectId } from '../../../core/serialize';
 import { LocatedTool, locateTool, runTool } from '../../../tools';
 import { kubernetesManifestGenerator } from '../../kubernetes';
 import {

@@ -5,7 +5,7 @@ import {
   parseArchitecture,
   ServiceSpecInput,
 } from '@internal/backstage-plugin-cloud-native-common';
-import { KubernetesObject } from '../../../engine/types';
+import { KubernetesObject } from '../../../core/types';
 
 type SpecOverrides = Partial<ArchitectureSpecInput['spec']>;
 

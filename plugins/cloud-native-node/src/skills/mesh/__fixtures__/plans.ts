@@ -5,7 +5,7 @@ import {
   DeploymentPlan,
 } from '@internal/backstage-plugin-cloud-native-common';
 import { parseSpecObject } from '../../../engine/loadSpec';
-import { SkillOutput } from '../../../engine/types';
+import { SkillOutput } from '../../../core/types';
 import { kubernetesManifestGenerator } from '../../kubernetes';
 import { planOf, spec, svc } from '../../kubernetes/__fixtures__/plans';
 import { kubernetesServicemeshConfigurator } from '../generator';

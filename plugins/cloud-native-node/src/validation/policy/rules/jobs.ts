@@ -1,4 +1,4 @@
-import { KubernetesObject } from '../../../engine/types';
+import { KubernetesObject } from '../../../core/types';
 import { PolicyRule } from '../types';
 import { asString, at, JOB_KINDS } from '../model';
 import { ADVICE, BROKEN } from '../severity';

@@ -19,7 +19,7 @@ import {
 } from '../model';
 import { ADVICE, BROKEN, HARDENING_FROM_T2 } from '../severity';
 import { describe, perContainer, violation } from './helpers';
-import { KubernetesObject } from '../../../engine/types';
+import { KubernetesObject } from '../../../core/types';
 
 /** Annotations that keep a LoadBalancer inside the private network. */
 const INTERNAL_LB_ANNOTATIONS: Record<string, RegExp> = {

@@ -1,14 +1,14 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { runCli } from '../cli/runCli';
+import { runCli } from './runCli';
 import {
   FakeApiServer,
   startFakeApiServer,
   statusBody,
   tmpDir,
   writeKubeconfig,
-} from './serverDryRun.testkit';
+} from '../../testkit/serverDryRun';
 
 /*
  * `cno validate|generate --server-dry-run` against a fake API server (there

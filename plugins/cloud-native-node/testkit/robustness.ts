@@ -9,8 +9,8 @@ import {
   Finding,
   findSecretLiterals,
 } from '@internal/backstage-plugin-cloud-native-common';
-import { GeneratedFile } from '../../engine/types';
-import { findIamWildcards } from '../../skills/serverless';
+import { GeneratedFile } from '../src/core/types';
+import { findIamWildcards } from '../src/skills/serverless';
 
 /** Go-template files (Helm chart templates) are not YAML until rendered. */
 export function isTemplate(filePath: string): boolean {

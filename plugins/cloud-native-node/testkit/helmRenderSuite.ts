@@ -2,8 +2,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
-import { LocatedTool } from '../../../tools';
-import { generateKubernetesObjects } from '../../kubernetes';
+import { LocatedTool } from '../src/tools';
+import { generateKubernetesObjects } from '../src/skills/kubernetes';
 import {
   byId,
   chartCase,
@@ -18,9 +18,9 @@ import {
   temporaryDir,
   withoutHelmAdditions,
   writeFiles,
-} from './charts';
-import { checkChart } from '../check';
-import { productionEnvironment } from '../values';
+} from '../src/skills/helm/__fixtures__/charts';
+import { checkChart } from '../src/skills/helm/check';
+import { productionEnvironment } from '../src/skills/helm/values';
 
 /**
  * The chart against real Helm: `helm lint --strict` and `helm template`

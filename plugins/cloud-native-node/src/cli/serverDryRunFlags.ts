@@ -1,6 +1,9 @@
 import { Command } from 'commander';
-import { ServerDryRunOptions } from '../engine/types';
-import { loadDryRunCluster, ServerDryRunConfigError } from './serverDryRun';
+import { ServerDryRunOptions } from '../core/types';
+import {
+  loadDryRunCluster,
+  ServerDryRunConfigError,
+} from '../validation/serverDryRun';
 
 /**
  * The `cno` flags of the optional server-side dry run (`cno validate`,

@@ -3,7 +3,7 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { KubernetesObject } from '../engine/types';
+import { KubernetesObject } from '../src/core/types';
 
 /**
  * A fake Kubernetes API server for the server-side dry-run tests (no real API
