@@ -15,3 +15,4 @@ export * from './plan/types';
 export * from './plan/rules';
 export * from './report/schema';
 export * from './jsonSchema';
+export * from './config/engineOptions';

@@ -6,6 +6,8 @@ import { isError, NotFoundError } from '@backstage/errors';
 import {
   createPlan,
   DeploymentReport,
+  EngineConfigOptions,
+  engineOptionsFromConfig,
 } from '@internal/backstage-plugin-cloud-native-common';
 import {
   GeneratedFile,
@@ -72,12 +74,16 @@ export class PackageRevalidator {
     return new PackageRevalidator(
       deps.urlReader,
       config.getOptionalBoolean('cloudNative.revalidate.runTools') ?? false,
+      // the same policy overrides and helm as the scaffolder actions, so a
+      // rule the platform team turned off stays off on revalidation
+      engineOptionsFromConfig(config),
     );
   }
 
   private constructor(
     private readonly urlReader: UrlReaderService,
     private readonly runTools: boolean,
+    private readonly engineOptions: EngineConfigOptions,
   ) {}
 
   async revalidate(
@@ -109,6 +115,7 @@ export class PackageRevalidator {
     }
 
     const pkg = await reportExistingPackage(createPlan(architecture), files, {
+      ...this.engineOptions,
       tools: this.runTools,
     });
     const reportText =

@@ -95,8 +95,7 @@ export function createCloudNativeOrchestrateAction(
       }
       const pkg = await generatePackage(plan, {
         recordTimings: true,
-        helmPath: defaults.helmPath,
-        severityOverrides: defaults.policySeverityOverrides as any,
+        ...defaults.engine,
         onSkill: entry =>
           ctx.logger.info(
             `${entry.skill}: ${entry.status}, ${entry.files} file(s), ${
@@ -107,7 +106,7 @@ export function createCloudNativeOrchestrateAction(
       await writeFiles(target, pkg.files);
       const errors = pkg.findings.filter(f => f.severity === 'error');
       const warnings = pkg.findings.filter(f => f.severity === 'warning');
-      for (const check of (pkg.report as any).tool_checks ?? []) {
+      for (const check of pkg.report.tool_checks ?? []) {
         ctx.logger.info(
           `${check.check}: ${check.status}${
             check.reason ? ` (${check.reason})` : ''

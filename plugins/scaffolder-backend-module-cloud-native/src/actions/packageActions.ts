@@ -101,10 +101,7 @@ export function createCloudNativeValidateAction(
       const result = await validatePackage(
         plan,
         files.filter(f => f.path !== REPORT_FILE),
-        {
-          helmPath: defaults.helmPath,
-          severityOverrides: defaults.policySeverityOverrides as any,
-        },
+        { ...defaults.engine },
       );
       const errors = result.findings.filter(f => f.severity === 'error');
       const warnings = result.findings.filter(f => f.severity === 'warning');
@@ -237,8 +234,7 @@ export function createCloudNativeReportAction(
       );
       const pkg = await reportExistingPackage(plan, files, {
         recordTimings: true,
-        helmPath: defaults.helmPath,
-        severityOverrides: defaults.policySeverityOverrides as any,
+        ...defaults.engine,
       });
       const report = pkg.files.find(f => f.path === REPORT_FILE)!;
       await writeFiles(target, [report]);

@@ -7,7 +7,10 @@ import Chip from '@material-ui/core/Chip';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
-import { CostLine, EstimatedCosts } from '../../api/types';
+import {
+  CostLine,
+  EstimatedCosts,
+} from '@internal/backstage-plugin-cloud-native-common';
 import { formatCost, formatQuantity } from '../../lib/format';
 import { BarChart, BarDatum } from '../charts/BarChart';
 

@@ -4,7 +4,10 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import { ToolCheck, ValidationResults } from '../../api/types';
+import {
+  ToolCheck,
+  ValidationResults,
+} from '@internal/backstage-plugin-cloud-native-common';
 import { areaStatus, VALIDATION_AREAS } from '../../lib/validation';
 import { ValidationStatusLabel } from '../shared/StatusIcons';
 
