@@ -11,6 +11,7 @@ export * from './spec/schema';
 export * from './spec/normalize';
 export * from './spec/cron';
 export * from './spec/secrets';
+export * from './spec/pruneEmpty';
 export * from './plan/types';
 export * from './plan/rules';
 export * from './report/schema';

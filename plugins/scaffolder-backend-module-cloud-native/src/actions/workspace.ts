@@ -6,6 +6,7 @@ import {
   Architecture,
   createPlan,
   DeploymentPlan,
+  pruneEmpty,
 } from '@internal/backstage-plugin-cloud-native-common';
 import {
   GeneratedFile,
@@ -69,33 +70,6 @@ export const architectureInputs = {
       })
       .optional(),
 };
-
-/** Removes empty strings, nulls and empty arrays/objects a form leaves behind. */
-export function pruneEmpty(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    return value.map(pruneEmpty).filter(v => v !== undefined);
-  }
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(value)) {
-      const pruned = pruneEmpty(child);
-      const empty =
-        pruned === undefined ||
-        (typeof pruned === 'object' &&
-          pruned !== null &&
-          !Array.isArray(pruned) &&
-          Object.keys(pruned).length === 0);
-      if (!empty) {
-        out[key] = pruned;
-      }
-    }
-    return out;
-  }
-  if (value === '' || value === null) {
-    return undefined;
-  }
-  return value;
-}
 
 /** Applies organisation defaults to the fields a spec leaves out. */
 export function applyDefaults(
