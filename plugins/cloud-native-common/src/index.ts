@@ -15,5 +15,6 @@ export * from './spec/pruneEmpty';
 export * from './plan/types';
 export * from './plan/rules';
 export * from './report/schema';
+export * from './report/history';
 export * from './jsonSchema';
 export * from './config/engineOptions';

@@ -5,8 +5,6 @@ export type {
   CloudNativeEntityRef,
   CloudNativeReport,
   CloudNativeReportResponse,
-  ReportDrift,
-  ReportHistoryItem,
   ReportHistoryResponse,
   RevalidationResponse,
 } from './types';

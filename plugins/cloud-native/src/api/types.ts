@@ -4,6 +4,8 @@ import {
   DeploymentReport,
   EstimatedCosts,
   Finding,
+  ReportDrift,
+  ReportHistoryItem,
   ValidationResults,
 } from '@internal/backstage-plugin-cloud-native-common';
 
@@ -30,43 +32,12 @@ export interface CloudNativeReportResponse {
 }
 
 /**
- * One recorded version of an entity's report.
- *
- * @public
- */
-export interface ReportHistoryItem {
-  id: string;
-  recordedAt: string;
-  specDigest: string;
-  reportDigest: string;
-  validationStatus: 'pass' | 'fail';
-  errors: number;
-  warnings: number;
-  monthlyCost: number | null;
-}
-
-/**
  * Response of `GET /entities/:namespace/:kind/:name/history`.
  *
  * @public
  */
 export interface ReportHistoryResponse {
   items: ReportHistoryItem[];
-}
-
-/**
- * What changed between the recorded report and the package as it is now in
- * the repository.
- *
- * @public
- */
-export interface ReportDrift {
-  filesAdded: string[];
-  filesRemoved: string[];
-  filesModified: string[];
-  validationChanged: boolean;
-  /** Monthly cost now minus the recorded monthly cost */
-  costDelta: number;
 }
 
 /**

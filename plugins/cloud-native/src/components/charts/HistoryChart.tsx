@@ -1,5 +1,5 @@
 import { useTheme } from '@material-ui/core/styles';
-import { ReportHistoryItem } from '../../api/types';
+import { ReportHistoryItem } from '@internal/backstage-plugin-cloud-native-common';
 import { formatCost, formatDateTime } from '../../lib/format';
 
 const WIDTH = 640;
