@@ -141,10 +141,31 @@ export function revalidationResponse(
   };
 }
 
-export function mockCloudNativeApi(): jest.Mocked<CloudNativeApi> {
-  return {
+/**
+ * A mocked client; with `report` (an example's name or a report) it answers
+ * getReport with it, with `history` getHistory with those items.
+ */
+export function mockCloudNativeApi(
+  options: {
+    report?: ExampleName | CloudNativeReport;
+    history?: ReportHistoryItem[];
+  } = {},
+): jest.Mocked<CloudNativeApi> {
+  const api = {
     getReport: jest.fn(),
     getHistory: jest.fn(),
     revalidate: jest.fn(),
   };
+  const { report, history } = options;
+  if (report) {
+    api.getReport.mockResolvedValue(
+      reportResponse(
+        typeof report === 'string' ? loadExampleReport(report) : report,
+      ),
+    );
+  }
+  if (history) {
+    api.getHistory.mockResolvedValue({ items: history });
+  }
+  return api;
 }

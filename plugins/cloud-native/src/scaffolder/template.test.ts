@@ -18,7 +18,10 @@ import {
 // template is repository content rather than a package, hence the exception.
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import templateYaml from '../../../../templates/cloud-native-deployment/template.yaml';
-import { ARCHITECTURE_FORM_KEYS, architectureFromFormData } from './architecture';
+import {
+  ARCHITECTURE_FORM_KEYS,
+  architectureFromFormData,
+} from './architecture';
 import { DEPLOYMENT_PLAN_PREVIEW_FIELD } from './DeploymentPlanPreview';
 
 type JsonSchema = {

@@ -23,6 +23,31 @@ function toBars(record: Record<string, number> | undefined): BarDatum[] {
   }));
 }
 
+/** One chart of the monthly cost by category or by service. */
+function Breakdown(props: {
+  by: 'category' | 'service';
+  values: Record<string, number> | undefined;
+  formatValue: (value: number) => string;
+}) {
+  const { by, values, formatValue } = props;
+  return (
+    <Grid item xs={12} md={6}>
+      <Typography variant="subtitle1" component="h3">
+        By {by}
+      </Typography>
+      {values ? (
+        <BarChart
+          title={`Monthly cost by ${by}`}
+          data={toBars(values)}
+          formatValue={formatValue}
+        />
+      ) : (
+        <Typography variant="body2">Not broken down.</Typography>
+      )}
+    </Grid>
+  );
+}
+
 /**
  * The cost estimate: expected monthly cost and its range, charts by category
  * and by service, the priced lines, and how the estimate was made.
@@ -118,34 +143,12 @@ export function CostSection(props: { costs: EstimatedCosts }) {
       )}
 
       <Grid container spacing={2}>
-        <Grid item xs={12} md={6}>
-          <Typography variant="subtitle1" component="h3">
-            By category
-          </Typography>
-          {costs.byCategory ? (
-            <BarChart
-              title="Monthly cost by category"
-              data={toBars(costs.byCategory)}
-              formatValue={format}
-            />
-          ) : (
-            <Typography variant="body2">Not broken down.</Typography>
-          )}
-        </Grid>
-        <Grid item xs={12} md={6}>
-          <Typography variant="subtitle1" component="h3">
-            By service
-          </Typography>
-          {costs.byService ? (
-            <BarChart
-              title="Monthly cost by service"
-              data={toBars(costs.byService)}
-              formatValue={format}
-            />
-          ) : (
-            <Typography variant="body2">Not broken down.</Typography>
-          )}
-        </Grid>
+        <Breakdown
+          by="category"
+          values={costs.byCategory}
+          formatValue={format}
+        />
+        <Breakdown by="service" values={costs.byService} formatValue={format} />
       </Grid>
 
       {lines.length > 0 && (

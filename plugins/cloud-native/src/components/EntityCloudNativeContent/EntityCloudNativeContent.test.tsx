@@ -37,11 +37,10 @@ describe('EntityCloudNativeContent', () => {
   });
 
   it('renders every section of a real report', async () => {
-    const api = mockCloudNativeApi();
-    api.getReport.mockResolvedValue(
-      reportResponse(loadExampleReport('marketplace-gke-t3')),
-    );
-    api.getHistory.mockResolvedValue({ items: historyItems });
+    const api = mockCloudNativeApi({
+      report: 'marketplace-gke-t3',
+      history: historyItems,
+    });
     renderForEntity(<EntityCloudNativeContent />, { entity, api });
 
     expect(
@@ -71,8 +70,6 @@ describe('EntityCloudNativeContent', () => {
     api.getReport.mockRejectedValue(
       await responseError(
         422,
-        'Unprocessable Entity',
-        'InputError',
         'deployment-report.yaml does not match the schema: estimated_costs.monthly: Expected number, received string',
       ),
     );
@@ -89,12 +86,7 @@ describe('EntityCloudNativeContent', () => {
   it('says the user may not see the report (403) and retries on demand', async () => {
     const api = mockCloudNativeApi();
     api.getReport.mockRejectedValueOnce(
-      await responseError(
-        403,
-        'Forbidden',
-        'NotAllowedError',
-        'cloud-native.report.read is not allowed',
-      ),
+      await responseError(403, 'cloud-native.report.read is not allowed'),
     );
     renderForEntity(<EntityCloudNativeContent />, { entity, api });
 
@@ -119,8 +111,6 @@ describe('EntityCloudNativeContent', () => {
     api.getReport.mockRejectedValue(
       await responseError(
         404,
-        'Not Found',
-        'NotFoundError',
         'no deployment-report.yaml at deployment/deployment-report.yaml',
       ),
     );
@@ -135,9 +125,7 @@ describe('EntityCloudNativeContent', () => {
 
   it('reloads the history after a revalidation', async () => {
     const report = loadExampleReport('marketplace-gke-t3');
-    const api = mockCloudNativeApi();
-    api.getReport.mockResolvedValue(reportResponse(report));
-    api.getHistory.mockResolvedValue({ items: historyItems });
+    const api = mockCloudNativeApi({ report, history: historyItems });
     api.revalidate.mockResolvedValue(revalidationResponse(report));
     renderForEntity(<EntityCloudNativeContent />, { entity, api });
 

@@ -125,8 +125,6 @@ describe('ValidationSection', () => {
     api.revalidate.mockRejectedValue(
       await responseError(
         403,
-        'Forbidden',
-        'NotAllowedError',
         'cloud-native.report.revalidate is not allowed for user:default/guest',
       ),
     );
