@@ -11,6 +11,11 @@ import { EntityCloudNativeCard } from './EntityCloudNativeCard';
 describe('EntityCloudNativeCard', () => {
   const entity = entityWithReport();
 
+  const expectTabLink = (href: string) =>
+    expect(
+      screen.getByRole('link', { name: /View the deployment report/ }),
+    ).toHaveAttribute('href', href);
+
   it('summarizes tier, validation status and monthly cost with a link to the tab', async () => {
     const api = mockCloudNativeApi({ report: 'marketplace-gke-t3' });
     renderForEntity(<EntityCloudNativeCard />, { entity, api });
@@ -25,12 +30,7 @@ describe('EntityCloudNativeCard', () => {
     expect(screen.getByText(/^Monthly cost:/)).toHaveTextContent(
       'Monthly cost: $1,610.36 (range $1,260.84 – $2,459.21)',
     );
-    expect(
-      screen.getByRole('link', { name: /View the deployment report/ }),
-    ).toHaveAttribute(
-      'href',
-      '/catalog/default/component/marketplace/cloud-native',
-    );
+    expectTabLink('/catalog/default/component/marketplace/cloud-native');
   });
 
   it('shows a failed validation', async () => {
@@ -53,12 +53,7 @@ describe('EntityCloudNativeCard', () => {
     });
 
     expect(await screen.findByText('Tier T2')).toBeInTheDocument();
-    expect(
-      screen.getByRole('link', { name: /View the deployment report/ }),
-    ).toHaveAttribute(
-      'href',
-      '/catalog/default/component/marketplace/deployment',
-    );
+    expectTabLink('/catalog/default/component/marketplace/deployment');
   });
 
   it('shows an invalid report (422)', async () => {

@@ -65,23 +65,31 @@ describe('EntityCloudNativeContent', () => {
     ).toBeInTheDocument();
   });
 
-  it('states clearly that a report is invalid (422)', async () => {
-    const api = mockCloudNativeApi();
-    api.getReport.mockRejectedValue(
-      await responseError(
-        422,
+  it.each([
+    {
+      status: 422,
+      message:
         'deployment-report.yaml does not match the schema: estimated_costs.monthly: Expected number, received string',
-      ),
-    );
-    renderForEntity(<EntityCloudNativeContent />, { entity, api });
-
-    expect(
-      await screen.findByText(
+      shown:
         /Could not load the deployment report: the deployment report is invalid: deployment-report\.yaml does not match the schema: estimated_costs\.monthly: Expected number, received string/,
-      ),
-    ).toBeInTheDocument();
-    expect(screen.queryByText('Skill trace')).not.toBeInTheDocument();
-  });
+    },
+    {
+      status: 404,
+      message: 'no deployment-report.yaml at deployment/deployment-report.yaml',
+      shown:
+        /Could not load the deployment report: not found \(no deployment-report\.yaml at deployment\/deployment-report\.yaml\)/,
+    },
+  ])(
+    'states clearly what is wrong with the report ($status)',
+    async ({ status, message, shown }) => {
+      const api = mockCloudNativeApi();
+      api.getReport.mockRejectedValue(await responseError(status, message));
+      renderForEntity(<EntityCloudNativeContent />, { entity, api });
+
+      expect(await screen.findByText(shown)).toBeInTheDocument();
+      expect(screen.queryByText('Skill trace')).not.toBeInTheDocument();
+    },
+  );
 
   it('says the user may not see the report (403) and retries on demand', async () => {
     const api = mockCloudNativeApi();
@@ -103,23 +111,6 @@ describe('EntityCloudNativeContent', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
     expect(
       await screen.findByText('Deployment strategy: media-pipeline'),
-    ).toBeInTheDocument();
-  });
-
-  it('reports a missing report file (404)', async () => {
-    const api = mockCloudNativeApi();
-    api.getReport.mockRejectedValue(
-      await responseError(
-        404,
-        'no deployment-report.yaml at deployment/deployment-report.yaml',
-      ),
-    );
-    renderForEntity(<EntityCloudNativeContent />, { entity, api });
-
-    expect(
-      await screen.findByText(
-        /Could not load the deployment report: not found \(no deployment-report\.yaml at deployment\/deployment-report\.yaml\)/,
-      ),
     ).toBeInTheDocument();
   });
 
