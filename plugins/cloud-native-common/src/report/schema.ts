@@ -63,14 +63,13 @@ const validationStatus = z.enum(['pass', 'fail', 'n/a']);
  *
  * @public
  */
-export const toolCheckSchema = z
-  .object({
-    area: z.enum(['helm_chart', 'kustomize', 'server_dry_run']),
-    check: z.string(),
-    status: z.enum(['pass', 'fail', 'skipped']),
-    /** Why the check failed or was skipped */
-    reason: z.string().optional(),
-  });
+export const toolCheckSchema = z.object({
+  area: z.enum(['helm_chart', 'kustomize', 'server_dry_run']),
+  check: z.string(),
+  status: z.enum(['pass', 'fail', 'skipped']),
+  /** Why the check failed or was skipped */
+  reason: z.string().optional(),
+});
 
 /** @public */
 export const COST_CATEGORIES = [
@@ -86,19 +85,18 @@ export const COST_CATEGORIES = [
  *
  * @public
  */
-export const costLineSchema = z
-  .object({
-    resource: z.string(),
-    category: z.enum(COST_CATEGORIES),
-    environment: z.string(),
-    service: z.string().optional(),
-    monthlyQuantity: z.number(),
-    unit: z.string(),
-    unitPrice: z.number(),
-    monthlyCost: z.number(),
-    /** Where the unit price comes from (the pricing snapshot's source) */
-    source: z.string(),
-  });
+export const costLineSchema = z.object({
+  resource: z.string(),
+  category: z.enum(COST_CATEGORIES),
+  environment: z.string(),
+  service: z.string().optional(),
+  monthlyQuantity: z.number(),
+  unit: z.string(),
+  unitPrice: z.number(),
+  monthlyCost: z.number(),
+  /** Where the unit price comes from (the pricing snapshot's source) */
+  source: z.string(),
+});
 
 /**
  * The `estimated_costs` block. The breakdowns are optional so that reports
