@@ -9,12 +9,8 @@ export interface Config {
     region?: string;
     /** Default tier: T1, T2 or T3 */
     tier?: string;
-    /** helm binary for chart checks (default: helm on PATH; skipped when none) */
-    helmPath?: string;
-    policy?: {
-      /** Severity per policy rule id: error, warning, info or off */
-      severityOverrides?: { [ruleId: string]: string };
-    };
+    // helmPath and policy.severityOverrides: declared by the common package,
+    // which reads them for the actions and the backend alike
     localPublish?: {
       /**
        * Folder that cloud-native:publish:local copies new components into

@@ -5,6 +5,6 @@
  * @packageDocumentation
  */
 export { cloudNativePlugin as default } from './plugin';
-export type { ReportHistoryItem } from './database';
-export type { PackageDrift } from './service/PackageRevalidator';
+// The history item and the drift are types of the common package, which the
+// frontend shares.
 export type { ReportIssue } from './service/errors';

@@ -13,20 +13,7 @@ export {
 } from './plugin';
 export type { EntityCloudNativeCardProps } from './components/EntityCloudNativeCard';
 export { isCloudNativeAvailable } from './lib/conditions';
-export { CloudNativeClient, cloudNativeApiRef } from './api';
-export type {
-  CloudNativeApi,
-  CloudNativeEntityRef,
-  CloudNativeReport,
-  CloudNativeReportResponse,
-  CostLine,
-  EstimatedCosts,
-  ReportDrift,
-  ReportHistoryItem,
-  ReportHistoryResponse,
-  RevalidationResponse,
-  ToolCheck,
-  ValidationAreaStatus,
-  ValidationResults,
-} from './api';
+// The report contract's types (ToolCheck, CostLine, EstimatedCosts, ...) are
+// exported by the common package, which the engine and the backend share.
+export * from './api';
 export * from './scaffolder';

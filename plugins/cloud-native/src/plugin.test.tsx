@@ -11,9 +11,7 @@ import {
 import {
   entityWithoutReport,
   entityWithReport,
-  loadExampleReport,
   mockCloudNativeApi,
-  reportResponse,
 } from './__testUtils__/fixtures';
 import { renderForEntity } from './__testUtils__/render';
 import alphaPlugin, {
@@ -57,10 +55,7 @@ describe('legacy frontend system', () => {
   });
 
   it('renders the card in a legacy app', async () => {
-    const api = mockCloudNativeApi();
-    api.getReport.mockResolvedValue(
-      reportResponse(loadExampleReport('events-serverless-aws')),
-    );
+    const api = mockCloudNativeApi({ report: 'events-serverless-aws' });
     await renderInLegacyTestApp(
       <LegacyTestApiProvider apis={[[cloudNativeApiRef, api]]}>
         <EntityProvider entity={entityWithReport()}>
@@ -130,10 +125,7 @@ describe('new frontend system', () => {
   });
 
   it('loads the tab content through the extension', async () => {
-    const api = mockCloudNativeApi();
-    api.getReport.mockResolvedValue(
-      reportResponse(loadExampleReport('events-serverless-aws')),
-    );
+    const api = mockCloudNativeApi({ report: 'events-serverless-aws' });
     api.getHistory.mockResolvedValue({ items: [] });
     const element = createExtensionTester(
       cloudNativeEntityContent,
@@ -146,10 +138,7 @@ describe('new frontend system', () => {
   });
 
   it('loads the card through the extension', async () => {
-    const api = mockCloudNativeApi();
-    api.getReport.mockResolvedValue(
-      reportResponse(loadExampleReport('events-serverless-aws')),
-    );
+    const api = mockCloudNativeApi({ report: 'events-serverless-aws' });
     const element = createExtensionTester(cloudNativeEntityCard).reactElement();
     renderForEntity(element, { entity: entityWithReport(), api });
 

@@ -1,8 +1,14 @@
 import { Config } from '@backstage/config';
+import {
+  EngineConfigOptions,
+  engineOptionsFromConfig,
+} from '@internal/backstage-plugin-cloud-native-common';
 
 /**
- * Organisation defaults from app-config `cloudNative`, applied to specs that
- * leave these fields out.
+ * Organisation defaults from app-config `cloudNative`: the spec fields
+ * applied to specs that leave them out, and the engine options (helm,
+ * policy severity overrides) that the backend's revalidation reads the same
+ * way.
  *
  * @public
  */
@@ -11,8 +17,8 @@ export interface CloudNativeDefaults {
   cloud?: string;
   region?: string;
   tier?: string;
-  helmPath?: string;
-  policySeverityOverrides?: Record<string, string>;
+  /** Handed to the engine by every action that validates */
+  engine?: EngineConfigOptions;
 }
 
 /** @public */
@@ -21,17 +27,11 @@ export function readCloudNativeDefaults(config?: Config): CloudNativeDefaults {
   if (!section) {
     return {};
   }
-  const overrides = section.getOptionalConfig('policy.severityOverrides');
   return {
     registry: section.getOptionalString('registry'),
     cloud: section.getOptionalString('cloud'),
     region: section.getOptionalString('region'),
     tier: section.getOptionalString('tier'),
-    helmPath: section.getOptionalString('helmPath'),
-    policySeverityOverrides: overrides
-      ? Object.fromEntries(
-          overrides.keys().map(key => [key, overrides.getString(key)]),
-        )
-      : undefined,
+    engine: engineOptionsFromConfig(config),
   };
 }

@@ -14,6 +14,7 @@ import {
 } from '@internal/backstage-plugin-cloud-native-node';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { scaffolderModuleCloudNative } from './module';
+import { shopArchitecture } from './__fixtures__/architectures';
 
 /**
  * The Template Editor's dry-run against the real scaffolder backend: the
@@ -53,28 +54,8 @@ const shopValues = {
   requirements: ['performance', 'security'],
   mesh: 'auto',
   gitops: 'none',
-  services: [
-    {
-      name: 'web',
-      workload: 'service',
-      language: 'node',
-      port: 8080,
-      expose: 'public',
-    },
-    {
-      name: 'api',
-      workload: 'service',
-      language: 'go',
-      port: 8080,
-      dependsOn: ['db'],
-    },
-    {
-      name: 'db',
-      workload: 'stateful',
-      image: 'postgres:16.4-bookworm',
-      port: 5432,
-    },
-  ],
+  // the services of the actions' fixture, as the form's list field holds them
+  services: shopArchitecture.spec.services,
 };
 
 const batchValues = {

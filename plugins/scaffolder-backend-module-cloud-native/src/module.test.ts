@@ -1,6 +1,7 @@
 import { startTestBackend } from '@backstage/backend-test-utils';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { scaffolderModuleCloudNative } from './module';
+import { SKILL_ACTIONS } from './actions';
 
 describe('scaffolderModuleCloudNative', () => {
   it('registers with the scaffolder actions extension point', async () => {
@@ -12,12 +13,7 @@ describe('scaffolderModuleCloudNative', () => {
     expect(addActions).toHaveBeenCalledTimes(1);
     expect(addActions.mock.calls[0].map((a: { id: string }) => a.id)).toEqual([
       'cloud-native:plan',
-      'cloud-native:container:generate',
-      'cloud-native:kubernetes:generate',
-      'cloud-native:helm:generate',
-      'cloud-native:mesh:generate',
-      'cloud-native:serverless:generate',
-      'cloud-native:cloud:generate',
+      ...SKILL_ACTIONS.map(a => a.action),
       'cloud-native:validate',
       'cloud-native:cost',
       'cloud-native:report',

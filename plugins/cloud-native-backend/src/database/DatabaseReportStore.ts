@@ -3,11 +3,8 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
-import {
-  NewReportHistoryItem,
-  ReportHistoryItem,
-  ReportStore,
-} from './ReportStore';
+import { ReportHistoryItem } from '@internal/backstage-plugin-cloud-native-common';
+import { NewReportHistoryItem, ReportStore } from './ReportStore';
 
 const migrationsDir = resolvePackagePath(
   '@internal/backstage-plugin-cloud-native-backend',

@@ -1,24 +1,4 @@
-/**
- * One distinct deployment report seen for an entity, as the history endpoint
- * returns it.
- *
- * @public
- */
-export interface ReportHistoryItem {
-  id: number;
-  /** ISO 8601, when this report was first seen */
-  recordedAt: string;
-  specDigest: string;
-  /** sha256 (hex) of the report text */
-  reportDigest: string;
-  validationStatus: 'pass' | 'fail';
-  /** Findings of severity error */
-  errors: number;
-  /** Findings of severity warning */
-  warnings: number;
-  /** `estimated_costs.monthly` of the report, null when not priced */
-  monthlyCost: number | null;
-}
+import { ReportHistoryItem } from '@internal/backstage-plugin-cloud-native-common';
 
 /**
  * A report to record for an entity.

@@ -1,6 +1,2 @@
 export { DatabaseReportStore, MAX_HISTORY_ITEMS } from './DatabaseReportStore';
-export type {
-  NewReportHistoryItem,
-  ReportHistoryItem,
-  ReportStore,
-} from './ReportStore';
+export type { NewReportHistoryItem, ReportStore } from './ReportStore';

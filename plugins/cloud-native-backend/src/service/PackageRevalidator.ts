@@ -6,6 +6,9 @@ import { isError, NotFoundError } from '@backstage/errors';
 import {
   createPlan,
   DeploymentReport,
+  EngineConfigOptions,
+  engineOptionsFromConfig,
+  ReportDrift,
 } from '@internal/backstage-plugin-cloud-native-common';
 import {
   GeneratedFile,
@@ -23,24 +26,6 @@ import { assertRealPathInside, ReportLocation } from './ReportLocator';
 const SPEC_FILE = 'architecture.yaml';
 
 /**
- * How the package in the repository differs from what its report describes.
- *
- * @public
- */
-export interface PackageDrift {
-  /** Files in the package that the report does not list */
-  filesAdded: string[];
-  /** Files the report lists that are gone */
-  filesRemoved: string[];
-  /** Files whose sha256 differs from the report's */
-  filesModified: string[];
-  /** The validation status or a validation result changed */
-  validationChanged: boolean;
-  /** Monthly cost now minus the report's (unpriced counts as 0), in cents precision */
-  costDelta: number;
-}
-
-/**
  * The result of revalidating a package as it is now.
  *
  * @internal
@@ -51,7 +36,7 @@ export interface RevalidationResult {
   results: DeploymentReport['validation_results'];
   findings: DeploymentReport['findings'];
   estimatedCosts: DeploymentReport['estimated_costs'];
-  drift: PackageDrift;
+  drift: ReportDrift;
   /** The new report and the sha256 of its text, for the history */
   report: DeploymentReport;
   reportDigest: string;
@@ -72,12 +57,16 @@ export class PackageRevalidator {
     return new PackageRevalidator(
       deps.urlReader,
       config.getOptionalBoolean('cloudNative.revalidate.runTools') ?? false,
+      // the same policy overrides and helm as the scaffolder actions, so a
+      // rule the platform team turned off stays off on revalidation
+      engineOptionsFromConfig(config),
     );
   }
 
   private constructor(
     private readonly urlReader: UrlReaderService,
     private readonly runTools: boolean,
+    private readonly engineOptions: EngineConfigOptions,
   ) {}
 
   async revalidate(
@@ -109,6 +98,7 @@ export class PackageRevalidator {
     }
 
     const pkg = await reportExistingPackage(createPlan(architecture), files, {
+      ...this.engineOptions,
       tools: this.runTools,
     });
     const reportText =
@@ -191,7 +181,7 @@ export class PackageRevalidator {
 function fileDrift(
   baseline: DeploymentReport,
   files: ReadonlyArray<GeneratedFile>,
-): Pick<PackageDrift, 'filesAdded' | 'filesRemoved' | 'filesModified'> {
+): Pick<ReportDrift, 'filesAdded' | 'filesRemoved' | 'filesModified'> {
   const expected = new Map(
     baseline.deployment_package.files.map(file => [file.path, file.sha256]),
   );

@@ -100,6 +100,7 @@ async function listFiles(dir: string, prefix = ''): Promise<string[]> {
 const entities = () => [
   localComponent('guestbook', REPORT_ANNOTATION),
   localComponent('edited', REPORT_ANNOTATION),
+  localComponent('overridden', REPORT_ANNOTATION),
   localComponent('no-spec', REPORT_ANNOTATION),
   localComponent('missing-keys', REPORT_ANNOTATION),
   localComponent('broken-yaml', REPORT_ANNOTATION),
@@ -528,6 +529,41 @@ describe('POST /entities/:namespace/:kind/:name/revalidate', () => {
     const history = await request(server).get(`${api}/edited/history`);
     expect(history.body.items[0]).toMatchObject({ validationStatus: 'fail' });
     expect(history.body.items[0].errors).toBeGreaterThan(0);
+  });
+
+  it('applies the policy severity overrides of app-config, as the scaffolder does', async () => {
+    const web = path.join(
+      await checkout('overridden'),
+      'deployment',
+      'kubernetes',
+      'dev',
+      'web.yaml',
+    );
+    const manifest = await fs.readFile(web, 'utf8');
+    await fs.writeFile(
+      web,
+      manifest.replace(
+        /limits:\n(\s+)cpu: 400m\n(\s+)memory: 128Mi/,
+        'limits:\n$1cpu: 400m\n$2memory: 64Mi',
+      ),
+    );
+    const ruleIds = async (config?: Record<string, unknown>) => {
+      const server = await startBackend({ config });
+      const response = await request(server).post(
+        `${api}/overridden/revalidate`,
+      );
+      expect(response.status).toBe(200);
+      return response.body.findings.map((f: { ruleId: string }) => f.ruleId);
+    };
+    const rule = 'policy/limits-not-below-requests';
+    expect(await ruleIds()).toContain(rule);
+    expect(
+      await ruleIds({
+        cloudNative: {
+          policy: { severityOverrides: { 'limits-not-below-requests': 'off' } },
+        },
+      }),
+    ).not.toContain(rule);
   });
 
   it('reads url: packages with readTree', async () => {

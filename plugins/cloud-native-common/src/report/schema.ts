@@ -44,7 +44,97 @@ export const traceEntrySchema = z
   })
   .passthrough();
 
+/** A decision rule that fired, and why. */
+const decisionSchema = z.object({ ruleId: z.string(), rationale: z.string() });
+
+/** Result of one validation area: `n/a` where the package has nothing of it. */
 const validationStatus = z.enum(['pass', 'fail', 'n/a']);
+
+/*
+ * The tool check and the cost line are exact types (no index signature) so
+ * that the engine, which builds them, gets excess-property checks and can
+ * `Omit` keys; the report schema reads them with `.passthrough()` like every
+ * other block, so that keys of a newer engine survive a parse.
+ */
+
+/**
+ * A check run by a real tool (helm, kubectl kustomize, a server-side dry
+ * run) during validation: pass, fail, or skipped with the reason.
+ *
+ * @public
+ */
+export const toolCheckSchema = z.object({
+  area: z.enum(['helm_chart', 'kustomize', 'server_dry_run']),
+  check: z.string(),
+  status: z.enum(['pass', 'fail', 'skipped']),
+  /** Why the check failed or was skipped */
+  reason: z.string().optional(),
+});
+
+/** @public */
+export const COST_CATEGORIES = [
+  'compute',
+  'storage',
+  'networking',
+  'control-plane',
+  'serverless',
+] as const;
+
+/**
+ * One priced resource of one environment of the cost estimate.
+ *
+ * @public
+ */
+export const costLineSchema = z.object({
+  resource: z.string(),
+  category: z.enum(COST_CATEGORIES),
+  environment: z.string(),
+  service: z.string().optional(),
+  monthlyQuantity: z.number(),
+  unit: z.string(),
+  unitPrice: z.number(),
+  monthlyCost: z.number(),
+  /** Where the unit price comes from (the pricing snapshot's source) */
+  source: z.string(),
+});
+
+/**
+ * The `estimated_costs` block. The breakdowns are optional so that reports
+ * of older engine versions still parse.
+ *
+ * @public
+ */
+export const estimatedCostsSchema = z
+  .object({
+    currency: z.string(),
+    monthly: z.number().nullable(),
+    low: z.number().nullable().optional(),
+    high: z.number().nullable().optional(),
+    method: z.string(),
+    pricingDate: z.string().optional(),
+    assumptions: z.array(z.string()).optional(),
+    byCategory: z.record(z.string(), z.number()).optional(),
+    byService: z.record(z.string(), z.number()).optional(),
+    byEnvironment: z.record(z.string(), z.number()).optional(),
+    lines: z.array(costLineSchema.passthrough()).optional(),
+  })
+  .passthrough();
+
+/**
+ * The `validation_results` block: one status per area; `serverless` is
+ * absent in reports of older engine versions.
+ *
+ * @public
+ */
+export const validationResultsSchema = z
+  .object({
+    container_build: validationStatus,
+    kubernetes_manifests: validationStatus,
+    helm_chart: validationStatus,
+    service_mesh: validationStatus,
+    serverless: validationStatus.optional(),
+  })
+  .passthrough();
 
 /** @public */
 export const deploymentReportSchema = z
@@ -67,9 +157,7 @@ export const deploymentReportSchema = z
         environments: z.array(z.string()),
         mesh: z.string(),
         packaging: z.enum(['manifests', 'helm']),
-        rationale: z.array(
-          z.object({ ruleId: z.string(), rationale: z.string() }),
-        ),
+        rationale: z.array(decisionSchema),
         services: z.array(
           z
             .object({
@@ -79,6 +167,8 @@ export const deploymentReportSchema = z
               objectKind: z.string(),
               strategy: z.string(),
               image: z.string(),
+              /** The rules that decided this service (older reports: absent) */
+              rationale: z.array(decisionSchema).optional(),
             })
             .passthrough(),
         ),
@@ -131,24 +221,10 @@ export const deploymentReportSchema = z
         })
         .passthrough(),
     ),
-    estimated_costs: z
-      .object({
-        currency: z.string(),
-        monthly: z.number().nullable(),
-        low: z.number().nullable().optional(),
-        high: z.number().nullable().optional(),
-        method: z.string(),
-        pricingDate: z.string().optional(),
-      })
-      .passthrough(),
-    validation_results: z
-      .object({
-        container_build: validationStatus,
-        kubernetes_manifests: validationStatus,
-        helm_chart: validationStatus,
-        service_mesh: validationStatus,
-      })
-      .passthrough(),
+    estimated_costs: estimatedCostsSchema,
+    /** Present when the real tools ran (absent when validation skipped them) */
+    tool_checks: z.array(toolCheckSchema.passthrough()).optional(),
+    validation_results: validationResultsSchema,
     trace: z.array(traceEntrySchema),
     findings: z.array(findingSchema),
   })
@@ -160,6 +236,18 @@ export type DeploymentReport = z.output<typeof deploymentReportSchema>;
 export type Finding = z.output<typeof findingSchema>;
 /** @public */
 export type TraceEntry = z.output<typeof traceEntrySchema>;
+/** @public */
+export type ToolCheck = z.output<typeof toolCheckSchema>;
+/** @public */
+export type CostCategory = (typeof COST_CATEGORIES)[number];
+/** @public */
+export type CostLine = z.output<typeof costLineSchema>;
+/** @public */
+export type EstimatedCosts = z.output<typeof estimatedCostsSchema>;
+/** @public */
+export type ValidationAreaStatus = z.output<typeof validationStatus>;
+/** @public */
+export type ValidationResults = z.output<typeof validationResultsSchema>;
 
 /**
  * Checks a parsed `deployment-report.yaml`; problems carry field paths.

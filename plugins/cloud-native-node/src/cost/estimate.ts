@@ -1,5 +1,7 @@
 import {
   ClusterProvider,
+  CostCategory,
+  CostLine,
   DeploymentPlan,
   ServicePlan,
 } from '@internal/backstage-plugin-cloud-native-common';
@@ -40,26 +42,8 @@ import {
   scaleNode,
 } from './pricing';
 
-/** @public */
-export type CostCategory =
-  | 'compute'
-  | 'storage'
-  | 'networking'
-  | 'control-plane'
-  | 'serverless';
-
-/** One priced resource of one environment. @public */
-export interface CostLine {
-  resource: string;
-  category: CostCategory;
-  environment: string;
-  service?: string;
-  monthlyQuantity: number;
-  unit: string;
-  unitPrice: number;
-  monthlyCost: number;
-  source: string;
-}
+/** One priced resource of one environment: the report contract's types. */
+export type { CostCategory, CostLine };
 
 /** @public */
 export interface CostRecommendation {

@@ -4,6 +4,7 @@ import {
   DeploymentReport,
   Finding,
   REPORT_API_VERSION,
+  ToolCheck,
   TraceEntry,
 } from '@internal/backstage-plugin-cloud-native-common';
 import { CostEstimate } from '../cost';
@@ -205,12 +206,7 @@ export interface ReportInput {
   validationResults: DeploymentReport['validation_results'];
   cost: CostEstimate;
   /** Results of the real tools (helm, kubectl kustomize, osls ...) */
-  toolChecks?: Array<{
-    area: string;
-    check: string;
-    status: 'pass' | 'fail' | 'skipped';
-    reason?: string;
-  }>;
+  toolChecks?: ToolCheck[];
 }
 
 /**

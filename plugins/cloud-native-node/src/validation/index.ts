@@ -7,6 +7,7 @@ import {
   DeploymentReport,
   Finding,
   findSecretLiterals,
+  ToolCheck,
 } from '@internal/backstage-plugin-cloud-native-common';
 import {
   GeneratedFile,
@@ -61,14 +62,8 @@ export interface ValidatePackageOptions {
   serverDryRun?: ServerDryRunOptions;
 }
 
-/** A check by a real tool: pass, fail or skipped with the reason. */
-/** @public */
-export interface ToolCheck {
-  area: 'helm_chart' | 'kustomize' | 'server_dry_run';
-  check: string;
-  status: 'pass' | 'fail' | 'skipped';
-  reason?: string;
-}
+/** A check by a real tool: the report contract's type, from the common package. */
+export type { ToolCheck };
 
 /** @public */
 export interface PackageValidationResult {

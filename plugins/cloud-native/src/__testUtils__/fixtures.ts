@@ -2,12 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { Entity } from '@backstage/catalog-model';
-import { CLOUD_NATIVE_REPORT_ANNOTATION } from '@internal/backstage-plugin-cloud-native-common';
+import {
+  CLOUD_NATIVE_REPORT_ANNOTATION,
+  ReportHistoryItem,
+} from '@internal/backstage-plugin-cloud-native-common';
 import {
   CloudNativeApi,
   CloudNativeReport,
   CloudNativeReportResponse,
-  ReportHistoryItem,
   RevalidationResponse,
 } from '../api/types';
 
@@ -76,7 +78,7 @@ export const entityWithoutReport: Entity = {
 
 export const historyItems: ReportHistoryItem[] = [
   {
-    id: '3',
+    id: 3,
     recordedAt: '2026-11-03T09:00:00.000Z',
     specDigest: 'sha256:3860be3884d8e808911b27b540f10aeb',
     reportDigest: 'sha256:aaaabbbbccccddddeeee',
@@ -86,7 +88,7 @@ export const historyItems: ReportHistoryItem[] = [
     monthlyCost: 1610.36,
   },
   {
-    id: '2',
+    id: 2,
     recordedAt: '2026-11-02T09:00:00.000Z',
     specDigest: 'sha256:1111222233334444',
     reportDigest: 'sha256:5555666677778888',
@@ -96,7 +98,7 @@ export const historyItems: ReportHistoryItem[] = [
     monthlyCost: 1702.5,
   },
   {
-    id: '1',
+    id: 1,
     recordedAt: '2026-11-01T09:00:00.000Z',
     specDigest: 'sha256:99990000aaaabbbb',
     reportDigest: 'sha256:ccccddddeeeeffff',
@@ -139,10 +141,31 @@ export function revalidationResponse(
   };
 }
 
-export function mockCloudNativeApi(): jest.Mocked<CloudNativeApi> {
-  return {
+/**
+ * A mocked client; with `report` (an example's name or a report) it answers
+ * getReport with it, with `history` getHistory with those items.
+ */
+export function mockCloudNativeApi(
+  options: {
+    report?: ExampleName | CloudNativeReport;
+    history?: ReportHistoryItem[];
+  } = {},
+): jest.Mocked<CloudNativeApi> {
+  const api = {
     getReport: jest.fn(),
     getHistory: jest.fn(),
     revalidate: jest.fn(),
   };
+  const { report, history } = options;
+  if (report) {
+    api.getReport.mockResolvedValue(
+      reportResponse(
+        typeof report === 'string' ? loadExampleReport(report) : report,
+      ),
+    );
+  }
+  if (history) {
+    api.getHistory.mockResolvedValue({ items: history });
+  }
+  return api;
 }

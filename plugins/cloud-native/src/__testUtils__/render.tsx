@@ -24,13 +24,20 @@ export function renderForEntity(
   );
 }
 
+/** The error names the backend answers each status with. */
+const ERRORS: Record<number, { statusText: string; name: string }> = {
+  403: { statusText: 'Forbidden', name: 'NotAllowedError' },
+  404: { statusText: 'Not Found', name: 'NotFoundError' },
+  422: { statusText: 'Unprocessable Entity', name: 'InputError' },
+};
+
 /** A `ResponseError` as the client throws it for a Backstage error body. */
 export async function responseError(
   status: number,
-  statusText: string,
-  name: string,
   message: string,
+  as: { statusText: string; name: string } = ERRORS[status],
 ): Promise<ResponseError> {
+  const { statusText, name } = as;
   const body = JSON.stringify({
     error: { name, message },
     request: { method: 'GET', url: '/api/cloud-native/entities' },

@@ -5,13 +5,6 @@ export type {
   CloudNativeEntityRef,
   CloudNativeReport,
   CloudNativeReportResponse,
-  CostLine,
-  EstimatedCosts,
-  ReportDrift,
-  ReportHistoryItem,
   ReportHistoryResponse,
   RevalidationResponse,
-  ToolCheck,
-  ValidationAreaStatus,
-  ValidationResults,
 } from './types';

@@ -23,12 +23,10 @@ describe('describeRequestError', () => {
     ],
     [500, 'Internal Server Error', 'Could not load the report: token expired'],
   ])('names what went wrong for %i', async (status, statusText, title) => {
-    const error = await responseError(
-      status,
+    const error = await responseError(status, 'token expired', {
       statusText,
-      'Error',
-      'token expired',
-    );
+      name: 'Error',
+    });
     expect(describeRequestError(error, 'load the report')).toBe(title);
   });
 

@@ -101,14 +101,7 @@ export function createPackageFileResolver(
   const reportUrl =
     reportLocation?.type === 'url' ? reportLocation.target : reportRef;
   if (isAbsoluteUrl(reportUrl)) {
-    return file => {
-      const path = joinPath(packageRoot, file);
-      return {
-        file,
-        path,
-        href: resolveRepositoryUrl(path, reportUrl, 'file'),
-      };
-    };
+    return linkedFiles(packageRoot, reportUrl, 'file');
   }
 
   const fromSource = joinPath(dirname(reportRef), packageRoot);
@@ -116,30 +109,33 @@ export function createPackageFileResolver(
   const managedBy = parseRef(annotations[ANNOTATION_LOCATION]);
 
   if (sourceLocation?.type === 'url') {
-    return file => {
-      const path = joinPath(fromSource, file);
-      const href = resolveRepositoryUrl(path, sourceLocation.target, 'folder');
-      return { file, path, href };
-    };
+    return linkedFiles(fromSource, sourceLocation.target, 'folder');
   }
   if (sourceLocation?.type === 'file') {
-    return file => ({
-      file,
-      path: joinPath(sourceLocation.target, fromSource, file),
-    });
+    return localFiles(joinPath(sourceLocation.target, fromSource));
   }
   if (managedBy?.type === 'url') {
-    return file => {
-      const path = joinPath(fromSource, file);
-      const href = resolveRepositoryUrl(path, managedBy.target, 'file');
-      return { file, path, href };
-    };
+    return linkedFiles(fromSource, managedBy.target, 'file');
   }
   if (managedBy?.type === 'file') {
-    return file => ({
-      file,
-      path: joinPath(dirname(managedBy.target), fromSource, file),
-    });
+    return localFiles(joinPath(dirname(managedBy.target), fromSource));
   }
-  return file => ({ file, path: joinPath(fromSource, file) });
+  return localFiles(fromSource);
+}
+
+/** Files below `folder` of a repository at `base`: a path and a link each. */
+function linkedFiles(
+  folder: string,
+  base: string,
+  baseIs: 'folder' | 'file',
+): (file: string) => PackageFileLocation {
+  return file => {
+    const path = joinPath(folder, file);
+    return { file, path, href: resolveRepositoryUrl(path, base, baseIs) };
+  };
+}
+
+/** Files below a local `folder`: a path, no link. */
+function localFiles(folder: string): (file: string) => PackageFileLocation {
+  return file => ({ file, path: joinPath(folder, file) });
 }

@@ -1,5 +1,8 @@
-import { Finding } from '@internal/backstage-plugin-cloud-native-common';
-import { ValidationAreaStatus, ValidationResults } from '../api/types';
+import {
+  Finding,
+  ValidationAreaStatus,
+  ValidationResults,
+} from '@internal/backstage-plugin-cloud-native-common';
 
 /** The validation areas of a report, in the order the engine runs them. */
 export const VALIDATION_AREAS = [

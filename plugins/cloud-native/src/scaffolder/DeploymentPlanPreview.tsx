@@ -9,7 +9,6 @@ import Chip from '@material-ui/core/Chip';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import {
@@ -22,6 +21,7 @@ import {
   previewPlan,
   previewSummary,
 } from './architecture';
+import { ColumnHeads } from '../components/shared/ColumnHeads';
 
 /** The `ui:field` name templates use. */
 export const DEPLOYMENT_PLAN_PREVIEW_FIELD = 'DeploymentPlanPreview';
@@ -121,15 +121,9 @@ const Plan = ({ plan }: { plan: DeploymentPlan }) => (
     </Section>
     <Section title="Services">
       <Table size="small" aria-label="Services">
-        <TableHead>
-          <TableRow>
-            <TableCell>Service</TableCell>
-            <TableCell>Workload</TableCell>
-            <TableCell>Runs on</TableCell>
-            <TableCell>Object</TableCell>
-            <TableCell>Strategy</TableCell>
-          </TableRow>
-        </TableHead>
+        <ColumnHeads
+          columns={['Service', 'Workload', 'Runs on', 'Object', 'Strategy']}
+        />
         <TableBody>
           {plan.services.map(service => (
             <TableRow key={service.name}>

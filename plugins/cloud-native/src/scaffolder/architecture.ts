@@ -3,6 +3,7 @@ import {
   createPlan,
   DeploymentPlan,
   parseArchitecture,
+  pruneEmpty,
   SpecIssue,
 } from '@internal/backstage-plugin-cloud-native-common';
 
@@ -56,39 +57,6 @@ export const ARCHITECTURE_FORM_KEYS = {
 
 /** @public */
 export type ArchitectureFormKey = keyof typeof ARCHITECTURE_FORM_KEYS;
-
-/**
- * Removes empty strings, nulls and empty objects that a form leaves behind.
- * The same rule as `pruneEmpty` of the scaffolder module, which the
- * orchestrate action applies to its `architecture` input: the preview must
- * see exactly what the action will see. Empty arrays are kept there too (an
- * empty `environments` is an error in both places).
- */
-export function pruneEmpty(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    return value.map(pruneEmpty).filter(v => v !== undefined);
-  }
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(value)) {
-      const pruned = pruneEmpty(child);
-      const empty =
-        pruned === undefined ||
-        (typeof pruned === 'object' &&
-          pruned !== null &&
-          !Array.isArray(pruned) &&
-          Object.keys(pruned).length === 0);
-      if (!empty) {
-        out[key] = pruned;
-      }
-    }
-    return out;
-  }
-  if (value === '' || value === null) {
-    return undefined;
-  }
-  return value;
-}
 
 /**
  * Builds the architecture spec object from the template's form data, the way

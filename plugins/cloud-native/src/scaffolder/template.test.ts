@@ -6,6 +6,7 @@ import {
   meshes,
   parseArchitecture,
   platforms,
+  pruneEmpty,
   requirementKinds,
   serviceSpecSchema,
   strategies,
@@ -20,7 +21,6 @@ import templateYaml from '../../../../templates/cloud-native-deployment/template
 import {
   ARCHITECTURE_FORM_KEYS,
   architectureFromFormData,
-  pruneEmpty,
 } from './architecture';
 import { DEPLOYMENT_PLAN_PREVIEW_FIELD } from './DeploymentPlanPreview';
 

@@ -3,12 +3,7 @@ import { InputError } from '@backstage/errors';
 import { SkillId } from '@internal/backstage-plugin-cloud-native-common';
 import { generatePackage } from '@internal/backstage-plugin-cloud-native-node';
 import { CloudNativeDefaults } from '../config';
-import {
-  createPlan,
-  loadArchitecture,
-  resolveInWorkspace,
-  writeFiles,
-} from './workspace';
+import { planOfPackage, targetPathInput, writeFiles } from './workspace';
 import { skillExamples } from './generateSkill.examples';
 
 /** The six skill actions: id suffix and skill. */
@@ -58,13 +53,9 @@ export function createCloudNativeSkillAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        targetPath: z =>
-          z
-            .string({
-              description:
-                'Workspace-relative folder of the deployment package, holding architecture.yaml from cloud-native:plan (default: deployment)',
-            })
-            .optional(),
+        ...targetPathInput(
+          'of the deployment package, holding architecture.yaml from cloud-native:plan',
+        ),
         force: z =>
           z
             .boolean({
@@ -84,17 +75,10 @@ export function createCloudNativeSkillAction(options: {
     },
     async handler(ctx) {
       const { targetPath = 'deployment', force = false } = ctx.input;
-      const target = resolveInWorkspace(
+      const { target, plan } = await planOfPackage(
         ctx.workspacePath,
         targetPath,
-        'targetPath',
-      );
-      const plan = createPlan(
-        await loadArchitecture({
-          workspacePath: target,
-          specPath: 'architecture.yaml',
-          defaults,
-        }),
+        defaults,
       );
       const planned = plan.skills.find(s => s.id === skill);
       if (!planned && !force) {

@@ -5,12 +5,14 @@ import {
 } from '@internal/backstage-plugin-cloud-native-node';
 import { CloudNativeDefaults } from '../config';
 import {
-  createPlan,
-  loadArchitecture,
-  planSummary,
-  resolveInWorkspace,
-  writeFiles,
   architectureInputs,
+  findingLine,
+  planOfInput,
+  planOutputs,
+  planSummary,
+  targetPathInput,
+  toolCheckLine,
+  writeFiles,
 } from './workspace';
 import { examples } from './orchestrate.examples';
 
@@ -34,13 +36,7 @@ export function createCloudNativeOrchestrateAction(
     schema: {
       input: {
         ...architectureInputs,
-        targetPath: z =>
-          z
-            .string({
-              description:
-                'Workspace-relative folder for the package (default: deployment)',
-            })
-            .optional(),
+        ...targetPathInput('for the package'),
         failOnValidationError: z =>
           z
             .boolean({
@@ -50,12 +46,9 @@ export function createCloudNativeOrchestrateAction(
             .optional(),
       },
       output: {
-        platform: z =>
-          z.string({ description: 'kubernetes, serverless or hybrid' }),
-        tier: z => z.string({ description: 'T1, T2 or T3' }),
+        ...planOutputs,
         skills: z =>
           z.array(z.string(), { description: 'Skills that ran, in order' }),
-        summary: z => z.string({ description: 'One-line plan summary' }),
         validationStatus: z => z.string({ description: 'pass or fail' }),
         errors: z => z.number({ description: 'Number of error findings' }),
         warnings: z => z.number({ description: 'Number of warning findings' }),
@@ -76,27 +69,20 @@ export function createCloudNativeOrchestrateAction(
         targetPath = 'deployment',
         failOnValidationError = true,
       } = ctx.input;
-      const target = resolveInWorkspace(
-        ctx.workspacePath,
+      const { target, plan } = await planOfInput({
+        workspacePath: ctx.workspacePath,
+        architecture,
+        specPath,
         targetPath,
-        'targetPath',
-      );
-      const plan = createPlan(
-        await loadArchitecture({
-          workspacePath: ctx.workspacePath,
-          architecture,
-          specPath,
-          defaults,
-        }),
-      );
+        defaults,
+      });
       ctx.logger.info(`Plan for ${plan.name}: ${planSummary(plan)}`);
       for (const q of plan.questions) {
         ctx.logger.warn(`question: ${q.question} (assumed: ${q.assumption})`);
       }
       const pkg = await generatePackage(plan, {
         recordTimings: true,
-        helmPath: defaults.helmPath,
-        severityOverrides: defaults.policySeverityOverrides as any,
+        ...defaults.engine,
         onSkill: entry =>
           ctx.logger.info(
             `${entry.skill}: ${entry.status}, ${entry.files} file(s), ${
@@ -107,19 +93,11 @@ export function createCloudNativeOrchestrateAction(
       await writeFiles(target, pkg.files);
       const errors = pkg.findings.filter(f => f.severity === 'error');
       const warnings = pkg.findings.filter(f => f.severity === 'warning');
-      for (const check of (pkg.report as any).tool_checks ?? []) {
-        ctx.logger.info(
-          `${check.check}: ${check.status}${
-            check.reason ? ` (${check.reason})` : ''
-          }`,
-        );
+      for (const check of pkg.report.tool_checks ?? []) {
+        ctx.logger.info(toolCheckLine(check));
       }
       for (const f of errors.slice(0, 20)) {
-        ctx.logger.error(
-          `${f.ruleId} ${f.file}${f.objectPath ? ` ${f.objectPath}` : ''}: ${
-            f.message
-          }`,
-        );
+        ctx.logger.error(findingLine(f));
       }
       const cost = pkg.report.estimated_costs;
       const monthly = cost.monthly ?? 0;

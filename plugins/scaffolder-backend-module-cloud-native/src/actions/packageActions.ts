@@ -11,35 +11,27 @@ import {
 } from '@internal/backstage-plugin-cloud-native-node';
 import { CloudNativeDefaults } from '../config';
 import {
-  createPlan,
-  loadArchitecture,
-  resolveInWorkspace,
+  findingLine,
+  planOfPackage,
+  targetPathInput,
+  toolCheckLine,
   writeFiles,
 } from './workspace';
 import { packageExamples } from './packageActions.examples';
 
-const targetPathInput = {
-  targetPath: (z: any) =>
-    z
-      .string({
-        description:
-          'Workspace-relative folder of the deployment package, holding architecture.yaml (default: deployment)',
-      })
-      .optional(),
-};
+const packageInput = targetPathInput(
+  'of the deployment package, holding architecture.yaml',
+);
 
 async function loadPackage(
   workspacePath: string,
   targetPath: string,
   defaults: CloudNativeDefaults,
 ) {
-  const target = resolveInWorkspace(workspacePath, targetPath, 'targetPath');
-  const plan = createPlan(
-    await loadArchitecture({
-      workspacePath: target,
-      specPath: 'architecture.yaml',
-      defaults,
-    }),
+  const { target, plan } = await planOfPackage(
+    workspacePath,
+    targetPath,
+    defaults,
   );
   try {
     const files = await readPackageDirectory(target, 'targetPath');
@@ -71,7 +63,7 @@ export function createCloudNativeValidateAction(
     supportsDryRun: true,
     schema: {
       input: {
-        ...targetPathInput,
+        ...packageInput,
         failOnError: z =>
           z
             .boolean({
@@ -101,26 +93,15 @@ export function createCloudNativeValidateAction(
       const result = await validatePackage(
         plan,
         files.filter(f => f.path !== REPORT_FILE),
-        {
-          helmPath: defaults.helmPath,
-          severityOverrides: defaults.policySeverityOverrides as any,
-        },
+        { ...defaults.engine },
       );
       const errors = result.findings.filter(f => f.severity === 'error');
       const warnings = result.findings.filter(f => f.severity === 'warning');
       for (const check of result.toolChecks) {
-        ctx.logger.info(
-          `${check.check}: ${check.status}${
-            check.reason ? ` (${check.reason})` : ''
-          }`,
-        );
+        ctx.logger.info(toolCheckLine(check));
       }
       for (const f of errors) {
-        ctx.logger.error(
-          `${f.ruleId} ${f.file}${f.objectPath ? ` ${f.objectPath}` : ''}: ${
-            f.message
-          }`,
-        );
+        ctx.logger.error(findingLine(f));
       }
       ctx.logger.info(
         `Validated ${result.objectsChecked} objects in ${
@@ -157,7 +138,7 @@ export function createCloudNativeCostAction(
     examples: packageExamples('cloud-native:cost'),
     supportsDryRun: true,
     schema: {
-      input: targetPathInput,
+      input: packageInput,
       output: {
         monthlyCost: z =>
           z.number({ description: 'Expected monthly cost in USD' }),
@@ -170,17 +151,10 @@ export function createCloudNativeCostAction(
     },
     async handler(ctx) {
       const { targetPath = 'deployment' } = ctx.input;
-      const target = resolveInWorkspace(
+      const { plan } = await planOfPackage(
         ctx.workspacePath,
         targetPath,
-        'targetPath',
-      );
-      const plan = createPlan(
-        await loadArchitecture({
-          workspacePath: target,
-          specPath: 'architecture.yaml',
-          defaults,
-        }),
+        defaults,
       );
       const estimate = estimateCost(plan);
       for (const [category, value] of Object.entries(estimate.byCategory)) {
@@ -219,7 +193,7 @@ export function createCloudNativeReportAction(
     examples: packageExamples('cloud-native:report'),
     supportsDryRun: true,
     schema: {
-      input: targetPathInput,
+      input: packageInput,
       output: {
         reportPath: z =>
           z.string({ description: 'Workspace-relative path of the report' }),
@@ -237,8 +211,7 @@ export function createCloudNativeReportAction(
       );
       const pkg = await reportExistingPackage(plan, files, {
         recordTimings: true,
-        helmPath: defaults.helmPath,
-        severityOverrides: defaults.policySeverityOverrides as any,
+        ...defaults.engine,
       });
       const report = pkg.files.find(f => f.path === REPORT_FILE)!;
       await writeFiles(target, [report]);

@@ -1,13 +1,13 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { CloudNativeDefaults } from '../config';
 import {
-  createPlan,
-  loadArchitecture,
-  planSummary,
-  resolveInWorkspace,
-  stateFiles,
-  writeFiles,
   architectureInputs,
+  planOfInput,
+  planOutputs,
+  planSummary,
+  stateFiles,
+  targetPathInput,
+  writeFiles,
 } from './workspace';
 import { examples } from './plan.examples';
 
@@ -31,18 +31,10 @@ export function createCloudNativePlanAction(
     schema: {
       input: {
         ...architectureInputs,
-        targetPath: z =>
-          z
-            .string({
-              description:
-                'Workspace-relative folder of the deployment package (default: deployment)',
-            })
-            .optional(),
+        ...targetPathInput('of the deployment package'),
       },
       output: {
-        platform: z =>
-          z.string({ description: 'kubernetes, serverless or hybrid' }),
-        tier: z => z.string({ description: 'T1, T2 or T3' }),
+        ...planOutputs,
         skills: z =>
           z.array(z.string(), { description: 'Skills in the order they run' }),
         rationale: z =>
@@ -53,24 +45,17 @@ export function createCloudNativePlanAction(
           z.array(z.string(), {
             description: 'Open questions with the assumption made',
           }),
-        summary: z => z.string({ description: 'One-line plan summary' }),
       },
     },
     async handler(ctx) {
       const { architecture, specPath, targetPath = 'deployment' } = ctx.input;
-      const target = resolveInWorkspace(
-        ctx.workspacePath,
+      const { target, plan } = await planOfInput({
+        workspacePath: ctx.workspacePath,
+        architecture,
+        specPath,
         targetPath,
-        'targetPath',
-      );
-      const plan = createPlan(
-        await loadArchitecture({
-          workspacePath: ctx.workspacePath,
-          architecture,
-          specPath,
-          defaults,
-        }),
-      );
+        defaults,
+      });
       await writeFiles(target, stateFiles(plan));
       const summary = planSummary(plan);
       ctx.logger.info(`Plan for ${plan.name}: ${summary}`);

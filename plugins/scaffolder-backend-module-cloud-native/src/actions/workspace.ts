@@ -6,6 +6,9 @@ import {
   Architecture,
   createPlan,
   DeploymentPlan,
+  Finding,
+  pruneEmpty,
+  ToolCheck,
 } from '@internal/backstage-plugin-cloud-native-common';
 import {
   GeneratedFile,
@@ -70,31 +73,81 @@ export const architectureInputs = {
       .optional(),
 };
 
-/** Removes empty strings, nulls and empty arrays/objects a form leaves behind. */
-export function pruneEmpty(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    return value.map(pruneEmpty).filter(v => v !== undefined);
-  }
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(value)) {
-      const pruned = pruneEmpty(child);
-      const empty =
-        pruned === undefined ||
-        (typeof pruned === 'object' &&
-          pruned !== null &&
-          !Array.isArray(pruned) &&
-          Object.keys(pruned).length === 0);
-      if (!empty) {
-        out[key] = pruned;
-      }
-    }
-    return out;
-  }
-  if (value === '' || value === null) {
-    return undefined;
-  }
-  return value;
+/**
+ * The `targetPath` input every action has: the package folder in the
+ * workspace, `deployment` unless given. The description says what the action
+ * expects to find there.
+ */
+export function targetPathInput(description: string) {
+  return {
+    targetPath: (z: any) =>
+      z
+        .string({
+          description: `Workspace-relative folder ${description} (default: deployment)`,
+        })
+        .optional(),
+  };
+}
+
+/** Outputs of the actions that plan: what was decided, in one line each. */
+export const planOutputs = {
+  platform: (z: any) =>
+    z.string({ description: 'kubernetes, serverless or hybrid' }),
+  tier: (z: any) => z.string({ description: 'T1, T2 or T3' }),
+  summary: (z: any) => z.string({ description: 'One-line plan summary' }),
+};
+
+/**
+ * The plan of the package at `targetPath`, from its `architecture.yaml`
+ * (written by cloud-native:plan): what the single-skill and package actions
+ * start from.
+ */
+export async function planOfPackage(
+  workspacePath: string,
+  targetPath: string,
+  defaults: CloudNativeDefaults,
+): Promise<{ target: string; plan: DeploymentPlan }> {
+  const target = resolveInWorkspace(workspacePath, targetPath, 'targetPath');
+  const plan = createPlan(
+    await loadArchitecture({
+      workspacePath: target,
+      specPath: SPEC_FILE,
+      defaults,
+    }),
+  );
+  return { target, plan };
+}
+
+/**
+ * The plan of the architecture an action receives (inline or at `specPath`
+ * in the workspace), and the package folder it writes to: what
+ * cloud-native:plan and cloud-native:orchestrate start from.
+ */
+export async function planOfInput(options: {
+  workspacePath: string;
+  architecture?: unknown;
+  specPath?: string;
+  targetPath: string;
+  defaults: CloudNativeDefaults;
+}): Promise<{ target: string; plan: DeploymentPlan }> {
+  const { workspacePath, targetPath } = options;
+  const target = resolveInWorkspace(workspacePath, targetPath, 'targetPath');
+  const plan = createPlan(await loadArchitecture(options));
+  return { target, plan };
+}
+
+/** One line per finding for the task log. */
+export function findingLine(f: Finding): string {
+  return `${f.ruleId} ${f.file}${f.objectPath ? ` ${f.objectPath}` : ''}: ${
+    f.message
+  }`;
+}
+
+/** One line per real-tool check for the task log. */
+export function toolCheckLine(check: ToolCheck): string {
+  return `${check.check}: ${check.status}${
+    check.reason ? ` (${check.reason})` : ''
+  }`;
 }
 
 /** Applies organisation defaults to the fields a spec leaves out. */

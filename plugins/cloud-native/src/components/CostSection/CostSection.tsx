@@ -7,7 +7,10 @@ import Chip from '@material-ui/core/Chip';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
-import { CostLine, EstimatedCosts } from '../../api/types';
+import {
+  CostLine,
+  EstimatedCosts,
+} from '@internal/backstage-plugin-cloud-native-common';
 import { formatCost, formatQuantity } from '../../lib/format';
 import { BarChart, BarDatum } from '../charts/BarChart';
 
@@ -18,6 +21,31 @@ function toBars(record: Record<string, number> | undefined): BarDatum[] {
     label,
     value,
   }));
+}
+
+/** One chart of the monthly cost by category or by service. */
+function Breakdown(props: {
+  by: 'category' | 'service';
+  values: Record<string, number> | undefined;
+  formatValue: (value: number) => string;
+}) {
+  const { by, values, formatValue } = props;
+  return (
+    <Grid item xs={12} md={6}>
+      <Typography variant="subtitle1" component="h3">
+        By {by}
+      </Typography>
+      {values ? (
+        <BarChart
+          title={`Monthly cost by ${by}`}
+          data={toBars(values)}
+          formatValue={formatValue}
+        />
+      ) : (
+        <Typography variant="body2">Not broken down.</Typography>
+      )}
+    </Grid>
+  );
 }
 
 /**
@@ -115,34 +143,12 @@ export function CostSection(props: { costs: EstimatedCosts }) {
       )}
 
       <Grid container spacing={2}>
-        <Grid item xs={12} md={6}>
-          <Typography variant="subtitle1" component="h3">
-            By category
-          </Typography>
-          {costs.byCategory ? (
-            <BarChart
-              title="Monthly cost by category"
-              data={toBars(costs.byCategory)}
-              formatValue={format}
-            />
-          ) : (
-            <Typography variant="body2">Not broken down.</Typography>
-          )}
-        </Grid>
-        <Grid item xs={12} md={6}>
-          <Typography variant="subtitle1" component="h3">
-            By service
-          </Typography>
-          {costs.byService ? (
-            <BarChart
-              title="Monthly cost by service"
-              data={toBars(costs.byService)}
-              formatValue={format}
-            />
-          ) : (
-            <Typography variant="body2">Not broken down.</Typography>
-          )}
-        </Grid>
+        <Breakdown
+          by="category"
+          values={costs.byCategory}
+          formatValue={format}
+        />
+        <Breakdown by="service" values={costs.byService} formatValue={format} />
       </Grid>
 
       {lines.length > 0 && (

@@ -4,7 +4,6 @@ import {
   entityWithReport,
   loadExampleReport,
   mockCloudNativeApi,
-  reportResponse,
 } from '../../__testUtils__/fixtures';
 import { renderForEntity, responseError } from '../../__testUtils__/render';
 import { EntityCloudNativeCard } from './EntityCloudNativeCard';
@@ -12,11 +11,13 @@ import { EntityCloudNativeCard } from './EntityCloudNativeCard';
 describe('EntityCloudNativeCard', () => {
   const entity = entityWithReport();
 
+  const expectTabLink = (href: string) =>
+    expect(
+      screen.getByRole('link', { name: /View the deployment report/ }),
+    ).toHaveAttribute('href', href);
+
   it('summarizes tier, validation status and monthly cost with a link to the tab', async () => {
-    const api = mockCloudNativeApi();
-    api.getReport.mockResolvedValue(
-      reportResponse(loadExampleReport('marketplace-gke-t3')),
-    );
+    const api = mockCloudNativeApi({ report: 'marketplace-gke-t3' });
     renderForEntity(<EntityCloudNativeCard />, { entity, api });
 
     expect(await screen.findByText('Tier T3')).toBeInTheDocument();
@@ -29,19 +30,13 @@ describe('EntityCloudNativeCard', () => {
     expect(screen.getByText(/^Monthly cost:/)).toHaveTextContent(
       'Monthly cost: $1,610.36 (range $1,260.84 – $2,459.21)',
     );
-    expect(
-      screen.getByRole('link', { name: /View the deployment report/ }),
-    ).toHaveAttribute(
-      'href',
-      '/catalog/default/component/marketplace/cloud-native',
-    );
+    expectTabLink('/catalog/default/component/marketplace/cloud-native');
   });
 
   it('shows a failed validation', async () => {
     const report = loadExampleReport('marketplace-gke-t3');
     report.validation_results.kubernetes_manifests = 'fail';
-    const api = mockCloudNativeApi();
-    api.getReport.mockResolvedValue(reportResponse(report));
+    const api = mockCloudNativeApi({ report });
     renderForEntity(<EntityCloudNativeCard />, { entity, api });
 
     expect(await screen.findByText(/^Validation:/)).toHaveTextContent(
@@ -51,33 +46,20 @@ describe('EntityCloudNativeCard', () => {
   });
 
   it('links to a tab mounted elsewhere', async () => {
-    const api = mockCloudNativeApi();
-    api.getReport.mockResolvedValue(
-      reportResponse(loadExampleReport('events-serverless-aws')),
-    );
+    const api = mockCloudNativeApi({ report: 'events-serverless-aws' });
     renderForEntity(<EntityCloudNativeCard tabPath="/deployment" />, {
       entity,
       api,
     });
 
     expect(await screen.findByText('Tier T2')).toBeInTheDocument();
-    expect(
-      screen.getByRole('link', { name: /View the deployment report/ }),
-    ).toHaveAttribute(
-      'href',
-      '/catalog/default/component/marketplace/deployment',
-    );
+    expectTabLink('/catalog/default/component/marketplace/deployment');
   });
 
   it('shows an invalid report (422)', async () => {
     const api = mockCloudNativeApi();
     api.getReport.mockRejectedValue(
-      await responseError(
-        422,
-        'Unprocessable Entity',
-        'InputError',
-        'trace[0].tier: Invalid enum value',
-      ),
+      await responseError(422, 'trace[0].tier: Invalid enum value'),
     );
     renderForEntity(<EntityCloudNativeCard />, { entity, api });
 

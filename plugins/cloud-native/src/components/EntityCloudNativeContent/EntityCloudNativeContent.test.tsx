@@ -37,11 +37,10 @@ describe('EntityCloudNativeContent', () => {
   });
 
   it('renders every section of a real report', async () => {
-    const api = mockCloudNativeApi();
-    api.getReport.mockResolvedValue(
-      reportResponse(loadExampleReport('marketplace-gke-t3')),
-    );
-    api.getHistory.mockResolvedValue({ items: historyItems });
+    const api = mockCloudNativeApi({
+      report: 'marketplace-gke-t3',
+      history: historyItems,
+    });
     renderForEntity(<EntityCloudNativeContent />, { entity, api });
 
     expect(
@@ -66,35 +65,36 @@ describe('EntityCloudNativeContent', () => {
     ).toBeInTheDocument();
   });
 
-  it('states clearly that a report is invalid (422)', async () => {
-    const api = mockCloudNativeApi();
-    api.getReport.mockRejectedValue(
-      await responseError(
-        422,
-        'Unprocessable Entity',
-        'InputError',
+  it.each([
+    {
+      status: 422,
+      message:
         'deployment-report.yaml does not match the schema: estimated_costs.monthly: Expected number, received string',
-      ),
-    );
-    renderForEntity(<EntityCloudNativeContent />, { entity, api });
-
-    expect(
-      await screen.findByText(
+      shown:
         /Could not load the deployment report: the deployment report is invalid: deployment-report\.yaml does not match the schema: estimated_costs\.monthly: Expected number, received string/,
-      ),
-    ).toBeInTheDocument();
-    expect(screen.queryByText('Skill trace')).not.toBeInTheDocument();
-  });
+    },
+    {
+      status: 404,
+      message: 'no deployment-report.yaml at deployment/deployment-report.yaml',
+      shown:
+        /Could not load the deployment report: not found \(no deployment-report\.yaml at deployment\/deployment-report\.yaml\)/,
+    },
+  ])(
+    'states clearly what is wrong with the report ($status)',
+    async ({ status, message, shown }) => {
+      const api = mockCloudNativeApi();
+      api.getReport.mockRejectedValue(await responseError(status, message));
+      renderForEntity(<EntityCloudNativeContent />, { entity, api });
+
+      expect(await screen.findByText(shown)).toBeInTheDocument();
+      expect(screen.queryByText('Skill trace')).not.toBeInTheDocument();
+    },
+  );
 
   it('says the user may not see the report (403) and retries on demand', async () => {
     const api = mockCloudNativeApi();
     api.getReport.mockRejectedValueOnce(
-      await responseError(
-        403,
-        'Forbidden',
-        'NotAllowedError',
-        'cloud-native.report.read is not allowed',
-      ),
+      await responseError(403, 'cloud-native.report.read is not allowed'),
     );
     renderForEntity(<EntityCloudNativeContent />, { entity, api });
 
@@ -114,30 +114,9 @@ describe('EntityCloudNativeContent', () => {
     ).toBeInTheDocument();
   });
 
-  it('reports a missing report file (404)', async () => {
-    const api = mockCloudNativeApi();
-    api.getReport.mockRejectedValue(
-      await responseError(
-        404,
-        'Not Found',
-        'NotFoundError',
-        'no deployment-report.yaml at deployment/deployment-report.yaml',
-      ),
-    );
-    renderForEntity(<EntityCloudNativeContent />, { entity, api });
-
-    expect(
-      await screen.findByText(
-        /Could not load the deployment report: not found \(no deployment-report\.yaml at deployment\/deployment-report\.yaml\)/,
-      ),
-    ).toBeInTheDocument();
-  });
-
   it('reloads the history after a revalidation', async () => {
     const report = loadExampleReport('marketplace-gke-t3');
-    const api = mockCloudNativeApi();
-    api.getReport.mockResolvedValue(reportResponse(report));
-    api.getHistory.mockResolvedValue({ items: historyItems });
+    const api = mockCloudNativeApi({ report, history: historyItems });
     api.revalidate.mockResolvedValue(revalidationResponse(report));
     renderForEntity(<EntityCloudNativeContent />, { entity, api });
 

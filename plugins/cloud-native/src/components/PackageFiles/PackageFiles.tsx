@@ -2,6 +2,7 @@ import { Link, Table, TableColumn } from '@backstage/core-components';
 import { CloudNativeReport } from '../../api/types';
 import { PackageFileLocation } from '../../lib/fileLinks';
 import { formatBytes } from '../../lib/format';
+import { pagedTableOptions } from '../shared/tableOptions';
 
 type FileRow = PackageFileLocation & {
   id: string;
@@ -67,13 +68,7 @@ export function PackageFiles(props: {
           ? 'Local location: paths on the backend host, no links'
           : undefined
       }
-      options={{
-        search: true,
-        padding: 'dense',
-        paging: rows.length > 25,
-        pageSize: 25,
-        pageSizeOptions: [25, 50, 100],
-      }}
+      options={pagedTableOptions(rows.length, 25)}
       filters={[{ column: 'Written by', type: 'multiple-select' }]}
       columns={columns}
       data={rows}

@@ -12,8 +12,7 @@ describe('ReportHistory', () => {
   const entity = entityWithReport();
 
   it('charts cost and validation status over time and lists the versions', async () => {
-    const api = mockCloudNativeApi();
-    api.getHistory.mockResolvedValue({ items: historyItems });
+    const api = mockCloudNativeApi({ history: historyItems });
     renderForEntity(<ReportHistory entity={entity} />, { entity, api });
 
     const chart = await screen.findByRole('img', {
@@ -56,12 +55,7 @@ describe('ReportHistory', () => {
   it('shows why the history could not be loaded', async () => {
     const api = mockCloudNativeApi();
     api.getHistory.mockRejectedValue(
-      await responseError(
-        403,
-        'Forbidden',
-        'NotAllowedError',
-        'history is restricted',
-      ),
+      await responseError(403, 'history is restricted'),
     );
     renderForEntity(<ReportHistory entity={entity} />, { entity, api });
 
@@ -73,8 +67,7 @@ describe('ReportHistory', () => {
   });
 
   it('loads again when the refresh key changes', async () => {
-    const api = mockCloudNativeApi();
-    api.getHistory.mockResolvedValue({ items: historyItems });
+    const api = mockCloudNativeApi({ history: historyItems });
     function AfterRevalidation() {
       const [key, setKey] = useState(0);
       return (

@@ -7,12 +7,12 @@ import Chip from '@material-ui/core/Chip';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import { CloudNativeReport } from '../../api/types';
 import { formatDateTime } from '../../lib/format';
+import { ColumnHeads } from '../shared/ColumnHeads';
 
 export interface StrategyHeaderProps {
   report: CloudNativeReport;
@@ -81,16 +81,16 @@ export function StrategyHeader(props: StrategyHeaderProps) {
       </Typography>
 
       <Table size="small" aria-label="Services and their rollout strategy">
-        <TableHead>
-          <TableRow>
-            <TableCell>Service</TableCell>
-            <TableCell>Workload</TableCell>
-            <TableCell>Runtime</TableCell>
-            <TableCell>Object</TableCell>
-            <TableCell>Strategy</TableCell>
-            <TableCell>Image</TableCell>
-          </TableRow>
-        </TableHead>
+        <ColumnHeads
+          columns={[
+            'Service',
+            'Workload',
+            'Runtime',
+            'Object',
+            'Strategy',
+            'Image',
+          ]}
+        />
         <TableBody>
           {strategy.services.map(service => (
             <TableRow key={service.name}>

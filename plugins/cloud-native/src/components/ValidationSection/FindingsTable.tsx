@@ -9,6 +9,7 @@ import { Finding } from '@internal/backstage-plugin-cloud-native-common';
 import { PackageFileLocation } from '../../lib/fileLinks';
 import { countFindings } from '../../lib/validation';
 import { SeverityLabel } from '../shared/StatusIcons';
+import { pagedTableOptions } from '../shared/tableOptions';
 
 type Severity = Finding['severity'];
 const SEVERITIES: Severity[] = ['error', 'warning', 'info'];
@@ -113,13 +114,7 @@ export function FindingsTable(props: FindingsTableProps) {
       </Box>
       <Table<FindingRow>
         title={`Findings (${rows.length} of ${findings.length})`}
-        options={{
-          search: true,
-          padding: 'dense',
-          paging: rows.length > 20,
-          pageSize: 20,
-          pageSizeOptions: [20, 50, 100],
-        }}
+        options={pagedTableOptions(rows.length, 20)}
         filters={[
           { column: 'Rule', type: 'multiple-select' },
           { column: 'File', type: 'multiple-select' },

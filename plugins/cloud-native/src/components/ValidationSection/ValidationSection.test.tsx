@@ -6,10 +6,29 @@ import {
   revalidationResponse,
 } from '../../__testUtils__/fixtures';
 import { renderForEntity, responseError } from '../../__testUtils__/render';
+import { CloudNativeReport } from '../../api/types';
 import { ValidationSection } from './ValidationSection';
 
 describe('ValidationSection', () => {
   const entity = entityWithReport();
+
+  /** Renders the section and clicks Revalidate; the callback it was given. */
+  async function revalidate(
+    report: CloudNativeReport,
+    api: ReturnType<typeof mockCloudNativeApi>,
+  ) {
+    const onRevalidated = jest.fn();
+    renderForEntity(
+      <ValidationSection
+        entity={entity}
+        report={report}
+        onRevalidated={onRevalidated}
+      />,
+      { entity, api },
+    );
+    fireEvent.click(await screen.findByRole('button', { name: 'Revalidate' }));
+    return onRevalidated;
+  }
 
   it('shows the recorded results: overall status, areas, tool checks and findings', async () => {
     const report = loadExampleReport('marketplace-gke-t3');
@@ -36,17 +55,7 @@ describe('ValidationSection', () => {
     const report = loadExampleReport('marketplace-gke-t3');
     const api = mockCloudNativeApi();
     api.revalidate.mockResolvedValue(revalidationResponse(report));
-    const onRevalidated = jest.fn();
-    renderForEntity(
-      <ValidationSection
-        entity={entity}
-        report={report}
-        onRevalidated={onRevalidated}
-      />,
-      { entity, api },
-    );
-
-    fireEvent.click(await screen.findByRole('button', { name: 'Revalidate' }));
+    const onRevalidated = await revalidate(report, api);
 
     const drift = await screen.findByTestId('drift-panel');
     expect(api.revalidate).toHaveBeenCalledWith(
@@ -125,22 +134,10 @@ describe('ValidationSection', () => {
     api.revalidate.mockRejectedValue(
       await responseError(
         403,
-        'Forbidden',
-        'NotAllowedError',
         'cloud-native.report.revalidate is not allowed for user:default/guest',
       ),
     );
-    const onRevalidated = jest.fn();
-    renderForEntity(
-      <ValidationSection
-        entity={entity}
-        report={report}
-        onRevalidated={onRevalidated}
-      />,
-      { entity, api },
-    );
-
-    fireEvent.click(await screen.findByRole('button', { name: 'Revalidate' }));
+    const onRevalidated = await revalidate(report, api);
     expect(
       await screen.findByText(
         /You are not allowed to revalidate the deployment package: cloud-native\.report\.revalidate is not allowed for user:default\/guest/,

@@ -1,23 +1,21 @@
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import { ToolCheck, ValidationResults } from '../../api/types';
+import {
+  ToolCheck,
+  ValidationResults,
+} from '@internal/backstage-plugin-cloud-native-common';
 import { areaStatus, VALIDATION_AREAS } from '../../lib/validation';
 import { ValidationStatusLabel } from '../shared/StatusIcons';
+import { ColumnHeads } from '../shared/ColumnHeads';
 
 /** pass / fail / n/a for each validation area of the package. */
 export function ValidationAreas(props: { results: ValidationResults }) {
   return (
     <Table size="small" aria-label="Validation by area">
-      <TableHead>
-        <TableRow>
-          <TableCell>Area</TableCell>
-          <TableCell>Result</TableCell>
-        </TableRow>
-      </TableHead>
+      <ColumnHeads columns={['Area', 'Result']} />
       <TableBody>
         {VALIDATION_AREAS.map(area => (
           <TableRow key={area.key} data-testid={`area-${area.key}`}>
@@ -47,14 +45,7 @@ export function ToolChecks(props: { checks: ToolCheck[] | undefined }) {
   }
   return (
     <Table size="small" aria-label="Tool checks">
-      <TableHead>
-        <TableRow>
-          <TableCell>Area</TableCell>
-          <TableCell>Check</TableCell>
-          <TableCell>Result</TableCell>
-          <TableCell>Reason</TableCell>
-        </TableRow>
-      </TableHead>
+      <ColumnHeads columns={['Area', 'Check', 'Result', 'Reason']} />
       <TableBody>
         {checks.map((check, index) => (
           <TableRow key={`${check.check}-${index}`}>

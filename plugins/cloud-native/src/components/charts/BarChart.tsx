@@ -1,4 +1,5 @@
 import { useTheme } from '@material-ui/core/styles';
+import { ChartFrame } from './ChartFrame';
 
 export interface BarDatum {
   label: string;
@@ -30,14 +31,7 @@ export function BarChart(props: BarChartProps) {
   const height = Math.max(ROW, data.length * ROW);
 
   return (
-    <svg
-      role="img"
-      aria-label={title}
-      viewBox={`0 0 ${WIDTH} ${height}`}
-      width="100%"
-      style={{ maxHeight: height * 1.5 }}
-    >
-      <title>{title}</title>
+    <ChartFrame title={title} width={WIDTH} height={height}>
       {data.map((datum, index) => {
         const y = index * ROW;
         const width = max > 0 ? (datum.value / max) * barSpace : 0;
@@ -74,6 +68,6 @@ export function BarChart(props: BarChartProps) {
           </g>
         );
       })}
-    </svg>
+    </ChartFrame>
   );
 }

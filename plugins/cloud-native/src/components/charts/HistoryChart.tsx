@@ -1,6 +1,7 @@
 import { useTheme } from '@material-ui/core/styles';
-import { ReportHistoryItem } from '../../api/types';
+import { ReportHistoryItem } from '@internal/backstage-plugin-cloud-native-common';
 import { formatCost, formatDateTime } from '../../lib/format';
+import { ChartFrame } from './ChartFrame';
 
 const WIDTH = 640;
 const HEIGHT = 160;
@@ -44,34 +45,24 @@ export function HistoryChart(props: {
   const title = 'Monthly cost and validation status over time';
 
   return (
-    <svg
-      role="img"
-      aria-label={title}
-      viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
-      width="100%"
-      style={{ maxHeight: HEIGHT * 1.5 }}
-    >
-      <title>{title}</title>
-      <text
-        x={PAD.left - 8}
-        y={PAD.top}
-        textAnchor="end"
-        dominantBaseline="middle"
-        fontSize={11}
-        fill={theme.palette.text.secondary}
-      >
-        {formatCost(max, currency)}
-      </text>
-      <text
-        x={PAD.left - 8}
-        y={PAD.top + plotHeight}
-        textAnchor="end"
-        dominantBaseline="middle"
-        fontSize={11}
-        fill={theme.palette.text.secondary}
-      >
-        {formatCost(min, currency)}
-      </text>
+    <ChartFrame title={title} width={WIDTH} height={HEIGHT}>
+      {[
+        { value: max, y: PAD.top },
+        { value: min, y: PAD.top + plotHeight },
+      ].map(label => (
+        // the cost axis: its top and bottom values
+        <text
+          key={label.y}
+          x={PAD.left - 8}
+          y={label.y}
+          textAnchor="end"
+          dominantBaseline="middle"
+          fontSize={11}
+          fill={theme.palette.text.secondary}
+        >
+          {formatCost(label.value, currency)}
+        </text>
+      ))}
       <line
         x1={PAD.left}
         x2={WIDTH - PAD.right}
@@ -130,6 +121,6 @@ export function HistoryChart(props: {
           )}
         </>
       )}
-    </svg>
+    </ChartFrame>
   );
 }

@@ -6,7 +6,7 @@ import {
   StatusWarning,
 } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
-import { ValidationAreaStatus } from '../../api/types';
+import { ValidationAreaStatus } from '@internal/backstage-plugin-cloud-native-common';
 
 /**
  * A status icon followed by its word. The core-components status elements
