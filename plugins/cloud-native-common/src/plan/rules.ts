@@ -493,52 +493,21 @@ function ingressFor(
   }
 }
 
-/**
- * Applies the decision rules to a normalized architecture.
- *
- * @public
- */
-export function createPlan(architecture: Architecture): DeploymentPlan {
-  const { spec } = architecture;
-  const decisions: RuleDecision[] = [];
-  const questions: PlanQuestion[] = [];
+/** Who routes a public service's traffic: the mesh, else ALB or nginx. */
+function trafficRouterFor(
+  mesh: DeploymentPlan['mesh'],
+  ingress: DeploymentPlan['ingress'],
+  hasPublic: boolean,
+): DeploymentPlan['trafficRouter'] {
+  if (mesh !== 'none') return mesh;
+  if (hasPublic && (ingress === 'alb' || ingress === 'nginx')) return ingress;
+  return 'none';
+}
 
-  const platformChoice = choosePlatform(architecture);
-  decisions.push(...platformChoice.decisions);
-  questions.push(...platformChoice.questions);
-  const { platform, rerouted } = platformChoice;
-
-  const runtimeOf = (service: Service): ServicePlan['runtime'] =>
-    service.workload === 'function' &&
-    platform !== 'kubernetes' &&
-    !rerouted.has(service.name)
-      ? 'serverless'
-      : 'kubernetes';
-
-  const kubernetesServices = spec.services.filter(
-    s => runtimeOf(s) === 'kubernetes',
-  );
-  const serverlessServices = spec.services.filter(
-    s => runtimeOf(s) === 'serverless',
-  );
-
-  const meshChoice = chooseMesh(architecture, kubernetesServices.length);
-  decisions.push(...meshChoice.decisions);
-  const mesh = meshChoice.mesh;
-  const ingress = ingressFor(spec.cloud);
-  const hasPublic = kubernetesServices.some(s => s.expose === 'public');
-  let trafficRouter: DeploymentPlan['trafficRouter'] = 'none';
-  if (mesh !== 'none') {
-    trafficRouter = mesh;
-  } else if (hasPublic && (ingress === 'alb' || ingress === 'nginx')) {
-    trafficRouter = ingress;
-  }
-
-  decisions.push(decision(`TIER-${spec.tier}` as DecisionRuleId));
-  const features = tierFeatures(spec.tier);
-
+/** The services that depend on each service, in spec order. */
+function dependentsOf(services: ReadonlyArray<Service>): Map<string, string[]> {
   const dependents = new Map<string, string[]>();
-  for (const service of spec.services) {
+  for (const service of services) {
     for (const dependency of service.dependsOn) {
       dependents.set(dependency, [
         ...(dependents.get(dependency) ?? []),
@@ -546,71 +515,108 @@ export function createPlan(architecture: Architecture): DeploymentPlan {
       ]);
     }
   }
+  return dependents;
+}
 
-  const services: ServicePlan[] = spec.services.map(service => {
-    const runtime = runtimeOf(service);
-    const serviceDependents = dependents.get(service.name) ?? [];
-    const highTraffic =
-      service.expose === 'public' &&
-      (service.scaling === 'variable' || service.scaling === 'burst');
-    const critical = serviceDependents.length >= 2;
-    // Routers weigh HTTP requests; a TCP client pools long-lived connections,
-    // so a per-connection weight would mean little (PROTO-020)
-    const routerForHttp = service.expose === 'public' ? trafficRouter : mesh;
-    const routerForService =
-      service.protocol === 'tcp' ? 'none' : routerForHttp;
-    const { strategy, decisions: strategyDecisions } = chooseStrategy(
-      service,
-      runtime,
-      {
-        tier: spec.tier,
-        trafficRouter: routerForService,
-        highTraffic,
-        critical,
-        dependents: serviceDependents,
-      },
-    );
-    const serviceDecisions = [
-      ...strategyDecisions,
-      ...protocolDecisions(service, runtime, strategy, {
-        trafficRouter: routerForHttp,
-      }),
-    ];
-    const buildsImage =
-      !service.image &&
-      (runtime === 'kubernetes' ||
-        CUSTOM_RUNTIME_LANGUAGES.has(service.language ?? '') ||
-        runsAsContainer(service, spec.cloud));
-    if (buildsImage) {
-      serviceDecisions.unshift(
-        decision(
-          runtime === 'kubernetes' ? 'SKILL-001' : 'SKILL-002',
-          `${service.language} image`,
-        ),
-      );
-    }
-    if (rerouted.has(service.name) && service.workload === 'function') {
-      serviceDecisions.unshift(
-        decision(
-          platform === 'kubernetes' ? 'PLAT-001' : 'PLAT-031',
-          `function '${service.name}' runs on Kubernetes`,
-        ),
-      );
-    }
-    return {
-      name: service.name,
-      runtime,
-      objectKind: objectKind(service, runtime, strategy),
-      strategy,
-      buildsImage,
-      image: imageReference(architecture, service),
+/** The plan-wide choices every service's plan reads. */
+interface ServicePlanContext {
+  platform: DeploymentPlan['platform'];
+  /** Functions the platform rules moved to Kubernetes */
+  rerouted: ReadonlySet<string>;
+  mesh: DeploymentPlan['mesh'];
+  trafficRouter: DeploymentPlan['trafficRouter'];
+  dependents: Map<string, string[]>;
+}
+
+function runtimeOf(
+  service: Service,
+  { platform, rerouted }: Pick<ServicePlanContext, 'platform' | 'rerouted'>,
+): ServicePlan['runtime'] {
+  return service.workload === 'function' &&
+    platform !== 'kubernetes' &&
+    !rerouted.has(service.name)
+    ? 'serverless'
+    : 'kubernetes';
+}
+
+/** One service's runtime, strategy, image and the rules that chose them. */
+function planService(
+  architecture: Architecture,
+  service: Service,
+  context: ServicePlanContext,
+): ServicePlan {
+  const { spec } = architecture;
+  const { platform, rerouted, mesh, trafficRouter } = context;
+  const runtime = runtimeOf(service, context);
+  const serviceDependents = context.dependents.get(service.name) ?? [];
+  const highTraffic =
+    service.expose === 'public' &&
+    (service.scaling === 'variable' || service.scaling === 'burst');
+  const critical = serviceDependents.length >= 2;
+  // Routers weigh HTTP requests; a TCP client pools long-lived connections,
+  // so a per-connection weight would mean little (PROTO-020)
+  const routerForHttp = service.expose === 'public' ? trafficRouter : mesh;
+  const routerForService = service.protocol === 'tcp' ? 'none' : routerForHttp;
+  const { strategy, decisions: strategyDecisions } = chooseStrategy(
+    service,
+    runtime,
+    {
+      tier: spec.tier,
+      trafficRouter: routerForService,
       highTraffic,
       critical,
-      decisions: serviceDecisions,
-      service,
-    };
-  });
+      dependents: serviceDependents,
+    },
+  );
+  const serviceDecisions = [
+    ...strategyDecisions,
+    ...protocolDecisions(service, runtime, strategy, {
+      trafficRouter: routerForHttp,
+    }),
+  ];
+  const buildsImage =
+    !service.image &&
+    (runtime === 'kubernetes' ||
+      CUSTOM_RUNTIME_LANGUAGES.has(service.language ?? '') ||
+      runsAsContainer(service, spec.cloud));
+  if (buildsImage) {
+    serviceDecisions.unshift(
+      decision(
+        runtime === 'kubernetes' ? 'SKILL-001' : 'SKILL-002',
+        `${service.language} image`,
+      ),
+    );
+  }
+  if (rerouted.has(service.name) && service.workload === 'function') {
+    serviceDecisions.unshift(
+      decision(
+        platform === 'kubernetes' ? 'PLAT-001' : 'PLAT-031',
+        `function '${service.name}' runs on Kubernetes`,
+      ),
+    );
+  }
+  return {
+    name: service.name,
+    runtime,
+    objectKind: objectKind(service, runtime, strategy),
+    strategy,
+    buildsImage,
+    image: imageReference(architecture, service),
+    highTraffic,
+    critical,
+    decisions: serviceDecisions,
+    service,
+  };
+}
 
+/** The questions the plan's assumptions answer (after the platform's). */
+function planQuestions(
+  spec: Architecture['spec'],
+  services: ReadonlyArray<ServicePlan>,
+  mesh: DeploymentPlan['mesh'],
+  hasPublic: boolean,
+): PlanQuestion[] {
+  const questions: PlanQuestion[] = [];
   if (services.some(s => s.strategy === 'ab-testing') && mesh === 'none') {
     questions.push({
       id: 'Q-AB-NO-MESH',
@@ -618,16 +624,6 @@ export function createPlan(architecture: Architecture): DeploymentPlan {
       assumption: 'none: the A/B service is deployed as blue-green',
     });
   }
-
-  const skills = chooseSkills(architecture, {
-    platform,
-    services,
-    kubernetesCount: kubernetesServices.length,
-    serverlessCount: serverlessServices.length,
-    mesh,
-  });
-  decisions.push(...skills.decisions);
-
   if (spec.cloud === 'platform-agnostic' && hasPublic) {
     questions.push({
       id: 'Q-INGRESS-CONTROLLER',
@@ -655,7 +651,15 @@ export function createPlan(architecture: Architecture): DeploymentPlan {
       });
     }
   }
+  return questions;
+}
 
+/** A rough score of what there is to run: services, state, mesh, clouds. */
+function complexityOf(
+  spec: Architecture['spec'],
+  platform: DeploymentPlan['platform'],
+  mesh: DeploymentPlan['mesh'],
+): DeploymentPlan['complexity'] {
   const score =
     spec.services.length +
     2 * spec.services.filter(s => s.workload === 'stateful').length +
@@ -667,6 +671,61 @@ export function createPlan(architecture: Architecture): DeploymentPlan {
   let level: DeploymentPlan['complexity']['level'] = 'high';
   if (score <= 5) level = 'low';
   else if (score <= 14) level = 'medium';
+  return {
+    level,
+    score,
+    why: `${spec.services.length} services, ${platform}, ${spec.tier}, ${
+      spec.environments.length
+    } environment(s)${mesh !== 'none' ? `, ${mesh}` : ''}`,
+  };
+}
+
+/**
+ * Applies the decision rules to a normalized architecture.
+ *
+ * @public
+ */
+export function createPlan(architecture: Architecture): DeploymentPlan {
+  const { spec } = architecture;
+  const decisions: RuleDecision[] = [];
+
+  const platformChoice = choosePlatform(architecture);
+  decisions.push(...platformChoice.decisions);
+  const { platform, rerouted } = platformChoice;
+
+  const kubernetesServices = spec.services.filter(
+    s => runtimeOf(s, { platform, rerouted }) === 'kubernetes',
+  );
+  const serverlessCount = spec.services.length - kubernetesServices.length;
+
+  const meshChoice = chooseMesh(architecture, kubernetesServices.length);
+  decisions.push(...meshChoice.decisions);
+  const mesh = meshChoice.mesh;
+  const ingress = ingressFor(spec.cloud);
+  const hasPublic = kubernetesServices.some(s => s.expose === 'public');
+  const trafficRouter = trafficRouterFor(mesh, ingress, hasPublic);
+
+  decisions.push(decision(`TIER-${spec.tier}` as DecisionRuleId));
+
+  const context: ServicePlanContext = {
+    platform,
+    rerouted,
+    mesh,
+    trafficRouter,
+    dependents: dependentsOf(spec.services),
+  };
+  const services = spec.services.map(service =>
+    planService(architecture, service, context),
+  );
+
+  const skills = chooseSkills(architecture, {
+    platform,
+    services,
+    kubernetesCount: kubernetesServices.length,
+    serverlessCount,
+    mesh,
+  });
+  decisions.push(...skills.decisions);
 
   return {
     name: architecture.metadata.name,
@@ -676,7 +735,7 @@ export function createPlan(architecture: Architecture): DeploymentPlan {
     clusterProviders:
       kubernetesServices.length > 0 ? clusterProviders(architecture) : [],
     tier: spec.tier,
-    tierFeatures: features,
+    tierFeatures: tierFeatures(spec.tier),
     environments: spec.environments,
     namespace: architecture.metadata.name,
     mesh,
@@ -689,14 +748,11 @@ export function createPlan(architecture: Architecture): DeploymentPlan {
     skills: skills.skills,
     services,
     decisions,
-    questions,
-    complexity: {
-      level,
-      score,
-      why: `${spec.services.length} services, ${platform}, ${spec.tier}, ${
-        spec.environments.length
-      } environment(s)${mesh !== 'none' ? `, ${mesh}` : ''}`,
-    },
+    questions: [
+      ...platformChoice.questions,
+      ...planQuestions(spec, services, mesh, hasPublic),
+    ],
+    complexity: complexityOf(spec, platform, mesh),
     architecture,
   };
 }

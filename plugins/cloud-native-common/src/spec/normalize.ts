@@ -240,281 +240,348 @@ function defaultPort(workload: WorkloadKind): number | undefined {
     : undefined;
 }
 
-/**
- * Parses and normalizes an architecture spec (an object already read from
- * YAML or JSON). Every problem is returned with its field path; nothing
- * throws for bad input.
- *
- * @public
- */
-export function parseArchitecture(input: unknown): ParseArchitectureResult {
-  const parsed = architectureSpecSchema.safeParse(input);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      issues: parsed.error.issues.map(issue => ({
-        path: formatFieldPath(issue.path),
-        message: describeZodIssue(issue),
-      })),
-    };
-  }
-  const raw = parsed.data;
-  const issues: SpecIssue[] = [];
-  const tier = raw.spec.tier;
-  const platform = raw.spec.platform ?? 'auto';
+type ParsedSpec = z.output<typeof architectureSpecSchema>;
+type ParsedService = ParsedSpec['spec']['services'][number];
 
+/** What the checks of one service read besides the service. */
+interface ServiceContext {
+  /** `spec.services[<index>]` */
+  at: string;
+  /** Service names by their first index */
+  names: Map<string, number>;
+  platform: Platform;
+  cloud: Cloud;
+  tier: Tier;
+}
+
+/** Service names by their first index; a repeated name is an issue. */
+function serviceNames(
+  services: ReadonlyArray<ParsedService>,
+  issues: SpecIssue[],
+): Map<string, number> {
   const names = new Map<string, number>();
-  raw.spec.services.forEach((service, index) => {
-    const at = `spec.services[${index}]`;
+  services.forEach((service, index) => {
     const first = names.get(service.name);
     if (first !== undefined) {
       issues.push({
-        path: `${at}.name`,
+        path: `spec.services[${index}].name`,
         message: `duplicate service name '${service.name}' (also spec.services[${first}])`,
       });
     } else {
       names.set(service.name, index);
     }
   });
+  return names;
+}
 
-  const services: Service[] = raw.spec.services.map((service, index) => {
-    const at = `spec.services[${index}]`;
-    const workload = service.workload;
-    if (!service.image && !service.language) {
+function dependencyIssues(
+  service: ParsedService,
+  { at, names }: ServiceContext,
+): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  for (const dependency of service.dependsOn ?? []) {
+    if (!names.has(dependency)) {
       issues.push({
-        path: `${at}.language`,
-        message: `required unless image is set (one of node, python, go, java, dotnet, rust, ruby, php, static)`,
+        path: `${at}.dependsOn`,
+        message: `unknown service '${dependency}' (known: ${[
+          ...names.keys(),
+        ].join(', ')})`,
+      });
+    } else if (dependency === service.name) {
+      issues.push({
+        path: `${at}.dependsOn`,
+        message: `'${service.name}' cannot depend on itself`,
       });
     }
-    for (const dependency of service.dependsOn ?? []) {
-      if (!names.has(dependency)) {
-        issues.push({
-          path: `${at}.dependsOn`,
-          message: `unknown service '${dependency}' (known: ${[
-            ...names.keys(),
-          ].join(', ')})`,
-        });
-      } else if (dependency === service.name) {
-        issues.push({
-          path: `${at}.dependsOn`,
-          message: `'${service.name}' cannot depend on itself`,
-        });
-      }
-    }
-    if (workload === 'cronjob') {
-      if (!service.schedule) {
-        issues.push({
-          path: `${at}.schedule`,
-          message: 'required for a cronjob (for example "0 2 * * *")',
-        });
-      } else {
-        const problem = explainInvalidCron(service.schedule);
-        if (problem) {
-          issues.push({
-            path: `${at}.schedule`,
-            message: `invalid cron expression '${service.schedule}': ${problem}`,
-          });
-        }
-      }
-    } else if (service.schedule !== undefined && workload !== 'function') {
+  }
+  return issues;
+}
+
+/** schedule and timeZone: where they belong, and valid. */
+function scheduleIssues(service: ParsedService, at: string): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  const workload = service.workload;
+  if (workload === 'cronjob') {
+    if (!service.schedule) {
       issues.push({
         path: `${at}.schedule`,
-        message: `only a cronjob (or a function with a schedule trigger) has a schedule; this service is a ${workload}`,
+        message: 'required for a cronjob (for example "0 2 * * *")',
       });
-    }
-    if (workload === 'function' && service.trigger?.type === 'schedule') {
-      const problem = service.schedule
-        ? explainInvalidCron(service.schedule)
-        : 'required for a schedule trigger';
+    } else {
+      const problem = explainInvalidCron(service.schedule);
       if (problem) {
-        issues.push({ path: `${at}.schedule`, message: problem });
-      }
-    }
-    if (service.timeZone !== undefined) {
-      if (workload !== 'cronjob') {
         issues.push({
-          path: `${at}.timeZone`,
-          message: 'only a cronjob has a timeZone',
-        });
-      } else if (!isValidTimeZone(service.timeZone)) {
-        issues.push({
-          path: `${at}.timeZone`,
-          message: `unknown IANA time zone '${service.timeZone}' (for example Europe/Istanbul)`,
+          path: `${at}.schedule`,
+          message: `invalid cron expression '${service.schedule}': ${problem}`,
         });
       }
     }
-    if (
-      (service.completions !== undefined ||
-        service.parallelism !== undefined) &&
-      workload !== 'job'
-    ) {
+  } else if (service.schedule !== undefined && workload !== 'function') {
+    issues.push({
+      path: `${at}.schedule`,
+      message: `only a cronjob (or a function with a schedule trigger) has a schedule; this service is a ${workload}`,
+    });
+  }
+  if (workload === 'function' && service.trigger?.type === 'schedule') {
+    const problem = service.schedule
+      ? explainInvalidCron(service.schedule)
+      : 'required for a schedule trigger';
+    if (problem) {
+      issues.push({ path: `${at}.schedule`, message: problem });
+    }
+  }
+  if (service.timeZone !== undefined) {
+    if (workload !== 'cronjob') {
       issues.push({
-        path: `${at}.${
-          service.completions !== undefined ? 'completions' : 'parallelism'
-        }`,
-        message: 'only a job has completions and parallelism',
+        path: `${at}.timeZone`,
+        message: 'only a cronjob has a timeZone',
+      });
+    } else if (!isValidTimeZone(service.timeZone)) {
+      issues.push({
+        path: `${at}.timeZone`,
+        message: `unknown IANA time zone '${service.timeZone}' (for example Europe/Istanbul)`,
       });
     }
-    if (service.trigger && workload !== 'function') {
-      issues.push({
-        path: `${at}.trigger`,
-        message: 'only a function has a trigger',
-      });
-    }
-    if (service.storage && workload !== 'stateful') {
-      issues.push({
-        path: `${at}.storage`,
-        message: `only a stateful service has storage; make '${service.name}' stateful or remove storage`,
-      });
-    }
-    if (
-      workload === 'function' &&
-      platform === 'serverless' &&
-      (service.timeoutSeconds ?? 30) > SERVERLESS_MAX_TIMEOUT_SECONDS
-    ) {
-      issues.push({
-        path: `${at}.timeoutSeconds`,
-        message: `${service.timeoutSeconds} s is over the 15 minute (900 s) limit of serverless functions; lower it, or use platform auto/hybrid so the rules run it on Kubernetes`,
-      });
-    }
-    if (platform === 'serverless' && workload !== 'function') {
-      issues.push({
-        path: `${at}.workload`,
-        message: `platform serverless runs only functions; '${service.name}' is a ${workload} (use platform hybrid or auto)`,
-      });
-    }
-    for (const [key, value] of Object.entries(service.env ?? {})) {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
-        issues.push({
-          path: `${at}.env.${key}`,
-          message: 'environment variable names are letters, digits and _',
-        });
-      }
-      const secret = explainSecretLiteral(key, value);
-      if (secret) {
-        issues.push({
-          path: `${at}.env.${key}`,
-          message: `${secret}: never put secret values in the spec; list the name under secrets (secrets: [${key}]) and store the value in your secret manager`,
-        });
-      }
-      if (/[\n\r\0]/.test(value)) {
-        issues.push({
-          path: `${at}.env.${key}`,
-          message: 'values must be a single line',
-        });
-      }
-    }
-    const overlap = (service.secrets ?? []).filter(
-      s => s in (service.env ?? {}),
-    );
-    for (const name of overlap) {
-      issues.push({
-        path: `${at}.secrets`,
-        message: `'${name}' is both in env and in secrets; keep it in secrets only`,
-      });
-    }
-    const port = service.port ?? defaultPort(workload);
-    // An HTTP health endpoint is assumed only for HTTP code this package
-    // builds; prebuilt images (databases, caches) and gRPC/TCP servers get
-    // TCP probes unless health is set.
-    const health =
-      service.health ??
-      ((workload === 'service' || workload === 'stateful') &&
-      !service.image &&
-      (service.protocol ?? 'http') === 'http'
-        ? { path: '/healthz' }
-        : undefined);
-    const expose = service.expose ?? defaultExpose(service);
-    const protocol =
-      service.protocol ?? defaultProtocol({ workload, expose, port, health });
-    // http is the default of every workload (moot without a Service), so
-    // the normalized spec, which names it, parses again
-    if (service.protocol !== undefined && service.protocol !== 'http') {
-      if (!LONG_RUNNING_WORKLOADS.has(workload)) {
-        issues.push({
-          path: `${at}.protocol`,
-          message: `only a long-running workload with a port (service, worker, stateful, daemon) has a protocol; '${service.name}' is a ${workload}`,
-        });
-      } else if (port === undefined) {
-        issues.push({
-          path: `${at}.protocol`,
-          message: `a protocol needs a port: set port, or remove protocol`,
-        });
-      }
-    }
-    if (protocol === 'tcp' && expose === 'public') {
-      issues.push({
-        path: `${at}.expose`,
-        message: `'${service.name}' speaks tcp, which cannot be public: an Ingress routes HTTP(S) only, not raw TCP; use expose: internal (and a LoadBalancer Service of your own if clients outside the cluster need it), or protocol http or grpc if that is what the port speaks`,
-      });
-    }
-    if (
-      protocol === 'grpc' &&
-      expose === 'public' &&
-      raw.spec.cloud === 'gcp'
-    ) {
-      issues.push({
-        path: `${at}.expose`,
-        message: `'${service.name}' speaks grpc, which the GKE Ingress forwards only over TLS to the pods (HTTP/2 to backends requires it), and the package does not set up TLS on the pods; use expose: internal, or serve gRPC through a gateway of your own`,
-      });
-    }
-    if (
-      protocol === 'tcp' &&
-      service.health &&
-      (service.health.port ?? port) === port
-    ) {
-      issues.push({
-        path: `${at}.health.path`,
-        message: `an HTTP health check on port ${port}, but '${service.name}' speaks tcp there: remove health (the port is then probed with a TCP connection), or set health.port to a separate HTTP health port`,
-      });
-    }
-    if (protocol === 'tcp' && service.strategy === 'ab-testing') {
-      issues.push({
-        path: `${at}.strategy`,
-        message: `ab-testing routes requests by an HTTP header, and '${service.name}' speaks tcp: use canary or blue-green (or protocol http or grpc if that is what the port speaks)`,
-      });
-    }
-    return {
-      name: service.name,
-      workload,
-      language: service.language,
-      image: service.image,
-      port,
-      protocol,
-      expose,
-      replicas: service.replicas ?? defaultReplicas(workload, tier),
-      resources: service.resources ?? { cpu: '100m', memory: '128Mi' },
-      scaling:
-        service.scaling ??
-        (workload === 'service' || workload === 'worker'
-          ? 'variable'
-          : 'fixed'),
-      strategy: service.strategy ?? 'auto',
-      health: health && {
-        path: health.path,
-        port: health.port ?? port ?? 8080,
-        startupSeconds: health.startupSeconds ?? 0,
-      },
-      storage:
-        workload === 'stateful'
-          ? service.storage ?? { size: '10Gi' }
-          : undefined,
-      schedule: service.schedule,
-      timeZone: service.timeZone,
-      completions: service.completions,
-      parallelism: service.parallelism,
-      trigger:
-        workload === 'function'
-          ? service.trigger ?? { type: 'http' }
-          : undefined,
-      timeoutSeconds: service.timeoutSeconds ?? DEFAULT_TIMEOUTS[workload],
-      memoryMB: workload === 'function' ? service.memoryMB ?? 512 : undefined,
-      dependsOn: [...new Set(service.dependsOn ?? [])],
-      env: service.env ?? {},
-      secrets: [...new Set(service.secrets ?? [])],
-    };
-  });
+  }
+  return issues;
+}
 
+/** Fields only some workloads have, and what platform serverless runs. */
+function workloadFieldIssues(
+  service: ParsedService,
+  { at, platform }: ServiceContext,
+): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  const workload = service.workload;
+  if (
+    (service.completions !== undefined || service.parallelism !== undefined) &&
+    workload !== 'job'
+  ) {
+    issues.push({
+      path: `${at}.${
+        service.completions !== undefined ? 'completions' : 'parallelism'
+      }`,
+      message: 'only a job has completions and parallelism',
+    });
+  }
+  if (service.trigger && workload !== 'function') {
+    issues.push({
+      path: `${at}.trigger`,
+      message: 'only a function has a trigger',
+    });
+  }
+  if (service.storage && workload !== 'stateful') {
+    issues.push({
+      path: `${at}.storage`,
+      message: `only a stateful service has storage; make '${service.name}' stateful or remove storage`,
+    });
+  }
+  if (
+    workload === 'function' &&
+    platform === 'serverless' &&
+    (service.timeoutSeconds ?? 30) > SERVERLESS_MAX_TIMEOUT_SECONDS
+  ) {
+    issues.push({
+      path: `${at}.timeoutSeconds`,
+      message: `${service.timeoutSeconds} s is over the 15 minute (900 s) limit of serverless functions; lower it, or use platform auto/hybrid so the rules run it on Kubernetes`,
+    });
+  }
+  if (platform === 'serverless' && workload !== 'function') {
+    issues.push({
+      path: `${at}.workload`,
+      message: `platform serverless runs only functions; '${service.name}' is a ${workload} (use platform hybrid or auto)`,
+    });
+  }
+  return issues;
+}
+
+/** env names and values (no secrets, one line), secrets not also in env. */
+function envIssues(service: ParsedService, at: string): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  for (const [key, value] of Object.entries(service.env ?? {})) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+      issues.push({
+        path: `${at}.env.${key}`,
+        message: 'environment variable names are letters, digits and _',
+      });
+    }
+    const secret = explainSecretLiteral(key, value);
+    if (secret) {
+      issues.push({
+        path: `${at}.env.${key}`,
+        message: `${secret}: never put secret values in the spec; list the name under secrets (secrets: [${key}]) and store the value in your secret manager`,
+      });
+    }
+    if (/[\n\r\0]/.test(value)) {
+      issues.push({
+        path: `${at}.env.${key}`,
+        message: 'values must be a single line',
+      });
+    }
+  }
+  const overlap = (service.secrets ?? []).filter(s => s in (service.env ?? {}));
+  for (const name of overlap) {
+    issues.push({
+      path: `${at}.secrets`,
+      message: `'${name}' is both in env and in secrets; keep it in secrets only`,
+    });
+  }
+  return issues;
+}
+
+/** The port, health check, exposure and protocol after the defaults. */
+interface Serving {
+  port?: number;
+  health?: NonNullable<ParsedService['health']>;
+  expose: Service['expose'];
+  protocol: Protocol;
+}
+
+function servingOf(service: ParsedService): Serving {
+  const workload = service.workload;
+  const port = service.port ?? defaultPort(workload);
+  // An HTTP health endpoint is assumed only for HTTP code this package
+  // builds; prebuilt images (databases, caches) and gRPC/TCP servers get
+  // TCP probes unless health is set.
+  const health =
+    service.health ??
+    ((workload === 'service' || workload === 'stateful') &&
+    !service.image &&
+    (service.protocol ?? 'http') === 'http'
+      ? { path: '/healthz' }
+      : undefined);
+  const expose = service.expose ?? defaultExpose(service);
+  const protocol =
+    service.protocol ?? defaultProtocol({ workload, expose, port, health });
+  return { port, health, expose, protocol };
+}
+
+/** What the protocol allows: a port, exposure, health checks, strategies. */
+function protocolIssues(
+  service: ParsedService,
+  { port, expose, protocol }: Serving,
+  { at, cloud }: ServiceContext,
+): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  // http is the default of every workload (moot without a Service), so
+  // the normalized spec, which names it, parses again
+  if (service.protocol !== undefined && service.protocol !== 'http') {
+    if (!LONG_RUNNING_WORKLOADS.has(service.workload)) {
+      issues.push({
+        path: `${at}.protocol`,
+        message: `only a long-running workload with a port (service, worker, stateful, daemon) has a protocol; '${service.name}' is a ${service.workload}`,
+      });
+    } else if (port === undefined) {
+      issues.push({
+        path: `${at}.protocol`,
+        message: `a protocol needs a port: set port, or remove protocol`,
+      });
+    }
+  }
+  if (protocol === 'tcp' && expose === 'public') {
+    issues.push({
+      path: `${at}.expose`,
+      message: `'${service.name}' speaks tcp, which cannot be public: an Ingress routes HTTP(S) only, not raw TCP; use expose: internal (and a LoadBalancer Service of your own if clients outside the cluster need it), or protocol http or grpc if that is what the port speaks`,
+    });
+  }
+  if (protocol === 'grpc' && expose === 'public' && cloud === 'gcp') {
+    issues.push({
+      path: `${at}.expose`,
+      message: `'${service.name}' speaks grpc, which the GKE Ingress forwards only over TLS to the pods (HTTP/2 to backends requires it), and the package does not set up TLS on the pods; use expose: internal, or serve gRPC through a gateway of your own`,
+    });
+  }
+  if (
+    protocol === 'tcp' &&
+    service.health &&
+    (service.health.port ?? port) === port
+  ) {
+    issues.push({
+      path: `${at}.health.path`,
+      message: `an HTTP health check on port ${port}, but '${service.name}' speaks tcp there: remove health (the port is then probed with a TCP connection), or set health.port to a separate HTTP health port`,
+    });
+  }
+  if (protocol === 'tcp' && service.strategy === 'ab-testing') {
+    issues.push({
+      path: `${at}.strategy`,
+      message: `ab-testing routes requests by an HTTP header, and '${service.name}' speaks tcp: use canary or blue-green (or protocol http or grpc if that is what the port speaks)`,
+    });
+  }
+  return issues;
+}
+
+/** The service with every default applied. */
+function normalizedService(
+  service: ParsedService,
+  serving: Serving,
+  tier: Tier,
+): Service {
+  const workload = service.workload;
+  const { port, health, expose, protocol } = serving;
+  return {
+    name: service.name,
+    workload,
+    language: service.language,
+    image: service.image,
+    port,
+    protocol,
+    expose,
+    replicas: service.replicas ?? defaultReplicas(workload, tier),
+    resources: service.resources ?? { cpu: '100m', memory: '128Mi' },
+    scaling:
+      service.scaling ??
+      (workload === 'service' || workload === 'worker' ? 'variable' : 'fixed'),
+    strategy: service.strategy ?? 'auto',
+    health: health && {
+      path: health.path,
+      port: health.port ?? port ?? 8080,
+      startupSeconds: health.startupSeconds ?? 0,
+    },
+    storage:
+      workload === 'stateful' ? service.storage ?? { size: '10Gi' } : undefined,
+    schedule: service.schedule,
+    timeZone: service.timeZone,
+    completions: service.completions,
+    parallelism: service.parallelism,
+    trigger:
+      workload === 'function' ? service.trigger ?? { type: 'http' } : undefined,
+    timeoutSeconds: service.timeoutSeconds ?? DEFAULT_TIMEOUTS[workload],
+    memoryMB: workload === 'function' ? service.memoryMB ?? 512 : undefined,
+    dependsOn: [...new Set(service.dependsOn ?? [])],
+    env: service.env ?? {},
+    secrets: [...new Set(service.secrets ?? [])],
+  };
+}
+
+/** Checks one service (issues in field order) and applies its defaults. */
+function parseService(
+  service: ParsedService,
+  context: ServiceContext,
+  issues: SpecIssue[],
+): Service {
+  const { at } = context;
+  if (!service.image && !service.language) {
+    issues.push({
+      path: `${at}.language`,
+      message: `required unless image is set (one of node, python, go, java, dotnet, rust, ruby, php, static)`,
+    });
+  }
+  const serving = servingOf(service);
+  issues.push(
+    ...dependencyIssues(service, context),
+    ...scheduleIssues(service, at),
+    ...workloadFieldIssues(service, context),
+    ...envIssues(service, at),
+    ...protocolIssues(service, serving, context),
+  );
+  return normalizedService(service, serving, context.tier);
+}
+
+/** What only shows on the normalized services: ports, strategies, mesh. */
+function normalizedServiceIssues(
+  services: ReadonlyArray<Service>,
+  mesh: ParsedSpec['spec']['mesh'],
+): SpecIssue[] {
+  const issues: SpecIssue[] = [];
   services.forEach((service, index) => {
     if (
       service.expose !== 'none' &&
@@ -538,9 +605,8 @@ export function parseArchitecture(input: unknown): ParseArchitectureResult {
       });
     }
   });
-
   services.forEach((service, index) => {
-    if (service.strategy === 'ab-testing' && raw.spec.mesh === 'none') {
+    if (service.strategy === 'ab-testing' && mesh === 'none') {
       issues.push({
         path: `spec.services[${index}].strategy`,
         message:
@@ -548,6 +614,77 @@ export function parseArchitecture(input: unknown): ParseArchitectureResult {
       });
     }
   });
+  return issues;
+}
+
+/** The architecture with every default applied (the spec had no issue). */
+function normalizedArchitecture(
+  raw: ParsedSpec,
+  platform: Platform,
+  environments: string[],
+  services: Service[],
+): Architecture {
+  return {
+    apiVersion: raw.apiVersion,
+    kind: raw.kind,
+    metadata: raw.metadata,
+    spec: {
+      type: raw.spec.type,
+      platform,
+      cloud: raw.spec.cloud,
+      region: raw.spec.region ?? DEFAULT_REGIONS[raw.spec.cloud],
+      tier: raw.spec.tier,
+      environments,
+      requirements: [...new Set(raw.spec.requirements)],
+      mesh: raw.spec.mesh ?? 'auto',
+      gitops: raw.spec.gitops ?? 'none',
+      registry: raw.spec.registry,
+      usage: {
+        requestsPerMonth: raw.spec.usage?.requestsPerMonth ?? 1_000_000,
+        averageDurationMs: raw.spec.usage?.averageDurationMs ?? 200,
+        egressGBPerMonth: raw.spec.usage?.egressGBPerMonth ?? 100,
+      },
+      services,
+    },
+  };
+}
+
+/**
+ * Parses and normalizes an architecture spec (an object already read from
+ * YAML or JSON). Every problem is returned with its field path; nothing
+ * throws for bad input.
+ *
+ * @public
+ */
+export function parseArchitecture(input: unknown): ParseArchitectureResult {
+  const parsed = architectureSpecSchema.safeParse(input);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      issues: parsed.error.issues.map(issue => ({
+        path: formatFieldPath(issue.path),
+        message: describeZodIssue(issue),
+      })),
+    };
+  }
+  const raw = parsed.data;
+  const issues: SpecIssue[] = [];
+  const platform = raw.spec.platform ?? 'auto';
+  const names = serviceNames(raw.spec.services, issues);
+  const services = raw.spec.services.map((service, index) =>
+    parseService(
+      service,
+      {
+        at: `spec.services[${index}]`,
+        names,
+        platform,
+        cloud: raw.spec.cloud,
+        tier: raw.spec.tier,
+      },
+      issues,
+    ),
+  );
+  issues.push(...normalizedServiceIssues(services, raw.spec.mesh));
 
   // Objects the engine names after services: collisions, reserved names,
   // kind limits (spec/names.ts)
@@ -576,29 +713,7 @@ export function parseArchitecture(input: unknown): ParseArchitectureResult {
   }
   return {
     ok: true,
-    architecture: {
-      apiVersion: raw.apiVersion,
-      kind: raw.kind,
-      metadata: raw.metadata,
-      spec: {
-        type: raw.spec.type,
-        platform,
-        cloud: raw.spec.cloud,
-        region: raw.spec.region ?? DEFAULT_REGIONS[raw.spec.cloud],
-        tier,
-        environments,
-        requirements: [...new Set(raw.spec.requirements)],
-        mesh: raw.spec.mesh ?? 'auto',
-        gitops: raw.spec.gitops ?? 'none',
-        registry: raw.spec.registry,
-        usage: {
-          requestsPerMonth: raw.spec.usage?.requestsPerMonth ?? 1_000_000,
-          averageDurationMs: raw.spec.usage?.averageDurationMs ?? 200,
-          egressGBPerMonth: raw.spec.usage?.egressGBPerMonth ?? 100,
-        },
-        services,
-      },
-    },
+    architecture: normalizedArchitecture(raw, platform, environments, services),
   };
 }
 

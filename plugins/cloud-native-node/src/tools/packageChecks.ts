@@ -153,37 +153,54 @@ async function includedFolders(
   return closure;
 }
 
-/**
- * Runs the helm and kustomize checks of a package written in `dir`.
- *
- * `kubectl kustomize` runs on the outermost kustomizations first: a build
- * includes the build of every kustomization it lists as a resource, so when
- * `kustomize/prod/overlays/eks` builds, `kustomize/prod/base`,
- * `kubernetes/prod` and `mesh/prod` (which it includes) build too, and pass
- * without a process of their own. When an outer build fails, the folders it
- * includes are built one by one, so that the failure is reported where it is.
- *
- * @public
- */
-export async function runPackageToolChecks(
-  dir: string,
-  options: PackageToolChecksOptions,
-): Promise<PackageToolCheck[]> {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
-  const deadlineMs = options.deadlineMs ?? DEFAULT_TOOL_DEADLINE_MS;
-  const limit = createLimiter(options.concurrency ?? defaultToolConcurrency());
-  const controller = new AbortController();
-  const { signal } = controller;
-  const deadline = setTimeout(() => controller.abort(), deadlineMs);
-  const deadlineReached = new Promise<undefined>(resolve =>
-    signal.addEventListener('abort', () => resolve(undefined), { once: true }),
-  );
-  const deadlinePassed = `timed out: the tool checks did not finish within ${seconds(
-    deadlineMs,
-  )}`;
+/** One run of the tool checks: where, with which limits, until when. */
+interface ToolPhase {
+  dir: string;
+  timeoutMs: number;
+  signal: AbortSignal;
+  /** Resolves when the phase's deadline passes */
+  deadlineReached: Promise<undefined>;
+  /** The reason of every check the deadline stopped */
+  deadlinePassed: string;
+  limit: ReturnType<typeof createLimiter>;
+  env: NodeJS.ProcessEnv;
+}
 
-  const chart = options.chart;
-  const helmRuns: Run[] = (chart?.environments ?? []).flatMap(environment => {
+/** Runs a tool in the limit; undefined when the deadline passed first. */
+function runIn(phase: ToolPhase, tool: LocatedTool, args: string[]) {
+  return phase.limit(async (): Promise<RunToolResult | undefined> => {
+    if (phase.signal.aborted) return undefined;
+    return runTool(tool.path, args, {
+      cwd: phase.dir,
+      timeoutMs: phase.timeoutMs,
+      signal: phase.signal,
+      env: phase.env,
+    });
+  });
+}
+
+/** The tool, or every check skipped with the reason. */
+async function locate(
+  phase: ToolPhase,
+  name: 'helm' | 'kubectl',
+  configuredPath: string | undefined,
+): Promise<{ tool?: LocatedTool; problem?: string }> {
+  // A first extraction of the development packages does not watch the
+  // signal: stop waiting for it at the deadline
+  const found = await Promise.race([
+    findTool(name, {
+      ...(configuredPath !== undefined ? { configuredPath } : {}),
+      signal: phase.signal,
+    }),
+    phase.deadlineReached,
+  ]);
+  if (!found || phase.signal.aborted) return { problem: phase.deadlinePassed };
+  return found;
+}
+
+/** `helm lint --strict` and `helm template` per environment of the chart. */
+function helmRunsOf(chart: PackageToolChecksOptions['chart']): Run[] {
+  return (chart?.environments ?? []).flatMap(environment => {
     const valuesFile = path.posix.join(
       chart!.path,
       `values-${environment}.yaml`,
@@ -206,161 +223,190 @@ export async function runPackageToolChecks(
       },
     ];
   });
-  const folders = [...(options.kustomizations ?? [])].sort();
-  const env = toolEnvironment(process.env);
+}
 
-  /** Runs a tool in the limit; undefined when the deadline passed first. */
-  const run = (tool: LocatedTool, args: string[]) =>
-    limit(async (): Promise<RunToolResult | undefined> => {
-      if (signal.aborted) return undefined;
-      return runTool(tool.path, args, { cwd: dir, timeoutMs, signal, env });
-    });
-
-  /** The tool, or every check skipped with the reason. */
-  const locate = async (
-    name: 'helm' | 'kubectl',
-    configuredPath: string | undefined,
-  ): Promise<{ tool?: LocatedTool; problem?: string }> => {
-    // A first extraction of the development packages does not watch the
-    // signal: stop waiting for it at the deadline
-    const found = await Promise.race([
-      findTool(name, {
-        ...(configuredPath !== undefined ? { configuredPath } : {}),
-        signal,
-      }),
-      deadlineReached,
-    ]);
-    if (!found || signal.aborted) return { problem: deadlinePassed };
-    return found;
-  };
-
-  const helmChecks = async (): Promise<PackageToolCheck[]> => {
-    if (helmRuns.length === 0) return [];
-    const { tool: helm, problem } = await locate('helm', options.helmPath);
-    if (!helm) {
-      return helmRuns.map(({ check }) => ({
-        area: 'helm_chart',
-        check,
-        status: 'skipped',
-        reason: problem,
-      }));
-    }
-    return Promise.all(
-      helmRuns.map(async ({ check, args }): Promise<PackageToolCheck> => {
-        const result = await run(helm, args);
-        if (!result) {
-          return {
-            area: 'helm_chart',
-            check,
-            status: 'skipped',
-            reason: deadlinePassed,
-          };
-        }
-        if (result.code === 0) {
-          return { area: 'helm_chart', check, status: 'pass' };
-        }
-        const why = () => {
-          if (result.aborted) return `helm ${helm.version} ${deadlinePassed}`;
-          if (result.timedOut) return `helm ${helm.version} timed out`;
-          return (
-            result.error ?? `helm ${helm.version} exited with ${result.code}`
-          );
-        };
+async function helmChecks(
+  phase: ToolPhase,
+  helmRuns: Run[],
+  helmPath: string | undefined,
+): Promise<PackageToolCheck[]> {
+  if (helmRuns.length === 0) return [];
+  const { tool: helm, problem } = await locate(phase, 'helm', helmPath);
+  if (!helm) {
+    return helmRuns.map(({ check }) => ({
+      area: 'helm_chart',
+      check,
+      status: 'skipped',
+      reason: problem,
+    }));
+  }
+  return Promise.all(
+    helmRuns.map(async ({ check, args }): Promise<PackageToolCheck> => {
+      const result = await runIn(phase, helm, args);
+      if (!result) {
         return {
           area: 'helm_chart',
           check,
-          status: 'fail',
-          reason: why(),
-          output: `${result.stdout}${result.stderr}`.trim().slice(0, 8000),
+          status: 'skipped',
+          reason: phase.deadlinePassed,
         };
+      }
+      if (result.code === 0) {
+        return { area: 'helm_chart', check, status: 'pass' };
+      }
+      const why = () => {
+        if (result.aborted)
+          return `helm ${helm.version} ${phase.deadlinePassed}`;
+        if (result.timedOut) return `helm ${helm.version} timed out`;
+        return (
+          result.error ?? `helm ${helm.version} exited with ${result.code}`
+        );
+      };
+      return {
+        area: 'helm_chart',
+        check,
+        status: 'fail',
+        reason: why(),
+        output: `${result.stdout}${result.stderr}`.trim().slice(0, 8000),
+      };
+    }),
+  );
+}
+
+const kustomizeCheck = (folder: string) => `kubectl kustomize ${folder}`;
+
+/** The check of one `kubectl kustomize` run (undefined: the deadline passed). */
+function kustomizeOutcome(
+  phase: ToolPhase,
+  folder: string,
+  result: RunToolResult | undefined,
+): PackageToolCheck {
+  const check = kustomizeCheck(folder);
+  if (!result) {
+    return {
+      area: 'kustomize',
+      check,
+      status: 'skipped',
+      reason: phase.deadlinePassed,
+    };
+  }
+  if (result.code === 0) return { area: 'kustomize', check, status: 'pass' };
+  const why = () => {
+    if (result.aborted) return phase.deadlinePassed;
+    if (result.timedOut) return `timed out after ${seconds(phase.timeoutMs)}`;
+    return result.stderr.trim().split('\n')[0] || (result.error ?? '');
+  };
+  return {
+    area: 'kustomize',
+    check,
+    status: 'fail',
+    reason: why(),
+    output: `${result.stdout}${result.stderr}`.trim().slice(0, 8000),
+  };
+}
+
+/** The outermost folders among those still to check (all of them in a cycle). */
+function outermost(
+  pending: Set<string>,
+  included: Map<string, Set<string>>,
+): string[] {
+  const wave = [...pending].filter(
+    folder =>
+      ![...pending].some(
+        other => other !== folder && included.get(other)!.has(folder),
+      ),
+  );
+  // A cycle (kustomize refuses it): build each one on its own
+  return wave.length === 0 ? [...pending] : wave;
+}
+
+async function kustomizeChecks(
+  phase: ToolPhase,
+  folders: string[],
+  kubectlPath: string | undefined,
+): Promise<PackageToolCheck[]> {
+  if (folders.length === 0) return [];
+  const [{ tool: kubectl, problem }, included] = await Promise.all([
+    locate(phase, 'kubectl', kubectlPath),
+    includedFolders(phase.dir, folders),
+  ]);
+  const results = new Map<string, PackageToolCheck>();
+  if (!kubectl) {
+    for (const folder of folders) {
+      results.set(folder, {
+        area: 'kustomize',
+        check: kustomizeCheck(folder),
+        status: 'skipped',
+        reason: problem,
+      });
+    }
+  }
+  const pending = new Set(kubectl ? folders : []);
+  while (pending.size > 0) {
+    const wave = outermost(pending, included);
+    for (const folder of wave) pending.delete(folder);
+    await Promise.all(
+      wave.map(async folder => {
+        const result = await runIn(phase, kubectl!, ['kustomize', folder]);
+        const outcome = kustomizeOutcome(phase, folder, result);
+        if (outcome.status === 'pass') {
+          // Built as part of this build
+          for (const inner of included.get(folder)!) {
+            if (!pending.delete(inner)) continue;
+            results.set(inner, {
+              area: 'kustomize',
+              check: kustomizeCheck(inner),
+              status: 'pass',
+            });
+          }
+        }
+        results.set(folder, outcome);
       }),
     );
-  };
+  }
+  return folders.map(folder => results.get(folder)!);
+}
 
-  const kustomizeChecks = async (): Promise<PackageToolCheck[]> => {
-    if (folders.length === 0) return [];
-    const [{ tool: kubectl, problem }, included] = await Promise.all([
-      locate('kubectl', options.kubectlPath),
-      includedFolders(dir, folders),
-    ]);
-    const results = new Map<string, PackageToolCheck>();
-    const check = (folder: string) => `kubectl kustomize ${folder}`;
-    if (!kubectl) {
-      for (const folder of folders) {
-        results.set(folder, {
-          area: 'kustomize',
-          check: check(folder),
-          status: 'skipped',
-          reason: problem,
-        });
-      }
-    }
-    const pending = new Set(kubectl ? folders : []);
-    while (pending.size > 0) {
-      // The outermost folders among those still to check
-      let wave = [...pending].filter(
-        folder =>
-          ![...pending].some(
-            other => other !== folder && included.get(other)!.has(folder),
-          ),
-      );
-      // A cycle (kustomize refuses it): build each one on its own
-      if (wave.length === 0) wave = [...pending];
-      for (const folder of wave) pending.delete(folder);
-      await Promise.all(
-        wave.map(async folder => {
-          const result = await run(kubectl!, ['kustomize', folder]);
-          let outcome: PackageToolCheck;
-          if (!result) {
-            outcome = {
-              area: 'kustomize',
-              check: check(folder),
-              status: 'skipped',
-              reason: deadlinePassed,
-            };
-          } else if (result.code === 0) {
-            outcome = {
-              area: 'kustomize',
-              check: check(folder),
-              status: 'pass',
-            };
-            // Built as part of this build
-            for (const inner of included.get(folder)!) {
-              if (!pending.delete(inner)) continue;
-              results.set(inner, {
-                area: 'kustomize',
-                check: check(inner),
-                status: 'pass',
-              });
-            }
-          } else {
-            const why = () => {
-              if (result.aborted) return deadlinePassed;
-              if (result.timedOut)
-                return `timed out after ${seconds(timeoutMs)}`;
-              return (
-                result.stderr.trim().split('\n')[0] || (result.error ?? '')
-              );
-            };
-            outcome = {
-              area: 'kustomize',
-              check: check(folder),
-              status: 'fail',
-              reason: why(),
-              output: `${result.stdout}${result.stderr}`.trim().slice(0, 8000),
-            };
-          }
-          results.set(folder, outcome);
-        }),
-      );
-    }
-    return folders.map(folder => results.get(folder)!);
+/**
+ * Runs the helm and kustomize checks of a package written in `dir`.
+ *
+ * `kubectl kustomize` runs on the outermost kustomizations first: a build
+ * includes the build of every kustomization it lists as a resource, so when
+ * `kustomize/prod/overlays/eks` builds, `kustomize/prod/base`,
+ * `kubernetes/prod` and `mesh/prod` (which it includes) build too, and pass
+ * without a process of their own. When an outer build fails, the folders it
+ * includes are built one by one, so that the failure is reported where it is.
+ *
+ * @public
+ */
+export async function runPackageToolChecks(
+  dir: string,
+  options: PackageToolChecksOptions,
+): Promise<PackageToolCheck[]> {
+  const deadlineMs = options.deadlineMs ?? DEFAULT_TOOL_DEADLINE_MS;
+  const controller = new AbortController();
+  const { signal } = controller;
+  const deadline = setTimeout(() => controller.abort(), deadlineMs);
+  const phase: ToolPhase = {
+    dir,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
+    signal,
+    deadlineReached: new Promise<undefined>(resolve =>
+      signal.addEventListener('abort', () => resolve(undefined), {
+        once: true,
+      }),
+    ),
+    deadlinePassed: `timed out: the tool checks did not finish within ${seconds(
+      deadlineMs,
+    )}`,
+    limit: createLimiter(options.concurrency ?? defaultToolConcurrency()),
+    env: toolEnvironment(process.env),
   };
-
+  const folders = [...(options.kustomizations ?? [])].sort();
   try {
     const [helm, kustomize] = await Promise.all([
-      helmChecks(),
-      kustomizeChecks(),
+      helmChecks(phase, helmRunsOf(options.chart), options.helmPath),
+      kustomizeChecks(phase, folders, options.kubectlPath),
     ]);
     return [...helm, ...kustomize];
   } finally {

@@ -639,46 +639,88 @@ export async function runServerDryRun(
 
 type Call = <T>(fn: (signal: AbortSignal) => Promise<T>) => Promise<T>;
 
-async function sendAll(
+interface SendSettings {
+  checkName: string;
+  run: AbortSignal;
+  timeoutMs: number;
+  concurrency: number;
+}
+
+/** Whether the cluster serves a kind; `error` when discovery failed. */
+type KindDiscovery = { served: boolean; error?: string };
+
+/** What the dry run found, object by object, and how many ended how. */
+interface DryRunTally {
+  /** Per object, so that the findings come in send order, not answer order */
+  found: Map<DryRunItem, Finding[]>;
+  counts: {
+    accepted: number;
+    rejected: number;
+    failed: number;
+    notChecked: number;
+  };
+}
+
+function addFindings(tally: DryRunTally, item: DryRunItem, ...more: Finding[]) {
+  tally.found.set(item, [...(tally.found.get(item) ?? []), ...more]);
+}
+
+function dryRunFinding(
+  item: DryRunItem,
+  ruleId: string,
+  severity: Finding['severity'],
+  message: string,
+  field?: string,
+): Finding {
+  const where = `${item.object.kind}/${item.object.metadata.name}`;
+  return {
+    ruleId,
+    severity,
+    file: item.file,
+    objectPath: field ? `${where}: ${field}` : where,
+    message,
+    anchors: ['kubectl-apply-server-dry-run'],
+  };
+}
+
+/**
+ * What the package itself creates: a dry run persists nothing, so objects
+ * in a new namespace, or of a CRD of the package, cannot be checked yet.
+ */
+function packageCreates(items: DryRunItem[]) {
+  return {
+    namespaces: new Set(
+      items
+        .filter(i => i.object.kind === 'Namespace')
+        .map(i => i.object.metadata.name),
+    ),
+    crds: new Set(
+      items
+        .filter(i => i.object.kind === 'CustomResourceDefinition')
+        .map(i => {
+          const spec = i.object.spec as
+            | { group?: string; names?: { kind?: string } }
+            | undefined;
+          return `${spec?.group ?? ''}/${spec?.names?.kind ?? ''}`;
+        }),
+    ),
+  };
+}
+
+const kindKey = (object: KubernetesObject) =>
+  `${object.apiVersion}|${object.kind}`;
+
+/** Discovery, once per kind, in order (the client caches per group version) */
+async function discoverKinds(
   api: DryRunApi,
   items: DryRunItem[],
   call: Call,
-  settings: {
-    checkName: string;
-    run: AbortSignal;
-    timeoutMs: number;
-    concurrency: number;
-  },
-): Promise<ServerDryRunResult> {
-  // per object, so that the findings come in send order, not answer order
-  const found = new Map<DryRunItem, Finding[]>();
-  const add = (item: DryRunItem, ...more: Finding[]) =>
-    found.set(item, [...(found.get(item) ?? []), ...more]);
-  const counts = { accepted: 0, rejected: 0, failed: 0, notChecked: 0 };
-
-  // What the package itself creates: a dry run persists nothing, so objects
-  // in a new namespace, or of a CRD of the package, cannot be checked yet
-  const packageNamespaces = new Set(
-    items
-      .filter(i => i.object.kind === 'Namespace')
-      .map(i => i.object.metadata.name),
-  );
-  const packageCrds = new Set(
-    items
-      .filter(i => i.object.kind === 'CustomResourceDefinition')
-      .map(i => {
-        const spec = i.object.spec as
-          | { group?: string; names?: { kind?: string } }
-          | undefined;
-        return `${spec?.group ?? ''}/${spec?.names?.kind ?? ''}`;
-      }),
-  );
-
-  // Discovery, once per kind, in order (the client caches per group version)
-  const kinds = new Map<string, { served: boolean; error?: string }>();
+  run: AbortSignal,
+): Promise<Map<string, KindDiscovery>> {
+  const kinds = new Map<string, KindDiscovery>();
   for (const { object } of items) {
-    const key = `${object.apiVersion}|${object.kind}`;
-    if (kinds.has(key) || settings.run.aborted) continue;
+    const key = kindKey(object);
+    if (kinds.has(key) || run.aborted) continue;
     try {
       const resource = await call(() =>
         api.discover(object.apiVersion, object.kind),
@@ -697,133 +739,97 @@ async function sendAll(
       }
     }
   }
+  return kinds;
+}
 
-  const where = (item: DryRunItem) =>
-    `${item.object.kind}/${item.object.metadata.name}`;
-  const finding = (
-    item: DryRunItem,
-    ruleId: string,
-    severity: Finding['severity'],
-    message: string,
-    field?: string,
-  ): Finding => ({
-    ruleId,
-    severity,
-    file: item.file,
-    objectPath: field ? `${where(item)}: ${field}` : where(item),
-    message,
-    anchors: ['kubectl-apply-server-dry-run'],
-  });
-
-  const check = async (item: DryRunItem) => {
-    const { object } = item;
-    const kind = kinds.get(`${object.apiVersion}|${object.kind}`);
-    // not discovered: the dry run ran out of time
-    if (!kind) return;
-    if (kind.error) {
-      counts.failed++;
-      add(
+/** An object whose kind the cluster does not serve: not checked, or rejected. */
+function unservedKind(
+  tally: DryRunTally,
+  item: DryRunItem,
+  packageCrds: Set<string>,
+) {
+  const { object } = item;
+  if (packageCrds.has(`${groupOf(object.apiVersion)}/${object.kind}`)) {
+    tally.counts.notChecked++;
+    addFindings(
+      tally,
+      item,
+      dryRunFinding(
         item,
-        finding(item, 'server-dry-run/request-failed', 'error', kind.error),
-      );
-      return;
-    }
-    if (!kind.served) {
-      if (packageCrds.has(`${groupOf(object.apiVersion)}/${object.kind}`)) {
-        counts.notChecked++;
-        add(
-          item,
-          finding(
-            item,
-            'server-dry-run/not-checked',
-            'info',
-            `not checked: ${object.kind} is defined by a CustomResourceDefinition of this package, which the cluster does not have yet (a dry run persists nothing)`,
-          ),
-        );
-        return;
-      }
-      counts.rejected++;
-      add(
-        item,
-        finding(
-          item,
-          'server-dry-run/unknown-kind',
-          'error',
-          BUILTIN_GROUPS.has(groupOf(object.apiVersion))
-            ? `the cluster does not serve ${object.apiVersion} ${object.kind}: this Kubernetes version does not have that API version`
-            : `the cluster does not serve ${object.apiVersion} ${object.kind}: its CustomResourceDefinition is not installed`,
-        ),
-      );
-      return;
-    }
-    try {
-      const applied = await call(signal => api.apply(object, signal));
-      counts.accepted++;
-      for (const warning of applied.warnings) {
-        add(
-          item,
-          finding(
-            item,
-            'server-dry-run/warning',
-            'warning',
-            `the API server warns: ${warning}`,
-          ),
-        );
-      }
-    } catch (error) {
-      if (error instanceof DryRunTimeout && error.overall) return;
-      if (error instanceof HttpStatusError) {
-        const missing = missingNamespace(error);
-        if (missing !== undefined && packageNamespaces.has(missing)) {
-          counts.notChecked++;
-          add(
-            item,
-            finding(
-              item,
-              'server-dry-run/not-checked',
-              'info',
-              `not checked: namespace ${missing} is created by this package and does not exist in the cluster yet (a dry run persists nothing)`,
-            ),
-          );
-          return;
-        }
-        counts.rejected++;
-        add(item, ...rejection(error, item, finding));
-        return;
-      }
-      counts.failed++;
-      add(
-        item,
-        finding(
-          item,
-          'server-dry-run/request-failed',
-          'error',
-          `not checked: ${describeError(error)}`,
-        ),
-      );
-    }
-  };
-
-  for (const phase of [0, 1, 2, 3]) {
-    const batch = items.filter(i => dryRunPhase(i.object) === phase);
-    await pool(batch, settings.concurrency, check, () => settings.run.aborted);
+        'server-dry-run/not-checked',
+        'info',
+        `not checked: ${object.kind} is defined by a CustomResourceDefinition of this package, which the cluster does not have yet (a dry run persists nothing)`,
+      ),
+    );
+    return;
   }
-  const findings = items.flatMap(i => found.get(i) ?? []);
+  tally.counts.rejected++;
+  addFindings(
+    tally,
+    item,
+    dryRunFinding(
+      item,
+      'server-dry-run/unknown-kind',
+      'error',
+      BUILTIN_GROUPS.has(groupOf(object.apiVersion))
+        ? `the cluster does not serve ${object.apiVersion} ${object.kind}: this Kubernetes version does not have that API version`
+        : `the cluster does not serve ${object.apiVersion} ${object.kind}: its CustomResourceDefinition is not installed`,
+    ),
+  );
+}
+
+/** Tallies a failed apply: rejected, not checked, or a failed request. */
+function applyFailed(
+  tally: DryRunTally,
+  item: DryRunItem,
+  error: unknown,
+  packageNamespaces: Set<string>,
+) {
+  if (error instanceof DryRunTimeout && error.overall) return;
+  if (error instanceof HttpStatusError) {
+    const missing = missingNamespace(error);
+    if (missing !== undefined && packageNamespaces.has(missing)) {
+      tally.counts.notChecked++;
+      addFindings(
+        tally,
+        item,
+        dryRunFinding(
+          item,
+          'server-dry-run/not-checked',
+          'info',
+          `not checked: namespace ${missing} is created by this package and does not exist in the cluster yet (a dry run persists nothing)`,
+        ),
+      );
+      return;
+    }
+    tally.counts.rejected++;
+    addFindings(tally, item, ...rejection(error, item, dryRunFinding));
+    return;
+  }
+  tally.counts.failed++;
+  addFindings(
+    tally,
+    item,
+    dryRunFinding(
+      item,
+      'server-dry-run/request-failed',
+      'error',
+      `not checked: ${describeError(error)}`,
+    ),
+  );
+}
+
+/** The check's status and reason from the tally. */
+function dryRunSummary(
+  items: DryRunItem[],
+  tally: DryRunTally,
+  findings: Finding[],
+  settings: SendSettings,
+): ServerDryRunResult['check'] {
+  const { counts } = tally;
   const done =
     counts.accepted + counts.rejected + counts.failed + counts.notChecked;
   const unchecked = items.length - done;
-  if (unchecked > 0) {
-    findings.push({
-      ruleId: 'server-dry-run/incomplete',
-      severity: 'error',
-      file: '.',
-      message: `the server-side dry run ran out of time (${seconds(
-        settings.timeoutMs,
-      )}): ${unchecked} of ${items.length} object(s) not checked`,
-      anchors: [],
-    });
-  }
-
   const reasons: string[] = [];
   if (counts.rejected > 0) {
     reasons.push(`${counts.rejected} of ${items.length} object(s) rejected`);
@@ -850,12 +856,90 @@ async function sendAll(
   ).length;
   if (warnings > 0) reasons.push(`${warnings} warning(s)`);
   return {
-    check: {
-      area: 'server_dry_run',
-      check: settings.checkName,
-      status: failed ? 'fail' : 'pass',
-      reason: reasons.join('; '),
-    },
+    area: 'server_dry_run',
+    check: settings.checkName,
+    status: failed ? 'fail' : 'pass',
+    reason: reasons.join('; '),
+  };
+}
+
+async function sendAll(
+  api: DryRunApi,
+  items: DryRunItem[],
+  call: Call,
+  settings: SendSettings,
+): Promise<ServerDryRunResult> {
+  const tally: DryRunTally = {
+    found: new Map(),
+    counts: { accepted: 0, rejected: 0, failed: 0, notChecked: 0 },
+  };
+  const creates = packageCreates(items);
+  const kinds = await discoverKinds(api, items, call, settings.run);
+
+  const check = async (item: DryRunItem) => {
+    const kind = kinds.get(kindKey(item.object));
+    // not discovered: the dry run ran out of time
+    if (!kind) return;
+    if (kind.error) {
+      tally.counts.failed++;
+      addFindings(
+        tally,
+        item,
+        dryRunFinding(
+          item,
+          'server-dry-run/request-failed',
+          'error',
+          kind.error,
+        ),
+      );
+      return;
+    }
+    if (!kind.served) {
+      unservedKind(tally, item, creates.crds);
+      return;
+    }
+    try {
+      const applied = await call(signal => api.apply(item.object, signal));
+      tally.counts.accepted++;
+      for (const warning of applied.warnings) {
+        addFindings(
+          tally,
+          item,
+          dryRunFinding(
+            item,
+            'server-dry-run/warning',
+            'warning',
+            `the API server warns: ${warning}`,
+          ),
+        );
+      }
+    } catch (error) {
+      applyFailed(tally, item, error, creates.namespaces);
+    }
+  };
+
+  for (const phase of [0, 1, 2, 3]) {
+    const batch = items.filter(i => dryRunPhase(i.object) === phase);
+    await pool(batch, settings.concurrency, check, () => settings.run.aborted);
+  }
+  const findings = items.flatMap(i => tally.found.get(i) ?? []);
+  const { counts } = tally;
+  const unchecked =
+    items.length -
+    (counts.accepted + counts.rejected + counts.failed + counts.notChecked);
+  if (unchecked > 0) {
+    findings.push({
+      ruleId: 'server-dry-run/incomplete',
+      severity: 'error',
+      file: '.',
+      message: `the server-side dry run ran out of time (${seconds(
+        settings.timeoutMs,
+      )}): ${unchecked} of ${items.length} object(s) not checked`,
+      anchors: [],
+    });
+  }
+  return {
+    check: dryRunSummary(items, tally, findings, settings),
     findings,
   };
 }

@@ -21,19 +21,8 @@ import {
 import { monitoringResources } from './providerCommon';
 import { serviceAccountPatch } from './patches';
 import { secretStoreObjects, storeServiceAccountRef } from './secretStore';
-import {
-  decideStorage,
-  statefulServices,
-  storageClasses,
-  storageClassOperations,
-} from './storage';
-import {
-  JsonPatchOperation,
-  OverlayPatch,
-  ProviderEnvironment,
-  ProviderOutput,
-  ResourceFile,
-} from './types';
+import { storageOutput } from './storage';
+import { ProviderEnvironment, ProviderOutput } from './types';
 
 /**
  * AWS / EKS.
@@ -371,51 +360,25 @@ function environmentOutput(
   notes: Set<string>,
 ): { env: ProviderEnvironment; files: GeneratedFile[] } {
   const identities = cloudIdentities(plan);
-  const resources: ResourceFile[] = [];
-  const patches: OverlayPatch[] = [];
-
   // Storage, and stateful pods on on-demand capacity when Karpenter runs.
   const karpenter = plan.tierFeatures.costOptimization;
-  const decisions = statefulServices(plan).map(s => decideStorage('eks', s));
-  decisions.forEach(d => notes.add(d.note));
-  const classes = storageClasses('eks', decisions);
-  if (classes.length > 0) {
-    resources.push({
-      file: 'storage.yaml',
-      objects: classes,
-      validation: 'schema',
-    });
-  }
-  for (const decision of decisions) {
-    const operations: JsonPatchOperation[] = [
-      ...storageClassOperations(decision),
-    ];
-    if (karpenter) {
-      operations.push({
-        op: 'add',
-        path: '/spec/template/spec/nodeSelector',
-        value: { 'karpenter.sh/capacity-type': 'on-demand' },
-      });
-    }
-    if (operations.length === 0) continue;
-    patches.push({
-      file: `patches/${decision.service}-statefulset.yaml`,
-      content: operations,
-      target: {
-        group: 'apps',
-        version: 'v1',
-        kind: 'StatefulSet',
-        name: decision.service,
-        namespace: plan.namespace,
-      },
-      reason: [
-        decision.patch ? `storage class ${decision.effective}` : undefined,
-        karpenter ? 'on-demand nodes only (no spot interruptions)' : undefined,
-      ]
-        .filter(Boolean)
-        .join('; '),
-    });
-  }
+  const { resources, patches } = storageOutput(
+    plan,
+    'eks',
+    notes,
+    karpenter
+      ? {
+          operations: [
+            {
+              op: 'add',
+              path: '/spec/template/spec/nodeSelector',
+              value: { 'karpenter.sh/capacity-type': 'on-demand' },
+            },
+          ],
+          reason: 'on-demand nodes only (no spot interruptions)',
+        }
+      : undefined,
+  );
 
   // IRSA
   const store = identities.find(i => i.service === undefined);

@@ -23,18 +23,8 @@ import {
 } from './patches';
 import { monitoringResources } from './providerCommon';
 import { secretStoreObjects, storeServiceAccountRef } from './secretStore';
-import {
-  decideStorage,
-  statefulServices,
-  storageClasses,
-  storageClassOperations,
-} from './storage';
-import {
-  OverlayPatch,
-  ProviderEnvironment,
-  ProviderOutput,
-  ResourceFile,
-} from './types';
+import { storageOutput } from './storage';
+import { ProviderEnvironment, ProviderOutput } from './types';
 
 /**
  * Azure / AKS.
@@ -267,34 +257,7 @@ export function azureOutput(plan: DeploymentPlan): ProviderOutput {
   const byName = new Map(kubernetesServices(plan).map(s => [s.name, s]));
 
   for (const environment of plan.environments) {
-    const resources: ResourceFile[] = [];
-    const patches: OverlayPatch[] = [];
-    const decisions = statefulServices(plan).map(s => decideStorage('aks', s));
-    decisions.forEach(d => notes.add(d.note));
-    const classes = storageClasses('aks', decisions);
-    if (classes.length > 0) {
-      resources.push({
-        file: 'storage.yaml',
-        objects: classes,
-        validation: 'schema',
-      });
-    }
-    for (const decision of decisions) {
-      const operations = storageClassOperations(decision);
-      if (operations.length === 0) continue;
-      patches.push({
-        file: `patches/${decision.service}-statefulset.yaml`,
-        content: operations,
-        target: {
-          group: 'apps',
-          version: 'v1',
-          kind: 'StatefulSet',
-          name: decision.service,
-          namespace: plan.namespace,
-        },
-        reason: `storage class ${decision.effective}`,
-      });
-    }
+    const { resources, patches } = storageOutput(plan, 'aks', notes);
 
     for (const identity of identities) {
       if (!identity.service) continue;

@@ -15,18 +15,8 @@ import {
 import { externalSecretKeyPatch, serviceAccountPatch } from './patches';
 import { monitoringResources } from './providerCommon';
 import { secretStoreObjects, storeServiceAccountRef } from './secretStore';
-import {
-  decideStorage,
-  statefulServices,
-  storageClasses,
-  storageClassOperations,
-} from './storage';
-import {
-  OverlayPatch,
-  ProviderEnvironment,
-  ProviderOutput,
-  ResourceFile,
-} from './types';
+import { storageOutput } from './storage';
+import { ProviderEnvironment, ProviderOutput } from './types';
 
 /**
  * GCP / GKE.
@@ -287,34 +277,7 @@ export function gcpOutput(plan: DeploymentPlan): ProviderOutput {
   const project = gcpProject(plan);
 
   for (const environment of plan.environments) {
-    const resources: ResourceFile[] = [];
-    const patches: OverlayPatch[] = [];
-    const decisions = statefulServices(plan).map(s => decideStorage('gke', s));
-    decisions.forEach(d => notes.add(d.note));
-    const classes = storageClasses('gke', decisions);
-    if (classes.length > 0) {
-      resources.push({
-        file: 'storage.yaml',
-        objects: classes,
-        validation: 'schema',
-      });
-    }
-    for (const decision of decisions) {
-      const operations = storageClassOperations(decision);
-      if (operations.length === 0) continue;
-      patches.push({
-        file: `patches/${decision.service}-statefulset.yaml`,
-        content: operations,
-        target: {
-          group: 'apps',
-          version: 'v1',
-          kind: 'StatefulSet',
-          name: decision.service,
-          namespace: plan.namespace,
-        },
-        reason: `storage class ${decision.effective}`,
-      });
-    }
+    const { resources, patches } = storageOutput(plan, 'gke', notes);
 
     for (const identity of identities) {
       if (!identity.service) continue;

@@ -10,7 +10,7 @@ import {
   MANAGED_BY_LABELS,
   ManagedProvider,
 } from './context';
-import { JsonPatchOperation } from './types';
+import { JsonPatchOperation, OverlayPatch, ResourceFile } from './types';
 
 /**
  * Storage classes per provider.
@@ -245,4 +245,60 @@ export function storageClassOperations(
 /** Classes a PVC may name on this provider without this skill writing it. */
 export function builtinStorageClasses(provider: ManagedProvider): string[] {
   return [...STORAGE_CATALOGS[provider].builtin];
+}
+
+/** What a provider adds to the patch of every StatefulSet (EKS: on-demand nodes). */
+export interface StatefulSetExtra {
+  operations: JsonPatchOperation[];
+  reason: string;
+}
+
+/**
+ * The storage of one provider's overlay: the StorageClasses it writes
+ * (`storage.yaml`) and a patch per StatefulSet whose class it sets (or
+ * that `extra` changes). The decisions' notes go to `notes`.
+ */
+export function storageOutput(
+  plan: DeploymentPlan,
+  provider: ManagedProvider,
+  notes: Set<string>,
+  extra?: StatefulSetExtra,
+): { resources: ResourceFile[]; patches: OverlayPatch[] } {
+  const resources: ResourceFile[] = [];
+  const patches: OverlayPatch[] = [];
+  const decisions = statefulServices(plan).map(s => decideStorage(provider, s));
+  decisions.forEach(d => notes.add(d.note));
+  const classes = storageClasses(provider, decisions);
+  if (classes.length > 0) {
+    resources.push({
+      file: 'storage.yaml',
+      objects: classes,
+      validation: 'schema',
+    });
+  }
+  for (const decision of decisions) {
+    const operations = [
+      ...storageClassOperations(decision),
+      ...(extra?.operations ?? []),
+    ];
+    if (operations.length === 0) continue;
+    patches.push({
+      file: `patches/${decision.service}-statefulset.yaml`,
+      content: operations,
+      target: {
+        group: 'apps',
+        version: 'v1',
+        kind: 'StatefulSet',
+        name: decision.service,
+        namespace: plan.namespace,
+      },
+      reason: [
+        decision.patch ? `storage class ${decision.effective}` : undefined,
+        extra?.reason,
+      ]
+        .filter(Boolean)
+        .join('; '),
+    });
+  }
+  return { resources, patches };
 }

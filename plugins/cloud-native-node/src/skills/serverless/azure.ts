@@ -359,33 +359,23 @@ function keyVaultSecretName(fn: FunctionContext, name: string): string {
   return `${fn.name}-${name.toLowerCase().replace(/_/g, '-')}`;
 }
 
-/**
- * The ARM template (`main.json`): one Flex Consumption function app per
- * function, each with a system-assigned identity and role assignments
- * scoped to the one queue, hub or container it reads (never the
- * subscription or resource group). Host storage and event storage are
- * separate accounts, so the host's Blob Data Owner role grants nothing on
- * event data.
- */
-export function buildArmTemplate(
-  plan: DeploymentPlan,
-  fns: ReadonlyArray<FunctionContext>,
-): { template: JsonObject; grants: AzureRoleGrant[] } {
-  const app = dnsName(plan.name, 30);
-  const t3 = plan.tier === 'T3';
-  const variables: Record<string, JsonValue> = {
-    suffix: expr('uniqueString(resourceGroup().id)'),
-    hostStorageName: expr(
-      `format('sth{0}', uniqueString(resourceGroup().id, ${quote(app)}))`,
-    ),
-    logAnalyticsName: `log-${app}`,
-    appInsightsName: `appi-${app}`,
-  };
-  const resources: JsonObject[] = [];
-  const grants: AzureRoleGrant[] = [];
-  const hostStorageId = `resourceId('Microsoft.Storage/storageAccounts', ${HOST_STORAGE})`;
-  const eventStorageId = `resourceId('Microsoft.Storage/storageAccounts', ${EVENT_STORAGE})`;
-  const storageAccount = (name: string): JsonObject => ({
+/** The template as it is built: resources in order, variables by name. */
+interface ArmBuild {
+  plan: DeploymentPlan;
+  /** The app's DNS name, the prefix of every resource name */
+  app: string;
+  /** T3 plans are zone redundant and keep data longer */
+  t3: boolean;
+  variables: Record<string, JsonValue>;
+  resources: JsonObject[];
+  grants: AzureRoleGrant[];
+}
+
+const HOST_STORAGE_ID = `resourceId('Microsoft.Storage/storageAccounts', ${HOST_STORAGE})`;
+const EVENT_STORAGE_ID = `resourceId('Microsoft.Storage/storageAccounts', ${EVENT_STORAGE})`;
+
+function storageAccount(name: string, t3: boolean): JsonObject {
+  return {
     type: 'Microsoft.Storage/storageAccounts',
     apiVersion: '2023-05-01',
     name: expr(name),
@@ -400,21 +390,30 @@ export function buildArmTemplate(
       minimumTlsVersion: 'TLS1_2',
       supportsHttpsTrafficOnly: true,
     },
-  });
-  const child = (
-    type: string,
-    name: string,
-    parentId: string,
-    properties: JsonObject = {},
-  ): JsonObject => ({
+  };
+}
+
+/** A child resource (queue, container, hub...) that depends on its parent. */
+function child(
+  type: string,
+  name: string,
+  parentId: string,
+  properties: JsonObject = {},
+): JsonObject {
+  return {
     type,
     apiVersion: apiVersionOf(type),
     name: expr(name),
     properties,
     dependsOn: [expr(parentId)],
-  });
+  };
+}
 
-  resources.push(
+/** Log Analytics and the workspace-based Application Insights. */
+function monitoringResources(plan: DeploymentPlan): JsonObject[] {
+  const workspaceId =
+    "resourceId('Microsoft.OperationalInsights/workspaces', variables('logAnalyticsName'))";
+  return [
     {
       type: 'Microsoft.OperationalInsights/workspaces',
       apiVersion: '2023-09-01',
@@ -434,414 +433,498 @@ export function buildArmTemplate(
       properties: {
         Application_Type: 'web',
         DisableLocalAuth: true,
-        WorkspaceResourceId: expr(
-          "resourceId('Microsoft.OperationalInsights/workspaces', variables('logAnalyticsName'))",
-        ),
+        WorkspaceResourceId: expr(workspaceId),
       },
-      dependsOn: [
-        expr(
-          "resourceId('Microsoft.OperationalInsights/workspaces', variables('logAnalyticsName'))",
-        ),
-      ],
+      dependsOn: [expr(workspaceId)],
     },
-    storageAccount(HOST_STORAGE),
-  );
+  ];
+}
 
-  const needsEventStorage = fns.some(
-    fn =>
-      azureBinding(fn) === 'queueTrigger' || azureBinding(fn) === 'blobTrigger',
-  );
-  const hubs = new Set<string>();
-  const consumerGroups = new Set<string>();
-  const storageQueues = new Set<string>();
-  const containers = new Set<string>([]);
-  const busQueues = new Set<string>();
-  const hostQueues = new Set<string>();
+/** The queues, containers and hubs the functions' triggers read. */
+interface EventSources {
+  hubs: Set<string>;
+  consumerGroups: Set<string>;
+  storageQueues: Set<string>;
+  containers: Set<string>;
+  busQueues: Set<string>;
+  hostQueues: Set<string>;
+}
+
+function eventSourcesOf(fns: ReadonlyArray<FunctionContext>): EventSources {
+  const sources: EventSources = {
+    hubs: new Set(),
+    consumerGroups: new Set(),
+    storageQueues: new Set(),
+    containers: new Set(),
+    busQueues: new Set(),
+    hostQueues: new Set(),
+  };
   for (const fn of fns) {
     const binding = azureBinding(fn);
     if (binding === 'queueTrigger') {
-      storageQueues.add(sourceName(fn));
-      storageQueues.add(`${sourceName(fn)}-poison`.slice(0, 63));
+      sources.storageQueues.add(sourceName(fn));
+      sources.storageQueues.add(`${sourceName(fn)}-poison`.slice(0, 63));
     }
     if (binding === 'blobTrigger') {
-      containers.add(sourceName(fn));
-      hostQueues.add('webjobs-blobtrigger-poison');
+      sources.containers.add(sourceName(fn));
+      sources.hostQueues.add('webjobs-blobtrigger-poison');
     }
-    if (binding === 'serviceBusTrigger') busQueues.add(sourceName(fn));
+    if (binding === 'serviceBusTrigger') sources.busQueues.add(sourceName(fn));
     if (binding === 'eventHubTrigger') {
-      hubs.add(sourceName(fn));
-      consumerGroups.add(`${sourceName(fn)}/${storageName(fn.name)}`);
+      sources.hubs.add(sourceName(fn));
+      sources.consumerGroups.add(`${sourceName(fn)}/${storageName(fn.name)}`);
     }
   }
-  const deploymentContainers = fns.map(fn => dnsName(`deploy-${fn.name}`, 63));
-  resources.push(
+  return sources;
+}
+
+/** The queue service of an account and its queues, sorted. */
+function queueResources(
+  account: string,
+  accountId: string,
+  queues: Set<string>,
+) {
+  return [
     child(
-      'Microsoft.Storage/storageAccounts/blobServices',
-      `format('{0}/default', ${HOST_STORAGE})`,
-      hostStorageId,
+      'Microsoft.Storage/storageAccounts/queueServices',
+      `format('{0}/default', ${account})`,
+      accountId,
     ),
-  );
-  for (const container of [...deploymentContainers].sort()) {
-    resources.push(
-      child(
-        'Microsoft.Storage/storageAccounts/blobServices/containers',
-        `format('{0}/default/{1}', ${HOST_STORAGE}, ${quote(container)})`,
-        `resourceId('Microsoft.Storage/storageAccounts/blobServices', ${HOST_STORAGE}, 'default')`,
-        { publicAccess: 'None' },
-      ),
-    );
-  }
-  if (hostQueues.size > 0) {
-    resources.push(
-      child(
-        'Microsoft.Storage/storageAccounts/queueServices',
-        `format('{0}/default', ${HOST_STORAGE})`,
-        hostStorageId,
-      ),
-    );
-    for (const queue of [...hostQueues].sort()) {
-      resources.push(
+    ...[...queues]
+      .sort()
+      .map(queue =>
         child(
           'Microsoft.Storage/storageAccounts/queueServices/queues',
-          `format('{0}/default/{1}', ${HOST_STORAGE}, ${quote(queue)})`,
-          `resourceId('Microsoft.Storage/storageAccounts/queueServices', ${HOST_STORAGE}, 'default')`,
+          `format('{0}/default/{1}', ${account}, ${quote(queue)})`,
+          `resourceId('Microsoft.Storage/storageAccounts/queueServices', ${account}, 'default')`,
         ),
-      );
-    }
-  }
-  if (needsEventStorage) {
-    variables.eventStorageName = expr(
-      `format('ste{0}', uniqueString(resourceGroup().id, ${quote(app)}))`,
+      ),
+  ];
+}
+
+/** The blob service of an account and its private containers, sorted. */
+function containerResources(
+  account: string,
+  accountId: string,
+  containers: Iterable<string>,
+) {
+  return [
+    child(
+      'Microsoft.Storage/storageAccounts/blobServices',
+      `format('{0}/default', ${account})`,
+      accountId,
+    ),
+    ...[...containers]
+      .sort()
+      .map(container =>
+        child(
+          'Microsoft.Storage/storageAccounts/blobServices/containers',
+          `format('{0}/default/{1}', ${account}, ${quote(container)})`,
+          `resourceId('Microsoft.Storage/storageAccounts/blobServices', ${account}, 'default')`,
+          { publicAccess: 'None' },
+        ),
+      ),
+  ];
+}
+
+/** Host storage: one deployment container per function, the host's queues. */
+function addHostStorage(
+  arm: ArmBuild,
+  fns: ReadonlyArray<FunctionContext>,
+  sources: EventSources,
+) {
+  arm.resources.push(
+    storageAccount(HOST_STORAGE, arm.t3),
+    ...containerResources(
+      HOST_STORAGE,
+      HOST_STORAGE_ID,
+      fns.map(fn => dnsName(`deploy-${fn.name}`, 63)),
+    ),
+  );
+  if (sources.hostQueues.size > 0) {
+    arm.resources.push(
+      ...queueResources(HOST_STORAGE, HOST_STORAGE_ID, sources.hostQueues),
     );
-    resources.push(storageAccount(EVENT_STORAGE));
-    if (storageQueues.size > 0) {
-      resources.push(
-        child(
-          'Microsoft.Storage/storageAccounts/queueServices',
-          `format('{0}/default', ${EVENT_STORAGE})`,
-          eventStorageId,
-        ),
-      );
-      for (const queue of [...storageQueues].sort()) {
-        resources.push(
-          child(
-            'Microsoft.Storage/storageAccounts/queueServices/queues',
-            `format('{0}/default/{1}', ${EVENT_STORAGE}, ${quote(queue)})`,
-            `resourceId('Microsoft.Storage/storageAccounts/queueServices', ${EVENT_STORAGE}, 'default')`,
-          ),
-        );
-      }
-    }
-    if (containers.size > 0) {
-      resources.push(
-        child(
-          'Microsoft.Storage/storageAccounts/blobServices',
-          `format('{0}/default', ${EVENT_STORAGE})`,
-          eventStorageId,
-        ),
-      );
-      for (const container of [...containers].sort()) {
-        resources.push(
-          child(
-            'Microsoft.Storage/storageAccounts/blobServices/containers',
-            `format('{0}/default/{1}', ${EVENT_STORAGE}, ${quote(container)})`,
-            `resourceId('Microsoft.Storage/storageAccounts/blobServices', ${EVENT_STORAGE}, 'default')`,
-            { publicAccess: 'None' },
-          ),
-        );
-      }
-      variables.eventGridTopicName = `evgt-${app}-storage`;
-      resources.push({
-        type: 'Microsoft.EventGrid/systemTopics',
-        apiVersion: '2024-06-01-preview',
-        name: expr("variables('eventGridTopicName')"),
-        location: expr("parameters('location')"),
-        properties: {
-          source: expr(eventStorageId),
-          topicType: 'Microsoft.Storage.StorageAccounts',
+  }
+}
+
+/** Event storage (queue and blob triggers), with its Event Grid topic. */
+function addEventStorage(arm: ArmBuild, sources: EventSources) {
+  arm.variables.eventStorageName = expr(
+    `format('ste{0}', uniqueString(resourceGroup().id, ${quote(arm.app)}))`,
+  );
+  arm.resources.push(storageAccount(EVENT_STORAGE, arm.t3));
+  if (sources.storageQueues.size > 0) {
+    arm.resources.push(
+      ...queueResources(EVENT_STORAGE, EVENT_STORAGE_ID, sources.storageQueues),
+    );
+  }
+  if (sources.containers.size === 0) return;
+  arm.resources.push(
+    ...containerResources(EVENT_STORAGE, EVENT_STORAGE_ID, sources.containers),
+  );
+  arm.variables.eventGridTopicName = `evgt-${arm.app}-storage`;
+  arm.resources.push({
+    type: 'Microsoft.EventGrid/systemTopics',
+    apiVersion: '2024-06-01-preview',
+    name: expr("variables('eventGridTopicName')"),
+    location: expr("parameters('location')"),
+    properties: {
+      source: expr(EVENT_STORAGE_ID),
+      topicType: 'Microsoft.Storage.StorageAccounts',
+    },
+    dependsOn: [expr(EVENT_STORAGE_ID)],
+  });
+}
+
+/** The Event Hubs namespace, its hubs and one consumer group per function. */
+function addEventHubs(arm: ArmBuild, sources: EventSources) {
+  arm.variables.eventHubNamespace = expr(
+    `format('evh-${arm.app}-{0}', variables('suffix'))`,
+  );
+  const namespaceId = `resourceId('Microsoft.EventHub/namespaces', ${EVENT_HUBS})`;
+  arm.resources.push({
+    type: 'Microsoft.EventHub/namespaces',
+    apiVersion: '2024-01-01',
+    name: expr(EVENT_HUBS),
+    location: expr("parameters('location')"),
+    sku: { name: 'Standard', tier: 'Standard', capacity: 1 },
+    properties: {
+      disableLocalAuth: true,
+      minimumTlsVersion: '1.2',
+      zoneRedundant: arm.t3,
+    },
+  });
+  for (const hub of [...sources.hubs].sort()) {
+    arm.resources.push(
+      child(
+        'Microsoft.EventHub/namespaces/eventhubs',
+        `format('{0}/{1}', ${EVENT_HUBS}, ${quote(hub)})`,
+        namespaceId,
+        { partitionCount: 4, messageRetentionInDays: arm.t3 ? 7 : 1 },
+      ),
+    );
+  }
+  for (const group of [...sources.consumerGroups].sort()) {
+    const [hub, name] = group.split('/');
+    arm.resources.push(
+      child(
+        'Microsoft.EventHub/namespaces/eventhubs/consumergroups',
+        `format('{0}/{1}/{2}', ${EVENT_HUBS}, ${quote(hub)}, ${quote(name)})`,
+        `resourceId('Microsoft.EventHub/namespaces/eventhubs', ${EVENT_HUBS}, ${quote(
+          hub,
+        )})`,
+      ),
+    );
+  }
+}
+
+/** The Service Bus namespace and its queues, with dead-lettering. */
+function addServiceBus(arm: ArmBuild, sources: EventSources) {
+  arm.variables.serviceBusNamespace = expr(
+    `format('sb-${arm.app}-{0}', variables('suffix'))`,
+  );
+  arm.resources.push({
+    type: 'Microsoft.ServiceBus/namespaces',
+    apiVersion: '2022-10-01-preview',
+    name: expr(SERVICE_BUS),
+    location: expr("parameters('location')"),
+    sku: { name: 'Standard', tier: 'Standard' },
+    properties: { disableLocalAuth: true, minimumTlsVersion: '1.2' },
+  });
+  for (const queue of [...sources.busQueues].sort()) {
+    arm.resources.push(
+      child(
+        'Microsoft.ServiceBus/namespaces/queues',
+        `format('{0}/{1}', ${SERVICE_BUS}, ${quote(queue)})`,
+        `resourceId('Microsoft.ServiceBus/namespaces', ${SERVICE_BUS})`,
+        {
+          maxDeliveryCount: 5,
+          deadLetteringOnMessageExpiration: true,
+          lockDuration: 'PT5M',
         },
-        dependsOn: [expr(eventStorageId)],
-      });
-    }
-  }
-  if (hubs.size > 0) {
-    variables.eventHubNamespace = expr(
-      `format('evh-${app}-{0}', variables('suffix'))`,
+      ),
     );
-    const namespaceId = `resourceId('Microsoft.EventHub/namespaces', ${EVENT_HUBS})`;
-    resources.push({
-      type: 'Microsoft.EventHub/namespaces',
-      apiVersion: '2024-01-01',
-      name: expr(EVENT_HUBS),
+  }
+}
+
+/** The RBAC-only Key Vault the functions' secrets are read from. */
+function addKeyVault(arm: ArmBuild) {
+  arm.variables.keyVaultName = expr("format('kv{0}', variables('suffix'))");
+  arm.resources.push({
+    type: 'Microsoft.KeyVault/vaults',
+    apiVersion: '2023-07-01',
+    name: expr(KEY_VAULT),
+    location: expr("parameters('location')"),
+    properties: {
+      tenantId: expr('subscription().tenantId'),
+      sku: { family: 'A', name: 'standard' },
+      enableRbacAuthorization: true,
+      enableSoftDelete: true,
+      softDeleteRetentionInDays: 90,
+      ...(arm.t3 ? { enablePurgeProtection: true } : {}),
+    },
+  });
+}
+
+type AppSetting = { name: string; value: string };
+type Grant = (role: RoleName, scope: Scope, target: string) => void;
+
+/**
+ * The settings and role assignments of a function's trigger: identity-based
+ * connections, each role scoped to the one queue, container or hub.
+ */
+function triggerAccess(fn: FunctionContext, grant: Grant): AppSetting[] {
+  const queueUri = `format('https://{0}.queue.{1}', ${EVENT_STORAGE}, environment().suffixes.storage)`;
+  switch (azureBinding(fn)) {
+    case 'queueTrigger': {
+      const queue = sourceName(fn);
+      grant(
+        'Storage Queue Data Contributor',
+        scopes.queue(EVENT_STORAGE, queue),
+        `queue ${queue}`,
+      );
+      grant(
+        'Storage Queue Data Contributor',
+        scopes.queue(EVENT_STORAGE, `${queue}-poison`.slice(0, 63)),
+        `queue ${queue}-poison`,
+      );
+      return [
+        {
+          name: `${CONNECTIONS.storage}__queueServiceUri`,
+          value: expr(queueUri),
+        },
+      ];
+    }
+    case 'blobTrigger': {
+      const container = sourceName(fn);
+      grant(
+        'Storage Blob Data Reader',
+        scopes.container(container),
+        `container ${container}`,
+      );
+      grant(
+        'Storage Queue Data Contributor',
+        scopes.queue(HOST_STORAGE, 'webjobs-blobtrigger-poison'),
+        'host queue webjobs-blobtrigger-poison',
+      );
+      return [
+        {
+          name: `${CONNECTIONS.storage}__blobServiceUri`,
+          value: expr(
+            `format('https://{0}.blob.{1}', ${EVENT_STORAGE}, environment().suffixes.storage)`,
+          ),
+        },
+        {
+          name: `${CONNECTIONS.storage}__queueServiceUri`,
+          value: expr(queueUri),
+        },
+      ];
+    }
+    case 'serviceBusTrigger': {
+      const queue = sourceName(fn);
+      grant(
+        'Azure Service Bus Data Receiver',
+        scopes.serviceBusQueue(queue),
+        `Service Bus queue ${queue}`,
+      );
+      return [
+        {
+          name: `${CONNECTIONS.serviceBus}__fullyQualifiedNamespace`,
+          value: expr(`format('{0}.servicebus.windows.net', ${SERVICE_BUS})`),
+        },
+      ];
+    }
+    case 'eventHubTrigger': {
+      const hub = sourceName(fn);
+      grant(
+        'Azure Event Hubs Data Receiver',
+        scopes.eventHub(hub),
+        `event hub ${hub}`,
+      );
+      return [
+        {
+          name: `${CONNECTIONS.eventHub}__fullyQualifiedNamespace`,
+          value: expr(`format('{0}.servicebus.windows.net', ${EVENT_HUBS})`),
+        },
+      ];
+    }
+    default:
+      return [];
+  }
+}
+
+/**
+ * A function app's settings (host storage, Application Insights, trigger,
+ * env, Key Vault references) and its role assignments, pushed in the order
+ * the template lists them.
+ */
+function appSettings(arm: ArmBuild, fn: FunctionContext): AppSetting[] {
+  const grant: Grant = (role, scope, target) => {
+    arm.resources.push(roleAssignment(fn, role, scope));
+    arm.grants.push({ function: fn.name, role, target });
+  };
+  grant('Storage Blob Data Owner', scopes.hostStorage(), 'host storage');
+  grant(
+    'Monitoring Metrics Publisher',
+    scopes.appInsights(),
+    'Application Insights',
+  );
+  const settings: AppSetting[] = [
+    { name: 'AzureWebJobsStorage__accountName', value: expr(HOST_STORAGE) },
+    {
+      name: 'APPLICATIONINSIGHTS_CONNECTION_STRING',
+      value: expr(
+        `reference(resourceId('Microsoft.Insights/components', ${APP_INSIGHTS}), '2020-02-02').ConnectionString`,
+      ),
+    },
+    {
+      name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
+      value: 'Authorization=AAD',
+    },
+    ...triggerAccess(fn, grant),
+  ];
+  for (const [name, value] of Object.entries(fn.env)) {
+    settings.push({
+      name,
+      value: value.startsWith('[') ? `[${value}` : value,
+    });
+  }
+  for (const secret of fn.secrets) {
+    settings.push({
+      name: secret,
+      value: expr(
+        `format('@Microsoft.KeyVault(VaultName={0};SecretName={1})', ${KEY_VAULT}, ${quote(
+          keyVaultSecretName(fn, secret),
+        )})`,
+      ),
+    });
+  }
+  if (fn.secrets.length > 0) {
+    grant('Key Vault Secrets User', scopes.keyVault(), 'key vault');
+  }
+  return settings;
+}
+
+/** One function's Flex Consumption plan and app; returns the app variable. */
+function addFunctionApp(arm: ArmBuild, fn: FunctionContext): string {
+  const { plan, t3 } = arm;
+  const variable = appVariable(fn);
+  const prefix = dnsName(`${arm.app}-${fn.name}`, 40);
+  arm.variables[variable] = expr(
+    `format('${prefix}-{0}', variables('suffix'))`,
+  );
+  const planName = `format('{0}-plan', variables('${variable}'))`;
+  const planId = `resourceId('Microsoft.Web/serverfarms', ${planName})`;
+  const settings = appSettings(arm, fn);
+  const scale: JsonObject = {
+    maximumInstanceCount: TIER_SETTINGS[plan.tier].maximumInstances,
+    instanceMemoryMB: flexMemory(fn.memoryMB),
+  };
+  if (t3 && azureBinding(fn) === 'httpTrigger') {
+    scale.alwaysReady = [{ name: 'http', instanceCount: 1 }];
+  }
+  const deployContainer = quote(dnsName(`deploy-${fn.name}`, 63));
+  arm.resources.push(
+    {
+      type: 'Microsoft.Web/serverfarms',
+      apiVersion: '2024-04-01',
+      name: expr(planName),
       location: expr("parameters('location')"),
-      sku: { name: 'Standard', tier: 'Standard', capacity: 1 },
+      kind: 'functionapp',
+      sku: { name: 'FC1', tier: 'FlexConsumption' },
+      properties: { reserved: true, zoneRedundant: t3 },
+    },
+    {
+      type: 'Microsoft.Web/sites',
+      apiVersion: '2024-04-01',
+      name: expr(`variables('${variable}')`),
+      location: expr("parameters('location')"),
+      kind: 'functionapp,linux',
+      identity: { type: 'SystemAssigned' },
+      tags: { app: plan.name, function: fn.name, tier: plan.tier },
       properties: {
-        disableLocalAuth: true,
-        minimumTlsVersion: '1.2',
-        zoneRedundant: t3,
-      },
-    });
-    for (const hub of [...hubs].sort()) {
-      resources.push(
-        child(
-          'Microsoft.EventHub/namespaces/eventhubs',
-          `format('{0}/{1}', ${EVENT_HUBS}, ${quote(hub)})`,
-          namespaceId,
-          { partitionCount: 4, messageRetentionInDays: t3 ? 7 : 1 },
-        ),
-      );
-    }
-    for (const group of [...consumerGroups].sort()) {
-      const [hub, name] = group.split('/');
-      resources.push(
-        child(
-          'Microsoft.EventHub/namespaces/eventhubs/consumergroups',
-          `format('{0}/{1}/{2}', ${EVENT_HUBS}, ${quote(hub)}, ${quote(name)})`,
-          `resourceId('Microsoft.EventHub/namespaces/eventhubs', ${EVENT_HUBS}, ${quote(
-            hub,
-          )})`,
-        ),
-      );
-    }
-  }
-  if (busQueues.size > 0) {
-    variables.serviceBusNamespace = expr(
-      `format('sb-${app}-{0}', variables('suffix'))`,
-    );
-    resources.push({
-      type: 'Microsoft.ServiceBus/namespaces',
-      apiVersion: '2022-10-01-preview',
-      name: expr(SERVICE_BUS),
-      location: expr("parameters('location')"),
-      sku: { name: 'Standard', tier: 'Standard' },
-      properties: { disableLocalAuth: true, minimumTlsVersion: '1.2' },
-    });
-    for (const queue of [...busQueues].sort()) {
-      resources.push(
-        child(
-          'Microsoft.ServiceBus/namespaces/queues',
-          `format('{0}/{1}', ${SERVICE_BUS}, ${quote(queue)})`,
-          `resourceId('Microsoft.ServiceBus/namespaces', ${SERVICE_BUS})`,
-          {
-            maxDeliveryCount: 5,
-            deadLetteringOnMessageExpiration: true,
-            lockDuration: 'PT5M',
+        serverFarmId: expr(planId),
+        httpsOnly: true,
+        siteConfig: {
+          minTlsVersion: '1.2',
+          ftpsState: 'Disabled',
+          appSettings: settings as unknown as JsonValue[],
+        },
+        functionAppConfig: {
+          deployment: {
+            storage: {
+              type: 'blobContainer',
+              value: expr(
+                `concat(reference(${HOST_STORAGE_ID}, '2023-05-01').primaryEndpoints.blob, ${deployContainer})`,
+              ),
+              authentication: { type: 'SystemAssignedIdentity' },
+            },
           },
-        ),
-      );
-    }
-  }
-  const secrets = fns.some(fn => fn.secrets.length > 0);
-  if (secrets) {
-    variables.keyVaultName = expr("format('kv{0}', variables('suffix'))");
-    resources.push({
-      type: 'Microsoft.KeyVault/vaults',
-      apiVersion: '2023-07-01',
-      name: expr(KEY_VAULT),
-      location: expr("parameters('location')"),
-      properties: {
-        tenantId: expr('subscription().tenantId'),
-        sku: { family: 'A', name: 'standard' },
-        enableRbacAuthorization: true,
-        enableSoftDelete: true,
-        softDeleteRetentionInDays: 90,
-        ...(t3 ? { enablePurgeProtection: true } : {}),
+          scaleAndConcurrency: scale,
+          runtime: runtimeOf(fn),
+        },
       },
-    });
+      dependsOn: [
+        expr(planId),
+        expr(HOST_STORAGE_ID),
+        expr(
+          `resourceId('Microsoft.Storage/storageAccounts/blobServices/containers', ${HOST_STORAGE}, 'default', ${deployContainer})`,
+        ),
+        expr(`resourceId('Microsoft.Insights/components', ${APP_INSIGHTS})`),
+      ],
+    },
+  );
+  return variable;
+}
+
+/**
+ * The ARM template (`main.json`): one Flex Consumption function app per
+ * function, each with a system-assigned identity and role assignments
+ * scoped to the one queue, hub or container it reads (never the
+ * subscription or resource group). Host storage and event storage are
+ * separate accounts, so the host's Blob Data Owner role grants nothing on
+ * event data.
+ */
+export function buildArmTemplate(
+  plan: DeploymentPlan,
+  fns: ReadonlyArray<FunctionContext>,
+): { template: JsonObject; grants: AzureRoleGrant[] } {
+  const app = dnsName(plan.name, 30);
+  const arm: ArmBuild = {
+    plan,
+    app,
+    t3: plan.tier === 'T3',
+    variables: {
+      suffix: expr('uniqueString(resourceGroup().id)'),
+      hostStorageName: expr(
+        `format('sth{0}', uniqueString(resourceGroup().id, ${quote(app)}))`,
+      ),
+      logAnalyticsName: `log-${app}`,
+      appInsightsName: `appi-${app}`,
+    },
+    resources: monitoringResources(plan),
+    grants: [],
+  };
+  const sources = eventSourcesOf(fns);
+  addHostStorage(arm, fns, sources);
+  if (
+    fns.some(fn => ['queueTrigger', 'blobTrigger'].includes(azureBinding(fn)))
+  ) {
+    addEventStorage(arm, sources);
   }
+  if (sources.hubs.size > 0) addEventHubs(arm, sources);
+  if (sources.busQueues.size > 0) addServiceBus(arm, sources);
+  if (fns.some(fn => fn.secrets.length > 0)) addKeyVault(arm);
 
   const outputs: Record<string, JsonObject> = {};
   for (const fn of fns) {
-    const variable = appVariable(fn);
-    const prefix = dnsName(`${app}-${fn.name}`, 40);
-    variables[variable] = expr(`format('${prefix}-{0}', variables('suffix'))`);
-    const planName = `format('{0}-plan', variables('${variable}'))`;
-    const planId = `resourceId('Microsoft.Web/serverfarms', ${planName})`;
-    const binding = azureBinding(fn);
-    const settings: Array<{ name: string; value: string }> = [
-      { name: 'AzureWebJobsStorage__accountName', value: expr(HOST_STORAGE) },
-      {
-        name: 'APPLICATIONINSIGHTS_CONNECTION_STRING',
-        value: expr(
-          `reference(resourceId('Microsoft.Insights/components', ${APP_INSIGHTS}), '2020-02-02').ConnectionString`,
-        ),
-      },
-      {
-        name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
-        value: 'Authorization=AAD',
-      },
-    ];
-    const grant = (role: RoleName, scope: Scope, target: string) => {
-      resources.push(roleAssignment(fn, role, scope));
-      grants.push({ function: fn.name, role, target });
-    };
-    grant('Storage Blob Data Owner', scopes.hostStorage(), 'host storage');
-    grant(
-      'Monitoring Metrics Publisher',
-      scopes.appInsights(),
-      'Application Insights',
-    );
-    const queueUri = `format('https://{0}.queue.{1}', ${EVENT_STORAGE}, environment().suffixes.storage)`;
-    switch (binding) {
-      case 'queueTrigger': {
-        const queue = sourceName(fn);
-        settings.push({
-          name: `${CONNECTIONS.storage}__queueServiceUri`,
-          value: expr(queueUri),
-        });
-        grant(
-          'Storage Queue Data Contributor',
-          scopes.queue(EVENT_STORAGE, queue),
-          `queue ${queue}`,
-        );
-        grant(
-          'Storage Queue Data Contributor',
-          scopes.queue(EVENT_STORAGE, `${queue}-poison`.slice(0, 63)),
-          `queue ${queue}-poison`,
-        );
-        break;
-      }
-      case 'blobTrigger': {
-        const container = sourceName(fn);
-        settings.push(
-          {
-            name: `${CONNECTIONS.storage}__blobServiceUri`,
-            value: expr(
-              `format('https://{0}.blob.{1}', ${EVENT_STORAGE}, environment().suffixes.storage)`,
-            ),
-          },
-          {
-            name: `${CONNECTIONS.storage}__queueServiceUri`,
-            value: expr(queueUri),
-          },
-        );
-        grant(
-          'Storage Blob Data Reader',
-          scopes.container(container),
-          `container ${container}`,
-        );
-        grant(
-          'Storage Queue Data Contributor',
-          scopes.queue(HOST_STORAGE, 'webjobs-blobtrigger-poison'),
-          'host queue webjobs-blobtrigger-poison',
-        );
-        break;
-      }
-      case 'serviceBusTrigger': {
-        const queue = sourceName(fn);
-        settings.push({
-          name: `${CONNECTIONS.serviceBus}__fullyQualifiedNamespace`,
-          value: expr(`format('{0}.servicebus.windows.net', ${SERVICE_BUS})`),
-        });
-        grant(
-          'Azure Service Bus Data Receiver',
-          scopes.serviceBusQueue(queue),
-          `Service Bus queue ${queue}`,
-        );
-        break;
-      }
-      case 'eventHubTrigger': {
-        const hub = sourceName(fn);
-        settings.push({
-          name: `${CONNECTIONS.eventHub}__fullyQualifiedNamespace`,
-          value: expr(`format('{0}.servicebus.windows.net', ${EVENT_HUBS})`),
-        });
-        grant(
-          'Azure Event Hubs Data Receiver',
-          scopes.eventHub(hub),
-          `event hub ${hub}`,
-        );
-        break;
-      }
-      default:
-        break;
-    }
-    for (const [name, value] of Object.entries(fn.env)) {
-      settings.push({
-        name,
-        value: value.startsWith('[') ? `[${value}` : value,
-      });
-    }
-    for (const secret of fn.secrets) {
-      settings.push({
-        name: secret,
-        value: expr(
-          `format('@Microsoft.KeyVault(VaultName={0};SecretName={1})', ${KEY_VAULT}, ${quote(
-            keyVaultSecretName(fn, secret),
-          )})`,
-        ),
-      });
-    }
-    if (fn.secrets.length > 0) {
-      grant('Key Vault Secrets User', scopes.keyVault(), 'key vault');
-    }
-    const scale: JsonObject = {
-      maximumInstanceCount: TIER_SETTINGS[plan.tier].maximumInstances,
-      instanceMemoryMB: flexMemory(fn.memoryMB),
-    };
-    if (t3 && binding === 'httpTrigger') {
-      scale.alwaysReady = [{ name: 'http', instanceCount: 1 }];
-    }
-    resources.push(
-      {
-        type: 'Microsoft.Web/serverfarms',
-        apiVersion: '2024-04-01',
-        name: expr(planName),
-        location: expr("parameters('location')"),
-        kind: 'functionapp',
-        sku: { name: 'FC1', tier: 'FlexConsumption' },
-        properties: { reserved: true, zoneRedundant: t3 },
-      },
-      {
-        type: 'Microsoft.Web/sites',
-        apiVersion: '2024-04-01',
-        name: expr(`variables('${variable}')`),
-        location: expr("parameters('location')"),
-        kind: 'functionapp,linux',
-        identity: { type: 'SystemAssigned' },
-        tags: { app: plan.name, function: fn.name, tier: plan.tier },
-        properties: {
-          serverFarmId: expr(planId),
-          httpsOnly: true,
-          siteConfig: {
-            minTlsVersion: '1.2',
-            ftpsState: 'Disabled',
-            appSettings: settings as unknown as JsonValue[],
-          },
-          functionAppConfig: {
-            deployment: {
-              storage: {
-                type: 'blobContainer',
-                value: expr(
-                  `concat(reference(${hostStorageId}, '2023-05-01').primaryEndpoints.blob, ${quote(
-                    dnsName(`deploy-${fn.name}`, 63),
-                  )})`,
-                ),
-                authentication: { type: 'SystemAssignedIdentity' },
-              },
-            },
-            scaleAndConcurrency: scale,
-            runtime: runtimeOf(fn),
-          },
-        },
-        dependsOn: [
-          expr(planId),
-          expr(hostStorageId),
-          expr(
-            `resourceId('Microsoft.Storage/storageAccounts/blobServices/containers', ${HOST_STORAGE}, 'default', ${quote(
-              dnsName(`deploy-${fn.name}`, 63),
-            )})`,
-          ),
-          expr(`resourceId('Microsoft.Insights/components', ${APP_INSIGHTS})`),
-        ],
-      },
-    );
     outputs[`${camel(fn.name)}AppName`] = {
       type: 'string',
-      value: expr(`variables('${variable}')`),
+      value: expr(`variables('${addFunctionApp(arm, fn)}')`),
     };
   }
-  if (variables.eventGridTopicName) {
+  if (arm.variables.eventGridTopicName) {
     outputs.eventGridTopicName = {
       type: 'string',
       value: expr("variables('eventGridTopicName')"),
@@ -861,11 +944,11 @@ export function buildArmTemplate(
           defaultValue: expr('resourceGroup().location'),
         },
       },
-      variables: sortedRecord(variables),
-      resources: resources as unknown as JsonValue[],
+      variables: sortedRecord(arm.variables),
+      resources: arm.resources as unknown as JsonValue[],
       outputs: sortedRecord(outputs),
     },
-    grants,
+    grants: arm.grants,
   };
 }
 

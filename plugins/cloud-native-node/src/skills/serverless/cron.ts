@@ -1,18 +1,13 @@
+import {
+  isCronWildcard as isWildcard,
+  parseCron,
+} from '@internal/backstage-plugin-cloud-native-common';
+
 /**
  * Converts the spec's 5-field cron schedule (minute hour day-of-month month
- * day-of-week, as Kubernetes CronJobs read it; validated by the common
- * package) to the forms the serverless platforms want.
+ * day-of-week, as Kubernetes CronJobs read it; read by the common package's
+ * `parseCron`) to the forms the serverless platforms want.
  */
-
-const MACROS: Record<string, string> = {
-  '@yearly': '0 0 1 1 *',
-  '@annually': '0 0 1 1 *',
-  '@monthly': '0 0 1 * *',
-  '@weekly': '0 0 * * 0',
-  '@daily': '0 0 * * *',
-  '@midnight': '0 0 * * *',
-  '@hourly': '0 * * * *',
-};
 
 const DAY_NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 const MONTH_NAMES = [
@@ -30,74 +25,14 @@ const MONTH_NAMES = [
   'DEC',
 ];
 
-/** The five fields of a schedule, macros expanded. */
-export interface CronFields {
-  minute: string;
-  hour: string;
-  dayOfMonth: string;
-  month: string;
-  dayOfWeek: string;
-}
-
-/** Splits a 5-field schedule (or a macro such as `@daily`) into fields. */
-export function cronFields(schedule: string): CronFields {
-  const expanded = MACROS[schedule.trim()] ?? schedule.trim();
-  const parts = expanded.split(/\s+/);
-  if (parts.length !== 5) {
-    throw new Error(
-      `cron schedule '${schedule}' must have 5 fields (minute hour day-of-month month day-of-week)`,
-    );
-  }
-  const [minute, hour, dayOfMonth, month, dayOfWeek] = parts;
-  return { minute, hour, dayOfMonth, month, dayOfWeek };
-}
-
 /** The 5-field form with macros expanded (Cloud Scheduler, PingSource). */
 export function standardCron(schedule: string): string {
-  const f = cronFields(schedule);
+  const f = parseCron(schedule).fields;
   return [f.minute, f.hour, f.dayOfMonth, f.month, f.dayOfWeek].join(' ');
 }
 
-function isWildcard(field: string): boolean {
-  return field === '*' || field === '?';
-}
-
-function dayNumber(text: string): number {
-  const index = DAY_NAMES.indexOf(text.toUpperCase());
-  if (index >= 0) return index;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 0 || value > 7) {
-    throw new Error(`'${text}' is not a day of week`);
-  }
-  return value % 7;
-}
-
-/** The days (0 = Sunday … 6) a day-of-week field selects. */
-export function daysOfWeek(field: string): Set<number> {
-  const days = new Set<number>();
-  for (const item of field.split(',')) {
-    const [range, stepText] = item.split('/');
-    const step = stepText === undefined ? 1 : Number(stepText);
-    let from = 0;
-    let to = 6;
-    if (!isWildcard(range)) {
-      const [a, b] = range.split('-');
-      from = dayNumber(a);
-      // `5-7` ends on Sunday written as 7: keep the range increasing
-      if (b === undefined) {
-        // `1/2` steps from 1 to the end of the week
-        to = stepText === undefined ? from : 6;
-      } else {
-        to = Number(b) === 7 ? 7 : dayNumber(b);
-      }
-    }
-    for (let day = from; day <= to; day += step) days.add(day % 7);
-  }
-  return days;
-}
-
 /** Compresses a set of days into runs: `{1,2,3,4,5}` → `[[1,5]]`. */
-function dayRuns(days: Set<number>): Array<[number, number]> {
+function dayRuns(days: ReadonlySet<number>): Array<[number, number]> {
   const runs: Array<[number, number]> = [];
   for (let day = 0; day <= 6; day++) {
     if (!days.has(day)) continue;
@@ -132,12 +67,11 @@ function awsMonthField(field: string): string {
  * AWS cannot say that in one expression, so that case gives two.
  */
 export function awsCronExpressions(schedule: string): string[] {
-  const f = cronFields(schedule);
+  const { fields: f, daysOfWeek: days } = parseCron(schedule);
   const minute = awsStepField(f.minute, 0);
   const hour = awsStepField(f.hour, 0);
   const month = awsMonthField(f.month);
   const dom = isWildcard(f.dayOfMonth) ? '*' : awsStepField(f.dayOfMonth, 1);
-  const days = daysOfWeek(f.dayOfWeek);
   const dowRestricted = !isWildcard(f.dayOfWeek) && days.size < 7;
   const dow = dayRuns(days)
     .map(([a, b]) =>
@@ -156,8 +90,7 @@ export function awsCronExpressions(schedule: string): string[] {
  * (Sunday = 0).
  */
 export function ncrontab(schedule: string): string {
-  const f = cronFields(schedule);
-  const days = daysOfWeek(f.dayOfWeek);
+  const { fields: f, daysOfWeek: days } = parseCron(schedule);
   const dow =
     isWildcard(f.dayOfWeek) || days.size === 7
       ? '*'

@@ -76,11 +76,14 @@ export function gcpTarget(fn: FunctionContext): GcpTarget {
     : 'cloud-run';
 }
 
-/** The Pub/Sub topic or bucket an event function reads. */
-function eventSource(fn: FunctionContext): {
+/** A bucket or a Pub/Sub topic a function's events come from. */
+interface GcpEventSource {
   kind: 'pubsub' | 'storage';
   name: string;
-} {
+}
+
+/** The Pub/Sub topic or bucket an event function reads. */
+function eventSource(fn: FunctionContext): GcpEventSource {
   if (fn.trigger === 'storage') {
     return { kind: 'storage', name: dnsName(fn.source?.name ?? fn.name, 63) };
   }
@@ -178,16 +181,13 @@ function command(words: string[]): string {
   return words.map(shellQuote).join(' ');
 }
 
-function eventFunction(plan: DeploymentPlan, fn: FunctionContext): JsonObject {
-  const target = gcpTarget(fn);
-  const source = eventSource(fn);
+/** Creates the bucket or topic, the scheduler job, the dead-letter topic. */
+function setupCommands(
+  plan: DeploymentPlan,
+  fn: FunctionContext,
+  source: GcpEventSource,
+): string[] {
   const region = plan.region;
-  const sa = serviceAccountEmail(fn);
-  const eventType = EVENT_TYPES[source.kind];
-  const filters: JsonObject[] = [{ attribute: 'type', value: eventType }];
-  if (source.kind === 'storage') {
-    filters.push({ attribute: 'bucket', value: source.name });
-  }
   const setup: string[] = [];
   if (source.kind === 'storage') {
     setup.push(
@@ -225,78 +225,136 @@ function eventFunction(plan: DeploymentPlan, fn: FunctionContext): JsonObject {
   setup.push(
     command(['gcloud', 'pubsub', 'topics', 'create', deadLetterTopic(fn)]),
   );
+  return setup;
+}
 
-  const deploy: string[] = [];
-  const env = Object.keys(fn.env).length > 0;
-  const secrets = fn.secrets.map(
-    name => `${name}=${secretId(plan, fn, name)}:latest`,
-  );
-  let triggerName: string;
-  if (target === 'cloud-functions') {
-    const words = [
+/** What the deploy commands need besides the plan and the function. */
+interface EventDeployment {
+  source: GcpEventSource;
+  filters: JsonObject[];
+  serviceAccount: string;
+  env: boolean;
+  secrets: string[];
+}
+
+/** `gcloud functions deploy` (2nd gen); returns the trigger's name. */
+function deployCloudFunction(
+  plan: DeploymentPlan,
+  fn: FunctionContext,
+  d: EventDeployment,
+  deploy: string[],
+): string {
+  const region = plan.region;
+  const words = [
+    'gcloud',
+    'functions',
+    'deploy',
+    fn.name,
+    '--gen2',
+    `--region=${region}`,
+    `--runtime=${FUNCTION_RUNTIMES[fn.language!]}`,
+    `--source=services/${fn.name}`,
+    `--entry-point=${ENTRY_POINTS[fn.language!] ?? 'handler'}`,
+    d.source.kind === 'storage'
+      ? `--trigger-bucket=${d.source.name}`
+      : `--trigger-topic=${d.source.name}`,
+    `--trigger-location=${region}`,
+    `--service-account=${d.serviceAccount}`,
+    `--trigger-service-account=${d.serviceAccount}`,
+    `--memory=${fn.memoryMB}Mi`,
+    `--timeout=${fn.timeoutSeconds}s`,
+    `--max-instances=${plan.tier === 'T1' ? 10 : 100}`,
+    '--retry',
+  ];
+  if (plan.tier === 'T3') words.push('--min-instances=1');
+  if (d.env) words.push(`--env-vars-file=${GCP_DIR}/env/${fn.name}.yaml`);
+  if (d.secrets.length > 0) words.push(`--set-secrets=${d.secrets.join(',')}`);
+  deploy.push(command(words));
+  return `$(gcloud functions describe ${fn.name} --gen2 --region=${region} --format='value(eventTrigger.trigger)')`;
+}
+
+/** A Cloud Run service and its Eventarc trigger; returns the trigger's name. */
+function deployRunService(
+  plan: DeploymentPlan,
+  fn: FunctionContext,
+  d: EventDeployment,
+  deploy: string[],
+): string {
+  const region = plan.region;
+  deploy.push(
+    command([
       'gcloud',
-      'functions',
-      'deploy',
-      fn.name,
-      '--gen2',
+      'run',
+      'services',
+      'replace',
+      `${GCP_DIR}/run/${fn.name}.yaml`,
       `--region=${region}`,
-      `--runtime=${FUNCTION_RUNTIMES[fn.language!]}`,
-      `--source=services/${fn.name}`,
-      `--entry-point=${ENTRY_POINTS[fn.language!] ?? 'handler'}`,
-      source.kind === 'storage'
-        ? `--trigger-bucket=${source.name}`
-        : `--trigger-topic=${source.name}`,
-      `--trigger-location=${region}`,
-      `--service-account=${sa}`,
-      `--trigger-service-account=${sa}`,
-      `--memory=${fn.memoryMB}Mi`,
-      `--timeout=${fn.timeoutSeconds}s`,
-      `--max-instances=${plan.tier === 'T1' ? 10 : 100}`,
-      '--retry',
-    ];
-    if (plan.tier === 'T3') words.push('--min-instances=1');
-    if (env) words.push(`--env-vars-file=${GCP_DIR}/env/${fn.name}.yaml`);
-    if (secrets.length > 0) words.push(`--set-secrets=${secrets.join(',')}`);
-    deploy.push(command(words));
-    triggerName = `$(gcloud functions describe ${fn.name} --gen2 --region=${region} --format='value(eventTrigger.trigger)')`;
-  } else {
-    deploy.push(
-      command([
-        'gcloud',
-        'run',
-        'services',
-        'replace',
-        `${GCP_DIR}/run/${fn.name}.yaml`,
-        `--region=${region}`,
-      ]),
+    ]),
+  );
+  const words = [
+    'gcloud',
+    'eventarc',
+    'triggers',
+    'create',
+    `${fn.name}-trigger`,
+    `--location=${region}`,
+    `--destination-run-service=${fn.name}`,
+    `--destination-run-region=${region}`,
+    ...d.filters.map(f => `--event-filters=${f.attribute}=${f.value}`),
+    `--service-account=${d.serviceAccount}`,
+  ];
+  if (d.source.kind === 'pubsub') {
+    words.push(
+      `--transport-topic=projects/${PROJECT_PLACEHOLDER}/topics/${d.source.name}`,
     );
-    const words = [
-      'gcloud',
-      'eventarc',
-      'triggers',
-      'create',
-      `${fn.name}-trigger`,
-      `--location=${region}`,
-      `--destination-run-service=${fn.name}`,
-      `--destination-run-region=${region}`,
-      ...filters.map(f => `--event-filters=${f.attribute}=${f.value}`),
-      `--service-account=${sa}`,
-    ];
-    if (source.kind === 'pubsub') {
-      words.push(
-        `--transport-topic=projects/${PROJECT_PLACEHOLDER}/topics/${source.name}`,
-      );
-    }
-    deploy.push(command(words));
-    triggerName = `${fn.name}-trigger`;
   }
+  deploy.push(command(words));
+  return `${fn.name}-trigger`;
+}
+
+/** Deploys the function, then points its subscription at the dead letters. */
+function deployCommands(
+  plan: DeploymentPlan,
+  fn: FunctionContext,
+  d: EventDeployment,
+): string[] {
+  const deploy: string[] = [];
+  const triggerName =
+    gcpTarget(fn) === 'cloud-functions'
+      ? deployCloudFunction(plan, fn, d, deploy)
+      : deployRunService(plan, fn, d, deploy);
   // Failed deliveries go to a dead-letter topic on the trigger's subscription
   deploy.push(
-    `SUBSCRIPTION="$(gcloud eventarc triggers describe ${triggerName} --location=${region} --format='value(transport.pubsub.subscription)')"`,
+    `SUBSCRIPTION="$(gcloud eventarc triggers describe ${triggerName} --location=${plan.region} --format='value(transport.pubsub.subscription)')"`,
     `gcloud pubsub subscriptions update "$SUBSCRIPTION" --dead-letter-topic=${deadLetterTopic(
       fn,
     )} --max-delivery-attempts=5`,
   );
+  return deploy;
+}
+
+function eventFunction(plan: DeploymentPlan, fn: FunctionContext): JsonObject {
+  const target = gcpTarget(fn);
+  const source = eventSource(fn);
+  const region = plan.region;
+  const sa = serviceAccountEmail(fn);
+  const eventType = EVENT_TYPES[source.kind];
+  const filters: JsonObject[] = [{ attribute: 'type', value: eventType }];
+  if (source.kind === 'storage') {
+    filters.push({ attribute: 'bucket', value: source.name });
+  }
+  const env = Object.keys(fn.env).length > 0;
+  const secrets = fn.secrets.map(
+    name => `${name}=${secretId(plan, fn, name)}:latest`,
+  );
+  const setup = setupCommands(plan, fn, source);
+  const deploy = deployCommands(plan, fn, {
+    source,
+    filters,
+    serviceAccount: sa,
+    env,
+    secrets,
+  });
 
   return {
     name: fn.name,

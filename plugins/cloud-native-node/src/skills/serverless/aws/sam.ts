@@ -1,5 +1,5 @@
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
-import { FunctionContext } from '../context';
+import { EventSource, FunctionContext } from '../context';
 import { awsCronExpressions } from '../cron';
 import { imageTag } from '../../container/context';
 import { sortedRecord } from '../names';
@@ -69,205 +69,250 @@ const PULL_GUARD_ACTIONS = {
   ],
 };
 
-function wireEvents(plan: DeploymentPlan, fn: FunctionContext): EventWiring {
-  const ids = functionIds(fn);
-  const wiring: EventWiring = { events: {}, policies: [], resources: {} };
-  const functionDlq = () => {
-    wiring.resources[ids.dlq] = deadLetterQueue();
-    wiring.deadLetterQueue = ids.dlq;
-    return ids.dlq;
+/** The function's own dead-letter queue; returns its logical id. */
+function functionDlq(fn: FunctionContext, wiring: EventWiring): string {
+  const { dlq } = functionIds(fn);
+  wiring.resources[dlq] = deadLetterQueue();
+  wiring.deadLetterQueue = dlq;
+  return dlq;
+}
+
+function httpEvent(path: string): JsonObject {
+  return {
+    Type: 'HttpApi',
+    Properties: {
+      ApiId: ref('HttpApi'),
+      Method: 'ANY',
+      Path: path,
+      PayloadFormatVersion: '2.0',
+    },
   };
+}
+
+function wireHttp(fn: FunctionContext, wiring: EventWiring) {
+  wiring.events.Api = httpEvent(`/${fn.name}`);
+  wiring.events.ApiProxy = httpEvent(`/${fn.name}/{proxy+}`);
+}
+
+function wireQueue(
+  plan: DeploymentPlan,
+  fn: FunctionContext,
+  source: EventSource,
+  wiring: EventWiring,
+) {
+  let queueArn: JsonValue;
+  let queueName: JsonValue;
+  if (source.arn) {
+    queueArn = source.arn;
+    queueName = source.name;
+    functionDlq(fn, wiring);
+  } else {
+    const sids = sourceIds(source);
+    wiring.resources[sids.queue] = sourceQueue(fn, source, plan.tier);
+    wiring.resources[sids.queueDlq] = deadLetterQueue(isFifo(source));
+    queueArn = getAtt(sids.queue, 'Arn');
+    queueName = getAtt(sids.queue, 'QueueName');
+    if (isFifo(source)) {
+      // Lambda's async DLQ cannot be FIFO: keep a standard one
+      functionDlq(fn, wiring);
+    } else {
+      wiring.deadLetterQueue = sids.queueDlq;
+    }
+  }
+  wiring.events.Queue = {
+    Type: 'SQS',
+    Properties: {
+      Queue: queueArn,
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    },
+  };
+  wiring.policies.push({ SQSPollerPolicy: { QueueName: queueName } });
+  wiring.guard = { actions: PULL_GUARD_ACTIONS.SQS, resources: [queueArn] };
+}
+
+function wireStorage(
+  plan: DeploymentPlan,
+  fn: FunctionContext,
+  source: EventSource,
+  wiring: EventWiring,
+) {
+  const sids = sourceIds(source);
+  const bucketName = samBucketName(source);
+  wiring.resources[sids.bucket] = {
+    Type: 'AWS::S3::Bucket',
+    DeletionPolicy: plan.tier === 'T1' ? 'Delete' : 'Retain',
+    UpdateReplacePolicy: plan.tier === 'T1' ? 'Delete' : 'Retain',
+    Properties: {
+      BucketName: bucketName,
+      ...bucketProperties(plan.tier),
+    },
+  };
+  wiring.resources[sids.bucketPolicy] = {
+    Type: 'AWS::S3::BucketPolicy',
+    Properties: {
+      Bucket: ref(sids.bucket),
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'DenyInsecureTransport',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:*',
+            Resource: [
+              getAtt(sids.bucket, 'Arn'),
+              sub(`\${${sids.bucket}.Arn}/*`),
+            ],
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+        ],
+      },
+    },
+  };
+  wiring.events.Upload = {
+    Type: 'S3',
+    Properties: {
+      Bucket: ref(sids.bucket),
+      Events: ['s3:ObjectCreated:*'],
+    },
+  };
+  // The bucket name, not a Ref: a Ref from the role to the bucket would
+  // close a dependency cycle through the bucket's notification.
+  wiring.policies.push({ S3ReadPolicy: { BucketName: bucketName } });
+  functionDlq(fn, wiring);
+}
+
+function wireSchedule(fn: FunctionContext, wiring: EventWiring) {
+  const dlq = functionDlq(fn, wiring);
+  const expressions = awsCronExpressions(fn.schedule ?? '@daily');
+  expressions.forEach((expression, index) => {
+    wiring.events[
+      expressions.length > 1 ? `Schedule${index + 1}` : 'Schedule'
+    ] = {
+      Type: 'ScheduleV2',
+      Properties: {
+        ScheduleExpression: expression,
+        ScheduleExpressionTimezone: 'UTC',
+        State: 'ENABLED',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        RetryPolicy: {
+          MaximumRetryAttempts: 2,
+          MaximumEventAgeInSeconds: 3600,
+        },
+        DeadLetterConfig: { Arn: getAtt(dlq, 'Arn') },
+      },
+    };
+  });
+}
+
+/** A Kinesis stream (existing or new); returns its ARN. */
+function kinesisSource(
+  plan: DeploymentPlan,
+  source: EventSource,
+  wiring: EventWiring,
+): JsonValue {
+  const sids = sourceIds(source);
+  let streamArn: JsonValue;
+  let streamName: JsonValue;
+  if (source.arn) {
+    streamArn = source.arn;
+    streamName = source.name;
+  } else {
+    wiring.resources[sids.stream] = kinesisStream(source, plan.tier);
+    streamArn = getAtt(sids.stream, 'Arn');
+    streamName = ref(sids.stream);
+  }
+  wiring.policies.push({
+    KinesisStreamReadPolicy: { StreamName: streamName },
+  });
+  return streamArn;
+}
+
+/** A DynamoDB table's stream (existing or new); returns its ARN. */
+function dynamoDbSource(
+  plan: DeploymentPlan,
+  source: EventSource,
+  wiring: EventWiring,
+): JsonValue {
+  const sids = sourceIds(source);
+  let streamArn: JsonValue;
+  let tableName: JsonValue;
+  let streamLabel: JsonValue;
+  if (source.arn) {
+    streamArn = source.arn;
+    tableName = source.name;
+    streamLabel = source.arn.split('/')[3] ?? '';
+  } else {
+    wiring.resources[sids.table] = dynamoDbTable(source, plan.tier);
+    streamArn = getAtt(sids.table, 'StreamArn');
+    tableName = ref(sids.table);
+    // arn:...:table/<table>/stream/<label> → <label>
+    streamLabel = {
+      'Fn::Select': [3, { 'Fn::Split': ['/', streamArn] }],
+    };
+  }
+  wiring.policies.push({
+    DynamoDBStreamReadPolicy: {
+      TableName: tableName,
+      StreamName: streamLabel,
+    },
+  });
+  return streamArn;
+}
+
+function wireStream(
+  plan: DeploymentPlan,
+  fn: FunctionContext,
+  source: EventSource,
+  wiring: EventWiring,
+) {
+  const dlq = functionDlq(fn, wiring);
+  const kind = streamKind(fn);
+  const streamArn =
+    kind === 'Kinesis'
+      ? kinesisSource(plan, source, wiring)
+      : dynamoDbSource(plan, source, wiring);
+  wiring.events.Stream = {
+    Type: kind,
+    Properties: {
+      Stream: streamArn,
+      StartingPosition: 'LATEST',
+      BatchSize: 100,
+      MaximumRetryAttempts: 3,
+      MaximumRecordAgeInSeconds: 3600,
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: {
+        OnFailure: { Type: 'SQS', Destination: getAtt(dlq, 'Arn') },
+      },
+    },
+  };
+  wiring.guard = {
+    actions: PULL_GUARD_ACTIONS[kind],
+    resources: [streamArn],
+  };
+}
+
+function wireEvents(plan: DeploymentPlan, fn: FunctionContext): EventWiring {
+  const wiring: EventWiring = { events: {}, policies: [], resources: {} };
   const source = fn.source;
   switch (fn.trigger) {
-    case 'http': {
-      const path = `/${fn.name}`;
-      wiring.events.Api = {
-        Type: 'HttpApi',
-        Properties: {
-          ApiId: ref('HttpApi'),
-          Method: 'ANY',
-          Path: path,
-          PayloadFormatVersion: '2.0',
-        },
-      };
-      wiring.events.ApiProxy = {
-        Type: 'HttpApi',
-        Properties: {
-          ApiId: ref('HttpApi'),
-          Method: 'ANY',
-          Path: `${path}/{proxy+}`,
-          PayloadFormatVersion: '2.0',
-        },
-      };
+    case 'http':
+      wireHttp(fn, wiring);
       break;
-    }
-    case 'queue': {
-      if (!source) break;
-      let queueArn: JsonValue;
-      let queueName: JsonValue;
-      if (source.arn) {
-        queueArn = source.arn;
-        queueName = source.name;
-        functionDlq();
-      } else {
-        const sids = sourceIds(source);
-        wiring.resources[sids.queue] = sourceQueue(fn, source, plan.tier);
-        wiring.resources[sids.queueDlq] = deadLetterQueue(isFifo(source));
-        queueArn = getAtt(sids.queue, 'Arn');
-        queueName = getAtt(sids.queue, 'QueueName');
-        if (isFifo(source)) {
-          // Lambda's async DLQ cannot be FIFO: keep a standard one
-          functionDlq();
-        } else {
-          wiring.deadLetterQueue = sids.queueDlq;
-        }
-      }
-      wiring.events.Queue = {
-        Type: 'SQS',
-        Properties: {
-          Queue: queueArn,
-          BatchSize: 10,
-          FunctionResponseTypes: ['ReportBatchItemFailures'],
-        },
-      };
-      wiring.policies.push({ SQSPollerPolicy: { QueueName: queueName } });
-      wiring.guard = { actions: PULL_GUARD_ACTIONS.SQS, resources: [queueArn] };
+    case 'queue':
+      if (source) wireQueue(plan, fn, source, wiring);
       break;
-    }
-    case 'storage': {
-      if (!source) break;
-      const sids = sourceIds(source);
-      const bucketName = samBucketName(source);
-      wiring.resources[sids.bucket] = {
-        Type: 'AWS::S3::Bucket',
-        DeletionPolicy: plan.tier === 'T1' ? 'Delete' : 'Retain',
-        UpdateReplacePolicy: plan.tier === 'T1' ? 'Delete' : 'Retain',
-        Properties: {
-          BucketName: bucketName,
-          ...bucketProperties(plan.tier),
-        },
-      };
-      wiring.resources[sids.bucketPolicy] = {
-        Type: 'AWS::S3::BucketPolicy',
-        Properties: {
-          Bucket: ref(sids.bucket),
-          PolicyDocument: {
-            Version: '2012-10-17',
-            Statement: [
-              {
-                Sid: 'DenyInsecureTransport',
-                Effect: 'Deny',
-                Principal: '*',
-                Action: 's3:*',
-                Resource: [
-                  getAtt(sids.bucket, 'Arn'),
-                  sub(`\${${sids.bucket}.Arn}/*`),
-                ],
-                Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-              },
-            ],
-          },
-        },
-      };
-      wiring.events.Upload = {
-        Type: 'S3',
-        Properties: {
-          Bucket: ref(sids.bucket),
-          Events: ['s3:ObjectCreated:*'],
-        },
-      };
-      // The bucket name, not a Ref: a Ref from the role to the bucket would
-      // close a dependency cycle through the bucket's notification.
-      wiring.policies.push({ S3ReadPolicy: { BucketName: bucketName } });
-      functionDlq();
+    case 'storage':
+      if (source) wireStorage(plan, fn, source, wiring);
       break;
-    }
-    case 'schedule': {
-      const dlq = functionDlq();
-      const expressions = awsCronExpressions(fn.schedule ?? '@daily');
-      expressions.forEach((expression, index) => {
-        wiring.events[
-          expressions.length > 1 ? `Schedule${index + 1}` : 'Schedule'
-        ] = {
-          Type: 'ScheduleV2',
-          Properties: {
-            ScheduleExpression: expression,
-            ScheduleExpressionTimezone: 'UTC',
-            State: 'ENABLED',
-            FlexibleTimeWindow: { Mode: 'OFF' },
-            RetryPolicy: {
-              MaximumRetryAttempts: 2,
-              MaximumEventAgeInSeconds: 3600,
-            },
-            DeadLetterConfig: { Arn: getAtt(dlq, 'Arn') },
-          },
-        };
-      });
+    case 'schedule':
+      wireSchedule(fn, wiring);
       break;
-    }
-    case 'stream': {
-      if (!source) break;
-      const dlq = functionDlq();
-      const kind = streamKind(fn);
-      const sids = sourceIds(source);
-      let streamArn: JsonValue;
-      if (kind === 'Kinesis') {
-        let streamName: JsonValue;
-        if (source.arn) {
-          streamArn = source.arn;
-          streamName = source.name;
-        } else {
-          wiring.resources[sids.stream] = kinesisStream(source, plan.tier);
-          streamArn = getAtt(sids.stream, 'Arn');
-          streamName = ref(sids.stream);
-        }
-        wiring.policies.push({
-          KinesisStreamReadPolicy: { StreamName: streamName },
-        });
-      } else {
-        let tableName: JsonValue;
-        let streamLabel: JsonValue;
-        if (source.arn) {
-          streamArn = source.arn;
-          tableName = source.name;
-          streamLabel = source.arn.split('/')[3] ?? '';
-        } else {
-          wiring.resources[sids.table] = dynamoDbTable(source, plan.tier);
-          streamArn = getAtt(sids.table, 'StreamArn');
-          tableName = ref(sids.table);
-          // arn:...:table/<table>/stream/<label> → <label>
-          streamLabel = {
-            'Fn::Select': [3, { 'Fn::Split': ['/', streamArn] }],
-          };
-        }
-        wiring.policies.push({
-          DynamoDBStreamReadPolicy: {
-            TableName: tableName,
-            StreamName: streamLabel,
-          },
-        });
-      }
-      wiring.events.Stream = {
-        Type: kind,
-        Properties: {
-          Stream: streamArn,
-          StartingPosition: 'LATEST',
-          BatchSize: 100,
-          MaximumRetryAttempts: 3,
-          MaximumRecordAgeInSeconds: 3600,
-          BisectBatchOnFunctionError: true,
-          FunctionResponseTypes: ['ReportBatchItemFailures'],
-          DestinationConfig: {
-            OnFailure: { Type: 'SQS', Destination: getAtt(dlq, 'Arn') },
-          },
-        },
-      };
-      wiring.guard = {
-        actions: PULL_GUARD_ACTIONS[kind],
-        resources: [streamArn],
-      };
+    case 'stream':
+      if (source) wireStream(plan, fn, source, wiring);
       break;
-    }
     default:
       break;
   }

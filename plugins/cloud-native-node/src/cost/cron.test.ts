@@ -1,0 +1,22 @@
+import { runsPerMonth } from './cron';
+
+describe('runsPerMonth reads schedules like the CronJob does', () => {
+  // `1/2` in day of week is Monday, Wednesday, Friday (robfig/cron steps to
+  // Saturday); the cost copy of the parser stepped on to 7 and counted
+  // Sunday too (17 runs)
+  it('counts a stepped day of week to Saturday only', () => {
+    expect(runsPerMonth('0 9 * * 1/2')).toBe(13);
+    expect(runsPerMonth('0 9 * * 1,3,5')).toBe(13);
+  });
+
+  it('counts 7 as Sunday, once', () => {
+    expect(runsPerMonth('0 9 * * 0,7')).toBe(4);
+    expect(runsPerMonth('0 9 * * 5-7')).toBe(13);
+  });
+
+  it('names the problem of a schedule it cannot read', () => {
+    expect(() => runsPerMonth('0 0 * * funday')).toThrow(
+      "unsupported cron schedule '0 0 * * funday': 'funday' is not a valid day of week",
+    );
+  });
+});
