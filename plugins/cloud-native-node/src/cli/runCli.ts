@@ -12,7 +12,7 @@ import { generatePackage } from '../engine/orchestrate';
 import { writePackage } from '../package/writePackage';
 import { estimateCost, formatCostTable } from '../cost';
 import { readPackageDirectory } from '../package/readPackage';
-import { validatePackage } from '../validation';
+import { validatePackage } from '../engine/validators';
 import {
   addServerDryRunFlags,
   serverDryRunFromFlags,

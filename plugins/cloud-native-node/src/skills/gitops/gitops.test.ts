@@ -11,7 +11,7 @@ import { namespaceObject } from '../kubernetes';
 import {
   generateGitOps,
   gitOpsObjects,
-  gitOpsObjectValidators,
+  gitOpsValidators,
   validateGitOpsObject,
 } from '.';
 
@@ -419,7 +419,7 @@ describe('generateGitOps', () => {
       for (const file of gitOpsObjects(plan)) {
         for (const object of file.objects) {
           expect(validateGitOpsObject(object)).toEqual([]);
-          expect(gitOpsObjectValidators[0].handles(object)).toBe(true);
+          expect(gitOpsValidators.objects[0].handles(object)).toBe(true);
         }
         const written = files.find(f => f.path === file.path)!;
         expect(parseAllDocuments(written.content).map(d => d.toJS())).toEqual(

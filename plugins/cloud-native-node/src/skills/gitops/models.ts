@@ -1,4 +1,4 @@
-import type { ExtraObjectValidator } from '../../validation/extraValidators';
+import { PackageValidators } from '../../core/validators';
 import { KubernetesObject } from '../../core/types';
 import {
   DNS_LABEL,
@@ -547,15 +547,20 @@ export function validateGitOpsObject(object: unknown): StrictFinding[] {
 }
 
 /**
- * Validators for the package validation's `extraObjectValidators`
- * (`src/validation/extraValidators.ts`).
+ * What the GitOps skill contributes to the package validation: the strict
+ * Argo CD and Flux models.
  *
  * @public
  */
-export const gitOpsObjectValidators: ExtraObjectValidator[] = [
-  {
-    handles: (object: KubernetesObject) =>
-      gitOpsModels.has(object.apiVersion, object.kind),
-    validate: (object: KubernetesObject) => validateGitOpsObject(object),
-  },
-];
+export const gitOpsValidators: PackageValidators = {
+  objects: [
+    {
+      name: 'gitops',
+      anchors: ['kubeconform-strict'],
+      handles: (object: KubernetesObject) =>
+        gitOpsModels.has(object.apiVersion, object.kind),
+      validate: (object: KubernetesObject) => validateGitOpsObject(object),
+    },
+  ],
+  files: [],
+};

@@ -1,4 +1,6 @@
-import { checkStrict, s, StrictIssue, StrictSchema } from './strict';
+import { checkStrict, s, StrictIssue, StrictSchema } from '../../core/strict';
+import { KubernetesObject } from '../../core/types';
+import { PackageValidators } from '../../core/validators';
 
 /**
  * Strict models of the Linkerd resources this skill writes.
@@ -427,3 +429,23 @@ export function validateLinkerdObject(
   const issues: StrictIssue[] = checkStrict(MODELS[modelKind], object);
   return issues;
 }
+
+/**
+ * What the kubernetes-servicemesh-configurator skill contributes to the
+ * package validation: the strict Linkerd models (every object of a
+ * `*.linkerd.io` API group). Istio objects are covered by the shared
+ * Kubernetes schema validator.
+ *
+ * @public
+ */
+export const meshValidators: PackageValidators = {
+  objects: [
+    {
+      name: 'linkerd',
+      anchors: ['linkerd-crd-strict'],
+      handles: (object: KubernetesObject) => isLinkerdObject(object),
+      validate: (object: KubernetesObject) => validateLinkerdObject(object),
+    },
+  ],
+  files: [],
+};

@@ -1,13 +1,11 @@
 import { explainInvalidCron } from '@internal/backstage-plugin-cloud-native-common';
-import type { ExtraObjectValidator } from '../../validation/extraValidators';
-import { KubernetesObject } from '../../core/types';
 import {
   checkStrict,
   formatPath,
   s,
   StrictIssue,
   StrictSchema,
-} from '../mesh/strict';
+} from '../../core/strict';
 
 /**
  * Strict models of the Knative objects this skill writes
@@ -15,7 +13,7 @@ import {
  * `Trigger`, `Broker`, `PingSource` and `Channel`.
  *
  * What they are: HAND-WRITTEN strict TypeScript models, built with the small
- * zod-like builder of `../mesh/strict.ts` (`s.object`, `s.string`, ...; not
+ * zod-like builder of `core/strict.ts` (`s.object`, `s.string`, ...; not
  * zod itself: this package does not depend on zod), the way the Linkerd
  * models are (`../mesh/linkerdSchemas.ts`). No `@kubernetes-models/*`
  * package ships the Knative kinds, and the kubernetes-models PodSpec is not
@@ -1112,16 +1110,3 @@ export function validateKnativeObject(
   }
   return checkStrict(MODELS[modelKind], object);
 }
-
-/**
- * Validators for the package validation's `extraObjectValidators`
- * (`src/validation/extraValidators.ts`): every object of a Knative API group.
- *
- * @public
- */
-export const knativeObjectValidators: ExtraObjectValidator[] = [
-  {
-    handles: (object: KubernetesObject) => isKnativeObject(object),
-    validate: (object: KubernetesObject) => validateKnativeObject(object),
-  },
-];

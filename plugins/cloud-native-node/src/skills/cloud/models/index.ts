@@ -1,4 +1,4 @@
-import type { ExtraObjectValidator } from '../../../validation/extraValidators';
+import { PackageValidators } from '../../../core/validators';
 import { KubernetesObject } from '../../../core/types';
 import {
   AZURE_SERVICE_MONITOR_API_VERSION,
@@ -57,18 +57,33 @@ export function validateCloudCustomObject(object: unknown): StrictFinding[] {
 }
 
 /**
- * Validators for the package validation's `extraObjectValidators`
- * (`src/validation/extraValidators.ts`).
+ * What the cloud-kubernetes-integrator skill contributes to the package
+ * validation: the strict models of its custom resources, and its IAM policy
+ * and role documents (`cloud/<provider>/iam/<env>/*.json`), which go through
+ * the validation's IAM wildcard check.
  *
  * @public
  */
-export const cloudObjectValidators: ExtraObjectValidator[] = [
-  {
-    handles: (object: KubernetesObject) =>
-      cloudStrictModels.has(object.apiVersion, object.kind),
-    validate: (object: KubernetesObject) => validateCloudCustomObject(object),
-  },
-];
+export const cloudValidators: PackageValidators = {
+  objects: [
+    {
+      name: 'cloud-custom-resources',
+      anchors: ['kubeconform-strict'],
+      handles: (object: KubernetesObject) =>
+        cloudStrictModels.has(object.apiVersion, object.kind),
+      validate: (object: KubernetesObject) => validateCloudCustomObject(object),
+    },
+  ],
+  files: [
+    {
+      name: 'aws-iam-documents',
+      appliesTo: path => /\/iam\/.*\.json$/.test(path),
+      format: 'json',
+      parseRuleId: 'serverless/parse',
+      iamPolicies: true,
+    },
+  ],
+};
 
 export {
   POD_MONITORING_API_VERSION,

@@ -1,4 +1,4 @@
-import { cloudObjectValidators, validateCloudCustomObject } from '.';
+import { cloudValidators, validateCloudCustomObject } from '.';
 import { checkSchema, Schema } from './strictSchema';
 
 const podMonitoring = () => ({
@@ -93,7 +93,7 @@ describe('cloud custom resource models', () => {
   it('accept what the skill emits', () => {
     expect(validateCloudCustomObject(podMonitoring())).toEqual([]);
     expect(validateCloudCustomObject(azureMonitor())).toEqual([]);
-    const [validator] = cloudObjectValidators;
+    const [validator] = cloudValidators.objects;
     expect(validator.handles(podMonitoring() as any)).toBe(true);
     expect(validator.handles(azureMonitor() as any)).toBe(true);
     expect(

@@ -7,9 +7,8 @@ import {
   ShapeProblem,
   checkProperties,
   isIntrinsic,
-  isPlainObject,
-  suggest,
 } from './shapes';
+import { isPlainObject, suggest } from '../../../core/strict';
 
 type SpecDatabase = ReturnType<typeof loadAwsServiceSpecSync>;
 

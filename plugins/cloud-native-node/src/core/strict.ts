@@ -1,4 +1,10 @@
 /**
+ * The strict schema engine of the package: every skill describes the
+ * custom resources it emits with these builders (Linkerd, Knative, Argo CD,
+ * Flux, GKE PodMonitoring ...) and declares the validator as an
+ * `ObjectValidator` (./validators.ts). It sits in `core` so that the skills
+ * and the validation use the same engine without importing each other.
+ *
  * A minimal strict schema library: the part of zod's API the Linkerd models
  * need (`object`, `string`, `number`, `array`, `record`, `union`, `literal`,
  * `enum`, `optional`), where every object is strict (an unknown key is an
@@ -205,7 +211,10 @@ function union(alternatives: StrictSchema[]): StrictSchema {
   });
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+/** A JSON/YAML mapping (not null, not an array). */
+export function isPlainObject(
+  value: unknown,
+): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -289,4 +298,45 @@ export function checkStrict(root: StrictSchema, value: unknown): StrictIssue[] {
   const issues: StrictIssue[] = [];
   root.check(value, [], issues);
   return issues;
+}
+
+// --- "did you mean" -------------------------------------------------------
+
+/** Levenshtein distance, for "did you mean" suggestions. */
+export function editDistance(a: string, b: string): number {
+  const previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = previous[0];
+    previous[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = previous[j];
+      previous[j] = Math.min(
+        previous[j] + 1,
+        previous[j - 1] + 1,
+        diagonal + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1),
+      );
+      diagonal = above;
+    }
+  }
+  return previous[b.length];
+}
+
+/** The closest candidate, when it is close enough to be a typo. */
+export function suggest(
+  word: string,
+  candidates: Iterable<string>,
+): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(word, candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best !== undefined &&
+    bestDistance <= Math.max(2, Math.floor(word.length / 4))
+    ? best
+    : undefined;
 }
