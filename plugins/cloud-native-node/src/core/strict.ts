@@ -165,6 +165,8 @@ function boolean(): StrictSchema {
 export interface ArrayOptions {
   minItems?: number;
   maxItems?: number;
+  /** OpenAPI `uniqueItems` (a list-type set) */
+  unique?: boolean;
 }
 
 function array(item: StrictSchema, options: ArrayOptions = {}): StrictSchema {
@@ -179,8 +181,33 @@ function array(item: StrictSchema, options: ArrayOptions = {}): StrictSchema {
     if (options.maxItems !== undefined && value.length > options.maxItems) {
       issue(issues, path, `must have at most ${options.maxItems} items`);
     }
+    if (
+      options.unique &&
+      new Set(value.map(element => JSON.stringify(element))).size !==
+        value.length
+    ) {
+      issue(issues, path, 'must not contain duplicates');
+    }
     value.forEach((element, index) =>
       item.check(element, [...path, index], issues),
+    );
+  });
+}
+
+/** `x-kubernetes-int-or-string` (a port by number or by name). */
+function intOrString(options: { minLength?: number } = {}): StrictSchema {
+  return schema('integer or string', (value, path, issues) => {
+    if (typeof value === 'number' && Number.isInteger(value)) return;
+    if (typeof value === 'string' && value.length >= (options.minLength ?? 0)) {
+      return;
+    }
+    const least = options.minLength
+      ? ` of at least ${options.minLength} character(s)`
+      : '';
+    issue(
+      issues,
+      path,
+      `expected an integer or a string${least}, got ${describe(value)}`,
     );
   });
 }
@@ -286,6 +313,7 @@ export const s = {
   enum: enumOf,
   number,
   boolean,
+  intOrString,
   array,
   record,
   union,
@@ -339,4 +367,54 @@ export function suggest(
     bestDistance <= Math.max(2, Math.floor(word.length / 4))
     ? best
     : undefined;
+}
+
+// --- Models of a family of custom resources -------------------------------
+
+/** True for an object of an API group or its subgroups (`*.linkerd.io`). */
+export function inApiGroup(value: unknown, group: string): boolean {
+  const apiVersion = (value as { apiVersion?: unknown } | null)?.apiVersion;
+  if (typeof apiVersion !== 'string') return false;
+  const apiGroup = apiVersion.split('/')[0];
+  return apiGroup === group || apiGroup.endsWith(`.${group}`);
+}
+
+/**
+ * Checks an object against the model of its kind in a family of custom
+ * resources (Linkerd, Knative ...): an unmodelled kind, or a kind at another
+ * API version than the one modelled, is an issue of its own.
+ */
+export function checkModelled<Kind extends string>(
+  family: {
+    name: string;
+    models: Record<Kind, StrictSchema>;
+    apiVersions: Record<Kind, string>;
+  },
+  value: unknown,
+): StrictIssue[] {
+  const found = value as { apiVersion?: unknown; kind?: unknown } | null;
+  const objectKind = typeof found?.kind === 'string' ? found.kind : undefined;
+  const modelled = Object.keys(family.models);
+  if (!objectKind || !modelled.includes(objectKind)) {
+    return [
+      {
+        path: 'kind',
+        message: `${JSON.stringify(found?.kind)} is not a ${
+          family.name
+        } kind modelled here (${modelled.join(', ')})`,
+      },
+    ];
+  }
+  const kind = objectKind as Kind;
+  if (found?.apiVersion !== family.apiVersions[kind]) {
+    return [
+      {
+        path: 'apiVersion',
+        message: `${kind} is modelled for ${
+          family.apiVersions[kind]
+        }, got ${JSON.stringify(found?.apiVersion)}`,
+      },
+    ];
+  }
+  return checkStrict(family.models[kind], value);
 }

@@ -183,5 +183,3 @@ export function cloudTargets(
 
 export type { ManagedProvider } from './context';
 export { cloudValidators, validateCloudCustomObject } from './models';
-export { checkSchema, StrictModelRegistry } from './models/strictSchema';
-export type { Schema, StrictFinding } from './models/strictSchema';

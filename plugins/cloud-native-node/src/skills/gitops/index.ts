@@ -6,6 +6,7 @@ import {
   ManifestFile,
   Skill,
 } from '../../core/types';
+import { ARGOCD_NAMESPACE, FLUX_NAMESPACE } from '../../plan/gitops';
 import { helmReleaseName } from '../../plan/helmRelease';
 import { shorten } from '../../plan/shorten';
 import { CloudTarget } from '../cloud';
@@ -79,10 +80,7 @@ import {
  * (see gitops/README.md).
  */
 
-/** @public */
-export const ARGOCD_NAMESPACE = 'argocd';
-/** @public */
-export const FLUX_NAMESPACE = 'flux-system';
+export { ARGOCD_NAMESPACE, FLUX_NAMESPACE };
 /** @public */
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
 /** @public */

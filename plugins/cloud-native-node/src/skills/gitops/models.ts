@@ -6,9 +6,9 @@ import {
   DURATION,
   resourceSchema,
   Schema,
-  StrictFinding,
   StrictModelRegistry,
-} from '../cloud/models/strictSchema';
+} from '../../core/strictSchema';
+import { StrictIssue } from '../../core/strict';
 
 /**
  * Strict models of the GitOps objects this package writes. Neither
@@ -497,7 +497,7 @@ export const gitOpsModels = new StrictModelRegistry()
  *
  * @public
  */
-export function validateGitOpsObject(object: unknown): StrictFinding[] {
+export function validateGitOpsObject(object: unknown): StrictIssue[] {
   const findings = gitOpsModels.validate(object);
   const record = object as {
     kind?: string;

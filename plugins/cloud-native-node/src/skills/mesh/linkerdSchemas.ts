@@ -1,4 +1,10 @@
-import { checkStrict, s, StrictIssue, StrictSchema } from '../../core/strict';
+import {
+  checkModelled,
+  inApiGroup,
+  s,
+  StrictIssue,
+  StrictSchema,
+} from '../../core/strict';
 import { KubernetesObject } from '../../core/types';
 import { PackageValidators } from '../../core/validators';
 
@@ -385,10 +391,7 @@ const MODELS: Record<LinkerdKind, StrictSchema> = {
 
 /** True for an object of a Linkerd API group (`*.linkerd.io`). */
 export function isLinkerdObject(object: unknown): boolean {
-  const apiVersion = (object as { apiVersion?: unknown } | null)?.apiVersion;
-  if (typeof apiVersion !== 'string') return false;
-  const apiGroup = apiVersion.split('/')[0];
-  return apiGroup === 'linkerd.io' || apiGroup.endsWith('.linkerd.io');
+  return inApiGroup(object, 'linkerd.io');
 }
 
 /**
@@ -398,36 +401,11 @@ export function isLinkerdObject(object: unknown): boolean {
  *
  * @public
  */
-export function validateLinkerdObject(
-  object: unknown,
-): Array<{ path: string; message: string }> {
-  const found = object as { apiVersion?: unknown; kind?: unknown } | null;
-  const objectKind = typeof found?.kind === 'string' ? found.kind : undefined;
-  if (!objectKind || !(objectKind in MODELS)) {
-    return [
-      {
-        path: 'kind',
-        message: `${JSON.stringify(
-          found?.kind,
-        )} is not a Linkerd kind modelled here (${Object.keys(MODELS).join(
-          ', ',
-        )})`,
-      },
-    ];
-  }
-  const modelKind = objectKind as LinkerdKind;
-  if (found?.apiVersion !== LINKERD_API_VERSIONS[modelKind]) {
-    return [
-      {
-        path: 'apiVersion',
-        message: `${modelKind} is modelled for ${
-          LINKERD_API_VERSIONS[modelKind]
-        }, got ${JSON.stringify(found?.apiVersion)}`,
-      },
-    ];
-  }
-  const issues: StrictIssue[] = checkStrict(MODELS[modelKind], object);
-  return issues;
+export function validateLinkerdObject(object: unknown): StrictIssue[] {
+  return checkModelled(
+    { name: 'Linkerd', models: MODELS, apiVersions: LINKERD_API_VERSIONS },
+    object,
+  );
 }
 
 /**

@@ -1,7 +1,8 @@
 import { explainInvalidCron } from '@internal/backstage-plugin-cloud-native-common';
 import {
-  checkStrict,
+  checkModelled,
   formatPath,
+  inApiGroup,
   s,
   StrictIssue,
   StrictSchema,
@@ -1068,10 +1069,7 @@ const MODELS: Record<KnativeKind, StrictSchema> = {
 
 /** True for an object of a Knative API group (`*.knative.dev`). */
 export function isKnativeObject(object: unknown): boolean {
-  const apiVersion = (object as { apiVersion?: unknown } | null)?.apiVersion;
-  if (typeof apiVersion !== 'string') return false;
-  const apiGroup = apiVersion.split('/')[0];
-  return apiGroup === 'knative.dev' || apiGroup.endsWith('.knative.dev');
+  return inApiGroup(object, 'knative.dev');
 }
 
 /**
@@ -1081,32 +1079,9 @@ export function isKnativeObject(object: unknown): boolean {
  *
  * @public
  */
-export function validateKnativeObject(
-  object: unknown,
-): Array<{ path: string; message: string }> {
-  const found = object as { apiVersion?: unknown; kind?: unknown } | null;
-  const objectKind = typeof found?.kind === 'string' ? found.kind : undefined;
-  const modelled = Object.keys(MODELS);
-  if (!objectKind || !modelled.includes(objectKind)) {
-    return [
-      {
-        path: 'kind',
-        message: `${JSON.stringify(
-          found?.kind,
-        )} is not a Knative kind modelled here (${modelled.join(', ')})`,
-      },
-    ];
-  }
-  const modelKind = objectKind as KnativeKind;
-  if (found?.apiVersion !== KNATIVE_API_VERSIONS[modelKind]) {
-    return [
-      {
-        path: 'apiVersion',
-        message: `${modelKind} is modelled for ${
-          KNATIVE_API_VERSIONS[modelKind]
-        }, got ${JSON.stringify(found?.apiVersion)}`,
-      },
-    ];
-  }
-  return checkStrict(MODELS[modelKind], object);
+export function validateKnativeObject(object: unknown): StrictIssue[] {
+  return checkModelled(
+    { name: 'Knative', models: MODELS, apiVersions: KNATIVE_API_VERSIONS },
+    object,
+  );
 }

@@ -10,7 +10,8 @@ import {
   POD_MONITORING_SCHEMA,
   PodMonitoring,
 } from './podMonitoring';
-import { StrictFinding, StrictModelRegistry } from './strictSchema';
+import { StrictIssue } from '../../../core/strict';
+import { StrictModelRegistry } from '../../../core/strictSchema';
 
 /**
  * The strict models of the custom resources the cloud skill emits that the
@@ -32,7 +33,7 @@ export const cloudStrictModels = new StrictModelRegistry()
  *
  * @public
  */
-export function validateCloudCustomObject(object: unknown): StrictFinding[] {
+export function validateCloudCustomObject(object: unknown): StrictIssue[] {
   const findings = cloudStrictModels.validate(object);
   const record = object as Partial<PodMonitoring>;
   const endpoints = record?.spec?.endpoints;
