@@ -418,3 +418,23 @@ export function checkModelled<Kind extends string>(
   }
   return checkStrict(family.models[kind], value);
 }
+
+/**
+ * A family of custom resources of one API group (`linkerd.io`,
+ * `knative.dev`) with a model per kind: which objects belong to it, and
+ * their check.
+ */
+export function modelFamily<Kind extends string>(family: {
+  name: string;
+  group: string;
+  models: Record<Kind, StrictSchema>;
+  apiVersions: Record<Kind, string>;
+}): {
+  isMember(value: unknown): boolean;
+  validate(value: unknown): StrictIssue[];
+} {
+  return {
+    isMember: value => inApiGroup(value, family.group),
+    validate: value => checkModelled(family, value),
+  };
+}

@@ -1,6 +1,7 @@
 import {
   FileCheck,
   FileFinding,
+  KubernetesObject,
   ObjectProblem,
   ObjectValidator,
   PackageValidators,
@@ -18,6 +19,21 @@ export type {
   ObjectValidator,
   PackageValidators,
 };
+
+/**
+ * An object validator; its findings are anchored to kubeconform's strict
+ * mode unless the family has a tool of its own.
+ *
+ * @public
+ */
+export function objectValidator(
+  name: string,
+  handles: (object: KubernetesObject) => boolean,
+  validate: (object: KubernetesObject) => ObjectProblem[],
+  anchors: string[] = ['kubeconform-strict'],
+): ObjectValidator {
+  return { name, anchors, handles, validate };
+}
 
 /** @public */
 export const NO_VALIDATORS: PackageValidators = { objects: [], files: [] };

@@ -11,9 +11,11 @@ import {
 import { validatePackage as validateWithout } from '../validation';
 import { GeneratedFile } from '../core/types';
 
-const plan = createPlan(
-  parseSpecText(
-    `
+/** A small plan, with the GitOps tool given (none by default). */
+function planWith(gitops = 'none', environments = '[dev]') {
+  return createPlan(
+    parseSpecText(
+      `
 apiVersion: cloud-native.backstage.io/v1alpha1
 kind: Architecture
 metadata:
@@ -23,16 +25,20 @@ spec:
   cloud: aws
   tier: T2
   requirements: [performance]
-  environments: [dev]
+  gitops: ${gitops}
+  environments: ${environments}
   services:
     - name: api
       workload: service
       language: go
       port: 8080
 `,
-    'test',
-  ),
-);
+      'test',
+    ),
+  );
+}
+
+const plan = planWith();
 
 /** A Linkerd Server with a typo, a Knative Service and a broken SAM template. */
 const files: GeneratedFile[] = [
@@ -109,29 +115,7 @@ describe('the validators the skills declare', () => {
 });
 
 describe('the gitops-generator skill', () => {
-  const gitopsPlan = createPlan(
-    parseSpecText(
-      `
-apiVersion: cloud-native.backstage.io/v1alpha1
-kind: Architecture
-metadata:
-  name: shop
-spec:
-  type: microservices
-  cloud: aws
-  tier: T2
-  requirements: [performance]
-  gitops: argocd
-  environments: [dev, prod]
-  services:
-    - name: api
-      workload: service
-      language: go
-      port: 8080
-`,
-      'test',
-    ),
-  );
+  const gitopsPlan = planWith('argocd', '[dev, prod]');
 
   it('runs last, after the skills whose output it syncs, with its own trace entry', async () => {
     const pkg = await generatePackage(gitopsPlan, { tools: false });

@@ -1,5 +1,4 @@
-import { PackageValidators } from '../../core/validators';
-import { KubernetesObject } from '../../core/types';
+import { objectValidator, PackageValidators } from '../../core/validators';
 import {
   DNS_LABEL,
   DNS_SUBDOMAIN,
@@ -554,13 +553,11 @@ export function validateGitOpsObject(object: unknown): StrictIssue[] {
  */
 export const gitOpsValidators: PackageValidators = {
   objects: [
-    {
-      name: 'gitops',
-      anchors: ['kubeconform-strict'],
-      handles: (object: KubernetesObject) =>
-        gitOpsModels.has(object.apiVersion, object.kind),
-      validate: (object: KubernetesObject) => validateGitOpsObject(object),
-    },
+    objectValidator(
+      'gitops',
+      object => gitOpsModels.has(object.apiVersion, object.kind),
+      validateGitOpsObject,
+    ),
   ],
   files: [],
 };

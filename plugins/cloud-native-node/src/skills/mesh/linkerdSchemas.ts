@@ -1,12 +1,5 @@
-import {
-  checkModelled,
-  inApiGroup,
-  s,
-  StrictIssue,
-  StrictSchema,
-} from '../../core/strict';
-import { KubernetesObject } from '../../core/types';
-import { PackageValidators } from '../../core/validators';
+import { modelFamily, s, StrictSchema } from '../../core/strict';
+import { objectValidator, PackageValidators } from '../../core/validators';
 
 /**
  * Strict models of the Linkerd resources this skill writes.
@@ -389,10 +382,15 @@ const MODELS: Record<LinkerdKind, StrictSchema> = {
   ServiceProfile: serviceProfile,
 };
 
+const LINKERD = modelFamily({
+  name: 'Linkerd',
+  group: 'linkerd.io',
+  models: MODELS,
+  apiVersions: LINKERD_API_VERSIONS,
+});
+
 /** True for an object of a Linkerd API group (`*.linkerd.io`). */
-export function isLinkerdObject(object: unknown): boolean {
-  return inApiGroup(object, 'linkerd.io');
-}
+export const isLinkerdObject = LINKERD.isMember;
 
 /**
  * Validates one Linkerd object against the strict models above. An empty
@@ -401,12 +399,7 @@ export function isLinkerdObject(object: unknown): boolean {
  *
  * @public
  */
-export function validateLinkerdObject(object: unknown): StrictIssue[] {
-  return checkModelled(
-    { name: 'Linkerd', models: MODELS, apiVersions: LINKERD_API_VERSIONS },
-    object,
-  );
-}
+export const validateLinkerdObject = LINKERD.validate;
 
 /**
  * What the kubernetes-servicemesh-configurator skill contributes to the
@@ -418,12 +411,9 @@ export function validateLinkerdObject(object: unknown): StrictIssue[] {
  */
 export const meshValidators: PackageValidators = {
   objects: [
-    {
-      name: 'linkerd',
-      anchors: ['linkerd-crd-strict'],
-      handles: (object: KubernetesObject) => isLinkerdObject(object),
-      validate: (object: KubernetesObject) => validateLinkerdObject(object),
-    },
+    objectValidator('linkerd', isLinkerdObject, validateLinkerdObject, [
+      'linkerd-crd-strict',
+    ]),
   ],
   files: [],
 };

@@ -1,8 +1,7 @@
 import { explainInvalidCron } from '@internal/backstage-plugin-cloud-native-common';
 import {
-  checkModelled,
   formatPath,
-  inApiGroup,
+  modelFamily,
   s,
   StrictIssue,
   StrictSchema,
@@ -1067,10 +1066,15 @@ const MODELS: Record<KnativeKind, StrictSchema> = {
   Channel: channel,
 };
 
+const KNATIVE = modelFamily({
+  name: 'Knative',
+  group: 'knative.dev',
+  models: MODELS,
+  apiVersions: KNATIVE_API_VERSIONS,
+});
+
 /** True for an object of a Knative API group (`*.knative.dev`). */
-export function isKnativeObject(object: unknown): boolean {
-  return inApiGroup(object, 'knative.dev');
-}
+export const isKnativeObject = KNATIVE.isMember;
 
 /**
  * Validates one Knative object against the strict models above. An empty
@@ -1079,9 +1083,4 @@ export function isKnativeObject(object: unknown): boolean {
  *
  * @public
  */
-export function validateKnativeObject(object: unknown): StrictIssue[] {
-  return checkModelled(
-    { name: 'Knative', models: MODELS, apiVersions: KNATIVE_API_VERSIONS },
-    object,
-  );
-}
+export const validateKnativeObject = KNATIVE.validate;

@@ -1,5 +1,8 @@
-import { FileCheck, PackageValidators } from '../../core/validators';
-import { KubernetesObject } from '../../core/types';
+import {
+  FileCheck,
+  objectValidator,
+  PackageValidators,
+} from '../../core/validators';
 import { SAM_TEMPLATE_PATH } from './aws/sam';
 import { SERVERLESS_YML_PATH } from './aws/serverlessYml';
 import { isKnativeObject, validateKnativeObject } from './knativeSchemas';
@@ -47,13 +50,6 @@ const serverlessYml: FileCheck = {
  * @public
  */
 export const serverlessValidators: PackageValidators = {
-  objects: [
-    {
-      name: 'knative',
-      anchors: ['kubeconform-strict'],
-      handles: (object: KubernetesObject) => isKnativeObject(object),
-      validate: (object: KubernetesObject) => validateKnativeObject(object),
-    },
-  ],
+  objects: [objectValidator('knative', isKnativeObject, validateKnativeObject)],
   files: [samTemplate, serverlessYml],
 };

@@ -1,5 +1,4 @@
-import { PackageValidators } from '../../../core/validators';
-import { KubernetesObject } from '../../../core/types';
+import { objectValidator, PackageValidators } from '../../../core/validators';
 import {
   AZURE_SERVICE_MONITOR_API_VERSION,
   AZURE_SERVICE_MONITOR_SCHEMA,
@@ -67,13 +66,11 @@ export function validateCloudCustomObject(object: unknown): StrictIssue[] {
  */
 export const cloudValidators: PackageValidators = {
   objects: [
-    {
-      name: 'cloud-custom-resources',
-      anchors: ['kubeconform-strict'],
-      handles: (object: KubernetesObject) =>
-        cloudStrictModels.has(object.apiVersion, object.kind),
-      validate: (object: KubernetesObject) => validateCloudCustomObject(object),
-    },
+    objectValidator(
+      'cloud-custom-resources',
+      object => cloudStrictModels.has(object.apiVersion, object.kind),
+      validateCloudCustomObject,
+    ),
   ],
   files: [
     {

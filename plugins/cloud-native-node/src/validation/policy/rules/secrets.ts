@@ -11,7 +11,7 @@ import {
   WORKLOAD_KINDS,
 } from '../model';
 import { ADVICE, HARDENING, LEAK } from '../severity';
-import { describe, perContainer, violation } from './helpers';
+import { describe, forWorkload, perContainer, violation } from './helpers';
 
 /** Does the name alone announce a secret (`DB_PASSWORD`, `API_KEY`...)? */
 function namesSecret(name: string): boolean {
@@ -178,9 +178,7 @@ export const secretRules: PolicyRule[] = [
     anchors: ['k8s-docs:secret-using-as-environment-variables'],
     appliesTo: WORKLOAD_KINDS,
     severity: ADVICE,
-    check: ctx => {
-      const w = ctx.workload;
-      if (!w) return [];
+    check: forWorkload((w, ctx) => {
       const provided = providedSecrets(ctx);
       const out: PolicyViolation[] = [];
       const want = (name: unknown, optional: unknown, path: string) => {
@@ -217,6 +215,6 @@ export const secretRules: PolicyRule[] = [
         );
       });
       return out;
-    },
+    }),
   },
 ];

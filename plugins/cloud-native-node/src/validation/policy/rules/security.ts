@@ -14,6 +14,7 @@ import { Tier } from '@internal/backstage-plugin-cloud-native-common';
 import {
   describe,
   effectiveSecurity,
+  forWorkload,
   perContainer,
   violation,
 } from './helpers';
@@ -362,9 +363,7 @@ export const securityRules: PolicyRule[] = [
     ],
     appliesTo: WORKLOAD_KINDS,
     severity: HARDENING,
-    check: ctx => {
-      const w = ctx.workload;
-      if (!w) return [];
+    check: forWorkload(w => {
       return asArray(w.pod.volumes).flatMap((entry, i) => {
         const volume = asObj(entry);
         if (volume.hostPath === undefined) return [];
@@ -381,7 +380,7 @@ export const securityRules: PolicyRule[] = [
           ),
         ];
       });
-    },
+    }),
   },
   {
     id: 'host-port',
@@ -412,9 +411,7 @@ export const securityRules: PolicyRule[] = [
     anchors: ['kube-linter:unsafe-sysctls'],
     appliesTo: WORKLOAD_KINDS,
     severity: HARDENING,
-    check: ctx => {
-      const w = ctx.workload;
-      if (!w) return [];
+    check: forWorkload(w => {
       return asArray(asObj(w.pod.securityContext).sysctls).flatMap(
         (entry, i) => {
           const name = asString(asObj(entry).name) ?? '';
@@ -428,7 +425,7 @@ export const securityRules: PolicyRule[] = [
               ];
         },
       );
-    },
+    }),
   },
   {
     id: 'unsafe-proc-mount',
