@@ -58,6 +58,29 @@ const SENSITIVE_HOST_PATH =
 const normalizeCapability = (value: unknown) =>
   String(value).toUpperCase().replace(/^CAP_/, '');
 
+/** A rule against a Pod that shares one of the node's namespaces. */
+function sharedNodeNamespace(
+  id: string,
+  field: 'hostNetwork' | 'hostPID' | 'hostIPC',
+  namespace: string,
+  anchors: string[],
+  message: string,
+): PolicyRule {
+  return {
+    id,
+    category: 'security',
+    description: `Pods do not share the node's ${namespace} namespace.`,
+    anchors,
+    appliesTo: WORKLOAD_KINDS,
+    severity: HARDENING,
+    check: forWorkload(w =>
+      w.pod[field] === true
+        ? [violation(`${w.podPath}.${field}`, message)]
+        : [],
+    ),
+  };
+}
+
 export const securityRules: PolicyRule[] = [
   {
     id: 'run-as-non-root',
@@ -300,57 +323,27 @@ export const securityRules: PolicyRule[] = [
         ];
       }),
   },
-  {
-    id: 'host-network',
-    category: 'security',
-    description: "Pods do not share the node's network namespace.",
-    anchors: ['kube-linter:host-network', 'polaris:hostNetworkSet'],
-    appliesTo: WORKLOAD_KINDS,
-    severity: HARDENING,
-    check: ctx =>
-      ctx.workload?.pod.hostNetwork === true
-        ? [
-            violation(
-              `${ctx.workload.podPath}.hostNetwork`,
-              "the Pod shares the node's network namespace (hostNetwork: true)",
-            ),
-          ]
-        : [],
-  },
-  {
-    id: 'host-pid',
-    category: 'security',
-    description: "Pods do not share the node's process namespace.",
-    anchors: ['kube-linter:host-pid', 'polaris:hostPIDSet'],
-    appliesTo: WORKLOAD_KINDS,
-    severity: HARDENING,
-    check: ctx =>
-      ctx.workload?.pod.hostPID === true
-        ? [
-            violation(
-              `${ctx.workload.podPath}.hostPID`,
-              'the Pod sees every process of the node (hostPID: true)',
-            ),
-          ]
-        : [],
-  },
-  {
-    id: 'host-ipc',
-    category: 'security',
-    description: "Pods do not share the node's IPC namespace.",
-    anchors: ['kube-linter:host-ipc', 'polaris:hostIPCSet'],
-    appliesTo: WORKLOAD_KINDS,
-    severity: HARDENING,
-    check: ctx =>
-      ctx.workload?.pod.hostIPC === true
-        ? [
-            violation(
-              `${ctx.workload.podPath}.hostIPC`,
-              "the Pod shares the node's IPC namespace (hostIPC: true)",
-            ),
-          ]
-        : [],
-  },
+  sharedNodeNamespace(
+    'host-network',
+    'hostNetwork',
+    'network',
+    ['kube-linter:host-network', 'polaris:hostNetworkSet'],
+    "the Pod shares the node's network namespace (hostNetwork: true)",
+  ),
+  sharedNodeNamespace(
+    'host-pid',
+    'hostPID',
+    'process',
+    ['kube-linter:host-pid', 'polaris:hostPIDSet'],
+    'the Pod sees every process of the node (hostPID: true)',
+  ),
+  sharedNodeNamespace(
+    'host-ipc',
+    'hostIPC',
+    'IPC',
+    ['kube-linter:host-ipc', 'polaris:hostIPCSet'],
+    "the Pod shares the node's IPC namespace (hostIPC: true)",
+  ),
   {
     id: 'host-path-volume',
     category: 'security',
