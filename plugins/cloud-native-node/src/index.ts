@@ -19,7 +19,13 @@ export { diagnosePods } from './diagnose';
 export type { Diagnosis, DiagnosisCategory, DiagnoseExtra } from './diagnose';
 export { estimateCost, formatCostTable } from './cost';
 export type { CostEstimate, CostLine, CostRecommendation } from './cost';
-export { validatePackage, parseManifests } from './validation';
+export { parseManifests } from './validation';
+export {
+  builtinValidators,
+  skillValidators,
+  validatePackage,
+} from './engine/validators';
+export { combineValidators, NO_VALIDATORS } from './core/validators';
 export type {
   PackageValidationResult,
   ToolCheck,

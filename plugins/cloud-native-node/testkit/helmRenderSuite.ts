@@ -19,7 +19,7 @@ import {
   withoutHelmAdditions,
   writeFiles,
 } from '../src/skills/helm/__fixtures__/charts';
-import { checkChart } from '../src/skills/helm/check';
+import { runPackageToolChecks } from '../src/tools';
 import { productionEnvironment } from '../src/skills/helm/values';
 
 /**
@@ -435,22 +435,26 @@ export function renderSuite(major: '3' | '4'): void {
     });
   });
 
-  it('checkChart passes the generated chart and reports failures', async () => {
+  it('the chart checks (src/tools) pass the generated chart and report failures', async () => {
     const { dir, chart, plan } = get('shop-eks-t2');
-    const results = await checkChart(
-      dir,
-      chart!,
-      plan.environments,
-      helm().path,
-      { namespace: plan.namespace },
-    );
+    const results = await runPackageToolChecks(dir, {
+      chart: {
+        path: chart!,
+        environments: plan.environments,
+        namespace: plan.namespace,
+      },
+      helmPath: helm().path,
+    });
     expect(results.map(r => r.status)).toEqual(
       plan.environments.flatMap(() => ['pass', 'pass']),
     );
     expect(results.map(r => r.check)).toContain(
       'helm lint --strict (values-staging.yaml)',
     );
-    const failing = await checkChart(dir, chart!, ['nope'], helm().path);
+    const failing = await runPackageToolChecks(dir, {
+      chart: { path: chart!, environments: ['nope'] },
+      helmPath: helm().path,
+    });
     expect(failing.map(r => r.status)).toEqual(['fail', 'fail']);
     expect(failing[0].output).toMatch(/values-nope\.yaml/);
   });

@@ -10,7 +10,7 @@ import {
   findSecretLiterals,
 } from '@internal/backstage-plugin-cloud-native-common';
 import { GeneratedFile } from '../src/core/types';
-import { findIamWildcards } from '../src/skills/serverless';
+import { findIamWildcards } from '../src/validation/iam';
 
 /** Go-template files (Helm chart templates) are not YAML until rendered. */
 export function isTemplate(filePath: string): boolean {

@@ -56,6 +56,8 @@ export const DECISION_RULES = {
     'A cloud-managed cluster (aws/azure/gcp/multi-cloud): cloud-kubernetes-integrator',
   'SKILL-015':
     'Hybrid: all six skills, except skills with nothing to generate (recorded)',
+  'SKILL-016':
+    'GitOps requested (spec.gitops argocd or flux): gitops-generator, after the skills whose output it syncs',
   'MESH-001': 'An explicit spec.mesh is honoured',
   'MESH-002':
     'mesh auto: more than 5 services get a mesh (Istio for T3 or compliance, Linkerd otherwise)',
@@ -842,8 +844,19 @@ function chooseSkills(
       withImages([]),
     );
   }
+  if (spec.gitops !== 'none') {
+    add(
+      'gitops-generator',
+      'SKILL-016',
+      `${spec.gitops} definitions for every environment`,
+      [...chosen.keys()].filter(id => id !== 'container-image-optimizer'),
+    );
+  }
   if (context.platform === 'hybrid') {
-    const missing = SKILL_ORDER.filter(id => !chosen.has(id));
+    // The six platform skills; GitOps is asked for by the spec, not derived
+    const missing = SKILL_ORDER.filter(
+      id => id !== 'gitops-generator' && !chosen.has(id),
+    );
     decisions.push(
       decision(
         'SKILL-015',

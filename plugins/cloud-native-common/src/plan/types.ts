@@ -2,7 +2,10 @@ import { Architecture, Service } from '../spec/normalize';
 import { Cloud, Tier } from '../spec/schema';
 
 /**
- * The six skills, in the order they run (dependencies first).
+ * The skills, in the order they run (dependencies first): the six that the
+ * platform decides, then gitops-generator when `spec.gitops` asks for Argo
+ * CD or Flux. It runs last because its definitions sync what the others
+ * wrote (the manifests, the Helm chart, the provider overlays).
  *
  * @public
  */
@@ -13,6 +16,7 @@ export const SKILL_ORDER = [
   'kubernetes-servicemesh-configurator',
   'cloud-serverless-designer',
   'cloud-kubernetes-integrator',
+  'gitops-generator',
 ] as const;
 
 /** @public */

@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { promises as fs, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** The repository's examples/ folder (tests only, never part of a build). */
@@ -25,3 +25,23 @@ export const EXAMPLE_NAMES: string[] = readdirSync(EXAMPLES_DIR, {
   })
   .map(entry => entry.name)
   .sort();
+
+/**
+ * The files under a folder, relative to it, sorted (none when the folder
+ * does not exist).
+ */
+export async function listFiles(root: string, dir = ''): Promise<string[]> {
+  let entries;
+  try {
+    entries = await fs.readdir(path.join(root, dir), { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const entry of entries) {
+    const relative = dir ? `${dir}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...(await listFiles(root, relative)));
+    else out.push(relative);
+  }
+  return out.sort();
+}

@@ -3,21 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { runCli } from './runCli';
+import { capture } from '../../testkit/cliCapture';
 
 const EXAMPLES = path.resolve(__dirname, '../../../../examples');
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: {
-      stdout: (t: string) => out.push(t),
-      stderr: (t: string) => err.push(t),
-    },
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
-}
 
 describe('cno', () => {
   let tmp: string;

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { runCli } from './runCli';
+import { capture } from '../../testkit/cliCapture';
 import {
   FakeApiServer,
   startFakeApiServer,
@@ -21,17 +22,22 @@ const EXAMPLES = path.resolve(__dirname, '../../../../examples');
 const PACKAGE = path.join(EXAMPLES, 'web-app-t1/package');
 const SPEC = path.join(EXAMPLES, 'web-app-t1/architecture.yaml');
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: {
-      stdout: (t: string) => out.push(t),
-      stderr: (t: string) => err.push(t),
-    },
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
+/** `cno validate <package> --no-tools --server-dry-run --kubeconfig <file> ...`. */
+async function validateWithDryRun(kubeconfig: string, extra: string[] = []) {
+  const c = capture();
+  const code = await runCli(
+    [
+      'validate',
+      PACKAGE,
+      '--no-tools',
+      '--server-dry-run',
+      '--kubeconfig',
+      kubeconfig,
+      ...extra,
+    ],
+    c.io,
+  );
+  return { code, c };
 }
 
 describe('cno --server-dry-run', () => {
@@ -49,20 +55,10 @@ describe('cno --server-dry-run', () => {
   it('validate sends the package and prints the check', async () => {
     fake = await startFakeApiServer();
     const kubeconfig = await writeKubeconfig(dir, fake.url);
-    const c = capture();
-    const code = await runCli(
-      [
-        'validate',
-        PACKAGE,
-        '--no-tools',
-        '--server-dry-run',
-        '--kubeconfig',
-        kubeconfig,
-        '--context',
-        'other',
-      ],
-      c.io,
-    );
+    const { code, c } = await validateWithDryRun(kubeconfig, [
+      '--context',
+      'other',
+    ]);
     expect(c.err()).toBe('');
     expect(code).toBe(0);
     expect(c.out()).toMatch(
@@ -93,18 +89,7 @@ describe('cno --server-dry-run', () => {
           : undefined,
     });
     const kubeconfig = await writeKubeconfig(dir, fake.url);
-    const c = capture();
-    const code = await runCli(
-      [
-        'validate',
-        PACKAGE,
-        '--no-tools',
-        '--server-dry-run',
-        '--kubeconfig',
-        kubeconfig,
-      ],
-      c.io,
-    );
+    const { code, c } = await validateWithDryRun(kubeconfig);
     expect(code).toBe(1);
     expect(c.out()).toMatch(
       /^error {3}server-dry-run\/rejected kubernetes\/dev\/\S+\.yaml Service\/\S+: spec\.ports\[0\]\.port: rejected by the API server \(422 Invalid\): Invalid value: 0: must be between 1 and 65535$/m,
@@ -115,21 +100,11 @@ describe('cno --server-dry-run', () => {
   it('validate --json includes the check', async () => {
     fake = await startFakeApiServer();
     const kubeconfig = await writeKubeconfig(dir, fake.url);
-    const c = capture();
-    await runCli(
-      [
-        'validate',
-        PACKAGE,
-        '--json',
-        '--no-tools',
-        '--server-dry-run',
-        '--kubeconfig',
-        kubeconfig,
-        '--dry-run-env',
-        'dev',
-      ],
-      c.io,
-    );
+    const { c } = await validateWithDryRun(kubeconfig, [
+      '--json',
+      '--dry-run-env',
+      'dev',
+    ]);
     expect(JSON.parse(c.out()).toolChecks).toEqual([
       expect.objectContaining({ area: 'server_dry_run', status: 'pass' }),
     ]);
@@ -137,18 +112,7 @@ describe('cno --server-dry-run', () => {
 
   it('an unreachable cluster makes validate fail with the reason, not hang', async () => {
     const kubeconfig = await writeKubeconfig(dir, 'http://127.0.0.1:1');
-    const c = capture();
-    const code = await runCli(
-      [
-        'validate',
-        PACKAGE,
-        '--no-tools',
-        '--server-dry-run',
-        '--kubeconfig',
-        kubeconfig,
-      ],
-      c.io,
-    );
+    const { code, c } = await validateWithDryRun(kubeconfig);
     expect(code).toBe(1);
     expect(c.out()).toMatch(
       /^fail {4}server-side dry run \(context fake, http:\/\/127\.0\.0\.1:1\) \(cannot reach .*ECONNREFUSED.*\)$/m,

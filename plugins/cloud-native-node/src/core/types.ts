@@ -1,5 +1,6 @@
 import {
   DeploymentPlan,
+  Finding,
   SkillId,
 } from '@internal/backstage-plugin-cloud-native-common';
 
@@ -48,6 +49,93 @@ export interface ManifestFile {
   objects: KubernetesObject[];
 }
 
+// --- The validator contract (helpers in ./validators.ts) --------------------
+//
+// The skill that emits an object kind, or writes a kind of file, knows its
+// schema; the validation knows how to walk a package and report. So each
+// skill declares its validators (`Skill.validators`), the pipeline collects
+// them and hands them to the validation, which imports no skill.
+
+/** One problem of an object, located by its field path. */
+export interface ObjectProblem {
+  /** e.g. `spec.syncPolicy.automated.selfHeal`, or `(root)` */
+  path: string;
+  message: string;
+}
+
+/**
+ * A strict check of object kinds the shared Kubernetes schema validator has
+ * no model for (Argo CD, Flux, Linkerd, Knative, GKE PodMonitoring ...).
+ * The first validator that handles an object checks it instead of the
+ * shared validator, so their `handles` must not overlap.
+ *
+ * @public
+ */
+export interface ObjectValidator {
+  /** Names the validator in tests and diagnostics, e.g. `linkerd` */
+  name: string;
+  /** Anchor rule ids of its findings (the real tool it stands for) */
+  anchors: string[];
+  handles(object: KubernetesObject): boolean;
+  validate(object: KubernetesObject): ObjectProblem[];
+}
+
+/**
+ * A problem a file check found; the validation reports it as a Finding.
+ *
+ * @public
+ */
+export interface FileFinding {
+  ruleId: string;
+  severity: Finding['severity'];
+  /** The file, relative to the package root */
+  file: string;
+  /** Where in the file, e.g. `Resources.Fn.Properties.MemorySize` */
+  objectPath?: string;
+  message: string;
+  /** Equivalent rule ids of well-known linters (cfn-lint, Checkov) */
+  anchors: string[];
+}
+
+/**
+ * A check of one kind of file that holds no Kubernetes objects (an AWS SAM
+ * template, a Serverless Framework file, an IAM policy document). The skill
+ * that writes the file says which files are of that kind (`appliesTo`) and
+ * what they hold; the validation parses each file once (a parse error is
+ * the finding `parseRuleId`), then runs the generic checks the declaration
+ * asks for (`iamPolicies`) and the skill's own `check`. A file should be of
+ * one kind only: each kind that applies parses it again.
+ *
+ * @public
+ */
+export interface FileCheck {
+  /** Names the check in tests and diagnostics, e.g. `aws-sam-template` */
+  name: string;
+  /** True for the files of this kind, by their path in the package */
+  appliesTo(path: string): boolean;
+  /** How the validation parses the file before `check` */
+  format: 'yaml' | 'json';
+  /** Rule id of the finding when the file does not parse */
+  parseRuleId: string;
+  /**
+   * The document holds AWS IAM policy statements (inline or as managed
+   * policy ARNs): the validation's IAM wildcard check runs on it.
+   */
+  iamPolicies?: boolean;
+  /** The skill's own checks of the parsed document */
+  check?(document: unknown, file: string): FileFinding[];
+}
+
+/**
+ * Everything the skills contribute to a package's validation.
+ *
+ * @public
+ */
+export interface PackageValidators {
+  objects: ReadonlyArray<ObjectValidator>;
+  files: ReadonlyArray<FileCheck>;
+}
+
 /**
  * What a skill returns: files, manifests (serialized by the engine) and notes
  * for the report.
@@ -81,6 +169,11 @@ export interface SkillContext {
 export interface Skill {
   id: SkillId;
   run(context: SkillContext): SkillOutput;
+  /**
+   * The validators of the object kinds and files this skill emits; the
+   * engine hands them to the package validation (core/validators.ts).
+   */
+  validators?: Partial<PackageValidators>;
 }
 
 /**

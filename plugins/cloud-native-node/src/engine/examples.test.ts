@@ -3,7 +3,11 @@ import path from 'node:path';
 import { parseSpecText } from './loadSpec';
 import { createPlan } from '@internal/backstage-plugin-cloud-native-common';
 import { orchestrate } from './orchestrate';
-import { EXAMPLES_DIR, EXAMPLE_NAMES } from '../__fixtures__/examples';
+import {
+  EXAMPLES_DIR,
+  EXAMPLE_NAMES,
+  listFiles,
+} from '../__fixtures__/examples';
 
 // Each run renders and lints Helm charts and builds kustomizations for real
 jest.setTimeout(180_000);
@@ -14,18 +18,6 @@ jest.setTimeout(180_000);
  * output, regenerate them with `yarn examples:update` and review the diff.
  */
 const EXAMPLES = EXAMPLES_DIR;
-
-async function listFiles(root: string, dir = ''): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await fs.readdir(path.join(root, dir), {
-    withFileTypes: true,
-  })) {
-    const relative = dir ? `${dir}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) out.push(...(await listFiles(root, relative)));
-    else out.push(relative);
-  }
-  return out.sort();
-}
 
 describe('example packages', () => {
   it('there are examples for every workload kind and strategy', async () => {

@@ -11,10 +11,10 @@ import { estimateCost } from '../cost';
 import { buildReport, REPORT_FILE } from '../report/buildReport';
 import { renderPackageReadme } from '../guide/packageReadme';
 import { renderDeploymentGuide } from '../guide';
-import { generateGitOps } from '../skills/gitops';
-import { validatePackage, ValidatePackageOptions } from '../validation';
+import { ValidatePackageOptions } from '../validation';
 import { toYaml, toYamlDocuments } from '../core/serialize';
 import { builtinSkills } from './skills';
+import { skillValidators, validatePackage } from './validators';
 import { GeneratedFile, ManifestFile, Skill, SkillOutput } from '../core/types';
 
 /** @public */
@@ -64,99 +64,109 @@ export async function orchestrate(
   return generatePackage(plan, options);
 }
 
+/** What running the planned skills gave, before validation. */
+interface SkillRun {
+  trace: TraceEntry[];
+  /** The skills that ran, with the files each wrote */
+  invoked: InvokedSkill[];
+  files: Map<string, GeneratedFile>;
+  manifests: ManifestFile[];
+}
+
+interface InvokedSkill {
+  skill: string;
+  output: SkillOutput;
+  files: string[];
+}
+
 /**
- * Runs the planned skills in order and assembles, validates and reports the
- * package.
- *
- * @public
+ * Runs the planned skills in plan order (SKILL_ORDER: gitops-generator
+ * last, after the skills whose output it syncs), each with the outputs of
+ * those before it; a skill this engine does not implement is a skipped
+ * trace entry.
  */
-export async function generatePackage(
+function runSkills(
   plan: DeploymentPlan,
-  options: OrchestrateOptions = {},
-): Promise<DeploymentPackage> {
-  const skills = options.skills ?? builtinSkills;
+  skills: Partial<Record<SkillId, Skill>>,
+  recordTimings: boolean,
+): SkillRun {
   const clock = () => performance.now();
   const started = clock();
   const outputs: Partial<Record<SkillId, SkillOutput>> = {};
-  const trace: TraceEntry[] = [];
-  const invoked: Array<{
-    skill: string;
-    output: SkillOutput;
-    files: string[];
-  }> = [];
-  const files = new Map<string, GeneratedFile>();
-  const manifests: ManifestFile[] = [];
-
-  const addFile = (file: GeneratedFile, skill: string) => {
-    if (files.has(file.path)) {
-      throw new Error(
-        `skill ${skill} wrote ${file.path}, which another skill already wrote`,
-      );
-    }
-    files.set(file.path, file);
+  const run: SkillRun = {
+    trace: [],
+    invoked: [],
+    files: new Map(),
+    manifests: [],
   };
-
   for (const planned of plan.skills) {
     const skill = skills[planned.id];
     const skillStart = clock();
     if (!skill) {
-      const entry: TraceEntry = {
+      run.trace.push({
         skill: planned.id,
         tier: plan.tier,
         files: 0,
         findings: 0,
         status: 'skipped',
         notes: ['not implemented by this engine version'],
-      };
-      trace.push(entry);
+      });
       continue;
     }
     const output = skill.run({ plan, outputs });
     outputs[planned.id] = output;
-    const written: string[] = [];
-    for (const file of output.files) {
-      addFile(file, planned.id);
-      written.push(file.path);
-    }
-    for (const manifest of output.manifests) {
-      manifests.push(manifest);
-      addFile(
-        { path: manifest.path, content: toYamlDocuments(manifest.objects) },
-        planned.id,
-      );
-      written.push(manifest.path);
-    }
-    written.sort();
-    invoked.push({ skill: planned.id, output, files: written });
-    const entry: TraceEntry = {
+    const written = addOutput(run, planned.id, output);
+    run.invoked.push({ skill: planned.id, output, files: written });
+    run.trace.push({
       skill: planned.id,
       tier: plan.tier,
       files: written.length,
       findings: 0,
       status: 'ok',
       notes: output.notes,
-      ...(options.recordTimings
+      ...(recordTimings
         ? {
             startMs: round(skillStart - started),
             durationMs: round(clock() - skillStart),
           }
         : {}),
-    };
-    trace.push(entry);
+    });
   }
+  return run;
+}
 
-  if (plan.gitops !== 'none') {
-    const gitops = generateGitOps(plan);
-    for (const file of gitops.files) addFile(file, 'gitops');
-    for (const manifest of gitops.manifests) {
-      manifests.push(manifest);
-      addFile(
-        { path: manifest.path, content: toYamlDocuments(manifest.objects) },
-        'gitops',
+/** Adds a skill's files and manifests; returns the paths, sorted. */
+function addOutput(
+  run: SkillRun,
+  skill: string,
+  output: SkillOutput,
+): string[] {
+  const add = (file: GeneratedFile) => {
+    if (run.files.has(file.path)) {
+      throw new Error(
+        `skill ${skill} wrote ${file.path}, which another skill already wrote`,
       );
     }
+    run.files.set(file.path, file);
+  };
+  const written: string[] = [];
+  for (const file of output.files) {
+    add(file);
+    written.push(file.path);
   }
+  for (const manifest of output.manifests) {
+    run.manifests.push(manifest);
+    add({ path: manifest.path, content: toYamlDocuments(manifest.objects) });
+    written.push(manifest.path);
+  }
+  return written.sort();
+}
 
+/** The files of the package itself: the spec, the README, the guide. */
+function addPackageDocuments(
+  plan: DeploymentPlan,
+  files: Map<string, GeneratedFile>,
+): void {
   files.set('architecture.yaml', {
     path: 'architecture.yaml',
     content: toYaml(plan.architecture),
@@ -170,20 +180,28 @@ export async function generatePackage(
   })) {
     files.set(doc.path, doc);
   }
-  const sortedFiles = [...files.values()].sort(byPath);
+}
 
-  const validation =
-    options.validate === false
-      ? undefined
-      : await validatePackage(plan, sortedFiles, options);
-  const findings = validation?.findings ?? [];
-  // Attribute findings to the skill that wrote the file
+/** Whether a finding is about one of these files (or a folder of them). */
+function ownedBy(written: ReadonlyArray<string>): (f: Finding) => boolean {
+  const paths = new Set(written);
+  return f =>
+    paths.has(f.file) || written.some(w => w.startsWith(`${f.file}/`));
+}
+
+/**
+ * Attributes each finding to the skill that wrote its file: the trace
+ * entry's finding count, and `failed` when one of them is an error.
+ */
+function attributeFindings(
+  trace: TraceEntry[],
+  invoked: ReadonlyArray<InvokedSkill>,
+  findings: ReadonlyArray<Finding>,
+): void {
   for (const entry of trace) {
-    const written = new Set(
+    const own = ownedBy(
       invoked.find(i => i.skill === entry.skill)?.files ?? [],
     );
-    const own = (f: Finding) =>
-      written.has(f.file) || [...written].some(w => w.startsWith(`${f.file}/`));
     entry.findings = findings.filter(own).length;
     if (
       entry.status === 'ok' &&
@@ -191,40 +209,75 @@ export async function generatePackage(
     ) {
       entry.status = 'failed';
     }
-    options.onSkill?.(entry);
   }
+}
 
-  const validationResults: DeploymentReport['validation_results'] =
-    validation?.results ?? {
-      container_build: 'n/a',
-      kubernetes_manifests: 'n/a',
-      helm_chart: 'n/a',
-      service_mesh: 'n/a',
-    };
+const NOT_VALIDATED: DeploymentReport['validation_results'] = {
+  container_build: 'n/a',
+  kubernetes_manifests: 'n/a',
+  helm_chart: 'n/a',
+  service_mesh: 'n/a',
+};
 
-  const report = buildReport({
-    plan,
-    outputs: invoked,
-    files: sortedFiles,
-    trace,
-    findings,
-    validationResults,
-    cost: estimateCost(plan),
-    toolChecks: validation?.toolChecks,
-  });
+/** The report, and the package's files with the report among them. */
+function finish(
+  plan: DeploymentPlan,
+  input: Omit<Parameters<typeof buildReport>[0], 'plan' | 'cost'>,
+  manifests: ManifestFile[],
+): DeploymentPackage {
+  const report = buildReport({ ...input, plan, cost: estimateCost(plan) });
   const reportFile: GeneratedFile = {
     path: REPORT_FILE,
     content: toYaml(report),
   };
-  const allFiles = [...sortedFiles, reportFile].sort(byPath);
   return {
     plan,
-    files: allFiles,
+    files: [...input.files, reportFile].sort(byPath),
     manifests,
     report,
-    findings,
-    valid: !findings.some(f => f.severity === 'error'),
+    findings: input.findings,
+    valid: !input.findings.some(f => f.severity === 'error'),
   };
+}
+
+/**
+ * Runs the planned skills in order and assembles, validates (with the
+ * validators the skills declare) and reports the package.
+ *
+ * @public
+ */
+export async function generatePackage(
+  plan: DeploymentPlan,
+  options: OrchestrateOptions = {},
+): Promise<DeploymentPackage> {
+  const skills = options.skills ?? builtinSkills;
+  const run = runSkills(plan, skills, options.recordTimings ?? false);
+  addPackageDocuments(plan, run.files);
+  const sortedFiles = [...run.files.values()].sort(byPath);
+
+  const validation =
+    options.validate === false
+      ? undefined
+      : await validatePackage(plan, sortedFiles, {
+          ...options,
+          validators: options.validators ?? skillValidators(skills),
+        });
+  const findings = validation?.findings ?? [];
+  attributeFindings(run.trace, run.invoked, findings);
+  for (const entry of run.trace) options.onSkill?.(entry);
+
+  return finish(
+    plan,
+    {
+      outputs: run.invoked,
+      files: sortedFiles,
+      trace: run.trace,
+      findings,
+      validationResults: validation?.results ?? NOT_VALIDATED,
+      toolChecks: validation?.toolChecks,
+    },
+    run.manifests,
+  );
 }
 
 /** Code-point order: stable across locales, unlike localeCompare. */
@@ -255,7 +308,11 @@ export async function reportExistingPackage(
   });
   const present = [...files].filter(f => f.path !== REPORT_FILE).sort(byPath);
   const paths = new Set(present.map(f => f.path));
-  const validation = await validatePackage(plan, present, options);
+  const validation = await validatePackage(plan, present, {
+    ...options,
+    validators:
+      options.validators ?? skillValidators(options.skills ?? builtinSkills),
+  });
   const findings = validation.findings;
   const invoked = regenerated.report.skills_invoked
     .map(s => ({
@@ -265,13 +322,12 @@ export async function reportExistingPackage(
     }))
     .filter(s => s.files.length > 0);
   const trace = regenerated.report.trace.map(entry => {
-    const written = new Set(invoked.find(i => i.skill === entry.skill)?.files);
-    const own = (f: Finding) =>
-      written.has(f.file) || [...written].some(w => w.startsWith(`${f.file}/`));
-    const missing = entry.status !== 'skipped' && written.size === 0;
+    const written = invoked.find(i => i.skill === entry.skill)?.files ?? [];
+    const own = ownedBy(written);
+    const missing = entry.status !== 'skipped' && written.length === 0;
     return {
       ...entry,
-      files: written.size,
+      files: written.length,
       findings: findings.filter(own).length,
       status:
         (missing && 'skipped') ||
@@ -283,26 +339,16 @@ export async function reportExistingPackage(
         : entry.notes,
     } as TraceEntry;
   });
-  const report = buildReport({
+  return finish(
     plan,
-    outputs: invoked,
-    files: present,
-    trace,
-    findings,
-    validationResults: validation.results,
-    cost: estimateCost(plan),
-    toolChecks: validation.toolChecks,
-  });
-  const reportFile: GeneratedFile = {
-    path: REPORT_FILE,
-    content: toYaml(report),
-  };
-  return {
-    plan,
-    files: [...present, reportFile].sort(byPath),
-    manifests: [],
-    report,
-    findings,
-    valid: !findings.some(f => f.severity === 'error'),
-  };
+    {
+      outputs: invoked,
+      files: present,
+      trace,
+      findings,
+      validationResults: validation.results,
+      toolChecks: validation.toolChecks,
+    },
+    [],
+  );
 }

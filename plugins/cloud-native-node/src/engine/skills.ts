@@ -5,6 +5,7 @@ import { cloudServerlessDesigner } from '../skills/serverless';
 import { kubernetesServicemeshConfigurator } from '../skills/mesh';
 import { cloudKubernetesIntegrator } from '../skills/cloud';
 import { kubernetesHelmBuilder } from '../skills/helm';
+import { gitOpsGenerator } from '../skills/gitops';
 import { Skill } from '../core/types';
 
 /**
@@ -20,4 +21,5 @@ export const builtinSkills: Partial<Record<SkillId, Skill>> = {
   'kubernetes-servicemesh-configurator': kubernetesServicemeshConfigurator,
   'cloud-serverless-designer': cloudServerlessDesigner,
   'cloud-kubernetes-integrator': cloudKubernetesIntegrator,
+  'gitops-generator': gitOpsGenerator,
 };

@@ -17,7 +17,7 @@ import {
   statusCommand,
   workloadRef,
 } from './facts';
-import { FLUX_NAMESPACE } from '../skills/gitops';
+import { FLUX_NAMESPACE } from '../plan/gitops';
 import { ClusterInstall } from '../skills/install';
 import { manifestDirectory } from '../skills/kubernetes/generator';
 import { block, code, table, text } from './markdown';

@@ -6,7 +6,7 @@
  * Every tool run of the pipeline has a 60 s timeout (the version probe of
  * locateTool 20 s), and the whole tool phase a deadline, `toolsTimeoutMs`
  * (default 180 s). A hang of one run is tested through
- * `checkChart({ timeoutMs })` and `locateTool({ timeoutMs })` directly, the
+ * `runPackageToolChecks({ timeoutMs })` and `locateTool({ timeoutMs })` directly, the
  * deadline through `validatePackage({ toolsTimeoutMs })`.
  */
 import { promises as fs } from 'node:fs';
@@ -19,8 +19,7 @@ import {
 import { parseSpecObject } from '../engine/loadSpec';
 import { orchestrate } from '../engine/orchestrate';
 import { GeneratedFile } from '../core/types';
-import { checkChart } from '../skills/helm';
-import { locateTool } from '../tools';
+import { locateTool, runPackageToolChecks } from '../tools';
 import { validatePackage } from '../validation';
 
 jest.setTimeout(60_000);
@@ -229,7 +228,7 @@ describe('helm failures', () => {
     }
   });
 
-  it('a helm that hangs: checkChart fails with "timed out" after its timeout, and the process group is killed', async () => {
+  it('a helm that hangs: the chart checks fail with "timed out" after their timeout, and the process group is killed', async () => {
     const pidFile = path.join(dir, 'sleep.pid');
     const helmPath = await fakeHelm(
       dir,
@@ -237,13 +236,11 @@ describe('helm failures', () => {
       versionThen(`sleep 600 &\necho $! > "${pidFile}"\nwait`),
     );
     const started = Date.now();
-    const results = await checkChart(
-      packageDir,
-      `helm/${plan.name}`,
-      ['dev'],
+    const results = await runPackageToolChecks(packageDir, {
+      chart: { path: `helm/${plan.name}`, environments: ['dev'] },
       helmPath,
-      { timeoutMs: 1_000 },
-    );
+      timeoutMs: 1_000,
+    });
     const elapsed = Date.now() - started;
     expect(results.map(r => r.status)).toEqual(['fail', 'fail']);
     for (const result of results) {
@@ -314,12 +311,10 @@ describe('helm failures', () => {
     const notExecutable = path.join(dir, 'helm-noexec');
     await fs.writeFile(notExecutable, '#!/bin/sh\nexit 0\n', { mode: 0o644 });
     for (const helmPath of [dir, notExecutable]) {
-      const results = await checkChart(
-        packageDir,
-        `helm/${plan.name}`,
-        ['dev'],
+      const results = await runPackageToolChecks(packageDir, {
+        chart: { path: `helm/${plan.name}`, environments: ['dev'] },
         helmPath,
-      );
+      });
       expect(results.map(r => r.status)).toEqual(['skipped', 'skipped']);
     }
   });

@@ -15,13 +15,14 @@ import {
   ManifestFile,
   ServerDryRunOptions,
 } from '../core/types';
-import { helmReleaseName } from '../skills/helm/release';
-import { isLinkerdObject, validateLinkerdObject } from '../skills/mesh';
 import {
-  findIamWildcards,
-  ServerlessFinding,
-  validateSamTemplate,
-} from '../skills/serverless';
+  FileCheck,
+  FileFinding,
+  NO_VALIDATORS,
+  ObjectValidator,
+  PackageValidators,
+} from '../core/validators';
+import { helmReleaseName } from '../plan/helmRelease';
 import { runPackageToolChecks } from '../tools';
 import { checkConsistency } from './consistency';
 import { lintDockerfile } from './dockerfile';
@@ -30,7 +31,7 @@ import {
   createKubernetesSchemaValidator,
   KubernetesSchemaValidator,
 } from './schema';
-import { extraObjectValidators } from './extraValidators';
+import { findIamWildcards } from './iam';
 import { runServerDryRun } from './serverDryRun';
 
 /**
@@ -60,6 +61,12 @@ export interface ValidatePackageOptions {
    * nothing persisted). Off unless given; independent of `tools`.
    */
   serverDryRun?: ServerDryRunOptions;
+  /**
+   * The validators the skills declare for the object kinds and files they
+   * emit (core/validators.ts); the engine passes those of its skills
+   * (engine/validators.ts). Default: none, only the shared checks.
+   */
+  validators?: PackageValidators;
 }
 
 /** A check by a real tool: the report contract's type, from the common package. */
@@ -169,9 +176,54 @@ export function parseManifests(
   return { manifests, findings };
 }
 
+/** One object's schema problems: its skill's validator, else the shared one. */
+function objectProblems(
+  object: KubernetesObject,
+  validator: KubernetesSchemaValidator,
+  objectValidators: ReadonlyArray<ObjectValidator>,
+): Array<{
+  ruleId: string;
+  objectPath: string;
+  message: string;
+  anchors: string[];
+}> {
+  const own = objectValidators.find(v => v.handles(object));
+  if (own) {
+    return own.validate(object).map(p => ({
+      ruleId: 'schema/invalid',
+      objectPath: p.path,
+      message: p.message,
+      anchors: own.anchors,
+    }));
+  }
+  return validator.validate(object).map(f => ({
+    ruleId: f.ruleId,
+    objectPath: f.objectPath,
+    message: f.message,
+    anchors: ['kubeconform-strict'],
+  }));
+}
+
+/**
+ * The identity of an object for the duplicate check. Objects of different
+ * clusters (cloud/<provider>/<env>) never collide.
+ */
+function objectIdentity(
+  manifest: ManifestFile,
+  object: KubernetesObject,
+): string {
+  const scope = manifest.path.startsWith('cloud/')
+    ? manifest.path.split('/').slice(0, 2).join('/')
+    : manifest.path.split('/')[0];
+  return `${manifest.environment}|${scope}|${object.apiVersion.split('/')[0]}|${
+    object.kind
+  }|${object.metadata.namespace ?? ''}|${object.metadata.name}`;
+}
+
 function schemaFindings(
   validator: KubernetesSchemaValidator,
   manifests: ReadonlyArray<ManifestFile>,
+  objectValidators: ReadonlyArray<ObjectValidator>,
 ): { findings: Finding[]; objectsChecked: number } {
   const findings: Finding[] = [];
   let objectsChecked = 0;
@@ -182,52 +234,23 @@ function schemaFindings(
     for (const object of manifest.objects) {
       objectsChecked++;
       const where = `${object.kind}/${object.metadata.name}`;
-      if (isLinkerdObject(object)) {
-        for (const problem of validateLinkerdObject(object)) {
-          findings.push({
-            ruleId: 'schema/invalid',
-            severity: 'error',
-            file: manifest.path,
-            objectPath: `${where}: ${problem.path}`,
-            message: problem.message,
-            anchors: ['linkerd-crd-strict'],
-          });
-        }
-      } else {
-        const extra = extraObjectValidators.find(v => v.handles(object));
-        const problems = extra
-          ? extra.validate(object).map(p => ({
-              ruleId: 'schema/invalid',
-              objectPath: p.path,
-              message: p.message,
-            }))
-          : validator.validate(object).map(f => ({
-              ruleId: f.ruleId,
-              objectPath: f.objectPath,
-              message: f.message,
-            }));
-        for (const problem of problems) {
-          if (isPatch && problem.ruleId === 'schema/invalid') continue;
-          findings.push({
-            ruleId: problem.ruleId,
-            severity: 'error',
-            file: manifest.path,
-            objectPath: `${where}: ${problem.objectPath}`,
-            message: problem.message,
-            anchors: ['kubeconform-strict'],
-          });
-        }
+      for (const problem of objectProblems(
+        object,
+        validator,
+        objectValidators,
+      )) {
+        if (isPatch && problem.ruleId === 'schema/invalid') continue;
+        findings.push({
+          ruleId: problem.ruleId,
+          severity: 'error',
+          file: manifest.path,
+          objectPath: `${where}: ${problem.objectPath}`,
+          message: problem.message,
+          anchors: problem.anchors,
+        });
       }
       if (isPatch) continue;
-      // Objects of different clusters (cloud/<provider>/<env>) never collide
-      const scope = manifest.path.startsWith('cloud/')
-        ? manifest.path.split('/').slice(0, 2).join('/')
-        : manifest.path.split('/')[0];
-      const id = `${manifest.environment}|${scope}|${
-        object.apiVersion.split('/')[0]
-      }|${object.kind}|${object.metadata.namespace ?? ''}|${
-        object.metadata.name
-      }`;
+      const id = objectIdentity(manifest, object);
       const previous = seen.get(id);
       if (previous) {
         findings.push({
@@ -246,41 +269,54 @@ function schemaFindings(
   return { findings, objectsChecked };
 }
 
-function serverlessFindings(files: ReadonlyArray<GeneratedFile>): Finding[] {
-  const findings: Array<Finding | ServerlessFinding> = [];
-  for (const file of files) {
-    try {
-      if (file.path === 'serverless/aws/template.yaml') {
-        const template = parseYaml(file.content);
-        findings.push(
-          ...validateSamTemplate(template, file.path),
-          ...findIamWildcards(template, file.path),
-        );
-      } else if (file.path.endsWith('serverless.yml')) {
-        findings.push(...findIamWildcards(parseYaml(file.content), file.path));
-      } else if (/\/iam\/.*\.json$/.test(file.path)) {
-        findings.push(...findIamWildcards(JSON.parse(file.content), file.path));
-      }
-    } catch (error) {
-      findings.push({
-        ruleId: 'serverless/parse',
+/** A file check's findings: parsed once, then the generic and its own checks. */
+function fileCheckFindings(
+  check: FileCheck,
+  file: GeneratedFile,
+): FileFinding[] {
+  try {
+    const document =
+      check.format === 'json'
+        ? JSON.parse(file.content)
+        : parseYaml(file.content);
+    return [
+      ...(check.check?.(document, file.path) ?? []),
+      ...(check.iamPolicies ? findIamWildcards(document, file.path) : []),
+    ];
+  } catch (error) {
+    return [
+      {
+        ruleId: check.parseRuleId,
         severity: 'error',
         file: file.path,
         message: (error as Error).message,
         anchors: [],
-      });
-    }
+      },
+    ];
   }
-  return findings.map(
-    (f): Finding => ({
-      ruleId: f.ruleId,
-      severity: f.severity,
-      file: f.file,
-      objectPath: f.objectPath,
-      message: f.message,
-      anchors: f.anchors,
-    }),
-  );
+}
+
+/** The files the skills declared checks for (FileCheck.appliesTo). */
+function fileFindings(
+  files: ReadonlyArray<GeneratedFile>,
+  checks: ReadonlyArray<FileCheck>,
+): Finding[] {
+  return files
+    .flatMap(file =>
+      checks
+        .filter(check => check.appliesTo(file.path))
+        .flatMap(check => fileCheckFindings(check, file)),
+    )
+    .map(
+      (f): Finding => ({
+        ruleId: f.ruleId,
+        severity: f.severity,
+        file: f.file,
+        objectPath: f.objectPath,
+        message: f.message,
+        anchors: f.anchors,
+      }),
+    );
 }
 
 /** No literal credential anywhere in the package. */
@@ -388,9 +424,14 @@ export async function validatePackage(
       : toolChecks(plan, files, options);
   // Awaited below; until then, a failure must not count as unhandled
   pendingTools.catch(() => undefined);
+  const validators = options.validators ?? NO_VALIDATORS;
   const validator = await schemaValidator();
   const parsed = parseManifests(plan, files);
-  const schema = schemaFindings(validator, parsed.manifests);
+  const schema = schemaFindings(
+    validator,
+    parsed.manifests,
+    validators.objects,
+  );
   const kubernetesFiles = parsed.manifests.filter(m =>
     m.path.startsWith('kubernetes/'),
   );
@@ -432,7 +473,7 @@ export async function validatePackage(
     ...schema.findings,
     ...policy,
     ...docker,
-    ...serverlessFindings(files),
+    ...fileFindings(files, validators.files),
     ...secretScan(files),
     ...consistency,
     ...toolFindings,

@@ -32,6 +32,7 @@ describe('single-skill actions', () => {
       'cloud-native:mesh:generate',
       'cloud-native:serverless:generate',
       'cloud-native:cloud:generate',
+      'cloud-native:gitops:generate',
     ]);
   });
 
@@ -74,6 +75,45 @@ describe('single-skill actions', () => {
       ]),
     );
     expect(files.some(f => f.includes('containers/db/'))).toBe(false);
+  });
+
+  it('gitops:generate writes only the GitOps definitions, when the spec asks for them', async () => {
+    await createCloudNativePlanAction().handler(
+      createMockActionContext({
+        workspacePath,
+        input: {
+          architecture: {
+            ...shopArchitecture,
+            spec: { ...shopArchitecture.spec, gitops: 'argocd' },
+          },
+        },
+      }) as any,
+    );
+    const ctx = createMockActionContext({ workspacePath, input: {} });
+    await action('cloud-native:gitops:generate').handler(ctx as any);
+    expect(ctx.output).toHaveBeenCalledWith('planned', true);
+    const files: string[] = (ctx.output as jest.Mock).mock.calls.find(
+      c => c[0] === 'files',
+    )[1];
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'gitops/argocd/README.md',
+        'gitops/argocd/prod.yaml',
+      ]),
+    );
+    expect(files.every(f => f.startsWith('gitops/argocd/'))).toBe(true);
+    expect(
+      await fs.readFile(
+        path.join(workspacePath, 'deployment/gitops/argocd/prod.yaml'),
+        'utf8',
+      ),
+    ).toContain('kind: Application');
+  });
+
+  it('gitops:generate is skipped when the spec asks for no GitOps', async () => {
+    const ctx = createMockActionContext({ workspacePath, input: {} });
+    await action('cloud-native:gitops:generate').handler(ctx as any);
+    expect(ctx.output).toHaveBeenCalledWith('planned', false);
   });
 
   it('skips a skill the plan did not choose, with a log line', async () => {

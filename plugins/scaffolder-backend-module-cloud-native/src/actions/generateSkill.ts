@@ -6,7 +6,7 @@ import { CloudNativeDefaults } from '../config';
 import { planOfPackage, targetPathInput, writeFiles } from './workspace';
 import { skillExamples } from './generateSkill.examples';
 
-/** The six skill actions: id suffix and skill. */
+/** The skill actions, one per skill: action id and skill. */
 export const SKILL_ACTIONS: Array<{ action: string; skill: SkillId }> = [
   {
     action: 'cloud-native:container:generate',
@@ -29,6 +29,7 @@ export const SKILL_ACTIONS: Array<{ action: string; skill: SkillId }> = [
     action: 'cloud-native:cloud:generate',
     skill: 'cloud-kubernetes-integrator',
   },
+  { action: 'cloud-native:gitops:generate', skill: 'gitops-generator' },
 ];
 
 /**

@@ -2,7 +2,8 @@ import { createPlan } from '@internal/backstage-plugin-cloud-native-common';
 import { UnsafePathError } from '../../core/errors';
 import { parseSpecText } from '../../engine/loadSpec';
 import { readPackageDirectory } from '../../package/readPackage';
-import { PackageValidationResult, validatePackage } from '../../validation';
+import { validatePackage } from '../../engine/validators';
+import { PackageValidationResult } from '../../validation';
 import { serverDryRunFromFlags } from '../serverDryRunFlags';
 import {
   CliIO,

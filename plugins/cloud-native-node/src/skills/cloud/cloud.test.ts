@@ -89,7 +89,9 @@ describe('cloud-kubernetes-integrator', () => {
   /** Schema findings of any emitted object, custom kinds included. */
   function findingsOf(object: KubernetesObject): string[] {
     if (object.apiVersion === 'monitoring.googleapis.com/v1') {
-      return validateCloudCustomObject(object).map(f => f.message);
+      return validateCloudCustomObject(object).map(
+        f => `${f.path}: ${f.message}`,
+      );
     }
     if (object.apiVersion === AZURE_MONITOR_API_VERSION) {
       // Same CRD schema as monitoring.coreos.com/v1, another group (Azure
@@ -129,10 +131,12 @@ describe('cloud-kubernetes-integrator', () => {
     const podMonitoring = pick('PodMonitoring');
     podMonitoring.spec.endpoints[0].timeout = '1m';
     expect(findingsOf(podMonitoring)).toEqual([
-      'spec.endpoints[0].timeout must not be greater than the scrape interval',
+      'spec.endpoints[0].timeout: spec.endpoints[0].timeout must not be greater than the scrape interval',
     ]);
     delete podMonitoring.spec.endpoints[0].interval;
-    expect(findingsOf(podMonitoring).join()).toMatch(/interval is required/);
+    expect(findingsOf(podMonitoring)).toContain(
+      'spec.endpoints[0].interval: required field is missing',
+    );
     const store = pick('ClusterSecretStore');
     store.spec.provider.gcpsm.auth.workloadIdentity.clusterNmae = 'x';
     expect(findingsOf(store).length).toBeGreaterThan(0);

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import {
   ClusterProvider,
   DeploymentPlan,
   ServicePlan,
 } from '@internal/backstage-plugin-cloud-native-common';
 import { GeneratedFile, KubernetesObject } from '../../core/types';
+import { digest, shorten } from '../../plan/shorten';
 import { hasClusterService, isServing } from '../kubernetes/context';
 import { secretStoreName } from '../kubernetes/supporting';
 
@@ -54,20 +54,8 @@ export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : 1;
 }
 
-/** Short, stable hex digest of a string. */
-export function digest(value: string, length = 6): string {
-  return createHash('sha256').update(value).digest('hex').slice(0, length);
-}
-
-/**
- * `value` when it fits in `max` characters, else a prefix plus a stable hash
- * of the whole value (so two long names never collapse into one).
- */
-export function shorten(value: string, max: number): string {
-  if (value.length <= max) return value;
-  const hash = digest(value);
-  return `${value.slice(0, max - hash.length - 1).replace(/-+$/, '')}-${hash}`;
-}
+// Shared with the plan's names (the Helm release name)
+export { digest, shorten };
 
 /**
  * A placeholder GUID for a value that exists only after a cloud resource is

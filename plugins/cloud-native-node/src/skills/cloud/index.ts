@@ -16,6 +16,7 @@ import { providerReadme } from './docs';
 import { gcpOutput } from './gcp';
 import { assemble, cloudDirectory, overlayDirectory } from './kustomize';
 import { ProviderOutput } from './types';
+import { cloudValidators } from './models';
 
 /**
  * The cloud-kubernetes-integrator skill: what the kubernetes skill's
@@ -126,6 +127,7 @@ function run(
 export const cloudKubernetesIntegrator: Skill = {
   id: 'cloud-kubernetes-integrator',
   run: ({ plan, outputs }) => run(plan, outputs),
+  validators: cloudValidators,
 };
 
 /**
@@ -180,6 +182,4 @@ export function cloudTargets(
 }
 
 export type { ManagedProvider } from './context';
-export { cloudObjectValidators, validateCloudCustomObject } from './models';
-export { checkSchema, StrictModelRegistry } from './models/strictSchema';
-export type { Schema, StrictFinding } from './models/strictSchema';
+export { cloudValidators, validateCloudCustomObject } from './models';

@@ -11,7 +11,7 @@ import { namespaceObject } from '../kubernetes';
 import {
   generateGitOps,
   gitOpsObjects,
-  gitOpsObjectValidators,
+  gitOpsValidators,
   validateGitOpsObject,
 } from '.';
 
@@ -419,7 +419,7 @@ describe('generateGitOps', () => {
       for (const file of gitOpsObjects(plan)) {
         for (const object of file.objects) {
           expect(validateGitOpsObject(object)).toEqual([]);
-          expect(gitOpsObjectValidators[0].handles(object)).toBe(true);
+          expect(gitOpsValidators.objects[0].handles(object)).toBe(true);
         }
         const written = files.find(f => f.path === file.path)!;
         expect(parseAllDocuments(written.content).map(d => d.toJS())).toEqual(
@@ -446,15 +446,16 @@ describe('generateGitOps', () => {
     ]);
     const options = pick(argo, 'Application');
     options.spec.syncPolicy.syncOptions.push('CreateNamespaces=true');
-    expect(validateGitOpsObject(options)[0].message).toMatch(/must be one of/);
+    expect(validateGitOpsObject(options)[0].message).toMatch(/expected one of/);
     const noDestination = pick(argo, 'Application');
     delete noDestination.spec.destination;
-    expect(validateGitOpsObject(noDestination)[0].message).toMatch(
-      /spec.destination is required/,
-    );
+    expect(validateGitOpsObject(noDestination)[0]).toEqual({
+      path: 'spec.destination',
+      message: 'required field is missing',
+    });
     const factor = pick(argo, 'Application');
     factor.spec.syncPolicy.retry.backoff.factor = '2';
-    expect(validateGitOpsObject(factor)[0].message).toMatch(/must be integer/);
+    expect(validateGitOpsObject(factor)[0].message).toMatch(/expected integer/);
     const both = pick(argo, 'Application');
     both.spec.source = both.spec.sources[1];
     expect(validateGitOpsObject(both)[0].message).toMatch(
@@ -473,9 +474,10 @@ describe('generateGitOps', () => {
 
     const kustomization = pick(objects, 'Kustomization');
     delete kustomization.spec.prune;
-    expect(validateGitOpsObject(kustomization)[0].message).toMatch(
-      /spec.prune is required/,
-    );
+    expect(validateGitOpsObject(kustomization)[0]).toEqual({
+      path: 'spec.prune',
+      message: 'required field is missing',
+    });
     const interval = pick(objects, 'Kustomization');
     interval.spec.interval = '10 minutes';
     expect(validateGitOpsObject(interval)[0].path).toBe('spec.interval');

@@ -4,10 +4,12 @@ import {
   GeneratedFile,
   KubernetesObject,
   ManifestFile,
+  Skill,
 } from '../../core/types';
+import { ARGOCD_NAMESPACE, FLUX_NAMESPACE } from '../../plan/gitops';
+import { helmReleaseName } from '../../plan/helmRelease';
+import { shorten } from '../../plan/shorten';
 import { CloudTarget } from '../cloud';
-import { shorten } from '../cloud/context';
-import { helmReleaseName } from '../helm/release';
 import { ClusterInstall, clusterInstalls } from '../install';
 import { namespaceObject } from '../kubernetes';
 import {
@@ -22,6 +24,7 @@ import {
   FluxGitRepository,
   FluxHelmRelease,
   FluxKustomization,
+  gitOpsValidators,
 } from './models';
 
 /**
@@ -77,10 +80,7 @@ import {
  * (see gitops/README.md).
  */
 
-/** @public */
-export const ARGOCD_NAMESPACE = 'argocd';
-/** @public */
-export const FLUX_NAMESPACE = 'flux-system';
+export { ARGOCD_NAMESPACE, FLUX_NAMESPACE };
 /** @public */
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
 /** @public */
@@ -725,8 +725,39 @@ export function gitOpsObjects(
   return files;
 }
 
-export {
-  gitOpsModels,
-  gitOpsObjectValidators,
-  validateGitOpsObject,
-} from './models';
+/**
+ * The gitops-generator skill: the Argo CD or Flux definitions that sync the
+ * package. It runs last (SKILL_ORDER): it packages what the skills before it
+ * wrote (the manifests, the Helm chart, the provider overlays and objects),
+ * so its trace entry comes after theirs.
+ *
+ * @public
+ */
+export const gitOpsGenerator: Skill = {
+  id: 'gitops-generator',
+  run({ plan }) {
+    const { files, manifests } = generateGitOps(plan);
+    return { files, manifests, notes: notes(plan) };
+  },
+  validators: gitOpsValidators,
+};
+
+/** What the trace says about the definitions. */
+function notes(plan: DeploymentPlan): string[] {
+  if (plan.gitops === 'none') return ['gitops: none, nothing to generate'];
+  const tool = plan.gitops;
+  const list = deployments(plan);
+  const synced = helm(plan)
+    ? `the Helm chart helm/${plan.name}`
+    : 'the manifests';
+  return [
+    `gitops/${tool}: ${list.length} cluster(s) (${list
+      .map(d => d.file)
+      .join(', ')}), syncing ${synced} from ${repositoryUrl(
+      plan,
+    )} at ${TARGET_REVISION}`,
+    `The repository URL is a placeholder: see gitops/${tool}/README.md`,
+  ];
+}
+
+export { gitOpsModels, gitOpsValidators, validateGitOpsObject } from './models';

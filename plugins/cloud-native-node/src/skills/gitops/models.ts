@@ -1,14 +1,13 @@
-import type { ExtraObjectValidator } from '../../validation/extraValidators';
-import { KubernetesObject } from '../../core/types';
+import { objectValidator, PackageValidators } from '../../core/validators';
 import {
   DNS_LABEL,
   DNS_SUBDOMAIN,
   DURATION,
   resourceSchema,
   Schema,
-  StrictFinding,
   StrictModelRegistry,
-} from '../cloud/models/strictSchema';
+} from '../../core/strictSchema';
+import { StrictIssue } from '../../core/strict';
 
 /**
  * Strict models of the GitOps objects this package writes. Neither
@@ -497,7 +496,7 @@ export const gitOpsModels = new StrictModelRegistry()
  *
  * @public
  */
-export function validateGitOpsObject(object: unknown): StrictFinding[] {
+export function validateGitOpsObject(object: unknown): StrictIssue[] {
   const findings = gitOpsModels.validate(object);
   const record = object as {
     kind?: string;
@@ -547,15 +546,18 @@ export function validateGitOpsObject(object: unknown): StrictFinding[] {
 }
 
 /**
- * Validators for the package validation's `extraObjectValidators`
- * (`src/validation/extraValidators.ts`).
+ * What the GitOps skill contributes to the package validation: the strict
+ * Argo CD and Flux models.
  *
  * @public
  */
-export const gitOpsObjectValidators: ExtraObjectValidator[] = [
-  {
-    handles: (object: KubernetesObject) =>
-      gitOpsModels.has(object.apiVersion, object.kind),
-    validate: (object: KubernetesObject) => validateGitOpsObject(object),
-  },
-];
+export const gitOpsValidators: PackageValidators = {
+  objects: [
+    objectValidator(
+      'gitops',
+      object => gitOpsModels.has(object.apiVersion, object.kind),
+      validateGitOpsObject,
+    ),
+  ],
+  files: [],
+};

@@ -16,11 +16,11 @@ import {
 import {
   appVersion,
   buildChart,
-  checkChart,
   helmReleaseName,
   HELM_RELEASE_NAME_MAX,
   kubernetesHelmBuilder,
 } from '.';
+import { runPackageToolChecks } from '../../tools';
 import { CHART_TEMPLATES } from './templates';
 import { splitImage, valuesOverride } from './values';
 
@@ -412,33 +412,18 @@ describe('values helpers', () => {
   });
 });
 
-it('checkChart reports every check as skipped when helm is not found', async () => {
-  const results = await checkChart(
-    '/tmp',
-    'helm/shop',
-    ['dev', 'prod'],
-    '/nonexistent/helm',
-  );
-  expect(results).toEqual([
-    {
-      check: 'helm lint --strict (values-dev.yaml)',
-      status: 'skipped',
-      reason: 'helm not found',
-    },
-    {
-      check: 'helm template (values-dev.yaml)',
-      status: 'skipped',
-      reason: 'helm not found',
-    },
-    {
-      check: 'helm lint --strict (values-prod.yaml)',
-      status: 'skipped',
-      reason: 'helm not found',
-    },
-    {
-      check: 'helm template (values-prod.yaml)',
-      status: 'skipped',
-      reason: 'helm not found',
-    },
+it('the chart checks (src/tools) are skipped, each with the reason, when helm is not found', async () => {
+  const results = await runPackageToolChecks('/tmp', {
+    chart: { path: 'helm/shop', environments: ['dev', 'prod'] },
+    helmPath: '/nonexistent/helm',
+  });
+  expect(results.map(r => [r.check, r.status])).toEqual([
+    ['helm lint --strict (values-dev.yaml)', 'skipped'],
+    ['helm template (values-dev.yaml)', 'skipped'],
+    ['helm lint --strict (values-prod.yaml)', 'skipped'],
+    ['helm template (values-prod.yaml)', 'skipped'],
   ]);
+  expect(
+    results.every(r => /not found|\/nonexistent\/helm/.test(r.reason ?? '')),
+  ).toBe(true);
 });

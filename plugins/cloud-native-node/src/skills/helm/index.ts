@@ -94,7 +94,5 @@ export const kubernetesHelmBuilder: Skill = {
 
 export { buildChart, chartDirectory, appVersion } from './chart';
 export type { BuiltChart } from './chart';
-export { checkChart } from './check';
 export { helmReleaseName, HELM_RELEASE_NAME_MAX } from './release';
-export type { ChartCheckResult, CheckChartOptions } from './check';
 export { ChartDerivationError } from './values';

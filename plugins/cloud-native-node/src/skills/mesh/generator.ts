@@ -19,7 +19,7 @@ import {
   istioSharedObjects,
 } from './istio';
 import { linkerdServiceObjects, linkerdSharedObjects } from './linkerd';
-import { LINKERD_API_VERSIONS } from './linkerdSchemas';
+import { LINKERD_API_VERSIONS, meshValidators } from './linkerdSchemas';
 
 /** The mesh objects of one environment, grouped as they are written. */
 export interface MeshEnvironment {
@@ -230,4 +230,5 @@ function run(context: SkillContext): SkillOutput {
 export const kubernetesServicemeshConfigurator: Skill = {
   id: 'kubernetes-servicemesh-configurator',
   run,
+  validators: meshValidators,
 };

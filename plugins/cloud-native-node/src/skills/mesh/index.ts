@@ -26,6 +26,7 @@ export {
 export {
   LINKERD_API_VERSIONS,
   isLinkerdObject,
+  meshValidators,
   validateLinkerdObject,
 } from './linkerdSchemas';
 export type { LinkerdKind } from './linkerdSchemas';

@@ -1,4 +1,5 @@
-import { checkStrict, s, StrictIssue, StrictSchema } from './strict';
+import { modelFamily, s, StrictSchema } from '../../core/strict';
+import { objectValidator, PackageValidators } from '../../core/validators';
 
 /**
  * Strict models of the Linkerd resources this skill writes.
@@ -381,13 +382,15 @@ const MODELS: Record<LinkerdKind, StrictSchema> = {
   ServiceProfile: serviceProfile,
 };
 
+const LINKERD = modelFamily({
+  name: 'Linkerd',
+  group: 'linkerd.io',
+  models: MODELS,
+  apiVersions: LINKERD_API_VERSIONS,
+});
+
 /** True for an object of a Linkerd API group (`*.linkerd.io`). */
-export function isLinkerdObject(object: unknown): boolean {
-  const apiVersion = (object as { apiVersion?: unknown } | null)?.apiVersion;
-  if (typeof apiVersion !== 'string') return false;
-  const apiGroup = apiVersion.split('/')[0];
-  return apiGroup === 'linkerd.io' || apiGroup.endsWith('.linkerd.io');
-}
+export const isLinkerdObject = LINKERD.isMember;
 
 /**
  * Validates one Linkerd object against the strict models above. An empty
@@ -396,34 +399,21 @@ export function isLinkerdObject(object: unknown): boolean {
  *
  * @public
  */
-export function validateLinkerdObject(
-  object: unknown,
-): Array<{ path: string; message: string }> {
-  const found = object as { apiVersion?: unknown; kind?: unknown } | null;
-  const objectKind = typeof found?.kind === 'string' ? found.kind : undefined;
-  if (!objectKind || !(objectKind in MODELS)) {
-    return [
-      {
-        path: 'kind',
-        message: `${JSON.stringify(
-          found?.kind,
-        )} is not a Linkerd kind modelled here (${Object.keys(MODELS).join(
-          ', ',
-        )})`,
-      },
-    ];
-  }
-  const modelKind = objectKind as LinkerdKind;
-  if (found?.apiVersion !== LINKERD_API_VERSIONS[modelKind]) {
-    return [
-      {
-        path: 'apiVersion',
-        message: `${modelKind} is modelled for ${
-          LINKERD_API_VERSIONS[modelKind]
-        }, got ${JSON.stringify(found?.apiVersion)}`,
-      },
-    ];
-  }
-  const issues: StrictIssue[] = checkStrict(MODELS[modelKind], object);
-  return issues;
-}
+export const validateLinkerdObject = LINKERD.validate;
+
+/**
+ * What the kubernetes-servicemesh-configurator skill contributes to the
+ * package validation: the strict Linkerd models (every object of a
+ * `*.linkerd.io` API group). Istio objects are covered by the shared
+ * Kubernetes schema validator.
+ *
+ * @public
+ */
+export const meshValidators: PackageValidators = {
+  objects: [
+    objectValidator('linkerd', isLinkerdObject, validateLinkerdObject, [
+      'linkerd-crd-strict',
+    ]),
+  ],
+  files: [],
+};

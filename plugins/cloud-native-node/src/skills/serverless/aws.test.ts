@@ -7,11 +7,8 @@ import {
   planOf,
   withSpec,
 } from './__fixtures__/plans';
-import {
-  cloudServerlessDesigner,
-  findIamWildcards,
-  validateSamTemplate,
-} from './index';
+import { findIamWildcards } from '../../validation/iam';
+import { cloudServerlessDesigner, validateSamTemplate } from './index';
 
 const EVENTS = 'events-serverless-aws';
 

@@ -13,13 +13,12 @@
  */
 export { cloudServerlessDesigner, serverlessTargets } from './skill';
 export { validateSamTemplate, SAM_TRANSFORM } from './validate/samTemplate';
-export { findIamWildcards } from './validate/iam';
 export {
   KNATIVE_API_VERSIONS,
   isKnativeObject,
-  knativeObjectValidators,
   validateKnativeObject,
 } from './knativeSchemas';
+export { serverlessValidators } from './validators';
 export type { KnativeKind } from './knativeSchemas';
 export type { ServerlessFinding } from './types';
 export { buildSamTemplate, SAM_TEMPLATE_PATH } from './aws/sam';

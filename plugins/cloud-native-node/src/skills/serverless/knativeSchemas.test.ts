@@ -1,5 +1,5 @@
 import { parseAllDocuments } from 'yaml';
-import { extraObjectValidators } from '../../validation/extraValidators';
+import { builtinValidators } from '../../engine/validators';
 import { KubernetesObject } from '../../core/types';
 import { allTriggersSpec, planOf, withSpec } from './__fixtures__/plans';
 import { cloudServerlessDesigner } from './skill';
@@ -72,8 +72,11 @@ describe('validateKnativeObject', () => {
     }
   });
 
-  it('is registered as an extra object validator', () => {
+  it('is declared by the skill and among the built-in validators', () => {
     const service = GENERATED.get('Service/api') as KubernetesObject;
+    const declared = cloudServerlessDesigner.validators?.objects ?? [];
+    expect(declared.some(v => v.handles(service))).toBe(true);
+    const extraObjectValidators = builtinValidators.objects;
     const validator = extraObjectValidators.find(v => v.handles(service));
     expect(validator).toBeDefined();
     expect(validator!.validate(service)).toEqual([]);

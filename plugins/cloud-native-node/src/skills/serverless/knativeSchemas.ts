@@ -1,13 +1,11 @@
 import { explainInvalidCron } from '@internal/backstage-plugin-cloud-native-common';
-import type { ExtraObjectValidator } from '../../validation/extraValidators';
-import { KubernetesObject } from '../../core/types';
 import {
-  checkStrict,
   formatPath,
+  modelFamily,
   s,
   StrictIssue,
   StrictSchema,
-} from '../mesh/strict';
+} from '../../core/strict';
 
 /**
  * Strict models of the Knative objects this skill writes
@@ -15,7 +13,7 @@ import {
  * `Trigger`, `Broker`, `PingSource` and `Channel`.
  *
  * What they are: HAND-WRITTEN strict TypeScript models, built with the small
- * zod-like builder of `../mesh/strict.ts` (`s.object`, `s.string`, ...; not
+ * zod-like builder of `core/strict.ts` (`s.object`, `s.string`, ...; not
  * zod itself: this package does not depend on zod), the way the Linkerd
  * models are (`../mesh/linkerdSchemas.ts`). No `@kubernetes-models/*`
  * package ships the Knative kinds, and the kubernetes-models PodSpec is not
@@ -1068,13 +1066,15 @@ const MODELS: Record<KnativeKind, StrictSchema> = {
   Channel: channel,
 };
 
+const KNATIVE = modelFamily({
+  name: 'Knative',
+  group: 'knative.dev',
+  models: MODELS,
+  apiVersions: KNATIVE_API_VERSIONS,
+});
+
 /** True for an object of a Knative API group (`*.knative.dev`). */
-export function isKnativeObject(object: unknown): boolean {
-  const apiVersion = (object as { apiVersion?: unknown } | null)?.apiVersion;
-  if (typeof apiVersion !== 'string') return false;
-  const apiGroup = apiVersion.split('/')[0];
-  return apiGroup === 'knative.dev' || apiGroup.endsWith('.knative.dev');
-}
+export const isKnativeObject = KNATIVE.isMember;
 
 /**
  * Validates one Knative object against the strict models above. An empty
@@ -1083,45 +1083,4 @@ export function isKnativeObject(object: unknown): boolean {
  *
  * @public
  */
-export function validateKnativeObject(
-  object: unknown,
-): Array<{ path: string; message: string }> {
-  const found = object as { apiVersion?: unknown; kind?: unknown } | null;
-  const objectKind = typeof found?.kind === 'string' ? found.kind : undefined;
-  const modelled = Object.keys(MODELS);
-  if (!objectKind || !modelled.includes(objectKind)) {
-    return [
-      {
-        path: 'kind',
-        message: `${JSON.stringify(
-          found?.kind,
-        )} is not a Knative kind modelled here (${modelled.join(', ')})`,
-      },
-    ];
-  }
-  const modelKind = objectKind as KnativeKind;
-  if (found?.apiVersion !== KNATIVE_API_VERSIONS[modelKind]) {
-    return [
-      {
-        path: 'apiVersion',
-        message: `${modelKind} is modelled for ${
-          KNATIVE_API_VERSIONS[modelKind]
-        }, got ${JSON.stringify(found?.apiVersion)}`,
-      },
-    ];
-  }
-  return checkStrict(MODELS[modelKind], object);
-}
-
-/**
- * Validators for the package validation's `extraObjectValidators`
- * (`src/validation/extraValidators.ts`): every object of a Knative API group.
- *
- * @public
- */
-export const knativeObjectValidators: ExtraObjectValidator[] = [
-  {
-    handles: (object: KubernetesObject) => isKnativeObject(object),
-    validate: (object: KubernetesObject) => validateKnativeObject(object),
-  },
-];
+export const validateKnativeObject = KNATIVE.validate;

@@ -11,11 +11,8 @@ import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
 import { allTriggersSpec, exampleSpec, planOf } from './__fixtures__/plans';
-import {
-  cloudServerlessDesigner,
-  findIamWildcards,
-  validateSamTemplate,
-} from './index';
+import { findIamWildcards } from '../../validation/iam';
+import { cloudServerlessDesigner, validateSamTemplate } from './index';
 
 /**
  * The generated serverless.yml is checked by the open-source Serverless

@@ -20,6 +20,7 @@ import {
 import { JsonObject, JsonValue } from './types';
 import { toCompatYaml } from './yaml';
 import { byKey } from './names';
+import { serverlessValidators } from './validators';
 
 /** Which platforms each cloud gets. */
 export function serverlessTargets(cloud: Cloud): Targets {
@@ -137,6 +138,7 @@ function note(
  */
 export const cloudServerlessDesigner: Skill = {
   id: 'cloud-serverless-designer',
+  validators: serverlessValidators,
   run({ plan, outputs }): SkillOutput {
     const fns = functionContexts(plan);
     if (fns.length === 0) {

@@ -161,6 +161,21 @@ function baseImage(ctx: DockerfileContext, stage: Stage): string | undefined {
   return resolved.includes('$') ? undefined : resolved;
 }
 
+/** Runs `check` on every stage built on a registry image, with it parsed. */
+function perBaseImage(
+  ctx: DockerfileContext,
+  check: (
+    stage: Stage,
+    image: string,
+    parts: ReturnType<typeof imageParts>,
+  ) => DockerfileViolation[],
+): DockerfileViolation[] {
+  return ctx.stages.flatMap(stage => {
+    const image = baseImage(ctx, stage);
+    return image ? check(stage, image, imageParts(image)) : [];
+  });
+}
+
 /** The user part of the last USER of the stage (or what it builds on). */
 function lastUser(
   stage: Stage,
@@ -277,10 +292,7 @@ export const dockerfileRules: DockerfileRule[] = [
     anchors: ['hadolint:DL3006'],
     severity: WARNING,
     check: ctx =>
-      ctx.stages.flatMap(stage => {
-        const image = baseImage(ctx, stage);
-        if (!image) return [];
-        const { tag, digest } = imageParts(image);
+      perBaseImage(ctx, (stage, image, { tag, digest }) => {
         return tag || digest
           ? []
           : [
@@ -297,10 +309,7 @@ export const dockerfileRules: DockerfileRule[] = [
     anchors: ['hadolint:DL3007'],
     severity: WARNING,
     check: ctx =>
-      ctx.stages.flatMap(stage => {
-        const image = baseImage(ctx, stage);
-        if (!image) return [];
-        const { tag, digest } = imageParts(image);
+      perBaseImage(ctx, (stage, image, { tag, digest }) => {
         return tag === 'latest' && !digest
           ? [
               {

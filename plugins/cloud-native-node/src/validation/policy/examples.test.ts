@@ -5,7 +5,11 @@ import { Finding, Tier } from '@internal/backstage-plugin-cloud-native-common';
 import { KubernetesObject, ManifestFile } from '../../core/types';
 import { lintDockerfile } from '../dockerfile';
 import { evaluatePolicies } from '.';
-import { EXAMPLES_DIR, EXAMPLE_NAMES } from '../../__fixtures__/examples';
+import {
+  EXAMPLES_DIR,
+  EXAMPLE_NAMES,
+  listFiles,
+} from '../../__fixtures__/examples';
 
 /**
  * The committed example packages are what the generators produce: the policy
@@ -19,19 +23,6 @@ async function exists(file: string): Promise<boolean> {
     .stat(file)
     .then(() => true)
     .catch(() => false);
-}
-
-async function listFiles(root: string, dir = ''): Promise<string[]> {
-  if (!(await exists(path.join(root, dir)))) return [];
-  const out: string[] = [];
-  for (const entry of await fs.readdir(path.join(root, dir), {
-    withFileTypes: true,
-  })) {
-    const relative = dir ? `${dir}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) out.push(...(await listFiles(root, relative)));
-    else out.push(relative);
-  }
-  return out.sort();
 }
 
 interface ExamplePackage {

@@ -223,27 +223,20 @@ export function toWorkload(
   if (!where) return undefined;
   const pod = at(object, where.spec);
   if (!isObj(pod)) return undefined; // e.g. a Rollout with a workloadRef
-  const containers: ContainerRef[] = [];
-  asArray(pod.containers).forEach((entry, i) => {
-    const container = asObj(entry);
-    containers.push({
-      container,
-      path: `${where.spec}.containers[${i}]`,
-      name: asString(container.name) ?? `#${i}`,
-      init: false,
-      sidecar: false,
+  const refs = (field: 'containers' | 'initContainers'): ContainerRef[] =>
+    asArray(pod[field]).map((entry, i) => {
+      const container = asObj(entry);
+      const init = field === 'initContainers';
+      return {
+        container,
+        path: `${where.spec}.${field}[${i}]`,
+        name: asString(container.name) ?? `#${i}`,
+        init,
+        // A native sidecar: an init container that keeps running
+        sidecar: init && container.restartPolicy === 'Always',
+      };
     });
-  });
-  asArray(pod.initContainers).forEach((entry, i) => {
-    const container = asObj(entry);
-    containers.push({
-      container,
-      path: `${where.spec}.initContainers[${i}]`,
-      name: asString(container.name) ?? `#${i}`,
-      init: true,
-      sidecar: container.restartPolicy === 'Always',
-    });
-  });
+  const containers = [...refs('containers'), ...refs('initContainers')];
   return {
     object,
     file,

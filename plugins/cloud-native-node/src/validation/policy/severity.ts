@@ -20,32 +20,20 @@ import { TierSeverity } from './types';
  *   below the tier.
  * - INFO: hints.
  */
-export const HARDENING: TierSeverity = {
-  T1: 'warning',
-  T2: 'error',
-  T3: 'error',
-};
-export const ADVICE: TierSeverity = {
-  T1: 'warning',
-  T2: 'warning',
-  T3: 'warning',
-};
-export const BROKEN: TierSeverity = { T1: 'error', T2: 'error', T3: 'error' };
+function tiers(
+  T1: TierSeverity['T1'],
+  T2: TierSeverity['T2'],
+  T3: TierSeverity['T3'],
+): TierSeverity {
+  return { T1, T2, T3 };
+}
+
+export const HARDENING = tiers('warning', 'error', 'error');
+export const ADVICE = tiers('warning', 'warning', 'warning');
+export const BROKEN = tiers('error', 'error', 'error');
 export const LEAK: TierSeverity = BROKEN;
-export const INFO: TierSeverity = { T1: 'info', T2: 'info', T3: 'info' };
+export const INFO = tiers('info', 'info', 'info');
 /** Network isolation is promised from T2 and is a security control. */
-export const HARDENING_FROM_T2: TierSeverity = {
-  T1: 'off',
-  T2: 'error',
-  T3: 'error',
-};
-export const ADVICE_FROM_T2: TierSeverity = {
-  T1: 'off',
-  T2: 'warning',
-  T3: 'warning',
-};
-export const ADVICE_FROM_T3: TierSeverity = {
-  T1: 'off',
-  T2: 'off',
-  T3: 'warning',
-};
+export const HARDENING_FROM_T2 = tiers('off', 'error', 'error');
+export const ADVICE_FROM_T2 = tiers('off', 'warning', 'warning');
+export const ADVICE_FROM_T3 = tiers('off', 'off', 'warning');

@@ -50,6 +50,29 @@ function summary(findings: SchemaFinding[]) {
 const CORE_FILES = ['core-workloads.yaml', 'core-other.yaml'];
 const CRD_FILE = 'crds.yaml';
 
+/** The CRD kinds the validator models (the brief's list). */
+const CRD_KINDS = [
+  'argoproj.io/v1alpha1/Rollout',
+  'argoproj.io/v1alpha1/AnalysisTemplate',
+  'networking.istio.io/v1/VirtualService',
+  'networking.istio.io/v1/DestinationRule',
+  'networking.istio.io/v1/Gateway',
+  'security.istio.io/v1/PeerAuthentication',
+  'security.istio.io/v1/AuthorizationPolicy',
+  'keda.sh/v1alpha1/ScaledObject',
+  'keda.sh/v1alpha1/ScaledJob',
+  'karpenter.sh/v1/NodePool',
+  'karpenter.k8s.aws/v1/EC2NodeClass',
+  'gateway.networking.k8s.io/v1/Gateway',
+  'gateway.networking.k8s.io/v1/HTTPRoute',
+  'monitoring.coreos.com/v1/ServiceMonitor',
+  'monitoring.coreos.com/v1/PodMonitor',
+  'monitoring.coreos.com/v1/PrometheusRule',
+  'external-secrets.io/v1/ExternalSecret',
+  'external-secrets.io/v1/SecretStore',
+  'external-secrets.io/v1/ClusterSecretStore',
+];
+
 describe('createKubernetesSchemaValidator', () => {
   let validator: KubernetesSchemaValidator;
 
@@ -87,25 +110,7 @@ describe('createKubernetesSchemaValidator', () => {
         'scheduling.k8s.io/v1/PriorityClass',
         'rbac.authorization.k8s.io/v1/Role',
         'rbac.authorization.k8s.io/v1/RoleBinding',
-        'argoproj.io/v1alpha1/Rollout',
-        'argoproj.io/v1alpha1/AnalysisTemplate',
-        'networking.istio.io/v1/VirtualService',
-        'networking.istio.io/v1/DestinationRule',
-        'networking.istio.io/v1/Gateway',
-        'security.istio.io/v1/PeerAuthentication',
-        'security.istio.io/v1/AuthorizationPolicy',
-        'keda.sh/v1alpha1/ScaledObject',
-        'keda.sh/v1alpha1/ScaledJob',
-        'karpenter.sh/v1/NodePool',
-        'karpenter.k8s.aws/v1/EC2NodeClass',
-        'gateway.networking.k8s.io/v1/Gateway',
-        'gateway.networking.k8s.io/v1/HTTPRoute',
-        'monitoring.coreos.com/v1/ServiceMonitor',
-        'monitoring.coreos.com/v1/PodMonitor',
-        'monitoring.coreos.com/v1/PrometheusRule',
-        'external-secrets.io/v1/ExternalSecret',
-        'external-secrets.io/v1/SecretStore',
-        'external-secrets.io/v1/ClusterSecretStore',
+        ...CRD_KINDS,
       ]),
     );
     expect(kinds).not.toContain('policy/v1beta1/PodDisruptionBudget');
@@ -127,29 +132,7 @@ describe('createKubernetesSchemaValidator', () => {
       const kinds = new Set(
         loadFixture(CRD_FILE).map(o => `${o.apiVersion}/${o.kind}`),
       );
-      expect([...kinds].sort()).toEqual(
-        [
-          'argoproj.io/v1alpha1/Rollout',
-          'argoproj.io/v1alpha1/AnalysisTemplate',
-          'networking.istio.io/v1/VirtualService',
-          'networking.istio.io/v1/DestinationRule',
-          'networking.istio.io/v1/Gateway',
-          'security.istio.io/v1/PeerAuthentication',
-          'security.istio.io/v1/AuthorizationPolicy',
-          'keda.sh/v1alpha1/ScaledObject',
-          'keda.sh/v1alpha1/ScaledJob',
-          'karpenter.sh/v1/NodePool',
-          'karpenter.k8s.aws/v1/EC2NodeClass',
-          'gateway.networking.k8s.io/v1/Gateway',
-          'gateway.networking.k8s.io/v1/HTTPRoute',
-          'monitoring.coreos.com/v1/ServiceMonitor',
-          'monitoring.coreos.com/v1/PodMonitor',
-          'monitoring.coreos.com/v1/PrometheusRule',
-          'external-secrets.io/v1/ExternalSecret',
-          'external-secrets.io/v1/SecretStore',
-          'external-secrets.io/v1/ClusterSecretStore',
-        ].sort(),
-      );
+      expect([...kinds].sort()).toEqual([...CRD_KINDS].sort());
     });
   });
 

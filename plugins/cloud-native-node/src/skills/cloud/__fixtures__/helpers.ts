@@ -17,8 +17,7 @@ import {
   ManifestFile,
 } from '../../../core/types';
 import { locateTool } from '../../../tools';
-import { extraObjectValidators } from '../../../validation/extraValidators';
-import { cloudKubernetesIntegrator, cloudObjectValidators } from '..';
+import { cloudKubernetesIntegrator } from '..';
 
 // Test fixture only (never part of a build): the repository's examples.
 export const EXAMPLES_DIR = path.resolve(
@@ -99,29 +98,19 @@ export function exampleText(name: string): string {
 
 /**
  * The whole package (the engine's skills + this one) of a plan, validated by
- * the package validation with this skill's strict models registered in
- * `extraObjectValidators` (as the engine is expected to register them).
+ * the package validation with the validators the skills declare (this
+ * skill's strict models among them).
  */
 export async function packageFiles(
   plan: DeploymentPlan,
 ): Promise<{ files: GeneratedFile[]; findings: Finding[] }> {
-  const added = cloudObjectValidators.filter(
-    v => !extraObjectValidators.includes(v),
-  );
-  extraObjectValidators.push(...added);
-  try {
-    const pkg = await generatePackage(plan, {
-      skills: {
-        ...builtinSkills,
-        'cloud-kubernetes-integrator': cloudKubernetesIntegrator,
-      },
-    });
-    return { files: pkg.files, findings: pkg.findings };
-  } finally {
-    for (const validator of added) {
-      extraObjectValidators.splice(extraObjectValidators.indexOf(validator), 1);
-    }
-  }
+  const pkg = await generatePackage(plan, {
+    skills: {
+      ...builtinSkills,
+      'cloud-kubernetes-integrator': cloudKubernetesIntegrator,
+    },
+  });
+  return { files: pkg.files, findings: pkg.findings };
 }
 
 export async function writeFiles(

@@ -3,7 +3,7 @@ import {
   LABEL_SELECTOR,
   resourceSchema,
   Schema,
-} from './strictSchema';
+} from '../../../core/strictSchema';
 
 /**
  * Azure Monitor managed Prometheus `ServiceMonitor`

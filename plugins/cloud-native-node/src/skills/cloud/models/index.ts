@@ -1,5 +1,4 @@
-import type { ExtraObjectValidator } from '../../../validation/extraValidators';
-import { KubernetesObject } from '../../../core/types';
+import { objectValidator, PackageValidators } from '../../../core/validators';
 import {
   AZURE_SERVICE_MONITOR_API_VERSION,
   AZURE_SERVICE_MONITOR_SCHEMA,
@@ -10,7 +9,8 @@ import {
   POD_MONITORING_SCHEMA,
   PodMonitoring,
 } from './podMonitoring';
-import { StrictFinding, StrictModelRegistry } from './strictSchema';
+import { StrictIssue } from '../../../core/strict';
+import { StrictModelRegistry } from '../../../core/strictSchema';
 
 /**
  * The strict models of the custom resources the cloud skill emits that the
@@ -32,7 +32,7 @@ export const cloudStrictModels = new StrictModelRegistry()
  *
  * @public
  */
-export function validateCloudCustomObject(object: unknown): StrictFinding[] {
+export function validateCloudCustomObject(object: unknown): StrictIssue[] {
   const findings = cloudStrictModels.validate(object);
   const record = object as Partial<PodMonitoring>;
   const endpoints = record?.spec?.endpoints;
@@ -57,18 +57,31 @@ export function validateCloudCustomObject(object: unknown): StrictFinding[] {
 }
 
 /**
- * Validators for the package validation's `extraObjectValidators`
- * (`src/validation/extraValidators.ts`).
+ * What the cloud-kubernetes-integrator skill contributes to the package
+ * validation: the strict models of its custom resources, and its IAM policy
+ * and role documents (`cloud/<provider>/iam/<env>/*.json`), which go through
+ * the validation's IAM wildcard check.
  *
  * @public
  */
-export const cloudObjectValidators: ExtraObjectValidator[] = [
-  {
-    handles: (object: KubernetesObject) =>
-      cloudStrictModels.has(object.apiVersion, object.kind),
-    validate: (object: KubernetesObject) => validateCloudCustomObject(object),
-  },
-];
+export const cloudValidators: PackageValidators = {
+  objects: [
+    objectValidator(
+      'cloud-custom-resources',
+      object => cloudStrictModels.has(object.apiVersion, object.kind),
+      validateCloudCustomObject,
+    ),
+  ],
+  files: [
+    {
+      name: 'aws-iam-documents',
+      appliesTo: path => /\/iam\/.*\.json$/.test(path),
+      format: 'json',
+      parseRuleId: 'serverless/parse',
+      iamPolicies: true,
+    },
+  ],
+};
 
 export {
   POD_MONITORING_API_VERSION,

@@ -3,7 +3,7 @@ import {
   LABEL_SELECTOR,
   resourceSchema,
   Schema,
-} from './strictSchema';
+} from '../../../core/strictSchema';
 
 /**
  * Google Cloud Managed Service for Prometheus `PodMonitoring`

@@ -7,9 +7,8 @@ import {
   ShapeProblem,
   checkProperties,
   isIntrinsic,
-  isPlainObject,
-  suggest,
 } from './shapes';
+import { isPlainObject, suggest } from '../../../core/strict';
 
 type SpecDatabase = ReturnType<typeof loadAwsServiceSpecSync>;
 
@@ -209,6 +208,276 @@ const ANCHORS: Record<string, string[]> = {
   'aws/unknown-attribute': ['cfn-lint:E1010'],
 };
 
+/** Reports one problem: rule id, where (`Resources.Fn.Type`), message. */
+type Add = (ruleId: string, objectPath: string, message: string) => void;
+
+/** `unknown <what> 'key' (did you mean 'x'?)` for keys not in `known`. */
+function checkKeys(
+  keys: ReadonlyArray<string>,
+  known: ReadonlyArray<string>,
+  where: (key: string) => string,
+  what: string,
+  add: Add,
+): void {
+  for (const key of keys) {
+    if (known.includes(key)) continue;
+    const hint = suggest(key, known);
+    add(
+      'aws/template-structure',
+      where(key),
+      `unknown ${what} '${key}'${hint ? ` (did you mean '${hint}'?)` : ''}`,
+    );
+  }
+}
+
+/** The template's sections, its format version and its Transform. */
+function checkTemplateHeader(
+  template: Record<string, unknown>,
+  types: ReadonlyMap<string, string>,
+  add: Add,
+): void {
+  checkKeys(
+    Object.keys(template),
+    TEMPLATE_SECTIONS,
+    k => k,
+    'template section',
+    add,
+  );
+  const version = template.AWSTemplateFormatVersion;
+  if (version !== undefined && version !== '2010-09-09') {
+    add(
+      'aws/invalid-value',
+      'AWSTemplateFormatVersion',
+      `must be '2010-09-09', found ${JSON.stringify(version)}`,
+    );
+  }
+  const usesSam = [...types.values()].some(t =>
+    t.startsWith('AWS::Serverless::'),
+  );
+  const transforms = ([] as unknown[]).concat(template.Transform ?? []);
+  if (usesSam && !transforms.includes(SAM_TRANSFORM)) {
+    add(
+      'aws/template-structure',
+      'Transform',
+      `AWS::Serverless::* resources need Transform: ${SAM_TRANSFORM}`,
+    );
+  }
+}
+
+/** The Type of every resource that names one, by logical id. */
+function resourceTypes(
+  resources: Record<string, unknown>,
+): Map<string, string> {
+  const types = new Map<string, string>();
+  for (const [id, resource] of Object.entries(resources)) {
+    if (isPlainObject(resource) && typeof resource.Type === 'string') {
+      types.set(id, resource.Type);
+    }
+  }
+  return types;
+}
+
+/**
+ * The SAM Globals sections and their properties; returns the Function
+ * globals, which every AWS::Serverless::Function inherits.
+ */
+function checkGlobals(
+  globals: unknown,
+  add: Add,
+  addProblems: (problems: ShapeProblem[]) => void,
+): Record<string, unknown> {
+  const globalFunction: Record<string, unknown> = {};
+  if (globals === undefined) return globalFunction;
+  if (!isPlainObject(globals)) {
+    add('aws/template-structure', 'Globals', 'Globals must be an object');
+    return globalFunction;
+  }
+  for (const [section, values] of Object.entries(globals)) {
+    const allowed = SAM_GLOBALS[section];
+    if (!allowed) {
+      add(
+        'aws/template-structure',
+        `Globals.${section}`,
+        `unknown Globals section '${section}' (one of ${Object.keys(
+          SAM_GLOBALS,
+        ).join(', ')})`,
+      );
+      continue;
+    }
+    if (!isPlainObject(values)) {
+      add('aws/property-type', `Globals.${section}`, 'must be an object');
+      continue;
+    }
+    const props = SAM_RESOURCE_PROPERTIES[`AWS::Serverless::${section}`];
+    const problems: ShapeProblem[] = [];
+    const selected = Object.fromEntries(
+      allowed.map(name => [
+        name,
+        { shape: props[name]?.shape ?? { kind: 'any' } },
+      ]),
+    ) as Record<string, Prop>;
+    checkProperties(values, selected, `Globals.${section}`, problems);
+    addProblems(problems);
+    if (section === 'Function') Object.assign(globalFunction, values);
+  }
+  return globalFunction;
+}
+
+/** A resource's logical id, attributes and deletion policies. */
+function checkResourceAttributes(
+  id: string,
+  resource: Record<string, unknown>,
+  add: Add,
+): void {
+  const at = `Resources.${id}`;
+  checkKeys(
+    Object.keys(resource),
+    RESOURCE_ATTRIBUTES,
+    key => `${at}.${key}`,
+    'resource attribute',
+    add,
+  );
+  for (const policy of ['DeletionPolicy', 'UpdateReplacePolicy']) {
+    const value = resource[policy];
+    if (
+      value !== undefined &&
+      !isIntrinsic(value) &&
+      !DELETION_POLICIES.includes(value as string)
+    ) {
+      add(
+        'aws/invalid-value',
+        `${at}.${policy}`,
+        `'${String(value)}' is not one of ${DELETION_POLICIES.join(', ')}`,
+      );
+    }
+  }
+}
+
+/** The properties of a resource of a known type (none for custom ones). */
+function typeProperties(
+  at: string,
+  type: string,
+  add: Add,
+): Record<string, Prop> | undefined {
+  if (
+    type.startsWith('Custom::') ||
+    type === 'AWS::CloudFormation::CustomResource'
+  ) {
+    return undefined;
+  }
+  const props = resourceProps(type);
+  if (!props) {
+    const prefix = type.split('::').slice(0, 2).join('::');
+    const hint = suggest(
+      type,
+      allResourceTypes().filter(t => t.startsWith(prefix)),
+    );
+    add(
+      'aws/unknown-resource-type',
+      `${at}.Type`,
+      `unknown resource type '${type}' (not in @aws-cdk/aws-service-spec${
+        type.startsWith('AWS::Serverless::')
+          ? ' nor the supported SAM types'
+          : ''
+      })${hint ? `; did you mean '${hint}'?` : ''}`,
+    );
+  }
+  return props;
+}
+
+/** One resource: attributes, type, properties, SAM function rules, DependsOn. */
+function checkResource(
+  id: string,
+  resource: unknown,
+  context: {
+    types: ReadonlyMap<string, string>;
+    globalFunction: Record<string, unknown>;
+  },
+  add: Add,
+  addProblems: (problems: ShapeProblem[]) => void,
+): void {
+  const at = `Resources.${id}`;
+  if (!/^[A-Za-z0-9]+$/.test(id)) {
+    add(
+      'aws/template-structure',
+      at,
+      `logical id '${id}' must be alphanumeric`,
+    );
+  }
+  if (!isPlainObject(resource)) {
+    add('aws/template-structure', at, 'a resource is an object');
+    return;
+  }
+  checkResourceAttributes(id, resource, add);
+  const type = resource.Type;
+  if (typeof type !== 'string') {
+    add('aws/template-structure', `${at}.Type`, 'Type is required');
+    return;
+  }
+  const props = typeProperties(at, type, add);
+  if (!props) return;
+  const properties = resource.Properties ?? {};
+  if (!isPlainObject(properties)) {
+    add(
+      'aws/property-type',
+      `${at}.Properties`,
+      'Properties must be an object',
+    );
+    return;
+  }
+  const problems: ShapeProblem[] = [];
+  checkProperties(properties, props, `${at}.Properties`, problems);
+  addProblems(problems);
+  if (type === 'AWS::Serverless::Function') {
+    checkSamFunction(
+      { ...context.globalFunction, ...properties },
+      resource.Metadata,
+      `${at}.Properties`,
+      add,
+    );
+  }
+  const dependsOn = ([] as unknown[]).concat(resource.DependsOn ?? []);
+  dependsOn.forEach((target, index) => {
+    if (typeof target !== 'string' || !context.types.has(target)) {
+      add(
+        'aws/unknown-reference',
+        `${at}.DependsOn[${index}]`,
+        `DependsOn names no resource of this template: ${JSON.stringify(
+          target,
+        )}`,
+      );
+    }
+  });
+}
+
+/** The Outputs section: a Value each, known keys only. */
+function checkOutputs(outputs: unknown, add: Add): void {
+  if (outputs === undefined) return;
+  if (!isPlainObject(outputs)) {
+    add('aws/template-structure', 'Outputs', 'Outputs must be an object');
+    return;
+  }
+  for (const [name, output] of Object.entries(outputs)) {
+    if (!isPlainObject(output) || !('Value' in output)) {
+      add(
+        'aws/template-structure',
+        `Outputs.${name}`,
+        'an output needs a Value',
+      );
+      continue;
+    }
+    for (const key of Object.keys(output)) {
+      if (!['Description', 'Value', 'Export', 'Condition'].includes(key)) {
+        add(
+          'aws/template-structure',
+          `Outputs.${name}.${key}`,
+          `unknown output key '${key}'`,
+        );
+      }
+    }
+  }
+}
+
 /**
  * Validates a CloudFormation / SAM template offline: the template sections,
  * every resource's `Type` against @aws-cdk/aws-service-spec (AWS SAM types
@@ -224,7 +493,7 @@ export function validateSamTemplate(
   file = 'serverless/aws/template.yaml',
 ): ServerlessFinding[] {
   const findings: ServerlessFinding[] = [];
-  const add = (ruleId: string, objectPath: string, message: string) =>
+  const add: Add = (ruleId, objectPath, message) =>
     findings.push({
       ruleId,
       severity: 'error',
@@ -240,27 +509,9 @@ export function validateSamTemplate(
     add('aws/template-structure', '(root)', 'a template is an object');
     return findings;
   }
-  for (const key of Object.keys(template)) {
-    if (!TEMPLATE_SECTIONS.includes(key)) {
-      const hint = suggest(key, TEMPLATE_SECTIONS);
-      add(
-        'aws/template-structure',
-        key,
-        `unknown template section '${key}'${
-          hint ? ` (did you mean '${hint}'?)` : ''
-        }`,
-      );
-    }
-  }
-  const version = template.AWSTemplateFormatVersion;
-  if (version !== undefined && version !== '2010-09-09') {
-    add(
-      'aws/invalid-value',
-      'AWSTemplateFormatVersion',
-      `must be '2010-09-09', found ${JSON.stringify(version)}`,
-    );
-  }
   const resources = template.Resources;
+  const types = isPlainObject(resources) ? resourceTypes(resources) : new Map();
+  checkTemplateHeader(template, types, add);
   if (!isPlainObject(resources) || Object.keys(resources).length === 0) {
     add(
       'aws/template-structure',
@@ -269,196 +520,17 @@ export function validateSamTemplate(
     );
     return findings;
   }
-
-  const types = new Map<string, string>();
-  for (const [id, resource] of Object.entries(resources)) {
-    if (isPlainObject(resource) && typeof resource.Type === 'string') {
-      types.set(id, resource.Type);
-    }
-  }
-  const usesSam = [...types.values()].some(t =>
-    t.startsWith('AWS::Serverless::'),
-  );
-  const transforms = ([] as unknown[]).concat(template.Transform ?? []);
-  if (usesSam && !transforms.includes(SAM_TRANSFORM)) {
-    add(
-      'aws/template-structure',
-      'Transform',
-      `AWS::Serverless::* resources need Transform: ${SAM_TRANSFORM}`,
-    );
-  }
-
   const globals = template.Globals;
-  const globalFunction: Record<string, unknown> = {};
-  if (globals !== undefined) {
-    if (!isPlainObject(globals)) {
-      add('aws/template-structure', 'Globals', 'Globals must be an object');
-    } else {
-      for (const [section, values] of Object.entries(globals)) {
-        const allowed = SAM_GLOBALS[section];
-        if (!allowed) {
-          add(
-            'aws/template-structure',
-            `Globals.${section}`,
-            `unknown Globals section '${section}' (one of ${Object.keys(
-              SAM_GLOBALS,
-            ).join(', ')})`,
-          );
-          continue;
-        }
-        if (!isPlainObject(values)) {
-          add('aws/property-type', `Globals.${section}`, 'must be an object');
-          continue;
-        }
-        const props = SAM_RESOURCE_PROPERTIES[`AWS::Serverless::${section}`];
-        const problems: ShapeProblem[] = [];
-        const selected = Object.fromEntries(
-          allowed.map(name => [
-            name,
-            { shape: props[name]?.shape ?? { kind: 'any' } },
-          ]),
-        ) as Record<string, Prop>;
-        checkProperties(values, selected, `Globals.${section}`, problems);
-        addProblems(problems);
-        if (section === 'Function') Object.assign(globalFunction, values);
-      }
-    }
-  }
-
+  const globalFunction = checkGlobals(globals, add, addProblems);
   for (const [id, resource] of Object.entries(resources)) {
-    const at = `Resources.${id}`;
-    if (!/^[A-Za-z0-9]+$/.test(id)) {
-      add(
-        'aws/template-structure',
-        at,
-        `logical id '${id}' must be alphanumeric`,
-      );
-    }
-    if (!isPlainObject(resource)) {
-      add('aws/template-structure', at, 'a resource is an object');
-      continue;
-    }
-    for (const key of Object.keys(resource)) {
-      if (!RESOURCE_ATTRIBUTES.includes(key)) {
-        const hint = suggest(key, RESOURCE_ATTRIBUTES);
-        add(
-          'aws/template-structure',
-          `${at}.${key}`,
-          `unknown resource attribute '${key}'${
-            hint ? ` (did you mean '${hint}'?)` : ''
-          }`,
-        );
-      }
-    }
-    for (const policy of ['DeletionPolicy', 'UpdateReplacePolicy']) {
-      const value = resource[policy];
-      if (
-        value !== undefined &&
-        !isIntrinsic(value) &&
-        !DELETION_POLICIES.includes(value as string)
-      ) {
-        add(
-          'aws/invalid-value',
-          `${at}.${policy}`,
-          `'${String(value)}' is not one of ${DELETION_POLICIES.join(', ')}`,
-        );
-      }
-    }
-    const type = resource.Type;
-    if (typeof type !== 'string') {
-      add('aws/template-structure', `${at}.Type`, 'Type is required');
-      continue;
-    }
-    if (
-      type.startsWith('Custom::') ||
-      type === 'AWS::CloudFormation::CustomResource'
-    ) {
-      continue;
-    }
-    const props = resourceProps(type);
-    if (!props) {
-      const prefix = type.split('::').slice(0, 2).join('::');
-      const hint = suggest(
-        type,
-        allResourceTypes().filter(t => t.startsWith(prefix)),
-      );
-      add(
-        'aws/unknown-resource-type',
-        `${at}.Type`,
-        `unknown resource type '${type}' (not in @aws-cdk/aws-service-spec${
-          type.startsWith('AWS::Serverless::')
-            ? ' nor the supported SAM types'
-            : ''
-        })${hint ? `; did you mean '${hint}'?` : ''}`,
-      );
-      continue;
-    }
-    const properties = resource.Properties ?? {};
-    if (!isPlainObject(properties)) {
-      add(
-        'aws/property-type',
-        `${at}.Properties`,
-        'Properties must be an object',
-      );
-      continue;
-    }
-    const problems: ShapeProblem[] = [];
-    checkProperties(properties, props, `${at}.Properties`, problems);
-    addProblems(problems);
-    if (type === 'AWS::Serverless::Function') {
-      checkSamFunction(
-        { ...globalFunction, ...properties },
-        resource.Metadata,
-        `${at}.Properties`,
-        add,
-      );
-    }
-    const dependsOn = ([] as unknown[]).concat(resource.DependsOn ?? []);
-    dependsOn.forEach((target, index) => {
-      if (typeof target !== 'string' || !types.has(target)) {
-        add(
-          'aws/unknown-reference',
-          `${at}.DependsOn[${index}]`,
-          `DependsOn names no resource of this template: ${JSON.stringify(
-            target,
-          )}`,
-        );
-      }
-    });
+    checkResource(id, resource, { types, globalFunction }, add, addProblems);
   }
-
-  const outputs = template.Outputs;
-  if (outputs !== undefined) {
-    if (!isPlainObject(outputs)) {
-      add('aws/template-structure', 'Outputs', 'Outputs must be an object');
-    } else {
-      for (const [name, output] of Object.entries(outputs)) {
-        if (!isPlainObject(output) || !('Value' in output)) {
-          add(
-            'aws/template-structure',
-            `Outputs.${name}`,
-            'an output needs a Value',
-          );
-          continue;
-        }
-        for (const key of Object.keys(output)) {
-          if (!['Description', 'Value', 'Export', 'Condition'].includes(key)) {
-            add(
-              'aws/template-structure',
-              `Outputs.${name}.${key}`,
-              `unknown output key '${key}'`,
-            );
-          }
-        }
-      }
-    }
-  }
-
+  checkOutputs(template.Outputs, add);
   const parameters = isPlainObject(template.Parameters)
     ? Object.keys(template.Parameters)
     : [];
   checkReferences(
-    { Resources: resources, Outputs: outputs, Globals: globals },
+    { Resources: resources, Outputs: template.Outputs, Globals: globals },
     { resources: types, parameters: new Set(parameters) },
     add,
   );
@@ -470,7 +542,7 @@ function checkSamFunction(
   effective: Record<string, unknown>,
   metadata: unknown,
   at: string,
-  add: (ruleId: string, objectPath: string, message: string) => void,
+  add: Add,
 ): void {
   const image = effective.PackageType === 'Image';
   if (image) {
@@ -521,7 +593,7 @@ function checkGetAtt(
   attribute: string,
   names: Names,
   at: string,
-  add: (ruleId: string, objectPath: string, message: string) => void,
+  add: Add,
 ): void {
   const type = names.resources.get(target);
   if (!type) {
@@ -550,7 +622,7 @@ function checkGetAtt(
 function checkReferences(
   value: unknown,
   names: Names,
-  add: (ruleId: string, objectPath: string, message: string) => void,
+  add: Add,
   at = '',
 ): void {
   const known = (name: string) =>

@@ -5,6 +5,7 @@
  * required ones and basic type mismatches. Intrinsic functions are accepted
  * wherever a value is.
  */
+import { isPlainObject, suggest } from '../../../core/strict';
 
 export type Shape =
   | { kind: 'string'; enum?: ReadonlyArray<string> }
@@ -51,56 +52,11 @@ export function isIntrinsic(value: unknown): value is Record<string, unknown> {
   );
 }
 
-export function isPlainObject(
-  value: unknown,
-): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (value === null) return 'null';
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${JSON.stringify(value)}`;
-}
-
-/** Levenshtein distance, for "did you mean" suggestions. */
-export function editDistance(a: string, b: string): number {
-  const previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = previous[0];
-    previous[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = previous[j];
-      previous[j] = Math.min(
-        previous[j] + 1,
-        previous[j - 1] + 1,
-        diagonal + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1),
-      );
-      diagonal = above;
-    }
-  }
-  return previous[b.length];
-}
-
-/** The closest candidate, when it is close enough to be a typo. */
-export function suggest(
-  word: string,
-  candidates: Iterable<string>,
-): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const distance = editDistance(word, candidate);
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best !== undefined &&
-    bestDistance <= Math.max(2, Math.floor(word.length / 4))
-    ? best
-    : undefined;
 }
 
 function shapeName(shape: Shape): string {

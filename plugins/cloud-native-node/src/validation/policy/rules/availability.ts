@@ -18,7 +18,7 @@ import {
 } from '../model';
 import { ObjectIndex } from '../model';
 import { ADVICE, ADVICE_FROM_T2, ADVICE_FROM_T3, BROKEN } from '../severity';
-import { violation } from './helpers';
+import { forWorkload, violation } from './helpers';
 
 const MIN_PRODUCTION_REPLICAS = 2;
 
@@ -66,9 +66,7 @@ export const availabilityRules: PolicyRule[] = [
     ],
     appliesTo: SELECTOR_KINDS,
     severity: BROKEN,
-    check: ctx => {
-      const w = ctx.workload;
-      if (!w) return [];
+    check: forWorkload((w, ctx) => {
       const selector = at(ctx.object, 'spec.selector');
       if (!isObj(selector)) {
         return [violation('spec.selector', 'the workload has no selector')];
@@ -83,7 +81,7 @@ export const availabilityRules: PolicyRule[] = [
               `the selector does not match the Pod template labels (${w.podLabelsPath})`,
             ),
           ];
-    },
+    }),
   },
   {
     id: 'min-replicas',
@@ -135,9 +133,7 @@ export const availabilityRules: PolicyRule[] = [
     ],
     appliesTo: REPLICATED_KINDS,
     severity: ADVICE_FROM_T2,
-    check: ctx => {
-      const w = ctx.workload;
-      if (!w) return [];
+    check: forWorkload((w, ctx) => {
       const min = ctx.index.minReplicas(w) ?? 1;
       if (min < 2 || ctx.index.budgetsOf(w).length > 0) return [];
       return [
@@ -146,7 +142,7 @@ export const availabilityRules: PolicyRule[] = [
           `the workload runs ${min}+ replicas but no PodDisruptionBudget selects its Pods: a node drain can evict them all at once`,
         ),
       ];
-    },
+    }),
   },
   {
     id: 'pdb-selects-pods',
@@ -262,9 +258,7 @@ export const availabilityRules: PolicyRule[] = [
     ],
     appliesTo: REPLICATED_KINDS,
     severity: ADVICE_FROM_T3,
-    check: ctx => {
-      const w = ctx.workload;
-      if (!w) return [];
+    check: forWorkload((w, ctx) => {
       const min = ctx.index.minReplicas(w) ?? 1;
       const antiAffinity = asObj(asObj(w.pod.affinity).podAntiAffinity);
       const hasAntiAffinity =
@@ -280,7 +274,7 @@ export const availabilityRules: PolicyRule[] = [
           `the ${min}+ replicas may all land on one node or zone: add topologySpreadConstraints (zone and hostname) or podAntiAffinity`,
         ),
       ];
-    },
+    }),
   },
   {
     id: 'autoscaler-target-exists',

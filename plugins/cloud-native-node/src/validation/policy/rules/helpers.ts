@@ -1,6 +1,16 @@
 import { PolicyContext, PolicyViolation } from '../types';
 import { asObj, ContainerRef, Workload } from '../model';
 
+/**
+ * A rule's check that is about workloads (objects with a Pod template): no
+ * violation for other objects, else `check` with the workload.
+ */
+export function forWorkload(
+  check: (workload: Workload, ctx: PolicyContext) => PolicyViolation[],
+): (ctx: PolicyContext) => PolicyViolation[] {
+  return ctx => (ctx.workload ? check(ctx.workload, ctx) : []);
+}
+
 /** Runs `check` on every container (init containers included). */
 export function perContainer(
   ctx: PolicyContext,

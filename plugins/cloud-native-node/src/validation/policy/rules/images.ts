@@ -1,5 +1,5 @@
-import { PolicyRule } from '../types';
-import { asString, WORKLOAD_KINDS } from '../model';
+import { PolicyContext, PolicyRule, PolicyViolation } from '../types';
+import { asString, ContainerRef, WORKLOAD_KINDS } from '../model';
 import { ADVICE } from '../severity';
 import { describe, perContainer, violation } from './helpers';
 
@@ -22,6 +22,21 @@ export function parseImage(image: string): {
   return { repository: withoutDigest, digest };
 }
 
+/** Runs `check` on every container that names an image, with the image parsed. */
+function perImage(
+  ctx: PolicyContext,
+  check: (
+    container: ContainerRef,
+    image: string,
+    parsed: ReturnType<typeof parseImage>,
+  ) => PolicyViolation[],
+): PolicyViolation[] {
+  return perContainer(ctx, c => {
+    const image = asString(c.container.image);
+    return image ? check(c, image, parseImage(image)) : [];
+  });
+}
+
 export const imageRules: PolicyRule[] = [
   {
     id: 'image-tag-not-latest',
@@ -36,10 +51,7 @@ export const imageRules: PolicyRule[] = [
     appliesTo: WORKLOAD_KINDS,
     severity: ADVICE,
     check: ctx =>
-      perContainer(ctx, c => {
-        const image = asString(c.container.image);
-        if (!image) return [];
-        const { tag, digest } = parseImage(image);
+      perImage(ctx, (c, image, { tag, digest }) => {
         return tag === 'latest' && !digest
           ? [
               violation(
@@ -95,10 +107,7 @@ export const imageRules: PolicyRule[] = [
     appliesTo: WORKLOAD_KINDS,
     severity: ADVICE,
     check: ctx =>
-      perContainer(ctx, c => {
-        const image = asString(c.container.image);
-        if (!image) return [];
-        const { tag, digest } = parseImage(image);
+      perImage(ctx, (c, image, { tag, digest }) => {
         const mutable = !digest && (!tag || tag === 'latest');
         // The API server defaults to Always for :latest and untagged images.
         const policy =

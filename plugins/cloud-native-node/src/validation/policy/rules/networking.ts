@@ -43,6 +43,15 @@ function selectsPods(service: KubernetesObject): boolean {
   );
 }
 
+/**
+ * The workloads a Service selects, or undefined for a Service that does not
+ * route to Pods by selector.
+ */
+function selectedWorkloads(ctx: PolicyContext): Workload[] | undefined {
+  if (!selectsPods(ctx.object)) return undefined;
+  return ctx.index.selectedByMap(serviceSelector(ctx.object), ctx.object);
+}
+
 /** Containers that receive Service traffic (not run-to-completion init). */
 function servingContainers(workload: Workload) {
   return workload.containers.filter(c => !c.init || c.sidecar);
@@ -346,9 +355,9 @@ export const networkingRules: PolicyRule[] = [
     appliesTo: ['Service'],
     severity: BROKEN,
     check: ctx => {
-      if (!selectsPods(ctx.object)) return [];
+      const selected = selectedWorkloads(ctx);
+      if (!selected || selected.length > 0) return [];
       const selector = serviceSelector(ctx.object);
-      if (ctx.index.selectedByMap(selector, ctx.object).length > 0) return [];
       return [
         violation(
           'spec.selector',
@@ -374,12 +383,8 @@ export const networkingRules: PolicyRule[] = [
     appliesTo: ['Service'],
     severity: BROKEN,
     check: ctx => {
-      if (!selectsPods(ctx.object)) return [];
-      const selected = ctx.index.selectedByMap(
-        serviceSelector(ctx.object),
-        ctx.object,
-      );
-      if (selected.length === 0) return [];
+      const selected = selectedWorkloads(ctx);
+      if (!selected || selected.length === 0) return [];
       const out: PolicyViolation[] = [];
       for (const { port, index, target } of servicePorts(ctx.object)) {
         if (target === undefined) continue;
@@ -417,11 +422,8 @@ export const networkingRules: PolicyRule[] = [
     // A heuristic on well-known ports, so a warning.
     severity: ADVICE,
     check: ctx => {
-      if (!selectsPods(ctx.object)) return [];
-      const selected = ctx.index.selectedByMap(
-        serviceSelector(ctx.object),
-        ctx.object,
-      );
+      const selected = selectedWorkloads(ctx);
+      if (!selected) return [];
       const out: PolicyViolation[] = [];
       for (const { port, index, target } of servicePorts(ctx.object)) {
         const http = declaredHttp(port);

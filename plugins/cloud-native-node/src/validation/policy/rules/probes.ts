@@ -15,7 +15,7 @@ import {
   WORKLOAD_KINDS,
 } from '../model';
 import { ADVICE, BROKEN } from '../severity';
-import { describe, violation } from './helpers';
+import { describe, forWorkload, violation } from './helpers';
 
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 
@@ -78,9 +78,7 @@ export const probeRules: PolicyRule[] = [
     ],
     appliesTo: LONG_RUNNING_KINDS,
     severity: ADVICE,
-    check: ctx => {
-      const w = ctx.workload;
-      if (!w) return [];
+    check: forWorkload(w => {
       return longRunningContainers(w)
         .filter(c => c.container.livenessProbe === undefined)
         .map(c =>
@@ -91,7 +89,7 @@ export const probeRules: PolicyRule[] = [
             )} runs until stopped but has no livenessProbe: a deadlocked process is never restarted (an exec or tcpSocket probe works without an HTTP endpoint)`,
           ),
         );
-    },
+    }),
   },
   {
     id: 'probes-not-identical',
@@ -101,9 +99,7 @@ export const probeRules: PolicyRule[] = [
     anchors: ['kube-score:pod-probes-identical', 'kube-score:pod-probes'],
     appliesTo: WORKLOAD_KINDS,
     severity: ADVICE,
-    check: ctx => {
-      const w = ctx.workload;
-      if (!w) return [];
+    check: forWorkload(w => {
       return w.containers
         .filter(
           c =>
@@ -118,7 +114,7 @@ export const probeRules: PolicyRule[] = [
             )} has identical liveness and readiness probes: give liveness a longer period or higher failureThreshold (or a separate endpoint)`,
           ),
         );
-    },
+    }),
   },
   {
     id: 'startup-probe-for-slow-start',
@@ -127,9 +123,7 @@ export const probeRules: PolicyRule[] = [
     anchors: ['kube-linter:no-startup-probe', 'kube-score:pod-probes'],
     appliesTo: WORKLOAD_KINDS,
     severity: ADVICE,
-    check: ctx => {
-      const w = ctx.workload;
-      if (!w) return [];
+    check: forWorkload(w => {
       return w.containers.flatMap(c => {
         const delay = asNumber(
           asObj(c.container.livenessProbe).initialDelaySeconds,
@@ -150,7 +144,7 @@ export const probeRules: PolicyRule[] = [
           ),
         ];
       });
-    },
+    }),
   },
   {
     id: 'probe-port-exists',
@@ -164,9 +158,7 @@ export const probeRules: PolicyRule[] = [
     ],
     appliesTo: WORKLOAD_KINDS,
     severity: BROKEN,
-    check: ctx => {
-      const w = ctx.workload;
-      if (!w) return [];
+    check: forWorkload(w => {
       const out: PolicyViolation[] = [];
       for (const c of w.containers) {
         for (const kind of PROBES) {
@@ -198,7 +190,7 @@ export const probeRules: PolicyRule[] = [
         }
       }
       return out;
-    },
+    }),
   },
   {
     id: 'probe-protocol',
@@ -209,9 +201,7 @@ export const probeRules: PolicyRule[] = [
     appliesTo: WORKLOAD_KINDS,
     // A heuristic (image names, well-known ports), so a warning.
     severity: ADVICE,
-    check: ctx => {
-      const w = ctx.workload;
-      if (!w) return [];
+    check: forWorkload(w => {
       const out: PolicyViolation[] = [];
       for (const c of w.containers) {
         const image = asString(c.container.image) ?? '';
@@ -236,6 +226,6 @@ export const probeRules: PolicyRule[] = [
         }
       }
       return out;
-    },
+    }),
   },
 ];

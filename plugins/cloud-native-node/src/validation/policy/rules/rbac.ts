@@ -11,7 +11,7 @@ import {
   WORKLOAD_KINDS,
 } from '../model';
 import { ADVICE, BROKEN, HARDENING } from '../severity';
-import { violation } from './helpers';
+import { forWorkload, violation } from './helpers';
 
 const ROLE_KINDS = ['Role', 'ClusterRole'];
 const BINDING_KINDS = ['RoleBinding', 'ClusterRoleBinding'];
@@ -64,9 +64,7 @@ export const rbacRules: PolicyRule[] = [
     ],
     appliesTo: WORKLOAD_KINDS,
     severity: HARDENING,
-    check: ctx => {
-      const w = ctx.workload;
-      if (!w) return [];
+    check: forWorkload(w => {
       const out: PolicyViolation[] = [];
       if (
         w.pod.serviceAccount !== undefined &&
@@ -88,7 +86,7 @@ export const rbacRules: PolicyRule[] = [
         );
       }
       return out;
-    },
+    }),
   },
   {
     id: 'service-account-exists',
@@ -98,9 +96,7 @@ export const rbacRules: PolicyRule[] = [
     anchors: ['kube-linter:non-existent-service-account'],
     appliesTo: WORKLOAD_KINDS,
     severity: BROKEN,
-    check: ctx => {
-      const w = ctx.workload;
-      if (!w) return [];
+    check: forWorkload((w, ctx) => {
       const name = serviceAccountName(w);
       if (
         name === 'default' ||
@@ -114,7 +110,7 @@ export const rbacRules: PolicyRule[] = [
           `the ServiceAccount "${name}" is not in this environment: the controller cannot create the Pods`,
         ),
       ];
-    },
+    }),
   },
   {
     id: 'automount-service-account-token',
@@ -127,9 +123,7 @@ export const rbacRules: PolicyRule[] = [
     ],
     appliesTo: WORKLOAD_KINDS,
     severity: HARDENING,
-    check: ctx => {
-      const w = ctx.workload;
-      if (!w) return [];
+    check: forWorkload((w, ctx) => {
       const name = serviceAccountName(w);
       const account = ctx.index.find('ServiceAccount', name, w.object);
       const automount =
@@ -143,7 +137,7 @@ export const rbacRules: PolicyRule[] = [
           `the Pods mount an API token for ServiceAccount "${name}", which no RoleBinding uses: set automountServiceAccountToken: false`,
         ),
       ];
-    },
+    }),
   },
   {
     id: 'rbac-no-wildcards',

@@ -4,6 +4,7 @@ import {
   asArray,
   asObj,
   asString,
+  ContainerRef,
   at,
   isObj,
   nameOf,
@@ -11,7 +12,7 @@ import {
   WORKLOAD_KINDS,
 } from '../model';
 import { ADVICE, HARDENING, LEAK } from '../severity';
-import { describe, perContainer, violation } from './helpers';
+import { describe, forWorkload, perContainer, violation } from './helpers';
 
 /** Does the name alone announce a secret (`DB_PASSWORD`, `API_KEY`...)? */
 function namesSecret(name: string): boolean {
@@ -54,6 +55,24 @@ function providedSecrets(ctx: PolicyContext): Set<string> {
   return names;
 }
 
+/** Runs `check` on every environment variable of every container. */
+function perEnvVar(
+  ctx: PolicyContext,
+  check: (
+    container: ContainerRef,
+    env: Record<string, unknown>,
+    name: string,
+    index: number,
+  ) => PolicyViolation[],
+): PolicyViolation[] {
+  return perContainer(ctx, c =>
+    asArray(c.container.env).flatMap((entry, i) => {
+      const env = asObj(entry);
+      return check(c, env, asString(env.name) ?? '', i);
+    }),
+  );
+}
+
 export const secretRules: PolicyRule[] = [
   {
     id: 'env-literal-secret',
@@ -64,25 +83,21 @@ export const secretRules: PolicyRule[] = [
     appliesTo: WORKLOAD_KINDS,
     severity: LEAK,
     check: ctx =>
-      perContainer(ctx, c =>
-        asArray(c.container.env).flatMap((entry, i) => {
-          const env = asObj(entry);
-          const name = asString(env.name) ?? '';
-          const value = env.value;
-          if (typeof value !== 'string') return [];
-          const why = explainSecretLiteral(name, value);
-          return why
-            ? [
-                violation(
-                  `${c.path}.env[${i}].value`,
-                  `${describe(
-                    c,
-                  )}: ${why}; store it in the secret manager and read it with valueFrom.secretKeyRef or envFrom.secretRef`,
-                ),
-              ]
-            : [];
-        }),
-      ),
+      perEnvVar(ctx, (c, env, name, i) => {
+        const value = env.value;
+        if (typeof value !== 'string') return [];
+        const why = explainSecretLiteral(name, value);
+        return why
+          ? [
+              violation(
+                `${c.path}.env[${i}].value`,
+                `${describe(
+                  c,
+                )}: ${why}; store it in the secret manager and read it with valueFrom.secretKeyRef or envFrom.secretRef`,
+              ),
+            ]
+          : [];
+      }),
   },
   {
     id: 'env-secret-from-configmap',
@@ -96,26 +111,22 @@ export const secretRules: PolicyRule[] = [
     appliesTo: WORKLOAD_KINDS,
     severity: HARDENING,
     check: ctx =>
-      perContainer(ctx, c =>
-        asArray(c.container.env).flatMap((entry, i) => {
-          const env = asObj(entry);
-          const name = asString(env.name) ?? '';
-          if (
-            !isObj(asObj(env.valueFrom).configMapKeyRef) ||
-            !namesSecret(name)
-          ) {
-            return [];
-          }
-          return [
-            violation(
-              `${c.path}.env[${i}].valueFrom.configMapKeyRef`,
-              `${describe(
-                c,
-              )}: ${name} names a secret but is read from a ConfigMap (readable by anyone who can read config); use secretKeyRef`,
-            ),
-          ];
-        }),
-      ),
+      perEnvVar(ctx, (c, env, name, i) => {
+        if (
+          !isObj(asObj(env.valueFrom).configMapKeyRef) ||
+          !namesSecret(name)
+        ) {
+          return [];
+        }
+        return [
+          violation(
+            `${c.path}.env[${i}].valueFrom.configMapKeyRef`,
+            `${describe(
+              c,
+            )}: ${name} names a secret but is read from a ConfigMap (readable by anyone who can read config); use secretKeyRef`,
+          ),
+        ];
+      }),
   },
   {
     id: 'configmap-credentials',
@@ -178,9 +189,7 @@ export const secretRules: PolicyRule[] = [
     anchors: ['k8s-docs:secret-using-as-environment-variables'],
     appliesTo: WORKLOAD_KINDS,
     severity: ADVICE,
-    check: ctx => {
-      const w = ctx.workload;
-      if (!w) return [];
+    check: forWorkload((w, ctx) => {
       const provided = providedSecrets(ctx);
       const out: PolicyViolation[] = [];
       const want = (name: unknown, optional: unknown, path: string) => {
@@ -217,6 +226,6 @@ export const secretRules: PolicyRule[] = [
         );
       });
       return out;
-    },
+    }),
   },
 ];

@@ -14,6 +14,7 @@ import { Tier } from '@internal/backstage-plugin-cloud-native-common';
 import {
   describe,
   effectiveSecurity,
+  forWorkload,
   perContainer,
   violation,
 } from './helpers';
@@ -56,6 +57,29 @@ const SENSITIVE_HOST_PATH =
 
 const normalizeCapability = (value: unknown) =>
   String(value).toUpperCase().replace(/^CAP_/, '');
+
+/** A rule against a Pod that shares one of the node's namespaces. */
+function sharedNodeNamespace(
+  id: string,
+  field: 'hostNetwork' | 'hostPID' | 'hostIPC',
+  namespace: string,
+  anchors: string[],
+  message: string,
+): PolicyRule {
+  return {
+    id,
+    category: 'security',
+    description: `Pods do not share the node's ${namespace} namespace.`,
+    anchors,
+    appliesTo: WORKLOAD_KINDS,
+    severity: HARDENING,
+    check: forWorkload(w =>
+      w.pod[field] === true
+        ? [violation(`${w.podPath}.${field}`, message)]
+        : [],
+    ),
+  };
+}
 
 export const securityRules: PolicyRule[] = [
   {
@@ -299,57 +323,27 @@ export const securityRules: PolicyRule[] = [
         ];
       }),
   },
-  {
-    id: 'host-network',
-    category: 'security',
-    description: "Pods do not share the node's network namespace.",
-    anchors: ['kube-linter:host-network', 'polaris:hostNetworkSet'],
-    appliesTo: WORKLOAD_KINDS,
-    severity: HARDENING,
-    check: ctx =>
-      ctx.workload?.pod.hostNetwork === true
-        ? [
-            violation(
-              `${ctx.workload.podPath}.hostNetwork`,
-              "the Pod shares the node's network namespace (hostNetwork: true)",
-            ),
-          ]
-        : [],
-  },
-  {
-    id: 'host-pid',
-    category: 'security',
-    description: "Pods do not share the node's process namespace.",
-    anchors: ['kube-linter:host-pid', 'polaris:hostPIDSet'],
-    appliesTo: WORKLOAD_KINDS,
-    severity: HARDENING,
-    check: ctx =>
-      ctx.workload?.pod.hostPID === true
-        ? [
-            violation(
-              `${ctx.workload.podPath}.hostPID`,
-              'the Pod sees every process of the node (hostPID: true)',
-            ),
-          ]
-        : [],
-  },
-  {
-    id: 'host-ipc',
-    category: 'security',
-    description: "Pods do not share the node's IPC namespace.",
-    anchors: ['kube-linter:host-ipc', 'polaris:hostIPCSet'],
-    appliesTo: WORKLOAD_KINDS,
-    severity: HARDENING,
-    check: ctx =>
-      ctx.workload?.pod.hostIPC === true
-        ? [
-            violation(
-              `${ctx.workload.podPath}.hostIPC`,
-              "the Pod shares the node's IPC namespace (hostIPC: true)",
-            ),
-          ]
-        : [],
-  },
+  sharedNodeNamespace(
+    'host-network',
+    'hostNetwork',
+    'network',
+    ['kube-linter:host-network', 'polaris:hostNetworkSet'],
+    "the Pod shares the node's network namespace (hostNetwork: true)",
+  ),
+  sharedNodeNamespace(
+    'host-pid',
+    'hostPID',
+    'process',
+    ['kube-linter:host-pid', 'polaris:hostPIDSet'],
+    'the Pod sees every process of the node (hostPID: true)',
+  ),
+  sharedNodeNamespace(
+    'host-ipc',
+    'hostIPC',
+    'IPC',
+    ['kube-linter:host-ipc', 'polaris:hostIPCSet'],
+    "the Pod shares the node's IPC namespace (hostIPC: true)",
+  ),
   {
     id: 'host-path-volume',
     category: 'security',
@@ -362,9 +356,7 @@ export const securityRules: PolicyRule[] = [
     ],
     appliesTo: WORKLOAD_KINDS,
     severity: HARDENING,
-    check: ctx => {
-      const w = ctx.workload;
-      if (!w) return [];
+    check: forWorkload(w => {
       return asArray(w.pod.volumes).flatMap((entry, i) => {
         const volume = asObj(entry);
         if (volume.hostPath === undefined) return [];
@@ -381,7 +373,7 @@ export const securityRules: PolicyRule[] = [
           ),
         ];
       });
-    },
+    }),
   },
   {
     id: 'host-port',
@@ -412,9 +404,7 @@ export const securityRules: PolicyRule[] = [
     anchors: ['kube-linter:unsafe-sysctls'],
     appliesTo: WORKLOAD_KINDS,
     severity: HARDENING,
-    check: ctx => {
-      const w = ctx.workload;
-      if (!w) return [];
+    check: forWorkload(w => {
       return asArray(asObj(w.pod.securityContext).sysctls).flatMap(
         (entry, i) => {
           const name = asString(asObj(entry).name) ?? '';
@@ -428,7 +418,7 @@ export const securityRules: PolicyRule[] = [
               ];
         },
       );
-    },
+    }),
   },
   {
     id: 'unsafe-proc-mount',

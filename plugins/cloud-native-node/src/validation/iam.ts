@@ -1,5 +1,16 @@
-import { ServerlessFinding } from '../types';
-import { isPlainObject } from './shapes';
+import { isPlainObject } from '../core/strict';
+import { FileFinding } from '../core/validators';
+
+/**
+ * The IAM wildcard check of the package validation: any document that holds
+ * AWS IAM policy statements (a SAM template, a serverless.yml, an IAM policy
+ * or role document). Which files hold them is said by the skills that write
+ * them (`FileCheck.iamPolicies`); the check itself knows only IAM.
+ */
+type IamFinding = FileFinding & {
+  severity: 'error' | 'warning';
+  objectPath: string;
+};
 
 /**
  * Actions that have no resource-level permissions: AWS only accepts
@@ -78,7 +89,7 @@ const BARE_NAME_SERVICES = new Set(['sqs', 'sns', 's3']);
 const SECRET_SUFFIX = /^[^*?]+-\?{6}$/;
 
 interface ArnWildcard {
-  severity: ServerlessFinding['severity'];
+  severity: IamFinding['severity'];
   message: string;
 }
 
@@ -162,13 +173,13 @@ function arnWildcard(text: string): ArnWildcard | undefined {
 
 interface Context {
   file: string;
-  findings: ServerlessFinding[];
+  findings: IamFinding[];
 }
 
 function report(
   context: Context,
   ruleId: string,
-  severity: ServerlessFinding['severity'],
+  severity: IamFinding['severity'],
   objectPath: string,
   message: string,
   anchors: string[],
@@ -449,7 +460,7 @@ function walk(value: unknown, at: string, trust: boolean, context: Context) {
 export function findIamWildcards(
   docOrTemplate: object,
   file = 'serverless/aws/template.yaml',
-): ServerlessFinding[] {
+): IamFinding[] {
   const context: Context = { file, findings: [] };
   walk(docOrTemplate, '', false, context);
   return context.findings;

@@ -1,4 +1,10 @@
 /**
+ * The strict schema engine of the package: every skill describes the
+ * custom resources it emits with these builders (Linkerd, Knative, Argo CD,
+ * Flux, GKE PodMonitoring ...) and declares the validator as an
+ * `ObjectValidator` (./validators.ts). It sits in `core` so that the skills
+ * and the validation use the same engine without importing each other.
+ *
  * A minimal strict schema library: the part of zod's API the Linkerd models
  * need (`object`, `string`, `number`, `array`, `record`, `union`, `literal`,
  * `enum`, `optional`), where every object is strict (an unknown key is an
@@ -159,6 +165,8 @@ function boolean(): StrictSchema {
 export interface ArrayOptions {
   minItems?: number;
   maxItems?: number;
+  /** OpenAPI `uniqueItems` (a list-type set) */
+  unique?: boolean;
 }
 
 function array(item: StrictSchema, options: ArrayOptions = {}): StrictSchema {
@@ -173,8 +181,33 @@ function array(item: StrictSchema, options: ArrayOptions = {}): StrictSchema {
     if (options.maxItems !== undefined && value.length > options.maxItems) {
       issue(issues, path, `must have at most ${options.maxItems} items`);
     }
+    if (
+      options.unique &&
+      new Set(value.map(element => JSON.stringify(element))).size !==
+        value.length
+    ) {
+      issue(issues, path, 'must not contain duplicates');
+    }
     value.forEach((element, index) =>
       item.check(element, [...path, index], issues),
+    );
+  });
+}
+
+/** `x-kubernetes-int-or-string` (a port by number or by name). */
+function intOrString(options: { minLength?: number } = {}): StrictSchema {
+  return schema('integer or string', (value, path, issues) => {
+    if (typeof value === 'number' && Number.isInteger(value)) return;
+    if (typeof value === 'string' && value.length >= (options.minLength ?? 0)) {
+      return;
+    }
+    const least = options.minLength
+      ? ` of at least ${options.minLength} character(s)`
+      : '';
+    issue(
+      issues,
+      path,
+      `expected an integer or a string${least}, got ${describe(value)}`,
     );
   });
 }
@@ -205,7 +238,10 @@ function union(alternatives: StrictSchema[]): StrictSchema {
   });
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+/** A JSON/YAML mapping (not null, not an array). */
+export function isPlainObject(
+  value: unknown,
+): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -277,6 +313,7 @@ export const s = {
   enum: enumOf,
   number,
   boolean,
+  intOrString,
   array,
   record,
   union,
@@ -289,4 +326,115 @@ export function checkStrict(root: StrictSchema, value: unknown): StrictIssue[] {
   const issues: StrictIssue[] = [];
   root.check(value, [], issues);
   return issues;
+}
+
+// --- "did you mean" -------------------------------------------------------
+
+/** Levenshtein distance, for "did you mean" suggestions. */
+export function editDistance(a: string, b: string): number {
+  const previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = previous[0];
+    previous[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = previous[j];
+      previous[j] = Math.min(
+        previous[j] + 1,
+        previous[j - 1] + 1,
+        diagonal + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1),
+      );
+      diagonal = above;
+    }
+  }
+  return previous[b.length];
+}
+
+/** The closest candidate, when it is close enough to be a typo. */
+export function suggest(
+  word: string,
+  candidates: Iterable<string>,
+): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(word, candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best !== undefined &&
+    bestDistance <= Math.max(2, Math.floor(word.length / 4))
+    ? best
+    : undefined;
+}
+
+// --- Models of a family of custom resources -------------------------------
+
+/** True for an object of an API group or its subgroups (`*.linkerd.io`). */
+export function inApiGroup(value: unknown, group: string): boolean {
+  const apiVersion = (value as { apiVersion?: unknown } | null)?.apiVersion;
+  if (typeof apiVersion !== 'string') return false;
+  const apiGroup = apiVersion.split('/')[0];
+  return apiGroup === group || apiGroup.endsWith(`.${group}`);
+}
+
+/**
+ * Checks an object against the model of its kind in a family of custom
+ * resources (Linkerd, Knative ...): an unmodelled kind, or a kind at another
+ * API version than the one modelled, is an issue of its own.
+ */
+export function checkModelled<Kind extends string>(
+  family: {
+    name: string;
+    models: Record<Kind, StrictSchema>;
+    apiVersions: Record<Kind, string>;
+  },
+  value: unknown,
+): StrictIssue[] {
+  const found = value as { apiVersion?: unknown; kind?: unknown } | null;
+  const objectKind = typeof found?.kind === 'string' ? found.kind : undefined;
+  const modelled = Object.keys(family.models);
+  if (!objectKind || !modelled.includes(objectKind)) {
+    return [
+      {
+        path: 'kind',
+        message: `${JSON.stringify(found?.kind)} is not a ${
+          family.name
+        } kind modelled here (${modelled.join(', ')})`,
+      },
+    ];
+  }
+  const kind = objectKind as Kind;
+  if (found?.apiVersion !== family.apiVersions[kind]) {
+    return [
+      {
+        path: 'apiVersion',
+        message: `${kind} is modelled for ${
+          family.apiVersions[kind]
+        }, got ${JSON.stringify(found?.apiVersion)}`,
+      },
+    ];
+  }
+  return checkStrict(family.models[kind], value);
+}
+
+/**
+ * A family of custom resources of one API group (`linkerd.io`,
+ * `knative.dev`) with a model per kind: which objects belong to it, and
+ * their check.
+ */
+export function modelFamily<Kind extends string>(family: {
+  name: string;
+  group: string;
+  models: Record<Kind, StrictSchema>;
+  apiVersions: Record<Kind, string>;
+}): {
+  isMember(value: unknown): boolean;
+  validate(value: unknown): StrictIssue[];
+} {
+  return {
+    isMember: value => inApiGroup(value, family.group),
+    validate: value => checkModelled(family, value),
+  };
 }
