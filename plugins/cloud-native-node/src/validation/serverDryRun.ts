@@ -9,6 +9,7 @@ import {
   ServerDryRunOptions,
 } from '../core/types';
 import { importEsm } from './schema/esmLoader';
+import { compareStrings } from '../core/collections';
 
 /**
  * Optional server-side dry run: every object of a package is sent to a
@@ -364,7 +365,7 @@ export function dryRunOrder(
     (a, b) =>
       dryRunPhase(a.object) - dryRunPhase(b.object) ||
       rank(a.object.kind) - rank(b.object.kind) ||
-      cmp(a.file, b.file) ||
+      compareStrings(a.file, b.file) ||
       a.index - b.index,
   );
 }
@@ -1100,9 +1101,4 @@ function positive(value: number | undefined, fallback: number): number {
 
 function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
-}
-
-function cmp(a: string, b: string): number {
-  if (a === b) return 0;
-  return a < b ? -1 : 1;
 }

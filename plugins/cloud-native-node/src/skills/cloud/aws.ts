@@ -2,7 +2,8 @@ import type { INodePool } from '@kubernetes-models/karpenter/karpenter.sh/v1/Nod
 import type { IEC2NodeClass } from '@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass';
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
 import { GeneratedFile, KubernetesObject } from '../../core/types';
-import { environmentProfile, cpuMillicores } from '../kubernetes/profile';
+import { environmentProfile } from '../kubernetes/profile';
+import { cpuMillicores, memoryBytes } from '../../core/quantities';
 import {
   asObject,
   CloudIdentity,
@@ -12,7 +13,6 @@ import {
   jsonFile,
   kubernetesServices,
   MANAGED_BY_LABELS,
-  memoryBytes,
   PLACEHOLDERS,
   serviceAccountSubject,
   shellQuote,

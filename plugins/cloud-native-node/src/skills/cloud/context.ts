@@ -7,6 +7,7 @@ import {
 import { GeneratedFile, KubernetesObject } from '../../core/types';
 import { hasClusterService, isServing } from '../kubernetes/context';
 import { secretStoreName } from '../kubernetes/supporting';
+import { prune } from '../../core/collections';
 
 /** The managed providers this skill integrates with. */
 export type ManagedProvider = Exclude<ClusterProvider, 'generic'>;
@@ -47,12 +48,6 @@ export const PLACEHOLDERS = {
   azureSubscriptionId: '00000000-0000-0000-0000-000000000000',
   azureTenantId: '00000000-0000-0000-0000-000000000000',
 } as const;
-
-/** Code-point order, independent of the locale. */
-export function compareStrings(a: string, b: string): number {
-  if (a === b) return 0;
-  return a < b ? -1 : 1;
-}
 
 /** Short, stable hex digest of a string. */
 export function digest(value: string, length = 6): string {
@@ -207,21 +202,6 @@ export function jsonFile(path: string, value: unknown): GeneratedFile {
   return { path, content: `${JSON.stringify(value, null, 2)}\n` };
 }
 
-/** Removes undefined values recursively. */
-export function prune<T>(value: T): T {
-  if (Array.isArray(value)) {
-    return value.map(item => prune(item)) as unknown as T;
-  }
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      if (item !== undefined) out[key] = prune(item);
-    }
-    return out as T;
-  }
-  return value;
-}
-
 /** A typed object (checked against its model interface) as a plain object. */
 export function asObject<
   T extends { apiVersion: string; kind: string; metadata?: { name?: string } },
@@ -229,37 +209,8 @@ export function asObject<
   return prune(object) as unknown as KubernetesObject;
 }
 
-/** Sorts a string record by key. */
-export function sortedRecord(
-  record: Record<string, string>,
-): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(record).sort(([a], [b]) => compareStrings(a, b)),
-  );
-}
-
 /** A shell-quoted word ('...' with embedded quotes escaped). */
 export function shellQuote(value: string): string {
   if (/^[A-Za-z0-9_./:@=,+-]+$/.test(value)) return value;
   return `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
-/** Memory quantity in bytes (`512Mi`, `1Gi`, `1G`, `1000`). */
-export function memoryBytes(quantity: string): number {
-  const match = /^([0-9]+(?:\.[0-9]+)?)(Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(
-    quantity.trim(),
-  );
-  if (!match) throw new Error(`unsupported memory quantity '${quantity}'`);
-  const factors: Record<string, number> = {
-    '': 1,
-    Ki: 1024,
-    Mi: 1024 ** 2,
-    Gi: 1024 ** 3,
-    Ti: 1024 ** 4,
-    K: 1e3,
-    M: 1e6,
-    G: 1e9,
-    T: 1e12,
-  };
-  return Number(match[1]) * factors[match[2] ?? ''];
 }

@@ -4,7 +4,8 @@ import {
   ServicePlan,
 } from '@internal/backstage-plugin-cloud-native-common';
 import { EXTERNAL_SECRET_API_VERSION } from '../kubernetes/supporting';
-import { asObject, baseSecretKey, sortedRecord } from './context';
+import { asObject, baseSecretKey } from './context';
+import { sortedRecord } from '../../core/collections';
 import { JsonPatchOperation, OverlayPatch, PatchTarget } from './types';
 
 /**

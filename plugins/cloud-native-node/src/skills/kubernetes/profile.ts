@@ -3,6 +3,9 @@ import {
   ServicePlan,
   WorkloadObjectKind,
 } from '@internal/backstage-plugin-cloud-native-common';
+import { cpuMillicores, formatCpu } from '../../core/quantities';
+
+export { cpuMillicores, formatCpu } from '../../core/quantities';
 
 /**
  * Environment profiles.
@@ -93,21 +96,6 @@ export function classifyEnvironment(environment: string): EnvironmentClass {
   if (/non-?prod/.test(name)) return 'development';
   if (name.includes('prod')) return 'production';
   return 'development';
-}
-
-/** CPU quantity in millicores ("250m" → 250, "1.5" → 1500). */
-export function cpuMillicores(quantity: string): number {
-  const match = /^([0-9]+(?:\.[0-9]+)?)(m?)$/.exec(quantity.trim());
-  if (!match) {
-    throw new Error(`unsupported cpu quantity '${quantity}'`);
-  }
-  const value = Number(match[1]);
-  return match[2] === 'm' ? Math.round(value) : Math.round(value * 1000);
-}
-
-/** Millicores as the shortest canonical quantity (4000 → "4", 400 → "400m"). */
-export function formatCpu(millicores: number): string {
-  return millicores % 1000 === 0 ? String(millicores / 1000) : `${millicores}m`;
 }
 
 /** Limits derived from requests: see the module comment. */
