@@ -18,7 +18,13 @@ export { REPORT_FILE } from './report/buildReport';
 export { diagnosePods } from './diagnose';
 export type { Diagnosis, DiagnosisCategory, DiagnoseExtra } from './diagnose';
 export { estimateCost, formatCostTable } from './cost';
-export type { CostEstimate, CostLine, CostRecommendation } from './cost';
+export type {
+  CostCategory,
+  CostEstimate,
+  CostLine,
+  CostRecommendation,
+  EstimateCostOptions,
+} from './cost';
 export { validatePackage, parseManifests } from './validation';
 export type {
   PackageValidationResult,
@@ -27,3 +33,10 @@ export type {
 } from './validation';
 export { readPackageDirectory } from './package/readPackage';
 export { locateTool, runTool } from './tools';
+export type {
+  LocatedTool,
+  LocateToolOptions,
+  RunToolOptions,
+  RunToolResult,
+  ToolName,
+} from './tools';

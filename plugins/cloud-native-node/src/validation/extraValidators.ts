@@ -7,15 +7,12 @@ import { knativeObjectValidators } from '../skills/serverless/knativeSchemas';
  * Strict validators for object kinds the Kubernetes schema registry does not
  * cover (Argo CD, Flux, GKE PodMonitoring, Knative ...), contributed by the skills
  * that emit them.
- *
- * @public
  */
 export interface ExtraObjectValidator {
   handles(object: KubernetesObject): boolean;
   validate(object: KubernetesObject): Array<{ path: string; message: string }>;
 }
 
-/** @public */
 export const extraObjectValidators: ExtraObjectValidator[] = [
   ...cloudObjectValidators,
   ...gitOpsObjectValidators,

@@ -37,7 +37,7 @@ import { compareStrings } from '../core/collections';
  */
 
 /** Field manager of the dry-run applies. */
-export const SERVER_DRY_RUN_FIELD_MANAGER = 'cloud-native-orchestrator';
+const SERVER_DRY_RUN_FIELD_MANAGER = 'cloud-native-orchestrator';
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 const DEFAULT_TIMEOUT_MS = 120_000;

@@ -12,13 +12,6 @@ import { prune } from '../../core/collections';
 /** The managed providers this skill integrates with. */
 export type ManagedProvider = Exclude<ClusterProvider, 'generic'>;
 
-/** @public */
-export const MANAGED_PROVIDERS: readonly ManagedProvider[] = [
-  'eks',
-  'gke',
-  'aks',
-];
-
 /** Label of every object this skill writes. */
 export const MANAGED_BY_LABELS = {
   'app.kubernetes.io/managed-by': 'cloud-native-orchestrator',
@@ -127,7 +120,7 @@ export interface CloudIdentity {
  * The ServiceAccount of the External Secrets Operator store: `<plan>-secret-store`,
  * unless a service already has that name.
  */
-export function secretStoreServiceAccount(plan: DeploymentPlan): string {
+function secretStoreServiceAccount(plan: DeploymentPlan): string {
   const taken = new Set(kubernetesServices(plan).map(s => s.name));
   let name = shorten(`${plan.name}-secret-store`, 63);
   while (taken.has(name)) name = shorten(`${name}-eso`, 63);

@@ -72,7 +72,7 @@ export function gcpProject(plan: DeploymentPlan): {
  * with a letter (environments may share a project, so the environment is
  * part of it).
  */
-export function gsaAccountId(
+function gsaAccountId(
   plan: DeploymentPlan,
   environment: string,
   identity: CloudIdentity,
@@ -97,7 +97,7 @@ export function gsaEmail(
   }.iam.gserviceaccount.com`;
 }
 
-export function workloadIdentityMember(
+function workloadIdentityMember(
   plan: DeploymentPlan,
   identity: CloudIdentity,
 ): string {

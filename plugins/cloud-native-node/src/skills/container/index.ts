@@ -39,8 +39,6 @@ function note(image: ImageContext): string {
  * own image, a multi-stage Dockerfile with a minimal non-root runtime and its
  * ignore file; once per package, containers/BUILD.md and a GitHub Actions
  * workflow that builds, scans (Trivy) and publishes the images.
- *
- * @public
  */
 export const containerImageOptimizer: Skill = {
   id: 'container-image-optimizer',

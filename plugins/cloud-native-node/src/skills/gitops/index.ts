@@ -77,16 +77,11 @@ import {
  * (see gitops/README.md).
  */
 
-/** @public */
 export const ARGOCD_NAMESPACE = 'argocd';
-/** @public */
 export const FLUX_NAMESPACE = 'flux-system';
-/** @public */
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
-/** @public */
 export const TARGET_REVISION = 'main';
 
-/** @public */
 export function repositoryUrl(plan: DeploymentPlan): string {
   return `https://github.com/example/${plan.name}.git`;
 }
@@ -658,8 +653,6 @@ function readme(
 
 /**
  * The GitOps definitions of the plan (empty for `gitops: none`).
- *
- * @public
  */
 export function generateGitOps(plan: DeploymentPlan): {
   files: GeneratedFile[];
@@ -676,8 +669,6 @@ export function generateGitOps(plan: DeploymentPlan): {
 
 /**
  * The objects of `generateGitOps`, by file, for validation and tests.
- *
- * @public
  */
 export function gitOpsObjects(
   plan: DeploymentPlan,

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { locateTool, runTool } from '../../tools';
 
-/** @public */
 export interface ChartCheckResult {
   /** e.g. `helm lint --strict (values-dev.yaml)` */
   check: string;
@@ -11,7 +10,6 @@ export interface ChartCheckResult {
   output?: string;
 }
 
-/** @public */
 export interface CheckChartOptions {
   /** Namespace passed to `helm template -n` (default: helm's default) */
   namespace?: string;
@@ -27,8 +25,6 @@ export interface CheckChartOptions {
  * `chartPath` the chart folder relative to it (`helm/<name>`). Without a
  * helm binary (none configured, on the PATH, or in the development
  * packages) every check is reported as skipped, not failed.
- *
- * @public
  */
 export async function checkChart(
   dir: string,

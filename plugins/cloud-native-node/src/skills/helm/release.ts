@@ -11,8 +11,6 @@ export const HELM_RELEASE_NAME_MAX = 53;
  * the plan name, or when it is longer than Helm's 53 characters (a
  * `metadata.name` may have 63), a prefix of it and a short stable hash of
  * the whole name, so two long names never share a release name.
- *
- * @public
  */
 export function helmReleaseName(plan: Pick<DeploymentPlan, 'name'>): string {
   return shorten(plan.name, HELM_RELEASE_NAME_MAX);

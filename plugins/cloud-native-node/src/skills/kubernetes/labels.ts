@@ -28,9 +28,7 @@ export { sortedRecord } from '../../core/collections';
  * delete-and-recreate.
  */
 
-/** @public */
 export const MANAGED_BY = 'cloud-native-orchestrator';
-/** @public */
 export const ENVIRONMENT_LABEL = 'cloud-native.backstage.io/environment';
 
 const NAME = 'app.kubernetes.io/name';

@@ -49,16 +49,13 @@ export { cpuMillicores, formatCpu } from '../../core/quantities';
  *   require a limit on every container.
  */
 
-/** @public */
 export type EnvironmentClass = 'production' | 'staging' | 'development';
 
-/** @public */
 export interface ResourceSettings {
   requests: { cpu: string; memory: string };
   limits: { cpu: string; memory: string };
 }
 
-/** @public */
 export interface ServiceProfile {
   name: string;
   objectKind: WorkloadObjectKind;
@@ -76,7 +73,6 @@ export interface ServiceProfile {
   host?: string;
 }
 
-/** @public */
 export interface EnvironmentProfile {
   environment: string;
   class: EnvironmentClass;
@@ -160,8 +156,6 @@ function domainFor(environment: string): string {
 /**
  * The settings of one environment for every Kubernetes service of the plan.
  * Exported for the Helm skill, which turns it into `values-<env>.yaml`.
- *
- * @public
  */
 export function environmentProfile(
   plan: DeploymentPlan,

@@ -67,7 +67,6 @@ export const KNATIVE_API_VERSIONS = {
   Channel: 'messaging.knative.dev/v1',
 } as const;
 
-/** @public */
 export type KnativeKind = keyof typeof KNATIVE_API_VERSIONS;
 
 type Segment = string | number;
@@ -1080,8 +1079,6 @@ export function isKnativeObject(object: unknown): boolean {
  * Validates one Knative object against the strict models above. An empty
  * array means valid; otherwise one entry per problem, by field path
  * (`spec.template.spec.containers[0].ports[0].containerPort`).
- *
- * @public
  */
 export function validateKnativeObject(
   object: unknown,
@@ -1116,8 +1113,6 @@ export function validateKnativeObject(
 /**
  * Validators for the package validation's `extraObjectValidators`
  * (`src/validation/extraValidators.ts`): every object of a Knative API group.
- *
- * @public
  */
 export const knativeObjectValidators: ExtraObjectValidator[] = [
   {

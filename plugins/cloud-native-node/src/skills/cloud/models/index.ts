@@ -15,8 +15,6 @@ import { StrictFinding, StrictModelRegistry } from './strictSchema';
 /**
  * The strict models of the custom resources the cloud skill emits that the
  * shared schema validator has no model for.
- *
- * @public
  */
 export const cloudStrictModels = new StrictModelRegistry()
   .register(POD_MONITORING_API_VERSION, 'PodMonitoring', POD_MONITORING_SCHEMA)
@@ -29,8 +27,6 @@ export const cloudStrictModels = new StrictModelRegistry()
 /**
  * Strict findings of a PodMonitoring or Azure Monitor ServiceMonitor,
  * including the PodMonitoring CRD's CEL rule `timeout <= interval`.
- *
- * @public
  */
 export function validateCloudCustomObject(object: unknown): StrictFinding[] {
   const findings = cloudStrictModels.validate(object);
@@ -59,8 +55,6 @@ export function validateCloudCustomObject(object: unknown): StrictFinding[] {
 /**
  * Validators for the package validation's `extraObjectValidators`
  * (`src/validation/extraValidators.ts`).
- *
- * @public
  */
 export const cloudObjectValidators: ExtraObjectValidator[] = [
   {

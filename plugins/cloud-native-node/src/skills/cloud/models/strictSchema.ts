@@ -11,7 +11,6 @@
  * the schema does not define is an error: a typo such as `selfHeel` fails.
  */
 
-/** @public */
 export type Schema =
   | {
       type: 'string';
@@ -41,7 +40,6 @@ export type Schema =
   | { type: 'map'; values: Schema }
   | { type: 'literal'; value: string };
 
-/** @public */
 export interface StrictFinding {
   /** e.g. `spec.syncPolicy.automated.selfHeal` */
   path: string;
@@ -62,8 +60,6 @@ function describe(value: unknown): string {
 /**
  * Every problem of `value` against `schema`; an empty array when it is
  * valid.
- *
- * @public
  */
 export function checkSchema(
   schema: Schema,
