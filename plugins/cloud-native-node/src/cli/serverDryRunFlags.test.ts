@@ -9,6 +9,7 @@ import {
   tmpDir,
   writeKubeconfig,
 } from '../../testkit/serverDryRun';
+import { captureIO } from '../../testkit/cli';
 
 /*
  * `cno validate|generate --server-dry-run` against a fake API server (there
@@ -20,19 +21,6 @@ jest.setTimeout(180_000);
 const EXAMPLES = path.resolve(__dirname, '../../../../examples');
 const PACKAGE = path.join(EXAMPLES, 'web-app-t1/package');
 const SPEC = path.join(EXAMPLES, 'web-app-t1/architecture.yaml');
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: {
-      stdout: (t: string) => out.push(t),
-      stderr: (t: string) => err.push(t),
-    },
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
-}
 
 describe('cno --server-dry-run', () => {
   let dir: string;
@@ -49,7 +37,7 @@ describe('cno --server-dry-run', () => {
   it('validate sends the package and prints the check', async () => {
     fake = await startFakeApiServer();
     const kubeconfig = await writeKubeconfig(dir, fake.url);
-    const c = capture();
+    const c = captureIO();
     const code = await runCli(
       [
         'validate',
@@ -93,7 +81,7 @@ describe('cno --server-dry-run', () => {
           : undefined,
     });
     const kubeconfig = await writeKubeconfig(dir, fake.url);
-    const c = capture();
+    const c = captureIO();
     const code = await runCli(
       [
         'validate',
@@ -115,7 +103,7 @@ describe('cno --server-dry-run', () => {
   it('validate --json includes the check', async () => {
     fake = await startFakeApiServer();
     const kubeconfig = await writeKubeconfig(dir, fake.url);
-    const c = capture();
+    const c = captureIO();
     await runCli(
       [
         'validate',
@@ -137,7 +125,7 @@ describe('cno --server-dry-run', () => {
 
   it('an unreachable cluster makes validate fail with the reason, not hang', async () => {
     const kubeconfig = await writeKubeconfig(dir, 'http://127.0.0.1:1');
-    const c = capture();
+    const c = captureIO();
     const code = await runCli(
       [
         'validate',
@@ -185,7 +173,7 @@ describe('cno --server-dry-run', () => {
     ],
   ])('validate %j exits 2 naming the flag', async (flags, message) => {
     const kubeconfig = await writeKubeconfig(dir, 'http://127.0.0.1:1');
-    const c = capture();
+    const c = captureIO();
     const code = await runCli(
       [
         'validate',
@@ -202,7 +190,7 @@ describe('cno --server-dry-run', () => {
 
   it('generate checks the flags before writing anything', async () => {
     const out = path.join(dir, 'out');
-    const c = capture();
+    const c = captureIO();
     const code = await runCli(
       [
         'generate',
@@ -226,7 +214,7 @@ describe('cno --server-dry-run', () => {
     fake = await startFakeApiServer();
     const kubeconfig = await writeKubeconfig(dir, fake.url);
     const out = path.join(dir, 'out');
-    const c = capture();
+    const c = captureIO();
     const code = await runCli(
       [
         'generate',

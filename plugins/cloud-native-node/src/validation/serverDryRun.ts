@@ -743,6 +743,21 @@ async function discoverKinds(
   return kinds;
 }
 
+/** An object the package itself makes uncheckable (its namespace or CRD). */
+function notChecked(tally: DryRunTally, item: DryRunItem, why: string) {
+  tally.counts.notChecked++;
+  addFindings(
+    tally,
+    item,
+    dryRunFinding(
+      item,
+      'server-dry-run/not-checked',
+      'info',
+      `not checked: ${why} (a dry run persists nothing)`,
+    ),
+  );
+}
+
 /** An object whose kind the cluster does not serve: not checked, or rejected. */
 function unservedKind(
   tally: DryRunTally,
@@ -751,16 +766,10 @@ function unservedKind(
 ) {
   const { object } = item;
   if (packageCrds.has(`${groupOf(object.apiVersion)}/${object.kind}`)) {
-    tally.counts.notChecked++;
-    addFindings(
+    notChecked(
       tally,
       item,
-      dryRunFinding(
-        item,
-        'server-dry-run/not-checked',
-        'info',
-        `not checked: ${object.kind} is defined by a CustomResourceDefinition of this package, which the cluster does not have yet (a dry run persists nothing)`,
-      ),
+      `${object.kind} is defined by a CustomResourceDefinition of this package, which the cluster does not have yet`,
     );
     return;
   }
@@ -790,16 +799,10 @@ function applyFailed(
   if (error instanceof HttpStatusError) {
     const missing = missingNamespace(error);
     if (missing !== undefined && packageNamespaces.has(missing)) {
-      tally.counts.notChecked++;
-      addFindings(
+      notChecked(
         tally,
         item,
-        dryRunFinding(
-          item,
-          'server-dry-run/not-checked',
-          'info',
-          `not checked: namespace ${missing} is created by this package and does not exist in the cluster yet (a dry run persists nothing)`,
-        ),
+        `namespace ${missing} is created by this package and does not exist in the cluster yet`,
       );
       return;
     }
