@@ -22,6 +22,24 @@ const EXAMPLES = path.resolve(__dirname, '../../../../examples');
 const PACKAGE = path.join(EXAMPLES, 'web-app-t1/package');
 const SPEC = path.join(EXAMPLES, 'web-app-t1/architecture.yaml');
 
+/** `cno validate <example package> --no-tools --server-dry-run --kubeconfig ...` */
+async function validateWithDryRun(kubeconfig: string, ...extra: string[]) {
+  const c = captureIO();
+  const code = await runCli(
+    [
+      'validate',
+      PACKAGE,
+      '--no-tools',
+      '--server-dry-run',
+      '--kubeconfig',
+      kubeconfig,
+      ...extra,
+    ],
+    c.io,
+  );
+  return { c, code };
+}
+
 describe('cno --server-dry-run', () => {
   let dir: string;
   let fake: FakeApiServer | undefined;
@@ -37,19 +55,10 @@ describe('cno --server-dry-run', () => {
   it('validate sends the package and prints the check', async () => {
     fake = await startFakeApiServer();
     const kubeconfig = await writeKubeconfig(dir, fake.url);
-    const c = captureIO();
-    const code = await runCli(
-      [
-        'validate',
-        PACKAGE,
-        '--no-tools',
-        '--server-dry-run',
-        '--kubeconfig',
-        kubeconfig,
-        '--context',
-        'other',
-      ],
-      c.io,
+    const { c, code } = await validateWithDryRun(
+      kubeconfig,
+      '--context',
+      'other',
     );
     expect(c.err()).toBe('');
     expect(code).toBe(0);
@@ -81,18 +90,7 @@ describe('cno --server-dry-run', () => {
           : undefined,
     });
     const kubeconfig = await writeKubeconfig(dir, fake.url);
-    const c = captureIO();
-    const code = await runCli(
-      [
-        'validate',
-        PACKAGE,
-        '--no-tools',
-        '--server-dry-run',
-        '--kubeconfig',
-        kubeconfig,
-      ],
-      c.io,
-    );
+    const { c, code } = await validateWithDryRun(kubeconfig);
     expect(code).toBe(1);
     expect(c.out()).toMatch(
       /^error {3}server-dry-run\/rejected kubernetes\/dev\/\S+\.yaml Service\/\S+: spec\.ports\[0\]\.port: rejected by the API server \(422 Invalid\): Invalid value: 0: must be between 1 and 65535$/m,
@@ -103,20 +101,11 @@ describe('cno --server-dry-run', () => {
   it('validate --json includes the check', async () => {
     fake = await startFakeApiServer();
     const kubeconfig = await writeKubeconfig(dir, fake.url);
-    const c = captureIO();
-    await runCli(
-      [
-        'validate',
-        PACKAGE,
-        '--json',
-        '--no-tools',
-        '--server-dry-run',
-        '--kubeconfig',
-        kubeconfig,
-        '--dry-run-env',
-        'dev',
-      ],
-      c.io,
+    const { c } = await validateWithDryRun(
+      kubeconfig,
+      '--json',
+      '--dry-run-env',
+      'dev',
     );
     expect(JSON.parse(c.out()).toolChecks).toEqual([
       expect.objectContaining({ area: 'server_dry_run', status: 'pass' }),
@@ -125,18 +114,7 @@ describe('cno --server-dry-run', () => {
 
   it('an unreachable cluster makes validate fail with the reason, not hang', async () => {
     const kubeconfig = await writeKubeconfig(dir, 'http://127.0.0.1:1');
-    const c = captureIO();
-    const code = await runCli(
-      [
-        'validate',
-        PACKAGE,
-        '--no-tools',
-        '--server-dry-run',
-        '--kubeconfig',
-        kubeconfig,
-      ],
-      c.io,
-    );
+    const { c, code } = await validateWithDryRun(kubeconfig);
     expect(code).toBe(1);
     expect(c.out()).toMatch(
       /^fail {4}server-side dry run \(context fake, http:\/\/127\.0\.0\.1:1\) \(cannot reach .*ECONNREFUSED.*\)$/m,
