@@ -743,6 +743,16 @@ async function discoverKinds(
   return kinds;
 }
 
+/** A request about the object failed: the object is not checked. */
+function requestFailed(tally: DryRunTally, item: DryRunItem, message: string) {
+  tally.counts.failed++;
+  addFindings(
+    tally,
+    item,
+    dryRunFinding(item, 'server-dry-run/request-failed', 'error', message),
+  );
+}
+
 /** An object the package itself makes uncheckable (its namespace or CRD). */
 function notChecked(tally: DryRunTally, item: DryRunItem, why: string) {
   tally.counts.notChecked++;
@@ -810,17 +820,7 @@ function applyFailed(
     addFindings(tally, item, ...rejection(error, item, dryRunFinding));
     return;
   }
-  tally.counts.failed++;
-  addFindings(
-    tally,
-    item,
-    dryRunFinding(
-      item,
-      'server-dry-run/request-failed',
-      'error',
-      `not checked: ${describeError(error)}`,
-    ),
-  );
+  requestFailed(tally, item, `not checked: ${describeError(error)}`);
 }
 
 /** The check's status and reason from the tally. */
@@ -885,17 +885,7 @@ async function sendAll(
     // not discovered: the dry run ran out of time
     if (!kind) return;
     if (kind.error) {
-      tally.counts.failed++;
-      addFindings(
-        tally,
-        item,
-        dryRunFinding(
-          item,
-          'server-dry-run/request-failed',
-          'error',
-          kind.error,
-        ),
-      );
+      requestFailed(tally, item, kind.error);
       return;
     }
     if (!kind.served) {

@@ -10,12 +10,11 @@ import {
   PLACEHOLDERS,
   placeholderGuid,
   serviceAccountSubject,
-  servicesWithSecrets,
   shellQuote,
   shorten,
 } from './context';
 import {
-  externalSecretKeyPatch,
+  externalSecretKeyPatches,
   podTemplatePointer,
   pointerKey,
   serviceAccountPatch,
@@ -293,16 +292,13 @@ export function azureOutput(plan: DeploymentPlan): ProviderOutput {
         });
       }
     }
-    for (const servicePlan of servicesWithSecrets(plan)) {
-      patches.push(
-        externalSecretKeyPatch(
-          plan,
-          servicePlan,
-          (service, key) => keyVaultSecretName(plan, service, key),
-          'Key Vault secret names (letters, digits, "-")',
-        ),
-      );
-    }
+    patches.push(
+      ...externalSecretKeyPatches(
+        plan,
+        (service, key) => keyVaultSecretName(plan, service, key),
+        'Key Vault secret names (letters, digits, "-")',
+      ),
+    );
     const store = identities.find(i => i.service === undefined);
     if (store) {
       resources.push({
