@@ -18,7 +18,13 @@ export { REPORT_FILE } from './report/buildReport';
 export { diagnosePods } from './diagnose';
 export type { Diagnosis, DiagnosisCategory, DiagnoseExtra } from './diagnose';
 export { estimateCost, formatCostTable } from './cost';
-export type { CostEstimate, CostLine, CostRecommendation } from './cost';
+export type {
+  CostCategory,
+  CostEstimate,
+  CostLine,
+  CostRecommendation,
+  EstimateCostOptions,
+} from './cost';
 export { parseManifests } from './validation';
 export {
   builtinValidators,
@@ -33,3 +39,10 @@ export type {
 } from './validation';
 export { readPackageDirectory } from './package/readPackage';
 export { locateTool, runTool } from './tools';
+export type {
+  LocatedTool,
+  LocateToolOptions,
+  RunToolOptions,
+  RunToolResult,
+  ToolName,
+} from './tools';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { runCli } from './runCli';
-import { capture } from '../../testkit/cliCapture';
+import { captureIO } from '../../testkit/cli';
 
 const EXAMPLES = path.resolve(__dirname, '../../../../examples');
 
@@ -15,7 +15,7 @@ describe('cno', () => {
   afterEach(() => fs.rm(tmp, { recursive: true, force: true }));
 
   it('plan prints the platform, skills and rule ids', async () => {
-    const c = capture();
+    const c = captureIO();
     const code = await runCli(
       ['plan', path.join(EXAMPLES, 'shop-eks-t2/architecture.yaml')],
       c.io,
@@ -27,7 +27,7 @@ describe('cno', () => {
   });
 
   it('plan --json prints JSON', async () => {
-    const c = capture();
+    const c = captureIO();
     await runCli(
       ['plan', path.join(EXAMPLES, 'web-app-t1/architecture.yaml'), '--json'],
       c.io,
@@ -55,7 +55,7 @@ describe('cno', () => {
         '    - { name: a, workload: cronjob, language: go, schedule: "99 * * * *" }',
       ].join('\n'),
     );
-    const c = capture();
+    const c = captureIO();
     expect(
       await runCli(['generate', spec, '--out', path.join(tmp, 'o')], c.io),
     ).toBe(2);
@@ -65,16 +65,16 @@ describe('cno', () => {
   it('exits 2 for YAML syntax errors, with the line', async () => {
     const spec = path.join(tmp, 'bad.yaml');
     await fs.writeFile(spec, 'kind: [unclosed\n');
-    const c = capture();
+    const c = captureIO();
     expect(await runCli(['plan', spec], c.io)).toBe(2);
     expect(c.err()).toMatch(/line \d+/);
   });
 
   it('exits 2 for a missing spec file and for unknown commands', async () => {
-    const c = capture();
+    const c = captureIO();
     expect(await runCli(['plan', path.join(tmp, 'nope.yaml')], c.io)).toBe(2);
     expect(c.err()).toMatch(/cannot read .*ENOENT/);
-    expect(await runCli(['frobnicate'], capture().io)).toBe(2);
+    expect(await runCli(['frobnicate'], captureIO().io)).toBe(2);
   });
 
   it('refuses YAML aliases', async () => {
@@ -90,13 +90,13 @@ describe('cno', () => {
         'env: &e { LOG_LEVEL: info }\n      x: *e',
       ),
     );
-    const c = capture();
+    const c = captureIO();
     expect(await runCli(['plan', spec], c.io)).toBe(2);
   });
 
   it('generate writes the package and the report, and refuses a foreign directory', async () => {
     const out = path.join(tmp, 'pkg');
-    const c = capture();
+    const c = captureIO();
     const code = await runCli(
       [
         'generate',
@@ -117,7 +117,7 @@ describe('cno', () => {
     const foreign = path.join(tmp, 'foreign');
     await fs.mkdir(foreign);
     await fs.writeFile(path.join(foreign, 'README.md'), 'mine');
-    const c2 = capture();
+    const c2 = captureIO();
     expect(
       await runCli(
         [
@@ -138,7 +138,7 @@ describe('cno', () => {
 
 describe('cno schema', () => {
   it('prints the committed JSON Schema for editors', async () => {
-    const c = capture();
+    const c = captureIO();
     expect(await runCli(['schema', 'architecture'], c.io)).toBe(0);
     const committed = await fs.readFile(
       path.resolve(
@@ -166,7 +166,7 @@ describe('cno validate and cno cost', () => {
   afterEach(() => fs.rm(tmp, { recursive: true, force: true }));
 
   it('validates an example package (exit 0) and a broken copy (exit 1)', async () => {
-    const c = capture();
+    const c = captureIO();
     expect(
       await runCli(
         ['validate', path.join(EXAMPLES, 'shop-eks-t2/package'), '--no-tools'],
@@ -188,7 +188,7 @@ describe('cno validate and cno cost', () => {
         'readOnlyRootFilesystem: false',
       ),
     );
-    const broken = capture();
+    const broken = captureIO();
     expect(await runCli(['validate', tmp, '--no-tools'], broken.io)).toBe(1);
     expect(broken.out()).toMatch(
       /error +policy\/read-only-root-filesystem kubernetes\/prod\/api.yaml/,
@@ -197,13 +197,13 @@ describe('cno validate and cno cost', () => {
   });
 
   it('exits 2 for a directory that is not a package', async () => {
-    const c = capture();
+    const c = captureIO();
     expect(await runCli(['validate', tmp], c.io)).toBe(2);
     expect(c.err()).toMatch(/no architecture.yaml/);
   });
 
   it('prints the cost table of a spec and of a package', async () => {
-    const spec = capture();
+    const spec = captureIO();
     expect(
       await runCli(
         ['cost', path.join(EXAMPLES, 'web-app-t1/architecture.yaml')],
@@ -211,7 +211,7 @@ describe('cno validate and cno cost', () => {
       ),
     ).toBe(0);
     expect(spec.out()).toMatch(/Total: 160\.49 USD\/month/);
-    const dir = capture();
+    const dir = captureIO();
     expect(
       await runCli(
         ['cost', path.join(EXAMPLES, 'web-app-t1/package'), '--json'],
@@ -227,7 +227,7 @@ describe('cno validate and cno cost', () => {
           '--env',
           'nope',
         ],
-        capture().io,
+        captureIO().io,
       ),
     ).toBe(2);
   });

@@ -2,7 +2,6 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { runCli } from './runCli';
-import { capture } from '../../testkit/cliCapture';
 import {
   FakeApiServer,
   startFakeApiServer,
@@ -10,6 +9,7 @@ import {
   tmpDir,
   writeKubeconfig,
 } from '../../testkit/serverDryRun';
+import { captureIO } from '../../testkit/cli';
 
 /*
  * `cno validate|generate --server-dry-run` against a fake API server (there
@@ -22,9 +22,9 @@ const EXAMPLES = path.resolve(__dirname, '../../../../examples');
 const PACKAGE = path.join(EXAMPLES, 'web-app-t1/package');
 const SPEC = path.join(EXAMPLES, 'web-app-t1/architecture.yaml');
 
-/** `cno validate <package> --no-tools --server-dry-run --kubeconfig <file> ...`. */
-async function validateWithDryRun(kubeconfig: string, extra: string[] = []) {
-  const c = capture();
+/** `cno validate <example package> --no-tools --server-dry-run --kubeconfig ...` */
+async function validateWithDryRun(kubeconfig: string, ...extra: string[]) {
+  const c = captureIO();
   const code = await runCli(
     [
       'validate',
@@ -37,7 +37,7 @@ async function validateWithDryRun(kubeconfig: string, extra: string[] = []) {
     ],
     c.io,
   );
-  return { code, c };
+  return { c, code };
 }
 
 describe('cno --server-dry-run', () => {
@@ -55,10 +55,11 @@ describe('cno --server-dry-run', () => {
   it('validate sends the package and prints the check', async () => {
     fake = await startFakeApiServer();
     const kubeconfig = await writeKubeconfig(dir, fake.url);
-    const { code, c } = await validateWithDryRun(kubeconfig, [
+    const { c, code } = await validateWithDryRun(
+      kubeconfig,
       '--context',
       'other',
-    ]);
+    );
     expect(c.err()).toBe('');
     expect(code).toBe(0);
     expect(c.out()).toMatch(
@@ -89,7 +90,7 @@ describe('cno --server-dry-run', () => {
           : undefined,
     });
     const kubeconfig = await writeKubeconfig(dir, fake.url);
-    const { code, c } = await validateWithDryRun(kubeconfig);
+    const { c, code } = await validateWithDryRun(kubeconfig);
     expect(code).toBe(1);
     expect(c.out()).toMatch(
       /^error {3}server-dry-run\/rejected kubernetes\/dev\/\S+\.yaml Service\/\S+: spec\.ports\[0\]\.port: rejected by the API server \(422 Invalid\): Invalid value: 0: must be between 1 and 65535$/m,
@@ -100,11 +101,12 @@ describe('cno --server-dry-run', () => {
   it('validate --json includes the check', async () => {
     fake = await startFakeApiServer();
     const kubeconfig = await writeKubeconfig(dir, fake.url);
-    const { c } = await validateWithDryRun(kubeconfig, [
+    const { c } = await validateWithDryRun(
+      kubeconfig,
       '--json',
       '--dry-run-env',
       'dev',
-    ]);
+    );
     expect(JSON.parse(c.out()).toolChecks).toEqual([
       expect.objectContaining({ area: 'server_dry_run', status: 'pass' }),
     ]);
@@ -112,7 +114,7 @@ describe('cno --server-dry-run', () => {
 
   it('an unreachable cluster makes validate fail with the reason, not hang', async () => {
     const kubeconfig = await writeKubeconfig(dir, 'http://127.0.0.1:1');
-    const { code, c } = await validateWithDryRun(kubeconfig);
+    const { c, code } = await validateWithDryRun(kubeconfig);
     expect(code).toBe(1);
     expect(c.out()).toMatch(
       /^fail {4}server-side dry run \(context fake, http:\/\/127\.0\.0\.1:1\) \(cannot reach .*ECONNREFUSED.*\)$/m,
@@ -149,7 +151,7 @@ describe('cno --server-dry-run', () => {
     ],
   ])('validate %j exits 2 naming the flag', async (flags, message) => {
     const kubeconfig = await writeKubeconfig(dir, 'http://127.0.0.1:1');
-    const c = capture();
+    const c = captureIO();
     const code = await runCli(
       [
         'validate',
@@ -166,7 +168,7 @@ describe('cno --server-dry-run', () => {
 
   it('generate checks the flags before writing anything', async () => {
     const out = path.join(dir, 'out');
-    const c = capture();
+    const c = captureIO();
     const code = await runCli(
       [
         'generate',
@@ -190,7 +192,7 @@ describe('cno --server-dry-run', () => {
     fake = await startFakeApiServer();
     const kubeconfig = await writeKubeconfig(dir, fake.url);
     const out = path.join(dir, 'out');
-    const c = capture();
+    const c = captureIO();
     const code = await runCli(
       [
         'generate',

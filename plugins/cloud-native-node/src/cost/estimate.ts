@@ -11,7 +11,7 @@ import {
   classifyEnvironment,
   environmentProfile,
 } from '../skills/kubernetes';
-import { cpuMillicores } from '../skills/kubernetes/profile';
+import { cpuMillicores, memoryMiB } from '../core/quantities';
 import {
   ALLOCATABLE_FRACTION,
   DEV_OFF_FRACTION_HIGH,
@@ -133,30 +133,6 @@ export function roundCents(value: number): number {
 /** Quantities keep 10 significant digits (no binary noise, small counts survive). */
 function roundQuantity(value: number): number {
   return Number(value.toPrecision(10));
-}
-
-/** Memory quantity in MiB ("128Mi" → 128, "1Gi" → 1024, "1G" → 953.67). */
-export function memoryMiB(quantity: string): number {
-  const match = /^([0-9]+(?:\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|K|M|G|T|P)?$/.exec(
-    quantity.trim(),
-  );
-  if (!match) {
-    throw new Error(`unsupported memory quantity '${quantity}'`);
-  }
-  const factors: Record<string, number> = {
-    '': 1,
-    Ki: 1024,
-    Mi: 1024 ** 2,
-    Gi: 1024 ** 3,
-    Ti: 1024 ** 4,
-    Pi: 1024 ** 5,
-    K: 1e3,
-    M: 1e6,
-    G: 1e9,
-    T: 1e12,
-    P: 1e15,
-  };
-  return (Number(match[1]) * factors[match[2] ?? '']) / 1024 ** 2;
 }
 
 /** A volume size in whole GiB, rounded up ("50Gi" → 50, "100G" → 94). */

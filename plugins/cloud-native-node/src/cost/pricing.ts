@@ -488,7 +488,6 @@ const GENERIC: ProviderPricing = {
   ),
 };
 
-/** @public */
 export const PROVIDER_PRICING: Record<ClusterProvider, ProviderPricing> = {
   eks: AWS,
   gke: GCP,

@@ -23,7 +23,7 @@ export function bool(value: unknown): boolean | undefined {
   return typeof value === 'boolean' ? value : undefined;
 }
 
-export function arr(value: unknown): unknown[] {
+function arr(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 

@@ -16,6 +16,10 @@ import { toYaml, toYamlDocuments } from '../core/serialize';
 import { builtinSkills } from './skills';
 import { skillValidators, validatePackage } from './validators';
 import { GeneratedFile, ManifestFile, Skill, SkillOutput } from '../core/types';
+import { byKey } from '../core/collections';
+
+/** Files in code-point order of their paths: stable across locales. */
+const byPath = byKey((f: GeneratedFile) => f.path);
 
 /** @public */
 export interface OrchestrateOptions extends ValidatePackageOptions {
@@ -278,12 +282,6 @@ export async function generatePackage(
     },
     run.manifests,
   );
-}
-
-/** Code-point order: stable across locales, unlike localeCompare. */
-function byPath(a: GeneratedFile, b: GeneratedFile): number {
-  if (a.path === b.path) return 0;
-  return a.path < b.path ? -1 : 1;
 }
 
 function round(ms: number): number {

@@ -32,8 +32,6 @@ export const GUIDE_PATHS = {
  * functions, cluster providers, GitOps) and on `context.files`, the paths
  * of the package (cloud overlays, GitOps and serverless files that exist).
  * Pure and deterministic: the same input gives byte-identical documents.
- *
- * @public
  */
 export function renderDeploymentGuide(
   plan: DeploymentPlan,

@@ -15,6 +15,7 @@ import {
   workloadRef,
 } from './facts';
 import { block, code, mermaidLabel, table, text } from './markdown';
+import { memoryBytes } from '../core/quantities';
 
 /**
  * docs/TROUBLESHOOTING.md: the decision tree (Mermaid and text) and an
@@ -264,8 +265,8 @@ function kubernetesIssues(facts: Facts): Issue[] {
   const serving = first(facts.kube, isServing) ?? app;
   const heavy = [...facts.kube].sort(
     (a, b) =>
-      memoryMi(b.service.resources.memory) -
-      memoryMi(a.service.resources.memory),
+      memoryBytes(b.service.resources.memory) -
+      memoryBytes(a.service.resources.memory),
   )[0];
   issues.push({
     symptom: `${code(heavy.name)} pod ${code('Pending')}, event ${code(
@@ -962,22 +963,6 @@ function serverlessIssues(facts: Facts): Issue[] {
     });
   }
   return issues;
-}
-
-function memoryMi(quantity: string): number {
-  const match = /^([0-9.]+)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(quantity.trim());
-  if (!match) return 0;
-  const factor: Record<string, number> = {
-    Ki: 1 / 1024,
-    Mi: 1,
-    Gi: 1024,
-    Ti: 1024 * 1024,
-    k: 1 / 1048.576,
-    M: 1 / 1.048576,
-    G: 1000 / 1.048576,
-    T: 1e6 / 1.048576,
-  };
-  return Number(match[1]) * (match[2] ? factor[match[2]] : 1 / 1048576);
 }
 
 function registryHost(image: string): string {

@@ -17,27 +17,19 @@ import { runCli } from '../cli/runCli';
 import { parseSpecObject } from '../engine/loadSpec';
 import { orchestrate } from '../engine/orchestrate';
 import { iamWildcardErrors, listTree } from '../../testkit/robustness';
+import { spec as fixtureSpec } from '../skills/kubernetes/__fixtures__/plans';
 
 jest.setTimeout(120_000);
 
-function spec(
+/** A spec on AWS with the mesh left to the rules. */
+const spec = (
   overrides: Partial<ArchitectureSpecInput['spec']>,
   services: ServiceSpecInput[],
-): ArchitectureSpecInput {
-  return {
-    apiVersion: 'cloud-native.backstage.io/v1alpha1',
-    kind: 'Architecture',
-    metadata: { name: 'shop' },
-    spec: {
-      type: 'microservices',
-      cloud: 'aws',
-      tier: 'T2',
-      requirements: ['performance'],
-      ...overrides,
-      services,
-    },
-  };
-}
+) =>
+  fixtureSpec(
+    { cloud: 'aws', mesh: undefined, environments: undefined, ...overrides },
+    services,
+  );
 
 const generate = (input: ArchitectureSpecInput) =>
   orchestrate(parseSpecObject(input), { tools: false });

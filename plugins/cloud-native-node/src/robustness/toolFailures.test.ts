@@ -21,58 +21,19 @@ import { orchestrate } from '../engine/orchestrate';
 import { GeneratedFile } from '../core/types';
 import { locateTool, runPackageToolChecks } from '../tools';
 import { validatePackage } from '../validation';
+import { toolScript, waitUntilGone } from '../../testkit/processes';
+import { spec } from '../skills/kubernetes/__fixtures__/plans';
 
 jest.setTimeout(60_000);
 
-const SPEC = {
-  apiVersion: 'cloud-native.backstage.io/v1alpha1',
-  kind: 'Architecture',
-  metadata: { name: 'shop' },
-  spec: {
-    type: 'microservices',
-    cloud: 'aws',
-    tier: 'T2',
-    environments: ['dev', 'prod'],
-    requirements: ['performance'],
-    services: [{ name: 'web', workload: 'service', language: 'node' }],
-  },
-};
-
-/** A shell script standing in for helm. */
-async function fakeHelm(dir: string, name: string, body: string) {
-  const file = path.join(dir, name);
-  await fs.writeFile(file, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
-  return file;
-}
+const SPEC = spec(
+  { cloud: 'aws', mesh: undefined, environments: ['dev', 'prod'] },
+  [{ name: 'web', workload: 'service', language: 'node' }],
+);
 
 /** Answers `helm version` like helm 3.18, then runs `rest` for any other call. */
 const versionThen = (rest: string) =>
   `if [ "$1" = version ]; then echo v3.18.4+gd80839c; exit 0; fi\n${rest}`;
-
-/** Running (a zombie waiting for its reaper counts as gone). */
-async function isRunning(pid: number): Promise<boolean> {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
-    // pid (comm) state ...
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return process.platform !== 'linux';
-  }
-}
-
-async function waitUntilGone(pid: number, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (!(await isRunning(pid))) return true;
-    await new Promise(resolve => setTimeout(resolve, 50));
-  }
-  return !(await isRunning(pid));
-}
 
 describe('helm failures', () => {
   let dir: string;
@@ -107,7 +68,7 @@ describe('helm failures', () => {
   const noKubectl = path.join(os.tmpdir(), 'cno-no-such-kubectl');
 
   it('a helm that crashes on lint/template: fail, with the exit code, through the whole pipeline', async () => {
-    const helmPath = await fakeHelm(
+    const helmPath = await toolScript(
       dir,
       'helm',
       versionThen('echo "Error: chart is broken" >&2\nexit 1'),
@@ -134,7 +95,7 @@ describe('helm failures', () => {
   });
 
   it('a helm that crashes on every call (even version): skipped, with a reason', async () => {
-    const helmPath = await fakeHelm(dir, 'helm', 'exit 1');
+    const helmPath = await toolScript(dir, 'helm', 'exit 1');
     const result = await validatePackage(plan, files, {
       helmPath,
       kubectlPath: noKubectl,
@@ -151,7 +112,7 @@ describe('helm failures', () => {
   });
 
   it('a helm whose version check fails is reported with the reason, not as "not found"', async () => {
-    const helmPath = await fakeHelm(
+    const helmPath = await toolScript(
       dir,
       'helm',
       'echo "fatal error: runtime: cannot allocate memory" >&2\necho "goroutine 1 [running]:" >&2\nexit 2',
@@ -183,8 +144,8 @@ describe('helm failures', () => {
   it('the tool phase has an overall deadline: hanging helm and kubectl are killed, their checks time out', async () => {
     const pids = path.join(dir, 'pids');
     const hang = `sleep 600 &\necho $! >> "${pids}"\nwait`;
-    const helmPath = await fakeHelm(dir, 'helm', versionThen(hang));
-    const kubectlPath = await fakeHelm(
+    const helmPath = await toolScript(dir, 'helm', versionThen(hang));
+    const kubectlPath = await toolScript(
       dir,
       'kubectl',
       `if [ "$1" = version ]; then echo '{"clientVersion":{"gitVersion":"v1.35.0"}}'; exit 0; fi\n${hang}`,
@@ -230,7 +191,7 @@ describe('helm failures', () => {
 
   it('a helm that hangs: the chart checks fail with "timed out" after their timeout, and the process group is killed', async () => {
     const pidFile = path.join(dir, 'sleep.pid');
-    const helmPath = await fakeHelm(
+    const helmPath = await toolScript(
       dir,
       'helm',
       versionThen(`sleep 600 &\necho $! > "${pidFile}"\nwait`),
@@ -255,7 +216,7 @@ describe('helm failures', () => {
   });
 
   it('a helm whose version probe hangs is not used, after the probe timeout', async () => {
-    const helmPath = await fakeHelm(dir, 'helm', 'sleep 600');
+    const helmPath = await toolScript(dir, 'helm', 'sleep 600');
     const diagnostics: string[] = [];
     const started = Date.now();
     const located = await locateTool('helm', {

@@ -47,8 +47,6 @@ export interface LocateToolOptions {
 /**
  * The answer of {@link findTool}: the tool, or why there is none, in words
  * for a report.
- *
- * @public
  */
 export interface ToolLookup {
   tool?: LocatedTool;
@@ -469,8 +467,6 @@ export async function locateTool(
  * binary that exists but fails its `version` check is reported as such, not
  * as "not found". A successful `version` probe is cached per process (by
  * path, inode, size and modification time).
- *
- * @public
  */
 export async function findTool(
   name: ToolName,

@@ -5,6 +5,7 @@ import { clearProbeCache, findTool, locateTool } from './locateTool';
 import { createLimiter } from './limit';
 import { runPackageToolChecks } from './packageChecks';
 import { runTool } from './runTool';
+import { toolScript, waitUntilGone } from '../../testkit/processes';
 
 jest.setTimeout(60_000);
 
@@ -21,39 +22,9 @@ afterEach(async () => {
   await fs.rm(temporary, { recursive: true, force: true });
 });
 
-async function script(name: string, body: string): Promise<string> {
-  const file = path.join(temporary, name);
-  await fs.writeFile(file, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
-  return file;
-}
-
 async function write(file: string, content: string) {
   await fs.mkdir(path.dirname(path.join(dir, file)), { recursive: true });
   await fs.writeFile(path.join(dir, file), content);
-}
-
-/** Gone, or a zombie waiting for its reaper. */
-async function isRunning(pid: number): Promise<boolean> {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return process.platform !== 'linux';
-  }
-}
-
-async function waitUntilGone(pid: number, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (!(await isRunning(pid))) return true;
-    await new Promise(resolve => setTimeout(resolve, 50));
-  }
-  return !(await isRunning(pid));
 }
 
 /** Lines of a log file the fake tools append their arguments to. */
@@ -64,7 +35,8 @@ async function calls(log: string): Promise<string[]> {
 
 /** kubectl answering `version`, logging `kustomize <folder>` calls */
 const fakeKubectl = (log: string, rest = 'exit 0') =>
-  script(
+  toolScript(
+    temporary,
     'kubectl',
     `if [ "$1" = version ]; then echo '{"clientVersion":{"gitVersion":"v1.35.0"}}'; exit 0; fi
 echo "$*" >> "${log}"
@@ -203,7 +175,8 @@ esac`,
   });
 
   it('a kubectl that fails its version check: skipped with the reason', async () => {
-    const kubectlPath = await script(
+    const kubectlPath = await toolScript(
+      temporary,
       'kubectl',
       'echo "kubectl: cannot execute binary file" >&2; exit 126',
     );
@@ -232,7 +205,8 @@ describe('runPackageToolChecks: helm', () => {
   it('runs lint and template per environment concurrently, and reports them in a fixed order', async () => {
     const log = path.join(temporary, 'calls.log');
     // dev is slowest, prod fastest: they finish in the reverse order
-    const helmPath = await script(
+    const helmPath = await toolScript(
+      temporary,
       'helm',
       `if [ "$1" = version ]; then echo v4.1.4+g05fa379; exit 0; fi
 echo "$* GOGC=$GOGC" >> "${log}"
@@ -300,7 +274,8 @@ case "$*" in *prod*) echo "Error: nope" >&2; exit 1;; esac`,
 
   it('the overall deadline kills the running processes (fail, "timed out") and skips the rest', async () => {
     const pids = path.join(temporary, 'pids');
-    const helmPath = await script(
+    const helmPath = await toolScript(
+      temporary,
       'helm',
       `if [ "$1" = version ]; then echo v3.18.4+gd80839c; exit 0; fi
 sleep 600 &
@@ -343,7 +318,7 @@ describe('locateTool: the version probe', () => {
     const log = path.join(temporary, 'probes.log');
     const body = (version: string) =>
       `echo probe >> "${log}"\necho v${version}+gabc`;
-    const helm = await script('helm', body('3.18.4'));
+    const helm = await toolScript(temporary, 'helm', body('3.18.4'));
     for (let i = 0; i < 3; i++) {
       expect(await locateTool('helm', { configuredPath: helm })).toMatchObject({
         version: '3.18.4',
@@ -366,22 +341,23 @@ describe('locateTool: the version probe', () => {
     expect(await findTool('helm', { configuredPath: temporary })).toEqual({
       problem: `helm at ${temporary} is not an executable file`,
     });
-    const crashing = await script(
+    const crashing = await toolScript(
+      temporary,
       'crashing',
       'echo "" >&2; echo "  SIGSEGV: segmentation violation" >&2; echo "pc=0x0" >&2; exit 2',
     );
     expect(await findTool('helm', { configuredPath: crashing })).toEqual({
       problem: `helm at ${crashing} failed its version check: SIGSEGV: segmentation violation`,
     });
-    const silent = await script('silent', 'exit 3');
+    const silent = await toolScript(temporary, 'silent', 'exit 3');
     expect(await findTool('helm', { configuredPath: silent })).toEqual({
       problem: `helm at ${silent} failed its version check: exited with 3 without output on stderr`,
     });
-    const garbage = await script('garbage', 'echo hello');
+    const garbage = await toolScript(temporary, 'garbage', 'echo hello');
     expect(await findTool('helm', { configuredPath: garbage })).toEqual({
       problem: `helm at ${garbage} failed its version check: unrecognized version output "hello"`,
     });
-    const helm3 = await script('helm3', 'echo v3.18.4+gabc');
+    const helm3 = await toolScript(temporary, 'helm3', 'echo v3.18.4+gabc');
     expect(
       await findTool('helm', { configuredPath: helm3, version: 4 }),
     ).toEqual({ problem: `helm at ${helm3} is version 3.18.4, not 4` });
@@ -412,7 +388,8 @@ describe('locateTool: the version probe', () => {
 describe('runTool with a signal', () => {
   it('an abort kills the process group; an aborted signal starts nothing', async () => {
     const marker = path.join(temporary, 'started');
-    const hanging = await script(
+    const hanging = await toolScript(
+      temporary,
       'hang',
       `touch "${marker}"; echo started; sleep 30; echo never`,
     );

@@ -14,7 +14,6 @@ import { runTool, RunToolResult } from './runTool';
  * which the processes finish.
  */
 
-/** @public */
 export interface PackageToolCheck {
   area: 'helm_chart' | 'kustomize';
   /** e.g. `helm lint --strict (values-dev.yaml)`, `kubectl kustomize mesh/dev` */
@@ -25,7 +24,6 @@ export interface PackageToolCheck {
   output?: string;
 }
 
-/** @public */
 export interface PackageToolChecksOptions {
   /** The chart to check with helm, relative to the package root */
   chart?: {
@@ -55,9 +53,7 @@ export interface PackageToolChecksOptions {
   concurrency?: number;
 }
 
-/** @public */
 export const DEFAULT_TOOL_TIMEOUT_MS = 60_000;
-/** @public */
 export const DEFAULT_TOOL_DEADLINE_MS = 180_000;
 
 /**
@@ -376,8 +372,6 @@ async function kustomizeChecks(
  * `kubernetes/prod` and `mesh/prod` (which it includes) build too, and pass
  * without a process of their own. When an outer build fails, the folders it
  * includes are built one by one, so that the failure is reported where it is.
- *
- * @public
  */
 export async function runPackageToolChecks(
   dir: string,

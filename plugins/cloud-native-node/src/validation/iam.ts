@@ -454,8 +454,6 @@ function walk(value: unknown, at: string, trust: boolean, context: Context) {
  * templates given `*` or a name pattern, broad AWS managed policies, and
  * role trust policies that do not name a specific service principal. Deny
  * statements are guards and are skipped.
- *
- * @public
  */
 export function findIamWildcards(
   docOrTemplate: object,

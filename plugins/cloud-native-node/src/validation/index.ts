@@ -33,6 +33,7 @@ import {
 } from './schema';
 import { findIamWildcards } from './iam';
 import { runServerDryRun } from './serverDryRun';
+import { compareStrings } from '../core/collections';
 
 /**
  * The validation pipeline: one result model (Finding) for every check over a
@@ -516,14 +517,9 @@ function sortFindings(findings: Finding[]): Finding[] {
   return [...findings].sort(
     (a, b) =>
       order[a.severity] - order[b.severity] ||
-      cmp(a.file, b.file) ||
-      cmp(a.objectPath ?? '', b.objectPath ?? '') ||
-      cmp(a.ruleId, b.ruleId) ||
-      cmp(a.message, b.message),
+      compareStrings(a.file, b.file) ||
+      compareStrings(a.objectPath ?? '', b.objectPath ?? '') ||
+      compareStrings(a.ruleId, b.ruleId) ||
+      compareStrings(a.message, b.message),
   );
-}
-
-function cmp(a: string, b: string): number {
-  if (a === b) return 0;
-  return a < b ? -1 : 1;
 }

@@ -9,6 +9,7 @@ import {
   ServerDryRunOptions,
 } from '../core/types';
 import { importEsm } from './schema/esmLoader';
+import { compareStrings } from '../core/collections';
 
 /**
  * Optional server-side dry run: every object of a package is sent to a
@@ -36,7 +37,7 @@ import { importEsm } from './schema/esmLoader';
  */
 
 /** Field manager of the dry-run applies. */
-export const SERVER_DRY_RUN_FIELD_MANAGER = 'cloud-native-orchestrator';
+const SERVER_DRY_RUN_FIELD_MANAGER = 'cloud-native-orchestrator';
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 const DEFAULT_TIMEOUT_MS = 120_000;
@@ -364,7 +365,7 @@ export function dryRunOrder(
     (a, b) =>
       dryRunPhase(a.object) - dryRunPhase(b.object) ||
       rank(a.object.kind) - rank(b.object.kind) ||
-      cmp(a.file, b.file) ||
+      compareStrings(a.file, b.file) ||
       a.index - b.index,
   );
 }
@@ -742,6 +743,31 @@ async function discoverKinds(
   return kinds;
 }
 
+/** A request about the object failed: the object is not checked. */
+function requestFailed(tally: DryRunTally, item: DryRunItem, message: string) {
+  tally.counts.failed++;
+  addFindings(
+    tally,
+    item,
+    dryRunFinding(item, 'server-dry-run/request-failed', 'error', message),
+  );
+}
+
+/** An object the package itself makes uncheckable (its namespace or CRD). */
+function notChecked(tally: DryRunTally, item: DryRunItem, why: string) {
+  tally.counts.notChecked++;
+  addFindings(
+    tally,
+    item,
+    dryRunFinding(
+      item,
+      'server-dry-run/not-checked',
+      'info',
+      `not checked: ${why} (a dry run persists nothing)`,
+    ),
+  );
+}
+
 /** An object whose kind the cluster does not serve: not checked, or rejected. */
 function unservedKind(
   tally: DryRunTally,
@@ -750,16 +776,10 @@ function unservedKind(
 ) {
   const { object } = item;
   if (packageCrds.has(`${groupOf(object.apiVersion)}/${object.kind}`)) {
-    tally.counts.notChecked++;
-    addFindings(
+    notChecked(
       tally,
       item,
-      dryRunFinding(
-        item,
-        'server-dry-run/not-checked',
-        'info',
-        `not checked: ${object.kind} is defined by a CustomResourceDefinition of this package, which the cluster does not have yet (a dry run persists nothing)`,
-      ),
+      `${object.kind} is defined by a CustomResourceDefinition of this package, which the cluster does not have yet`,
     );
     return;
   }
@@ -789,16 +809,10 @@ function applyFailed(
   if (error instanceof HttpStatusError) {
     const missing = missingNamespace(error);
     if (missing !== undefined && packageNamespaces.has(missing)) {
-      tally.counts.notChecked++;
-      addFindings(
+      notChecked(
         tally,
         item,
-        dryRunFinding(
-          item,
-          'server-dry-run/not-checked',
-          'info',
-          `not checked: namespace ${missing} is created by this package and does not exist in the cluster yet (a dry run persists nothing)`,
-        ),
+        `namespace ${missing} is created by this package and does not exist in the cluster yet`,
       );
       return;
     }
@@ -806,17 +820,7 @@ function applyFailed(
     addFindings(tally, item, ...rejection(error, item, dryRunFinding));
     return;
   }
-  tally.counts.failed++;
-  addFindings(
-    tally,
-    item,
-    dryRunFinding(
-      item,
-      'server-dry-run/request-failed',
-      'error',
-      `not checked: ${describeError(error)}`,
-    ),
-  );
+  requestFailed(tally, item, `not checked: ${describeError(error)}`);
 }
 
 /** The check's status and reason from the tally. */
@@ -881,17 +885,7 @@ async function sendAll(
     // not discovered: the dry run ran out of time
     if (!kind) return;
     if (kind.error) {
-      tally.counts.failed++;
-      addFindings(
-        tally,
-        item,
-        dryRunFinding(
-          item,
-          'server-dry-run/request-failed',
-          'error',
-          kind.error,
-        ),
-      );
+      requestFailed(tally, item, kind.error);
       return;
     }
     if (!kind.served) {
@@ -1100,9 +1094,4 @@ function positive(value: number | undefined, fallback: number): number {
 
 function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
-}
-
-function cmp(a: string, b: string): number {
-  if (a === b) return 0;
-  return a < b ? -1 : 1;
 }

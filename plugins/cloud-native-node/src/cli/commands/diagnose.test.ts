@@ -2,24 +2,11 @@ import { promises as fs, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../runCli';
+import { captureIO } from '../../../testkit/cli';
 
 const FIXTURES = path.resolve(__dirname, '../../diagnose/__fixtures__');
 
 const fixture = (name: string) => path.join(FIXTURES, `${name}.json`);
-
-function capture(stdin?: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: {
-      stdout: (t: string) => out.push(t),
-      stderr: (t: string) => err.push(t),
-      stdin: stdin === undefined ? undefined : async () => stdin,
-    },
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
-}
 
 /** What `kubectl get pods,events -o json` prints: one List of both kinds */
 function podsAndEvents(name: string): string {
@@ -37,7 +24,7 @@ describe('cno diagnose', () => {
   afterEach(() => fs.rm(tmp, { recursive: true, force: true }));
 
   it('reads kubectl get pods,events -o json from standard input', async () => {
-    const c = capture(podsAndEvents('crashloop-oomkilled'));
+    const c = captureIO(podsAndEvents('crashloop-oomkilled'));
     const code = await runCli(['diagnose'], c.io);
     expect(c.err()).toBe('');
     expect(code).toBe(1);
@@ -49,8 +36,8 @@ describe('cno diagnose', () => {
   it('reads the same list from a file, and - for standard input', async () => {
     const file = path.join(tmp, 'state.json');
     await fs.writeFile(file, podsAndEvents('image-unauthorized'));
-    const fromFile = capture();
-    const fromStdin = capture(podsAndEvents('image-unauthorized'));
+    const fromFile = captureIO();
+    const fromStdin = captureIO(podsAndEvents('image-unauthorized'));
     expect(await runCli(['diagnose', file, '--json'], fromFile.io)).toBe(1);
     expect(await runCli(['diagnose', '-', '--json'], fromStdin.io)).toBe(1);
     expect(JSON.parse(fromFile.out())).toEqual(JSON.parse(fromStdin.out()));
@@ -65,7 +52,7 @@ describe('cno diagnose', () => {
   ])(
     'routes the objects of separate files by kind (%s)',
     async (name, extra, category) => {
-      const c = capture();
+      const c = captureIO();
       const files = ['pods', 'events', extra].map(p => fixture(`${name}.${p}`));
       expect(await runCli(['diagnose', ...files, '--json'], c.io)).toBe(1);
       const categories = JSON.parse(c.out()).map(
@@ -76,7 +63,7 @@ describe('cno diagnose', () => {
   );
 
   it('reads a PodDisruptionBudget list alone', async () => {
-    const c = capture();
+    const c = captureIO();
     const code = await runCli(
       ['diagnose', fixture('pdb-blocking-drain.pdbs'), '--json'],
       c.io,
@@ -86,7 +73,7 @@ describe('cno diagnose', () => {
   });
 
   it('exits 0 for healthy or empty input', async () => {
-    const c = capture(JSON.stringify({ kind: 'List', items: [] }));
+    const c = captureIO(JSON.stringify({ kind: 'List', items: [] }));
     expect(await runCli(['diagnose'], c.io)).toBe(0);
     expect(c.out()).toBe('0 problem(s) found in 0 pod(s)\n');
   });
@@ -102,7 +89,7 @@ describe('cno diagnose', () => {
   ])(
     'exits 2 for %s on standard input, naming it',
     async (_, input, message) => {
-      const c = capture(input);
+      const c = captureIO(input);
       expect(await runCli(['diagnose'], c.io)).toBe(2);
       expect(c.err()).toMatch(message);
       expect(c.err()).toMatch(/kubectl get pods,events -o json/);
@@ -111,14 +98,14 @@ describe('cno diagnose', () => {
   );
 
   it('exits 2 for a missing file, naming it', async () => {
-    const c = capture();
+    const c = captureIO();
     const missing = path.join(tmp, 'missing.json');
     expect(await runCli(['diagnose', missing], c.io)).toBe(2);
     expect(c.err()).toBe(`cno: ${missing}: cannot read: ENOENT\n`);
   });
 
   it('exits 2 when there is no standard input to read', async () => {
-    const c = capture();
+    const c = captureIO();
     expect(await runCli(['diagnose'], c.io)).toBe(2);
     expect(c.err()).toBe('cno: <stdin>: no standard input to read\n');
   });

@@ -43,7 +43,7 @@ function isKubeObject(value: unknown): value is KubeObject {
  * `diagnosePods`, which skips what it cannot read, a document that is not
  * kubectl output is an error: the user passed the wrong file.
  */
-export function kubectlObjects(text: string, source: string): KubeObject[] {
+function kubectlObjects(text: string, source: string): KubeObject[] {
   let document: unknown;
   try {
     document = JSON.parse(text);
@@ -71,7 +71,7 @@ export function kubectlObjects(text: string, source: string): KubeObject[] {
 }
 
 /** Sorts the objects of every document by the argument that reads them. */
-export function diagnoseInput(objects: KubeObject[]): DiagnoseInput {
+function diagnoseInput(objects: KubeObject[]): DiagnoseInput {
   const input: DiagnoseInput = {
     pods: [],
     events: [],

@@ -2,7 +2,8 @@ import type { INodePool } from '@kubernetes-models/karpenter/karpenter.sh/v1/Nod
 import type { IEC2NodeClass } from '@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass';
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
 import { GeneratedFile, KubernetesObject } from '../../core/types';
-import { environmentProfile, cpuMillicores } from '../kubernetes/profile';
+import { environmentProfile } from '../kubernetes/profile';
+import { cpuMillicores, memoryBytes } from '../../core/quantities';
 import {
   asObject,
   CloudIdentity,
@@ -12,7 +13,6 @@ import {
   jsonFile,
   kubernetesServices,
   MANAGED_BY_LABELS,
-  memoryBytes,
   PLACEHOLDERS,
   serviceAccountSubject,
   shellQuote,
@@ -63,7 +63,7 @@ export function awsAccount(plan: DeploymentPlan): {
 }
 
 /** IAM role names are at most 64 characters. */
-export function eksRoleName(
+function eksRoleName(
   plan: DeploymentPlan,
   environment: string,
   identity: CloudIdentity,
@@ -116,7 +116,7 @@ export function trustPolicy(plan: DeploymentPlan, identity: CloudIdentity) {
 }
 
 /** Read access to the identity's services' secrets, nothing else. */
-export function secretsPolicy(plan: DeploymentPlan, identity: CloudIdentity) {
+function secretsPolicy(plan: DeploymentPlan, identity: CloudIdentity) {
   const services = [...new Set(identity.secrets.map(s => s.service))];
   return {
     Version: '2012-10-17',
@@ -137,7 +137,7 @@ export function secretsPolicy(plan: DeploymentPlan, identity: CloudIdentity) {
 }
 
 /** Node capacity ceiling of one environment: twice the peak requests. */
-export function karpenterLimits(
+function karpenterLimits(
   plan: DeploymentPlan,
   environment: string,
 ): { cpu: string; memory: string } {
@@ -159,7 +159,7 @@ export function karpenterLimits(
  * Images the package builds are multi-arch (amd64 + arm64); a prebuilt
  * image may not be, so Graviton is allowed only when every image is built.
  */
-export function karpenterArchitectures(plan: DeploymentPlan): string[] {
+function karpenterArchitectures(plan: DeploymentPlan): string[] {
   return kubernetesServices(plan).every(s => s.buildsImage)
     ? ['amd64', 'arm64']
     : ['amd64'];

@@ -10,12 +10,11 @@ import {
   PLACEHOLDERS,
   placeholderGuid,
   serviceAccountSubject,
-  servicesWithSecrets,
   shellQuote,
   shorten,
 } from './context';
 import {
-  externalSecretKeyPatch,
+  externalSecretKeyPatches,
   podTemplatePointer,
   pointerKey,
   serviceAccountPatch,
@@ -46,14 +45,14 @@ import { ProviderEnvironment, ProviderOutput } from './types';
  */
 
 /** `Key Vault Secrets User`, a built-in role. */
-export const KEY_VAULT_SECRETS_USER = {
+const KEY_VAULT_SECRETS_USER = {
   name: 'Key Vault Secrets User',
   id: '4633458b-17de-408a-b874-0445c86b69e6',
 } as const;
 
-export const WORKLOAD_IDENTITY_AUDIENCE = 'api://AzureADTokenExchange';
-export const USE_LABEL = 'azure.workload.identity/use';
-export const CLIENT_ID_ANNOTATION = 'azure.workload.identity/client-id';
+const WORKLOAD_IDENTITY_AUDIENCE = 'api://AzureADTokenExchange';
+const USE_LABEL = 'azure.workload.identity/use';
+const CLIENT_ID_ANNOTATION = 'azure.workload.identity/client-id';
 
 export function resourceGroup(
   plan: DeploymentPlan,
@@ -97,7 +96,7 @@ export function clientIdPlaceholder(
   );
 }
 
-export function oidcIssuerPlaceholder(
+function oidcIssuerPlaceholder(
   plan: DeploymentPlan,
   environment: string,
 ): string {
@@ -164,7 +163,7 @@ export function roleAssignments(
 }
 
 /** Cluster autoscaler profile by tier (`az aks update --cluster-autoscaler-profile`). */
-export function clusterAutoscalerProfile(
+function clusterAutoscalerProfile(
   plan: DeploymentPlan,
 ): Record<string, string> {
   const t3 = plan.tier === 'T3';
@@ -293,16 +292,13 @@ export function azureOutput(plan: DeploymentPlan): ProviderOutput {
         });
       }
     }
-    for (const servicePlan of servicesWithSecrets(plan)) {
-      patches.push(
-        externalSecretKeyPatch(
-          plan,
-          servicePlan,
-          (service, key) => keyVaultSecretName(plan, service, key),
-          'Key Vault secret names (letters, digits, "-")',
-        ),
-      );
-    }
+    patches.push(
+      ...externalSecretKeyPatches(
+        plan,
+        (service, key) => keyVaultSecretName(plan, service, key),
+        'Key Vault secret names (letters, digits, "-")',
+      ),
+    );
     const store = identities.find(i => i.service === undefined);
     if (store) {
       resources.push({

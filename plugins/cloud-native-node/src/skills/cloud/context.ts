@@ -7,16 +7,10 @@ import { GeneratedFile, KubernetesObject } from '../../core/types';
 import { digest, shorten } from '../../plan/shorten';
 import { hasClusterService, isServing } from '../kubernetes/context';
 import { secretStoreName } from '../kubernetes/supporting';
+import { prune } from '../../core/collections';
 
 /** The managed providers this skill integrates with. */
 export type ManagedProvider = Exclude<ClusterProvider, 'generic'>;
-
-/** @public */
-export const MANAGED_PROVIDERS: readonly ManagedProvider[] = [
-  'eks',
-  'gke',
-  'aks',
-];
 
 /** Label of every object this skill writes. */
 export const MANAGED_BY_LABELS = {
@@ -47,12 +41,6 @@ export const PLACEHOLDERS = {
   azureSubscriptionId: '00000000-0000-0000-0000-000000000000',
   azureTenantId: '00000000-0000-0000-0000-000000000000',
 } as const;
-
-/** Code-point order, independent of the locale. */
-export function compareStrings(a: string, b: string): number {
-  if (a === b) return 0;
-  return a < b ? -1 : 1;
-}
 
 // Shared with the plan's names (the Helm release name)
 export { digest, shorten };
@@ -120,7 +108,7 @@ export interface CloudIdentity {
  * The ServiceAccount of the External Secrets Operator store: `<plan>-secret-store`,
  * unless a service already has that name.
  */
-export function secretStoreServiceAccount(plan: DeploymentPlan): string {
+function secretStoreServiceAccount(plan: DeploymentPlan): string {
   const taken = new Set(kubernetesServices(plan).map(s => s.name));
   let name = shorten(`${plan.name}-secret-store`, 63);
   while (taken.has(name)) name = shorten(`${name}-eso`, 63);
@@ -195,21 +183,6 @@ export function jsonFile(path: string, value: unknown): GeneratedFile {
   return { path, content: `${JSON.stringify(value, null, 2)}\n` };
 }
 
-/** Removes undefined values recursively. */
-export function prune<T>(value: T): T {
-  if (Array.isArray(value)) {
-    return value.map(item => prune(item)) as unknown as T;
-  }
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      if (item !== undefined) out[key] = prune(item);
-    }
-    return out as T;
-  }
-  return value;
-}
-
 /** A typed object (checked against its model interface) as a plain object. */
 export function asObject<
   T extends { apiVersion: string; kind: string; metadata?: { name?: string } },
@@ -217,37 +190,8 @@ export function asObject<
   return prune(object) as unknown as KubernetesObject;
 }
 
-/** Sorts a string record by key. */
-export function sortedRecord(
-  record: Record<string, string>,
-): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(record).sort(([a], [b]) => compareStrings(a, b)),
-  );
-}
-
 /** A shell-quoted word ('...' with embedded quotes escaped). */
 export function shellQuote(value: string): string {
   if (/^[A-Za-z0-9_./:@=,+-]+$/.test(value)) return value;
   return `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
-/** Memory quantity in bytes (`512Mi`, `1Gi`, `1G`, `1000`). */
-export function memoryBytes(quantity: string): number {
-  const match = /^([0-9]+(?:\.[0-9]+)?)(Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(
-    quantity.trim(),
-  );
-  if (!match) throw new Error(`unsupported memory quantity '${quantity}'`);
-  const factors: Record<string, number> = {
-    '': 1,
-    Ki: 1024,
-    Mi: 1024 ** 2,
-    Gi: 1024 ** 3,
-    Ti: 1024 ** 4,
-    K: 1e3,
-    M: 1e6,
-    G: 1e9,
-    T: 1e12,
-  };
-  return Number(match[1]) * factors[match[2] ?? ''];
 }

@@ -7,12 +7,11 @@ import {
   clusterName,
   kubernetesServices,
   PLACEHOLDERS,
-  servicesWithSecrets,
   shellQuote,
   shorten,
   jsonFile,
 } from './context';
-import { externalSecretKeyPatch, serviceAccountPatch } from './patches';
+import { externalSecretKeyPatches, serviceAccountPatch } from './patches';
 import { monitoringResources } from './providerCommon';
 import { secretStoreObjects, storeServiceAccountRef } from './secretStore';
 import { storageOutput } from './storage';
@@ -72,7 +71,7 @@ export function gcpProject(plan: DeploymentPlan): {
  * with a letter (environments may share a project, so the environment is
  * part of it).
  */
-export function gsaAccountId(
+function gsaAccountId(
   plan: DeploymentPlan,
   environment: string,
   identity: CloudIdentity,
@@ -97,7 +96,7 @@ export function gsaEmail(
   }.iam.gserviceaccount.com`;
 }
 
-export function workloadIdentityMember(
+function workloadIdentityMember(
   plan: DeploymentPlan,
   identity: CloudIdentity,
 ): string {
@@ -300,16 +299,13 @@ export function gcpOutput(plan: DeploymentPlan): ProviderOutput {
         ),
       );
     }
-    for (const servicePlan of servicesWithSecrets(plan)) {
-      patches.push(
-        externalSecretKeyPatch(
-          plan,
-          servicePlan,
-          (service, key) => gcpSecretName(plan, service, key),
-          'Secret Manager secret names (no "/")',
-        ),
-      );
-    }
+    patches.push(
+      ...externalSecretKeyPatches(
+        plan,
+        (service, key) => gcpSecretName(plan, service, key),
+        'Secret Manager secret names (no "/")',
+      ),
+    );
     const store = identities.find(i => i.service === undefined);
     if (store) {
       resources.push({

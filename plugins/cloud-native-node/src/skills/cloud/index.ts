@@ -121,8 +121,6 @@ function run(
 
 /**
  * The cloud-kubernetes-integrator skill.
- *
- * @public
  */
 export const cloudKubernetesIntegrator: Skill = {
   id: 'cloud-kubernetes-integrator',
@@ -135,8 +133,6 @@ export const cloudKubernetesIntegrator: Skill = {
  * overlay (base + provider objects + patches) and, when the provider has
  * objects of its own, their standalone kustomization (for GitOps next to a
  * Helm chart). Empty when the plan targets no managed cluster.
- *
- * @public
  */
 export interface CloudTarget {
   provider: ManagedProvider;
@@ -151,7 +147,6 @@ export interface CloudTarget {
   secretStore?: { name: string; file: string };
 }
 
-/** @public */
 export function cloudTargets(
   plan: DeploymentPlan,
   environment: string,

@@ -38,7 +38,7 @@ export function overlayDirectory(
   return `kustomize/${environment}/overlays/${provider}`;
 }
 
-export function baseDirectory(environment: string): string {
+function baseDirectory(environment: string): string {
   return `kustomize/${environment}/base`;
 }
 
@@ -53,7 +53,7 @@ const KUSTOMIZATION = {
  * one cluster each, so the same ClusterSecretStore in three files is not a
  * duplicate).
  */
-export function manifestEnvironment(
+function manifestEnvironment(
   plan: DeploymentPlan,
   environment: string,
   provider: ManagedProvider,

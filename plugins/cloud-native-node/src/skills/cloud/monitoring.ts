@@ -45,14 +45,14 @@ import {
 export const AVAILABILITY_OBJECTIVE = 0.999;
 /** p99 latency objective, seconds. */
 export const LATENCY_P99_SECONDS = 0.5;
-export const SCRAPE_INTERVAL = '30s';
-export const SCRAPE_TIMEOUT = '10s';
+const SCRAPE_INTERVAL = '30s';
+const SCRAPE_TIMEOUT = '10s';
 export const METRICS_PATH = '/metrics';
 /** The named Service port every ClusterIP Service of the kubernetes skill has. */
-export const METRICS_PORT = 'http';
+const METRICS_PORT = 'http';
 
 /** Istio's merged Prometheus endpoint (istio-agent, not intercepted). */
-export const ISTIO_MERGED_METRICS = {
+const ISTIO_MERGED_METRICS = {
   port: 15020,
   path: '/stats/prometheus',
 } as const;
@@ -70,7 +70,7 @@ export function prometheusRuleName(plan: DeploymentPlan): string {
   return `${plan.name}-slo`;
 }
 
-export const SCRAPE_POLICY_NAME = 'allow-metrics-scrape';
+const SCRAPE_POLICY_NAME = 'allow-metrics-scrape';
 
 /**
  * A ServiceMonitor selecting the Service `<svc>`. The selector labels also

@@ -4,7 +4,8 @@ import {
   ServicePlan,
 } from '@internal/backstage-plugin-cloud-native-common';
 import { EXTERNAL_SECRET_API_VERSION } from '../kubernetes/supporting';
-import { asObject, baseSecretKey, sortedRecord } from './context';
+import { asObject, baseSecretKey, servicesWithSecrets } from './context';
+import { sortedRecord } from '../../core/collections';
 import { JsonPatchOperation, OverlayPatch, PatchTarget } from './types';
 
 /**
@@ -127,4 +128,18 @@ export function externalSecretKeyPatch(
     },
     reason,
   };
+}
+
+/**
+ * The ExternalSecret patches of every service with secrets: the provider's
+ * secret manager names each key its own way (`reason` says how).
+ */
+export function externalSecretKeyPatches(
+  plan: DeploymentPlan,
+  rename: (service: string, key: string) => string,
+  reason: string,
+): OverlayPatch[] {
+  return servicesWithSecrets(plan).map(servicePlan =>
+    externalSecretKeyPatch(plan, servicePlan, rename, reason),
+  );
 }

@@ -5,7 +5,8 @@ import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
 import { KubernetesObject } from '../../core/types';
 import { sharedLabels } from '../kubernetes/labels';
 import { secretStoreName } from '../kubernetes/supporting';
-import { asObject, CloudIdentity, sortedRecord } from './context';
+import { asObject, CloudIdentity } from './context';
+import { sortedRecord } from '../../core/collections';
 
 /**
  * The External Secrets Operator ClusterSecretStore `<plan>-secrets` that the

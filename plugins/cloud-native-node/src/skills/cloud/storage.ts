@@ -208,7 +208,7 @@ export function decideStorage(
 }
 
 /** The StorageClasses one provider writes for the plan (deduplicated). */
-export function storageClasses(
+function storageClasses(
   provider: ManagedProvider,
   decisions: StorageDecision[],
 ): KubernetesObject[] {
@@ -224,7 +224,7 @@ export function storageClasses(
  * volumeClaimTemplate (`data`, written by the kubernetes skill); the `test`
  * makes the build fail loudly if that template ever moves.
  */
-export function storageClassOperations(
+function storageClassOperations(
   decision: StorageDecision,
 ): JsonPatchOperation[] {
   if (!decision.patch) return [];

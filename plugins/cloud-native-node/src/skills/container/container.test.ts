@@ -18,20 +18,13 @@ import {
 import { imageRegistry, imageTag } from './context';
 import { DockerfileWriter, aptInstall, hasPipe } from './dockerfile';
 import { containerImageOptimizer } from './index';
+import { fileOf } from '../../../testkit/skillOutput';
 
 function run(...services: ReturnType<typeof built>[]): SkillOutput {
   return containerImageOptimizer.run({ plan: makePlan(services), outputs: {} });
 }
 
-function file(output: SkillOutput, path: string): string {
-  const found = output.files.find(f => f.path === path);
-  if (!found) {
-    throw new Error(
-      `no ${path}; files: ${output.files.map(f => f.path).join(', ')}`,
-    );
-  }
-  return found.content;
-}
+const file = fileOf;
 
 function dockerfileOf(
   language: Language,

@@ -6,11 +6,9 @@ import { renderDockerignore } from './dockerignore';
 import { LANGUAGE_PROFILES } from './languages';
 import { healthcheckChoice, renderDockerfile } from './render';
 import { WORKFLOW_PATH, renderWorkflow } from './workflow';
+import { byKey } from '../../core/collections';
 
-function byName(a: ServicePlan, b: ServicePlan): number {
-  if (a.name < b.name) return -1;
-  return a.name > b.name ? 1 : 0;
-}
+const byName = byKey((s: ServicePlan) => s.name);
 
 function note(image: ImageContext): string {
   const profile = LANGUAGE_PROFILES[image.language];
@@ -41,8 +39,6 @@ function note(image: ImageContext): string {
  * own image, a multi-stage Dockerfile with a minimal non-root runtime and its
  * ignore file; once per package, containers/BUILD.md and a GitHub Actions
  * workflow that builds, scans (Trivy) and publishes the images.
- *
- * @public
  */
 export const containerImageOptimizer: Skill = {
   id: 'container-image-optimizer',

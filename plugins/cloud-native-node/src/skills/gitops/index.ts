@@ -83,10 +83,8 @@ import {
 export { ARGOCD_NAMESPACE, FLUX_NAMESPACE };
 /** @public */
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
-/** @public */
 export const TARGET_REVISION = 'main';
 
-/** @public */
 export function repositoryUrl(plan: DeploymentPlan): string {
   return `https://github.com/example/${plan.name}.git`;
 }
@@ -658,8 +656,6 @@ function readme(
 
 /**
  * The GitOps definitions of the plan (empty for `gitops: none`).
- *
- * @public
  */
 export function generateGitOps(plan: DeploymentPlan): {
   files: GeneratedFile[];
@@ -676,8 +672,6 @@ export function generateGitOps(plan: DeploymentPlan): {
 
 /**
  * The objects of `generateGitOps`, by file, for validation and tests.
- *
- * @public
  */
 export function gitOpsObjects(
   plan: DeploymentPlan,

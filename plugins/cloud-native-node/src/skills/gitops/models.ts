@@ -38,18 +38,13 @@ const duration: Schema = { type: 'string', pattern: DURATION };
 const stringList: Schema = { type: 'array', items: string };
 const stringMap: Schema = { type: 'map', values: string };
 
-/** @public */
 export const ARGO_API_VERSION = 'argoproj.io/v1alpha1';
-/** @public */
 export const FLUX_SOURCE_API_VERSION = 'source.toolkit.fluxcd.io/v1';
-/** @public */
 export const FLUX_KUSTOMIZE_API_VERSION = 'kustomize.toolkit.fluxcd.io/v1';
-/** @public */
 export const FLUX_HELM_API_VERSION = 'helm.toolkit.fluxcd.io/v2';
 
 // --- Argo CD ---------------------------------------------------------------
 
-/** @public */
 export interface ArgoApplicationSource {
   repoURL: string;
   targetRevision: string;
@@ -62,14 +57,11 @@ export interface ArgoApplicationSource {
 /**
  * Where an Application deploys: the Argo CD's own cluster by `server`, or a
  * cluster registered in it (`argocd cluster add --name`) by `name`.
- *
- * @public
  */
 export type ArgoDestination =
   | { server: string; name?: never; namespace: string }
   | { name: string; server?: never; namespace: string };
 
-/** @public */
 export interface ArgoApplication {
   apiVersion: typeof ARGO_API_VERSION;
   kind: 'Application';
@@ -104,7 +96,6 @@ export interface ArgoApplication {
   };
 }
 
-/** @public */
 export interface ArgoAppProject {
   apiVersion: typeof ARGO_API_VERSION;
   kind: 'AppProject';
@@ -250,7 +241,6 @@ const APP_PROJECT_SCHEMA: Schema = resourceSchema(
 
 // --- Flux ------------------------------------------------------------------
 
-/** @public */
 export interface FluxGitRepository {
   apiVersion: typeof FLUX_SOURCE_API_VERSION;
   kind: 'GitRepository';
@@ -267,14 +257,12 @@ export interface FluxGitRepository {
   };
 }
 
-/** @public */
 export interface FluxSourceRef {
   kind: 'GitRepository';
   name: string;
   namespace?: string;
 }
 
-/** @public */
 export interface FluxKustomization {
   apiVersion: typeof FLUX_KUSTOMIZE_API_VERSION;
   kind: 'Kustomization';
@@ -295,7 +283,6 @@ export interface FluxKustomization {
   };
 }
 
-/** @public */
 export interface FluxHelmRelease {
   apiVersion: typeof FLUX_HELM_API_VERSION;
   kind: 'HelmRelease';
@@ -479,8 +466,6 @@ const HELM_RELEASE_SCHEMA: Schema = resourceSchema(
 
 /**
  * The strict models of the GitOps kinds.
- *
- * @public
  */
 export const gitOpsModels = new StrictModelRegistry()
   .register(ARGO_API_VERSION, 'Application', APPLICATION_SCHEMA)
@@ -493,8 +478,6 @@ export const gitOpsModels = new StrictModelRegistry()
  * Strict findings of one GitOps object (an unknown kind is a finding), plus
  * the CRD rules that span fields: an Application has a source; a
  * HelmRelease has a chart.
- *
- * @public
  */
 export function validateGitOpsObject(object: unknown): StrictIssue[] {
   const findings = gitOpsModels.validate(object);

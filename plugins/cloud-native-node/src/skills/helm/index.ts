@@ -83,8 +83,6 @@ function run(
 
 /**
  * The kubernetes-helm-builder skill.
- *
- * @public
  */
 export const kubernetesHelmBuilder: Skill = {
   id: 'kubernetes-helm-builder',

@@ -35,7 +35,6 @@ import { meshDirectory } from '../mesh';
  * 4. **the release**: the Helm chart, or the manifests of `kubernetes/<env>`.
  */
 
-/** @public */
 export interface ClusterInstall {
   environment: string;
   /** The provider of a managed cluster; undefined on any other cluster */
@@ -52,8 +51,6 @@ export interface ClusterInstall {
  * The clusters of one environment (one per provider for multi-cloud, else
  * one) and what each gets before its release. Empty when the plan has no
  * Kubernetes services.
- *
- * @public
  */
 export function clusterInstalls(
   plan: DeploymentPlan,

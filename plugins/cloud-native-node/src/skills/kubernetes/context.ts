@@ -6,6 +6,9 @@ import {
 } from '@internal/backstage-plugin-cloud-native-common';
 import { KubernetesObject } from '../../core/types';
 import { EnvironmentProfile, ServiceProfile } from './profile';
+import { prune } from '../../core/collections';
+
+export { prune } from '../../core/collections';
 
 /** Collects notes for the trace, once each, in the order they are added. */
 export class Notes {
@@ -169,21 +172,6 @@ export function hasClusterService(servicePlan: ServicePlan): boolean {
     workload === 'stateful' ||
     servicePlan.objectKind === 'Rollout'
   );
-}
-
-/** Removes undefined values recursively so output has no empty keys. */
-export function prune<T>(value: T): T {
-  if (Array.isArray(value)) {
-    return value.map(item => prune(item)) as unknown as T;
-  }
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      if (item !== undefined) out[key] = prune(item);
-    }
-    return out as T;
-  }
-  return value;
 }
 
 /**

@@ -47,8 +47,6 @@ function kubernetesServices(plan: DeploymentPlan): ServicePlan[] {
 
 /**
  * `kubernetes/<env>`: every object of an environment, for `kubectl apply -k`.
- *
- * @public
  */
 export function manifestDirectory(environment: string): string {
   return `kubernetes/${environment}`;
@@ -61,8 +59,6 @@ export function manifestDirectory(environment: string): string {
  * neither create it (`--create-namespace` makes one without the Pod Security
  * and mesh labels) nor adopt one that exists. `kubernetes/<env>` keeps its
  * copy, so that its kustomization stays complete on its own.
- *
- * @public
  */
 export function namespaceDirectory(environment: string): string {
   return `namespace/${environment}`;
@@ -189,8 +185,6 @@ export function buildEnvironment(
 /**
  * All objects of one environment: the namespace and shared objects first,
  * then each Kubernetes service's objects in plan order.
- *
- * @public
  */
 export function generateKubernetesObjects(
   plan: DeploymentPlan,
@@ -280,8 +274,6 @@ function run(plan: DeploymentPlan): SkillOutput {
 /**
  * The kubernetes-manifest-generator skill: typed Kubernetes objects for
  * every Kubernetes service, per environment, with a kustomization each.
- *
- * @public
  */
 export const kubernetesManifestGenerator: Skill = {
   id: 'kubernetes-manifest-generator',

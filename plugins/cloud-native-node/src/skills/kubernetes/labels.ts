@@ -2,6 +2,9 @@ import {
   DeploymentPlan,
   ServicePlan,
 } from '@internal/backstage-plugin-cloud-native-common';
+import { sortedRecord } from '../../core/collections';
+
+export { sortedRecord } from '../../core/collections';
 
 /**
  * The label scheme, applied to every object this skill writes.
@@ -25,9 +28,7 @@ import {
  * delete-and-recreate.
  */
 
-/** @public */
 export const MANAGED_BY = 'cloud-native-orchestrator';
-/** @public */
 export const ENVIRONMENT_LABEL = 'cloud-native.backstage.io/environment';
 
 const NAME = 'app.kubernetes.io/name';
@@ -36,21 +37,6 @@ const PART_OF = 'app.kubernetes.io/part-of';
 const COMPONENT = 'app.kubernetes.io/component';
 const MANAGED = 'app.kubernetes.io/managed-by';
 const VERSION = 'app.kubernetes.io/version';
-
-/** Code-point order, independent of the locale. */
-function compareStrings(a: string, b: string): number {
-  if (a === b) return 0;
-  return a < b ? -1 : 1;
-}
-
-/** Sorts a string record by key (stable output regardless of build order). */
-export function sortedRecord(
-  record: Record<string, string>,
-): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(record).sort(([a], [b]) => compareStrings(a, b)),
-  );
-}
 
 /** The immutable labels used in every selector of a service. */
 export function selectorLabels(

@@ -87,8 +87,6 @@ export function podSecurityContext(stateful: boolean): IPodSecurityContext {
  * mesh, as native sidecars via {@link MESH_NATIVE_SIDECAR_ANNOTATIONS}).
  * Skills that need one (a log shipper, a cloud SQL proxy) append
  * `nativeSidecar(container)` to `spec.initContainers`.
- *
- * @public
  */
 export function nativeSidecar(container: IContainer): IContainer {
   return {

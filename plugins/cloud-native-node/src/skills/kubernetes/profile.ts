@@ -3,6 +3,9 @@ import {
   ServicePlan,
   WorkloadObjectKind,
 } from '@internal/backstage-plugin-cloud-native-common';
+import { cpuMillicores, formatCpu } from '../../core/quantities';
+
+export { cpuMillicores, formatCpu } from '../../core/quantities';
 
 /**
  * Environment profiles.
@@ -46,16 +49,13 @@ import {
  *   require a limit on every container.
  */
 
-/** @public */
 export type EnvironmentClass = 'production' | 'staging' | 'development';
 
-/** @public */
 export interface ResourceSettings {
   requests: { cpu: string; memory: string };
   limits: { cpu: string; memory: string };
 }
 
-/** @public */
 export interface ServiceProfile {
   name: string;
   objectKind: WorkloadObjectKind;
@@ -73,7 +73,6 @@ export interface ServiceProfile {
   host?: string;
 }
 
-/** @public */
 export interface EnvironmentProfile {
   environment: string;
   class: EnvironmentClass;
@@ -93,21 +92,6 @@ export function classifyEnvironment(environment: string): EnvironmentClass {
   if (/non-?prod/.test(name)) return 'development';
   if (name.includes('prod')) return 'production';
   return 'development';
-}
-
-/** CPU quantity in millicores ("250m" → 250, "1.5" → 1500). */
-export function cpuMillicores(quantity: string): number {
-  const match = /^([0-9]+(?:\.[0-9]+)?)(m?)$/.exec(quantity.trim());
-  if (!match) {
-    throw new Error(`unsupported cpu quantity '${quantity}'`);
-  }
-  const value = Number(match[1]);
-  return match[2] === 'm' ? Math.round(value) : Math.round(value * 1000);
-}
-
-/** Millicores as the shortest canonical quantity (4000 → "4", 400 → "400m"). */
-export function formatCpu(millicores: number): string {
-  return millicores % 1000 === 0 ? String(millicores / 1000) : `${millicores}m`;
 }
 
 /** Limits derived from requests: see the module comment. */
@@ -172,8 +156,6 @@ function domainFor(environment: string): string {
 /**
  * The settings of one environment for every Kubernetes service of the plan.
  * Exported for the Helm skill, which turns it into `values-<env>.yaml`.
- *
- * @public
  */
 export function environmentProfile(
   plan: DeploymentPlan,

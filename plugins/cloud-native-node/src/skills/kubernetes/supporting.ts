@@ -63,8 +63,6 @@ export function podSecurityLabels(
  * installed into (`namespace/<env>`, applied before it: the chart does not
  * render it) and the labels Argo CD puts on the namespace it creates
  * (`managedNamespaceMetadata`) all come from here.
- *
- * @public
  */
 export function namespaceObject(
   plan: DeploymentPlan,

@@ -13,6 +13,9 @@ import {
 } from '../kubernetes/context';
 import { serviceLabels, sharedLabels } from '../kubernetes/labels';
 import { EnvironmentProfile, environmentProfile } from '../kubernetes/profile';
+import { compareStrings } from '../../core/collections';
+
+export { compareStrings } from '../../core/collections';
 
 /**
  * What the Istio and Linkerd builders of one environment read. Names follow
@@ -46,12 +49,6 @@ export function meshContext(
         .map(s => [s.name, s]),
     ),
   };
-}
-
-/** Code-point order, independent of the locale. */
-export function compareStrings(a: string, b: string): number {
-  if (a === b) return 0;
-  return a < b ? -1 : 1;
 }
 
 /**

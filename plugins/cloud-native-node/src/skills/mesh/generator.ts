@@ -37,8 +37,6 @@ function kubernetesServices(plan: DeploymentPlan): ServicePlan[] {
 /**
  * Every mesh object of one environment. Empty when the plan has no mesh or
  * no Kubernetes services.
- *
- * @public
  */
 export function buildMeshEnvironment(
   plan: DeploymentPlan,
@@ -224,8 +222,6 @@ function run(context: SkillContext): SkillOutput {
  * The kubernetes-servicemesh-configurator skill: Istio or Linkerd traffic
  * and security policy for the plan's Kubernetes services, per environment
  * (`mesh/<env>/mesh.yaml`, `mesh/<env>/<svc>.yaml`, a kustomization each).
- *
- * @public
  */
 export const kubernetesServicemeshConfigurator: Skill = {
   id: 'kubernetes-servicemesh-configurator',

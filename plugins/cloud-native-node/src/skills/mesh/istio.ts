@@ -63,7 +63,6 @@ import {
  * written. The kubelet's HTTP probes are likewise rewritten to 15020.
  */
 
-/** @public */
 export const ISTIO_API_VERSIONS = {
   networking: 'networking.istio.io/v1',
   security: 'security.istio.io/v1',

@@ -44,7 +44,6 @@ export const LINKERD_API_VERSIONS = {
   ServiceProfile: 'linkerd.io/v1alpha2',
 } as const;
 
-/** @public */
 export type LinkerdKind = keyof typeof LINKERD_API_VERSIONS;
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -396,8 +395,6 @@ export const isLinkerdObject = LINKERD.isMember;
  * Validates one Linkerd object against the strict models above. An empty
  * array means valid; otherwise one entry per problem, by field path
  * (`spec.rules[0].matches[0].method`).
- *
- * @public
  */
 export const validateLinkerdObject = LINKERD.validate;
 

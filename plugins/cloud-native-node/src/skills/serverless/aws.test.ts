@@ -9,6 +9,7 @@ import {
 } from './__fixtures__/plans';
 import { findIamWildcards } from '../../validation/iam';
 import { cloudServerlessDesigner, validateSamTemplate } from './index';
+import { fileOf } from '../../../testkit/skillOutput';
 
 const EVENTS = 'events-serverless-aws';
 
@@ -16,15 +17,7 @@ function run(plan: DeploymentPlan): SkillOutput {
   return cloudServerlessDesigner.run({ plan, outputs: {} });
 }
 
-function file(output: SkillOutput, path: string): string {
-  const found = output.files.find(f => f.path === path);
-  if (!found) {
-    throw new Error(
-      `no ${path}; files: ${output.files.map(f => f.path).join(', ')}`,
-    );
-  }
-  return found.content;
-}
+const file = fileOf;
 
 function samOf(output: SkillOutput): any {
   return parse(file(output, 'serverless/aws/template.yaml'));

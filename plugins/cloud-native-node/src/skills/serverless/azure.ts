@@ -9,7 +9,7 @@ import { camel, dnsName, shellQuote, sortedRecord } from './names';
 import { JsonObject, JsonValue } from './types';
 
 /** Root of the Azure Functions project. */
-export const AZURE_DIR = 'serverless/azure';
+const AZURE_DIR = 'serverless/azure';
 
 /** Built-in role definition ids (Azure RBAC). */
 export const AZURE_ROLES = {
@@ -103,7 +103,7 @@ function sourceName(fn: FunctionContext): string {
 }
 
 /** `function.json` of one function. */
-export function functionJson(fn: FunctionContext): JsonObject {
+function functionJson(fn: FunctionContext): JsonObject {
   const binding = azureBinding(fn);
   const bindings: JsonObject[] = [];
   let retry: JsonObject | undefined;
@@ -201,7 +201,7 @@ function duration(seconds: number): string {
 }
 
 /** `host.json` shared by every function app of the package. */
-export function hostJson(
+function hostJson(
   fns: ReadonlyArray<FunctionContext>,
   custom = false,
 ): JsonObject {
@@ -886,7 +886,7 @@ function addFunctionApp(arm: ArmBuild, fn: FunctionContext): string {
  * separate accounts, so the host's Blob Data Owner role grants nothing on
  * event data.
  */
-export function buildArmTemplate(
+function buildArmTemplate(
   plan: DeploymentPlan,
   fns: ReadonlyArray<FunctionContext>,
 ): { template: JsonObject; grants: AzureRoleGrant[] } {

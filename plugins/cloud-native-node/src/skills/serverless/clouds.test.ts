@@ -8,20 +8,13 @@ import {
 } from './__fixtures__/plans';
 import { AZURE_ROLES } from './azure';
 import { cloudServerlessDesigner } from './index';
+import { fileOf } from '../../../testkit/skillOutput';
 
 function run(spec: unknown): SkillOutput {
   return cloudServerlessDesigner.run({ plan: planOf(spec), outputs: {} });
 }
 
-function file(output: SkillOutput, path: string): string {
-  const found = output.files.find(f => f.path === path);
-  if (!found) {
-    throw new Error(
-      `no ${path}; files: ${output.files.map(f => f.path).join(', ')}`,
-    );
-  }
-  return found.content;
-}
+const file = fileOf;
 
 const json = (output: SkillOutput, path: string) =>
   JSON.parse(file(output, path));

@@ -51,7 +51,7 @@ export interface FunctionContext {
 const IMAGE_LANGUAGES = new Set<Language>(['php', 'static']);
 
 /** Parses a trigger source. */
-export function parseSource(raw: string, defaulted = false): EventSource {
+function parseSource(raw: string, defaulted = false): EventSource {
   if (raw.startsWith('arn:')) {
     const parts = raw.split(':');
     const service = parts[2] ?? '';

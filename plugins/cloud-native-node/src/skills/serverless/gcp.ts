@@ -9,10 +9,10 @@ import { standardCron } from './cron';
 import { dnsName, shellQuote } from './names';
 import { JsonObject, JsonValue } from './types';
 
-export const GCP_DIR = 'serverless/gcp';
+const GCP_DIR = 'serverless/gcp';
 
 /** Replaced by the deployer (see the README): no project id is guessed. */
-export const PROJECT_PLACEHOLDER = 'PROJECT_ID';
+const PROJECT_PLACEHOLDER = 'PROJECT_ID';
 
 /** Cloud Functions (2nd gen) runtimes; others run on Cloud Run + Eventarc. */
 const FUNCTION_RUNTIMES: Partial<Record<Language, string>> = {
@@ -48,12 +48,12 @@ export interface GcpBinding {
 }
 
 /** Service account id: 6-30 characters, lower-case letters, digits, `-`. */
-export function serviceAccountId(fn: FunctionContext): string {
+function serviceAccountId(fn: FunctionContext): string {
   const id = dnsName(`fn-${fn.name}`, 30);
   return id.length >= 6 ? id : `${id}-sa`.padEnd(6, '0');
 }
 
-export function serviceAccountEmail(fn: FunctionContext): string {
+function serviceAccountEmail(fn: FunctionContext): string {
   return `${serviceAccountId(
     fn,
   )}@${PROJECT_PLACEHOLDER}.iam.gserviceaccount.com`;
@@ -119,7 +119,7 @@ function envList(plan: DeploymentPlan, fn: FunctionContext): JsonObject[] {
 }
 
 /** A Cloud Run service (Knative serving API, as `gcloud run services replace` reads it). */
-export function cloudRunService(
+function cloudRunService(
   plan: DeploymentPlan,
   fn: FunctionContext,
 ): JsonObject {

@@ -7,10 +7,10 @@ import { dnsName } from './names';
 import { podSecurityLabels } from '../kubernetes/supporting';
 import { JsonObject } from './types';
 
-export const KNATIVE_DIR = 'serverless/knative';
+const KNATIVE_DIR = 'serverless/knative';
 
 /** The broker event functions subscribe to. */
-export const BROKER = 'default';
+const BROKER = 'default';
 
 /** CloudEvents `type` each trigger filters on. */
 export const EVENT_TYPES = {
@@ -39,18 +39,18 @@ const MAX_SCALE = { T1: '10', T2: '50', T3: '100' } as const;
  * expands `$(NAME)` references and turns `$$` into `$`, so doubling every
  * `$` yields exactly the value the user wrote (`$(HOME)` stays literal).
  */
-export function kubernetesEnvLiteral(value: string): string {
+function kubernetesEnvLiteral(value: string): string {
   return value.replace(/\$/g, '$$$$');
 }
 
 /** The file that creates the namespace; sorts first for `kubectl apply -f`. */
-export const KNATIVE_NAMESPACE_FILE = `${KNATIVE_DIR}/00-namespace.yaml`;
+const KNATIVE_NAMESPACE_FILE = `${KNATIVE_DIR}/00-namespace.yaml`;
 
 /**
  * The functions' namespace, with the tier's Pod Security Admission level,
  * when no Kubernetes workload of the package creates it already.
  */
-export function knativeNamespace(plan: DeploymentPlan): KubernetesObject {
+function knativeNamespace(plan: DeploymentPlan): KubernetesObject {
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
@@ -65,7 +65,7 @@ export function knativeNamespace(plan: DeploymentPlan): KubernetesObject {
 }
 
 /** The Knative Serving Service of one function. */
-export function knativeService(
+function knativeService(
   plan: DeploymentPlan,
   fn: FunctionContext,
 ): KubernetesObject {
@@ -139,7 +139,7 @@ export function knativeService(
 }
 
 /** Eventing objects of an event function: a Trigger (and a PingSource). */
-export function knativeEventing(
+function knativeEventing(
   plan: DeploymentPlan,
   fn: FunctionContext,
 ): KubernetesObject[] {

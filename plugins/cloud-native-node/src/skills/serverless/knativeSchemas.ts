@@ -65,7 +65,6 @@ export const KNATIVE_API_VERSIONS = {
   Channel: 'messaging.knative.dev/v1',
 } as const;
 
-/** @public */
 export type KnativeKind = keyof typeof KNATIVE_API_VERSIONS;
 
 type Segment = string | number;
@@ -1080,7 +1079,5 @@ export const isKnativeObject = KNATIVE.isMember;
  * Validates one Knative object against the strict models above. An empty
  * array means valid; otherwise one entry per problem, by field path
  * (`spec.template.spec.containers[0].ports[0].containerPort`).
- *
- * @public
  */
 export const validateKnativeObject = KNATIVE.validate;

@@ -1,3 +1,4 @@
+export { byKey, sortedRecord } from '../../core/collections';
 /**
  * Naming helpers: every name derived from the spec goes through one of these
  * so that it satisfies the target platform's rules.
@@ -50,25 +51,6 @@ export function awsResourceName(text: string, max = 128): string {
 export function shellQuote(word: string): string {
   if (/^[A-Za-z0-9_./:=@%+,-]+$/.test(word)) return word;
   return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-/** Byte-order-independent comparison for sorting by name. */
-export function byKey<T>(key: (item: T) => string) {
-  return (a: T, b: T): number => {
-    const x = key(a);
-    const y = key(b);
-    if (x < y) return -1;
-    return x > y ? 1 : 0;
-  };
-}
-
-/** An object with its keys sorted (shallow), for deterministic output. */
-export function sortedRecord<T>(record: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(
-    Object.keys(record)
-      .sort()
-      .map(key => [key, record[key]]),
-  );
 }
 
 /**

@@ -133,8 +133,6 @@ function note(
  * (azure), Cloud Run / Cloud Functions gen2 with IAM bindings (gcp), Knative
  * Services and Eventing triggers (platform-agnostic, multi-cloud) — and a
  * README with the deploy commands and the IAM summary.
- *
- * @public
  */
 export const cloudServerlessDesigner: Skill = {
   id: 'cloud-serverless-designer',

@@ -1,8 +1,6 @@
 /**
  * A problem found in a generated serverless artifact (SAM template,
  * serverless.yml, IAM document).
- *
- * @public
  */
 export interface ServerlessFinding {
   /** Stable rule id, for example `aws/unknown-property` */

@@ -34,6 +34,12 @@ async function findingsOf(
   );
 }
 
+/** A seed that replaces text in one file of the package. */
+function replaceIn(file: string, from: string, to: string) {
+  return (f: { path: string; content: string }) =>
+    f.path === file ? f.content.replace(from, to) : f.content;
+}
+
 describe('cross-skill consistency', () => {
   it.each(EXAMPLE_NAMES)('passes on %s', async name => {
     const { plan, files } = await load(name);
@@ -48,32 +54,20 @@ describe('cross-skill consistency', () => {
   });
 
   it('catches seeded inconsistencies, naming the files involved', async () => {
-    const { plan, files } = await load('marketplace-gke-t3');
-    const seeded = files
+    const findings = await findingsOf('marketplace-gke-t3', f => {
       // an image that is not the container skill's
-      .map(f =>
-        f.path === 'kubernetes/prod/cart.yaml'
-          ? {
-              ...f,
-              content: f.content.replace(
-                /image: europe-west1-docker\.pkg\.dev\/acme\/marketplace\/cart:1\.0\.0/,
-                'image: europe-west1-docker.pkg.dev/acme/marketplace/cart:9.9.9',
-              ),
-            }
-          : f,
-      )
+      if (f.path === 'kubernetes/prod/cart.yaml') {
+        return f.content.replace(
+          /image: europe-west1-docker\.pkg\.dev\/acme\/marketplace\/cart:1\.0\.0/,
+          'image: europe-west1-docker.pkg.dev/acme/marketplace/cart:9.9.9',
+        );
+      }
       // a mesh route to a Service that does not exist
-      .map(f =>
-        f.path === 'mesh/prod/cart.yaml'
-          ? { ...f, content: f.content.replace(/host: cart\b/, 'host: kart') }
-          : f,
-      );
-    const { manifests } = parseManifests(plan, seeded);
-    const findings = checkConsistency(
-      plan,
-      manifests,
-      seeded.map(f => f.path),
-    );
+      if (f.path === 'mesh/prod/cart.yaml') {
+        return f.content.replace(/host: cart\b/, 'host: kart');
+      }
+      return f.content;
+    });
     const ids = findings.map(f => f.ruleId).sort();
     expect(ids).toEqual(
       expect.arrayContaining([
@@ -89,49 +83,30 @@ describe('cross-skill consistency', () => {
   });
 
   it('catches a storage class that is neither in the package nor a provider default', async () => {
-    const { plan, files } = await load('shop-eks-t2');
-    const seeded = files.map(f =>
-      f.path === 'kubernetes/prod/postgres.yaml'
-        ? {
-            ...f,
-            content: f.content.replace(
-              'storageClassName: gp3',
-              'storageClassName: super-fast',
-            ),
-          }
-        : f,
-    );
-    const { manifests } = parseManifests(plan, seeded);
-    const findings = checkConsistency(
-      plan,
-      manifests,
-      seeded.map(f => f.path),
+    const findings = await findingsOf(
+      'shop-eks-t2',
+      replaceIn(
+        'kubernetes/prod/postgres.yaml',
+        'storageClassName: gp3',
+        'storageClassName: super-fast',
+      ),
     );
     expect(findings.map(f => f.ruleId)).toEqual(['consistency/storage-class']);
     expect(findings[0].message).toMatch(/super-fast/);
   });
 
   it('catches a ServiceAccount the workload names but the package lacks', async () => {
-    const { plan, files } = await load('web-app-t1');
-    const seeded = files.map(f =>
-      f.path === 'kubernetes/dev/web.yaml'
-        ? {
-            ...f,
-            content: f.content.replace(
-              'serviceAccountName: web',
-              'serviceAccountName: ghost',
-            ),
-          }
-        : f,
+    const findings = await findingsOf(
+      'web-app-t1',
+      replaceIn(
+        'kubernetes/dev/web.yaml',
+        'serviceAccountName: web',
+        'serviceAccountName: ghost',
+      ),
     );
-    const { manifests } = parseManifests(plan, seeded);
-    expect(
-      checkConsistency(
-        plan,
-        manifests,
-        seeded.map(f => f.path),
-      ).map(f => f.ruleId),
-    ).toContain('consistency/missing-service-account');
+    expect(findings.map(f => f.ruleId)).toContain(
+      'consistency/missing-service-account',
+    );
   });
 
   describe('ports and protocols', () => {

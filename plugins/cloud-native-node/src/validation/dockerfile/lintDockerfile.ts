@@ -14,13 +14,10 @@ import {
 } from 'dockerfile-ast';
 import { aptInstalls, programOf, splitCommands } from './shell';
 
-/** @public */
 export type DockerfileSeverity = 'error' | 'warning' | 'info';
 
 /**
  * A Dockerfile rule, hadolint-compatible where hadolint has the check.
- *
- * @public
  */
 export interface DockerfileRule {
   /** hadolint id (`DL3006`) or our own (`secret-in-env-arg`) */
@@ -32,7 +29,6 @@ export interface DockerfileRule {
   check(ctx: DockerfileContext): DockerfileViolation[];
 }
 
-/** @public */
 export interface DockerfileViolation {
   instruction: Instruction;
   message: string;
@@ -51,7 +47,6 @@ export interface Stage {
   parent?: Stage;
 }
 
-/** @public */
 export interface DockerfileContext {
   dockerfile: Dockerfile;
   stages: Stage[];
@@ -60,7 +55,6 @@ export interface DockerfileContext {
   text: string;
 }
 
-/** @public */
 export interface LintDockerfileOptions {
   tier: Tier;
   /** By rule id (`DL3008` or `dockerfile/DL3008`): a severity, or `off` */
@@ -282,8 +276,6 @@ function shipsInFinal(ctx: DockerfileContext, stage: Stage): boolean {
  * Kubernetes security rules; credentials in ENV/ARG are errors at every tier;
  * DL3008 is a warning for the final stage and info for build-only stages
  * (packages of a build stage do not ship).
- *
- * @public
  */
 export const dockerfileRules: DockerfileRule[] = [
   {
@@ -759,8 +751,6 @@ export const dockerfileRules: DockerfileRule[] = [
 
 /**
  * Lints one Dockerfile (hadolint-equivalent checks on `dockerfile-ast`).
- *
- * @public
  */
 export function lintDockerfile(
   path: string,

@@ -13,8 +13,6 @@ import {
  * Annotation prefix to exempt one object from one rule, with the reason as
  * the value (modelled on kube-linter's `ignore-check.kube-linter.io/<check>`,
  * which is honoured too for rules anchored to that check).
- *
- * @public
  */
 export const POLICY_IGNORE_ANNOTATION_PREFIX =
   'ignore-check.cloud-native.backstage.io/';
@@ -60,8 +58,6 @@ export function ruleSeverity(
  * Runs every policy rule on the manifests of a package. Cross-object rules
  * (Service → Pods, HPA → target, ...) look only at objects of the same
  * environment.
- *
- * @public
  */
 export function evaluatePolicies(
   files: ReadonlyArray<ManifestFile>,

@@ -25,8 +25,6 @@ import { jobRules } from './rules/jobs';
  * Broken configuration (a Service or PDB selecting nothing, a missing
  * backend/target/ServiceAccount/port, limits below requests, a Job with
  * restartPolicy Always) is an error at every tier.
- *
- * @public
  */
 export const policyRules: PolicyRule[] = [
   ...securityRules,

@@ -5,8 +5,6 @@ import type { ObjectIndex, Workload } from './model';
 /**
  * What a policy rule is about. The category decides the default severity per
  * tier (see `SEVERITY` in `severity.ts`).
- *
- * @public
  */
 export type PolicyCategory =
   | 'security'
@@ -19,21 +17,18 @@ export type PolicyCategory =
   | 'secrets'
   | 'jobs';
 
-/** @public */
 export type PolicySeverity = 'error' | 'warning' | 'info';
 
-/** A severity, or `off` when the rule does not run. @public */
+/** A severity, or `off` when the rule does not run. */
 export type PolicyLevel = PolicySeverity | 'off';
 
-/** The severity of a rule at each tier. @public */
+/** The severity of a rule at each tier. */
 export type TierSeverity = Readonly<Record<Tier, PolicyLevel>>;
 
 /**
  * What a rule's `check` receives: one object, the file it is in, and an index
  * over every object of the same environment (for cross-object rules such as
  * "this Service selects a Pod").
- *
- * @public
  */
 export interface PolicyContext {
   object: KubernetesObject;
@@ -47,8 +42,6 @@ export interface PolicyContext {
 
 /**
  * One violation of a rule, inside one object.
- *
- * @public
  */
 export interface PolicyViolation {
   /** Dotted path inside the object, e.g. `spec.template.spec.hostNetwork` */
@@ -60,8 +53,6 @@ export interface PolicyViolation {
  * A declarative best-practice rule (modelled on kube-linter's check
  * registry): what it checks, which kinds it applies to, which checks of
  * other linters it matches, and its severity per tier.
- *
- * @public
  */
 export interface PolicyRule {
   /** Unique id; findings carry `policy/<id>` */
@@ -82,7 +73,6 @@ export interface PolicyRule {
   check(ctx: PolicyContext): PolicyViolation[];
 }
 
-/** @public */
 export interface EvaluatePoliciesOptions {
   tier: Tier;
   /**

@@ -36,8 +36,6 @@ import { ModelClass, kindKey, loadModelRegistry } from './registry';
 
 /**
  * One schema problem of one object.
- *
- * @public
  */
 export interface SchemaFinding {
   ruleId: 'schema/invalid' | 'schema/unknown-field' | 'schema/unknown-kind';
@@ -52,8 +50,6 @@ export interface SchemaFinding {
 
 /**
  * Validates Kubernetes objects against the schemas of their kind.
- *
- * @public
  */
 export interface KubernetesSchemaValidator {
   /** All findings of one object; an empty array when it is valid */
@@ -84,8 +80,6 @@ type Context = Pick<SchemaFinding, 'apiVersion' | 'kind' | 'name'>;
 /**
  * Loads the models and compiles the key sets (takes about a second); the
  * returned validator is synchronous and meant to be reused.
- *
- * @public
  */
 export async function createKubernetesSchemaValidator(): Promise<KubernetesSchemaValidator> {
   const [registry, shapes] = await Promise.all([

@@ -19,7 +19,6 @@ import {
  * `relabelings[].action` from its enum).
  */
 
-/** @public */
 export const AZURE_SERVICE_MONITOR_API_VERSION = 'azmonitoring.coreos.com/v1';
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -74,7 +73,6 @@ const ENDPOINT: Schema = {
 
 const LIMIT: Schema = { type: 'integer', minimum: 0 };
 
-/** @public */
 export const AZURE_SERVICE_MONITOR_SCHEMA: Schema = resourceSchema(
   AZURE_SERVICE_MONITOR_API_VERSION,
   'ServiceMonitor',

@@ -15,8 +15,6 @@ import { StrictModelRegistry } from '../../../core/strictSchema';
 /**
  * The strict models of the custom resources the cloud skill emits that the
  * shared schema validator has no model for.
- *
- * @public
  */
 export const cloudStrictModels = new StrictModelRegistry()
   .register(POD_MONITORING_API_VERSION, 'PodMonitoring', POD_MONITORING_SCHEMA)
@@ -29,8 +27,6 @@ export const cloudStrictModels = new StrictModelRegistry()
 /**
  * Strict findings of a PodMonitoring or Azure Monitor ServiceMonitor,
  * including the PodMonitoring CRD's CEL rule `timeout <= interval`.
- *
- * @public
  */
 export function validateCloudCustomObject(object: unknown): StrictIssue[] {
   const findings = cloudStrictModels.validate(object);
@@ -61,8 +57,6 @@ export function validateCloudCustomObject(object: unknown): StrictIssue[] {
  * validation: the strict models of its custom resources, and its IAM policy
  * and role documents (`cloud/<provider>/iam/<env>/*.json`), which go through
  * the validation's IAM wildcard check.
- *
- * @public
  */
 export const cloudValidators: PackageValidators = {
   objects: [

@@ -18,10 +18,8 @@ import {
  * longer than `interval` (a CEL rule, checked here too).
  */
 
-/** @public */
 export const POD_MONITORING_API_VERSION = 'monitoring.googleapis.com/v1';
 
-/** @public */
 export interface PodMonitoringEndpoint {
   port: string | number;
   interval: string;
@@ -30,7 +28,6 @@ export interface PodMonitoringEndpoint {
   timeout?: string;
 }
 
-/** @public */
 export interface PodMonitoring {
   apiVersion: typeof POD_MONITORING_API_VERSION;
   kind: 'PodMonitoring';
@@ -58,7 +55,6 @@ const ENDPOINT: Schema = {
   },
 };
 
-/** @public */
 export const POD_MONITORING_SCHEMA: Schema = resourceSchema(
   POD_MONITORING_API_VERSION,
   'PodMonitoring',

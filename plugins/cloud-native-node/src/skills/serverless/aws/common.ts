@@ -95,7 +95,7 @@ export function visibilityTimeout(fn: FunctionContext): number {
 }
 
 /** 14 days, the SQS maximum: time to inspect and redrive failures. */
-export const DLQ_RETENTION_SECONDS = 1209600;
+const DLQ_RETENTION_SECONDS = 1209600;
 
 export function isFifo(source: EventSource): boolean {
   return sqsQueueName(source.name).endsWith('.fifo');

@@ -33,7 +33,7 @@ import {
 export const SERVERLESS_YML_PATH = 'serverless/aws/serverless.yml';
 
 /** Zip artifacts, relative to serverless/aws (the service directory). */
-export function artifactPath(fn: FunctionContext): string {
+function artifactPath(fn: FunctionContext): string {
   return `../../dist/aws/${fn.name}.zip`;
 }
 

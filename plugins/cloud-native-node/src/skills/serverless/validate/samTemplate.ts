@@ -485,8 +485,6 @@ function checkOutputs(outputs: unknown, add: Add): void {
  * and basic types (recursively through nested property types), resource
  * attributes, and every `Ref`, `Fn::GetAtt` and `Fn::Sub` reference
  * (attributes of CloudFormation types checked against the spec).
- *
- * @public
  */
 export function validateSamTemplate(
   template: object,

@@ -2,36 +2,9 @@ import { PolicyRule, PolicyViolation } from '../types';
 import { asObj, WORKLOAD_KINDS } from '../model';
 import { ADVICE, BROKEN } from '../severity';
 import { describe, perContainer, violation } from './helpers';
+import { parseQuantity } from '../../../core/quantities';
 
-const SUFFIX: Record<string, number> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-
-/** A Kubernetes resource quantity (`500m`, `2Gi`, `1e3`, 0.5) as a number. */
-export function parseQuantity(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value !== 'string') return undefined;
-  const match = /^([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)([a-zA-Z]*)$/.exec(
-    value.trim(),
-  );
-  if (!match || !(match[2] in SUFFIX)) return undefined;
-  return Number(match[1]) * SUFFIX[match[2]];
-}
+export { parseQuantity } from '../../../core/quantities';
 
 function resource(
   container: Record<string, unknown>,
