@@ -67,6 +67,22 @@ function podEvent(
   };
 }
 
+/** The status of a pod whose container api crash-loops with an exit code. */
+function crashLooping(exitCode: number, restartCount: number) {
+  return {
+    phase: 'Running',
+    containerStatuses: [
+      {
+        name: 'api',
+        ready: false,
+        restartCount,
+        state: { waiting: { reason: 'CrashLoopBackOff' } },
+        lastState: { terminated: { exitCode, reason: 'Error' } },
+      },
+    ],
+  };
+}
+
 const running = { running: { startedAt: '2025-06-02T10:00:00Z' } };
 
 /** Evidence lines that contain each text. */
@@ -356,20 +372,7 @@ describe('diagnosePods: variations', () => {
   it('a liveness probe that kills the container → probe', () => {
     const d = only(
       diagnosePods(
-        kubeList(
-          pod('api-1', {
-            phase: 'Running',
-            containerStatuses: [
-              {
-                name: 'api',
-                ready: false,
-                restartCount: 3,
-                state: { waiting: { reason: 'CrashLoopBackOff' } },
-                lastState: { terminated: { exitCode: 137, reason: 'Error' } },
-              },
-            ],
-          }),
-        ),
+        kubeList(pod('api-1', crashLooping(137, 3))),
         kubeList(
           podEvent(
             'api-1',
@@ -390,24 +393,7 @@ describe('diagnosePods: variations', () => {
   });
 
   it('exit code 127 → config (the command cannot run)', () => {
-    const d = only(
-      diagnosePods(
-        kubeList(
-          pod('api-1', {
-            phase: 'Running',
-            containerStatuses: [
-              {
-                name: 'api',
-                ready: false,
-                restartCount: 2,
-                state: { waiting: { reason: 'CrashLoopBackOff' } },
-                lastState: { terminated: { exitCode: 127, reason: 'Error' } },
-              },
-            ],
-          }),
-        ),
-      ),
-    );
+    const d = only(diagnosePods(kubeList(pod('api-1', crashLooping(127, 2)))));
     expect(d.category).toBe('config');
   });
 
@@ -657,18 +643,7 @@ describe('diagnosePods: variations', () => {
     const d = only(
       diagnosePods(
         kubeList({
-          ...pod("api'; rm -rf /", {
-            phase: 'Running',
-            containerStatuses: [
-              {
-                name: 'api',
-                ready: false,
-                restartCount: 1,
-                state: { waiting: { reason: 'CrashLoopBackOff' } },
-                lastState: { terminated: { exitCode: 1, reason: 'Error' } },
-              },
-            ],
-          }),
+          ...pod("api'; rm -rf /", crashLooping(1, 1)),
         }),
       ),
     );
