@@ -41,3 +41,39 @@ export function objectId(object: KubernetesObject): string {
     object.metadata.name
   }`;
 }
+
+/**
+ * Removes undefined values recursively, so serialized output has no empty
+ * keys (`yaml` would write `key: null` for them).
+ *
+ * @public
+ */
+export function prune<T>(value: T): T {
+  if (Array.isArray(value)) {
+    return value.map(item => prune(item)) as unknown as T;
+  }
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      if (item !== undefined) out[key] = prune(item);
+    }
+    return out as T;
+  }
+  return value;
+}
+
+/**
+ * A typed object (checked at compile time against the kubernetes-models
+ * interfaces) as the engine's plain KubernetesObject.
+ *
+ * @public
+ */
+export function asObject<
+  T extends {
+    apiVersion: string;
+    kind: string;
+    metadata?: { name?: string };
+  },
+>(object: T & { metadata: { name: string } }): KubernetesObject {
+  return prune(object) as unknown as KubernetesObject;
+}

@@ -8,8 +8,8 @@ import {
   ServiceProfile,
   classifyEnvironment,
   environmentProfile,
-} from '../skills/kubernetes';
-import { cpuMillicores } from '../skills/kubernetes/profile';
+} from '../plan/profile';
+import { cpuMillicores } from '../plan/profile';
 import {
   ALLOCATABLE_FRACTION,
   DEV_OFF_FRACTION_HIGH,

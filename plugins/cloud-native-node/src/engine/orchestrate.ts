@@ -146,7 +146,7 @@ export async function generatePackage(
   }
 
   if (plan.gitops !== 'none') {
-    const gitops = generateGitOps(plan);
+    const gitops = generateGitOps(plan, files.keys());
     for (const file of gitops.files) addFile(file, 'gitops');
     for (const manifest of gitops.manifests) {
       manifests.push(manifest);

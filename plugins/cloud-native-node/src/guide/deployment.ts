@@ -4,7 +4,7 @@ import {
   ROLLBACK_WINDOW_REVISIONS,
   CANARY_PAUSE,
   PROMETHEUS_ADDRESS,
-} from '../skills/kubernetes/workloads';
+} from '../plan/rollout';
 import {
   CLUSTER_LABEL,
   Facts,
@@ -17,9 +17,9 @@ import {
   statusCommand,
   workloadRef,
 } from './facts';
-import { FLUX_NAMESPACE } from '../skills/gitops';
-import { ClusterInstall } from '../skills/install';
-import { manifestDirectory } from '../skills/kubernetes/generator';
+import { FLUX_NAMESPACE } from '../plan/platform';
+import { ClusterInstall } from '../plan/install';
+import { manifestDirectory } from '../plan/names';
 import { block, code, table, text } from './markdown';
 
 /**

@@ -3,19 +3,12 @@ import {
   DeploymentPlan,
   ServicePlan,
 } from '@internal/backstage-plugin-cloud-native-common';
-import {
-  rolloutMode,
-  RolloutMode,
-  trafficRouterFor,
-} from '../skills/kubernetes/context';
-import { helmReleaseName } from '../skills/helm/release';
-import { ClusterInstall, clusterInstalls } from '../skills/install';
-import { hasAnalysis } from '../skills/kubernetes/workloads';
-import { selectorLabels } from '../skills/kubernetes/labels';
-import {
-  environmentProfile,
-  EnvironmentProfile,
-} from '../skills/kubernetes/profile';
+import { rolloutMode, RolloutMode, trafficRouterFor } from '../plan/rollout';
+import { helmReleaseName } from '../plan/names';
+import { ClusterInstall, clusterInstalls } from '../plan/install';
+import { hasAnalysis } from '../plan/rollout';
+import { selectorLabels } from '../plan/labels';
+import { environmentProfile, EnvironmentProfile } from '../plan/profile';
 
 /**
  * What the three documents derive from the plan and the package's file
@@ -110,7 +103,10 @@ export function collectFacts(
   const inSomeProfile = (test: (p: EnvironmentProfile, s: string) => boolean) =>
     kube.filter(s => profiles.some(p => p.services[s.name] && test(p, s.name)));
   const installs = Object.fromEntries(
-    plan.environments.map(env => [env, clusterInstalls(plan, env)]),
+    plan.environments.map(env => [
+      env,
+      clusterInstalls(plan, env, context.files),
+    ]),
   );
   const secretStoreFiles = new Set(
     Object.values(installs)

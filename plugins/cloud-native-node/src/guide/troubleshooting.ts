@@ -1,6 +1,6 @@
 import { ServicePlan } from '@internal/backstage-plugin-cloud-native-common';
-import { servicePort } from '../skills/kubernetes/context';
-import { analysisTemplateName } from '../skills/kubernetes/workloads';
+import { servicePort } from '../plan/workload';
+import { analysisTemplateName } from '../plan/rollout';
 import {
   describePods,
   Facts,

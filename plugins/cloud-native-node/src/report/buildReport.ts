@@ -10,8 +10,8 @@ import { CostEstimate } from '../cost';
 import { GeneratedFile, SkillOutput } from '../core/types';
 import { ENGINE_VERSION } from '../core/version';
 import { jobsOf, jobWaitCommand } from '../guide/facts';
-import { clusterInstalls } from '../skills/install';
-import { manifestDirectory } from '../skills/kubernetes';
+import { clusterInstalls } from '../plan/install';
+import { manifestDirectory } from '../plan/names';
 
 /** The report's own file name, at the package root. */
 export const REPORT_FILE = 'deployment-report.yaml';
@@ -45,7 +45,10 @@ export function specDigest(plan: DeploymentPlan): string {
   return sha256(canonical(plan.architecture));
 }
 
-function guide(plan: DeploymentPlan): DeploymentReport['deployment_guide'] {
+function guide(
+  plan: DeploymentPlan,
+  paths: string[],
+): DeploymentReport['deployment_guide'] {
   const ns = plan.namespace;
   const k8s = plan.services.filter(s => s.runtime === 'kubernetes');
   const prerequisites: string[] = [];
@@ -77,7 +80,7 @@ function guide(plan: DeploymentPlan): DeploymentReport['deployment_guide'] {
     for (const env of plan.environments) {
       // the install order of every path (skills/install): the namespace and
       // the cloud prerequisites of each cluster, then the workloads
-      const installs = clusterInstalls(plan, env);
+      const installs = clusterInstalls(plan, env, paths);
       for (const install of installs) {
         const where =
           installs.length > 1 && install.cloud
@@ -264,7 +267,10 @@ export function buildReport(input: ReportInput): DeploymentReport {
         sha256: sha256(f.content),
       })),
     },
-    deployment_guide: guide(plan),
+    deployment_guide: guide(
+      plan,
+      files.map(f => f.path),
+    ),
     recommendations: recommendations(plan, findings, input.cost),
     estimated_costs: {
       currency: input.cost.currency,

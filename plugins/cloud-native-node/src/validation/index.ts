@@ -14,7 +14,7 @@ import {
   ManifestFile,
   ServerDryRunOptions,
 } from '../core/types';
-import { helmReleaseName } from '../skills/helm/release';
+import { helmReleaseName } from '../plan/names';
 import { isLinkerdObject, validateLinkerdObject } from '../skills/mesh';
 import {
   findIamWildcards,

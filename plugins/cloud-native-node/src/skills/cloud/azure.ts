@@ -6,14 +6,14 @@ import {
   identityKey,
   clusterName,
   jsonFile,
-  kubernetesServices,
   PLACEHOLDERS,
   placeholderGuid,
   serviceAccountSubject,
   servicesWithSecrets,
   shellQuote,
-  shorten,
 } from './context';
+import { kubernetesServices } from '../../plan/workload';
+import { shorten } from '../../plan/names';
 import {
   externalSecretKeyPatch,
   podTemplatePointer,

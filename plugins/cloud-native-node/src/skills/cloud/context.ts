@@ -1,16 +1,14 @@
-import { createHash } from 'node:crypto';
 import {
-  ClusterProvider,
   DeploymentPlan,
   ServicePlan,
 } from '@internal/backstage-plugin-cloud-native-common';
-import { GeneratedFile, KubernetesObject } from '../../core/types';
-import { hasClusterService, isServing } from '../kubernetes/context';
-import { secretStoreName } from '../kubernetes/supporting';
+import { GeneratedFile } from '../../core/types';
+import { hasClusterService, isServing } from '../../plan/workload';
+import { secretStoreName } from '../../plan/names';
+import { type ManagedProvider, digest, shorten } from '../../plan/names';
+import { kubernetesServices } from '../../plan/workload';
 
 /** The managed providers this skill integrates with. */
-export type ManagedProvider = Exclude<ClusterProvider, 'generic'>;
-
 /** @public */
 export const MANAGED_PROVIDERS: readonly ManagedProvider[] = [
   'eks',
@@ -54,21 +52,6 @@ export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : 1;
 }
 
-/** Short, stable hex digest of a string. */
-export function digest(value: string, length = 6): string {
-  return createHash('sha256').update(value).digest('hex').slice(0, length);
-}
-
-/**
- * `value` when it fits in `max` characters, else a prefix plus a stable hash
- * of the whole value (so two long names never collapse into one).
- */
-export function shorten(value: string, max: number): string {
-  if (value.length <= max) return value;
-  const hash = digest(value);
-  return `${value.slice(0, max - hash.length - 1).replace(/-+$/, '')}-${hash}`;
-}
-
 /**
  * A placeholder GUID for a value that exists only after a cloud resource is
  * created (an Azure managed identity's client id). All-zero prefix so it is
@@ -82,16 +65,6 @@ export function placeholderGuid(seed: string): string {
 /** The cluster of one environment: one cluster per environment. */
 export function clusterName(plan: DeploymentPlan, environment: string): string {
   return shorten(`${plan.name}-${environment}`, 63);
-}
-
-export function kubernetesServices(plan: DeploymentPlan): ServicePlan[] {
-  return plan.services.filter(s => s.runtime === 'kubernetes');
-}
-
-export function managedProviders(plan: DeploymentPlan): ManagedProvider[] {
-  return plan.clusterProviders.filter(
-    (p): p is ManagedProvider => p !== 'generic',
-  );
 }
 
 /** Services whose workloads read secrets: they get a cloud identity. */
@@ -205,28 +178,6 @@ export function baseSecretKey(
 /** A JSON document file, pretty-printed, newline-terminated. */
 export function jsonFile(path: string, value: unknown): GeneratedFile {
   return { path, content: `${JSON.stringify(value, null, 2)}\n` };
-}
-
-/** Removes undefined values recursively. */
-export function prune<T>(value: T): T {
-  if (Array.isArray(value)) {
-    return value.map(item => prune(item)) as unknown as T;
-  }
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      if (item !== undefined) out[key] = prune(item);
-    }
-    return out as T;
-  }
-  return value;
-}
-
-/** A typed object (checked against its model interface) as a plain object. */
-export function asObject<
-  T extends { apiVersion: string; kind: string; metadata?: { name?: string } },
->(object: T & { metadata: { name: string } }): KubernetesObject {
-  return prune(object) as unknown as KubernetesObject;
 }
 
 /** Sorts a string record by key. */

@@ -5,13 +5,13 @@ import {
   cloudIdentities,
   identityKey,
   clusterName,
-  kubernetesServices,
   PLACEHOLDERS,
   servicesWithSecrets,
   shellQuote,
-  shorten,
   jsonFile,
 } from './context';
+import { kubernetesServices } from '../../plan/workload';
+import { shorten } from '../../plan/names';
 import { externalSecretKeyPatch, serviceAccountPatch } from './patches';
 import { monitoringResources } from './providerCommon';
 import { secretStoreObjects, storeServiceAccountRef } from './secretStore';

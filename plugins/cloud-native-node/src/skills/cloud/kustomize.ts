@@ -1,8 +1,10 @@
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
 import { toYaml, toYamlDocuments } from '../../core/serialize';
 import { GeneratedFile, ManifestFile } from '../../core/types';
-import { ManagedProvider, managedProviders } from './context';
+import { ManagedProvider } from '../../plan/names';
+import { managedProviders } from '../../plan/install';
 import { ProviderOutput } from './types';
+import { cloudDirectory, overlayDirectory } from '../../plan/names';
 
 /**
  * Kustomize layout, per environment:
@@ -23,20 +25,6 @@ import { ProviderOutput } from './types';
  * Helm chart applies it next to the chart). `kubectl apply -k
  * kustomize/<env>/overlays/<provider>` deploys everything in one step.
  */
-
-export function cloudDirectory(
-  provider: ManagedProvider,
-  environment: string,
-): string {
-  return `cloud/${provider}/${environment}`;
-}
-
-export function overlayDirectory(
-  environment: string,
-  provider: ManagedProvider,
-): string {
-  return `kustomize/${environment}/overlays/${provider}`;
-}
 
 export function baseDirectory(environment: string): string {
   return `kustomize/${environment}/base`;

@@ -5,11 +5,11 @@ import {
   KubernetesObject,
   ManifestFile,
 } from '../../core/types';
-import { CloudTarget } from '../cloud';
-import { shorten } from '../cloud/context';
-import { helmReleaseName } from '../helm/release';
-import { ClusterInstall, clusterInstalls } from '../install';
-import { namespaceObject } from '../kubernetes';
+import { CloudTarget } from '../../plan/install';
+import { shorten } from '../../plan/names';
+import { helmReleaseName } from '../../plan/names';
+import { ClusterInstall, clusterInstalls } from '../../plan/install';
+import { namespaceObject } from '../../plan/namespace';
 import {
   ARGO_API_VERSION,
   ArgoApplication,
@@ -23,6 +23,7 @@ import {
   FluxHelmRelease,
   FluxKustomization,
 } from './models';
+import { FLUX_NAMESPACE } from '../../plan/platform';
 
 /**
  * GitOps definitions (`spec.gitops`), one file per environment (per
@@ -80,8 +81,6 @@ import {
 /** @public */
 export const ARGOCD_NAMESPACE = 'argocd';
 /** @public */
-export const FLUX_NAMESPACE = 'flux-system';
-/** @public */
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
 /** @public */
 export const TARGET_REVISION = 'main';
@@ -109,9 +108,13 @@ interface Deployment {
   cluster?: string;
 }
 
-function deployments(plan: DeploymentPlan): Deployment[] {
+function deployments(
+  plan: DeploymentPlan,
+  paths: Iterable<string>,
+): Deployment[] {
+  const written = [...paths];
   return plan.environments.flatMap(environment => {
-    const installs = clusterInstalls(plan, environment);
+    const installs = clusterInstalls(plan, environment, written);
     const several = installs.length > 1;
     return installs.map(install => {
       const provider = install.cloud?.provider;
@@ -657,20 +660,26 @@ function readme(
 }
 
 /**
- * The GitOps definitions of the plan (empty for `gitops: none`).
+ * The GitOps definitions of the plan (empty for `gitops: none`). `paths`
+ * are the package's files the skills wrote: the install order reads which
+ * cloud prerequisites exist from them (plan/install.ts).
  *
  * @public
  */
-export function generateGitOps(plan: DeploymentPlan): {
+export function generateGitOps(
+  plan: DeploymentPlan,
+  paths: Iterable<string>,
+): {
   files: GeneratedFile[];
   manifests: ManifestFile[];
 } {
   if (plan.gitops === 'none') return { files: [], manifests: [] };
-  const files: GeneratedFile[] = gitOpsObjects(plan).map(file => ({
+  const written = [...paths];
+  const files: GeneratedFile[] = gitOpsObjects(plan, written).map(file => ({
     path: file.path,
     content: toYamlDocuments(file.objects),
   }));
-  files.push(readme(plan, plan.gitops, deployments(plan)));
+  files.push(readme(plan, plan.gitops, deployments(plan, written)));
   return { files, manifests: [] };
 }
 
@@ -681,10 +690,11 @@ export function generateGitOps(plan: DeploymentPlan): {
  */
 export function gitOpsObjects(
   plan: DeploymentPlan,
+  paths: Iterable<string>,
 ): Array<{ path: string; objects: KubernetesObject[] }> {
   if (plan.gitops === 'none') return [];
   const tool = plan.gitops;
-  const list = deployments(plan);
+  const list = deployments(plan, paths);
   const files = list.flatMap(deployment => [
     {
       path: `gitops/${tool}/${deployment.file}.yaml`,

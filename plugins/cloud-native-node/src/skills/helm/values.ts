@@ -4,19 +4,19 @@ import {
   ServicePlan,
 } from '@internal/backstage-plugin-cloud-native-common';
 import { KubernetesObject } from '../../core/types';
+import { buildEnvironment } from '../kubernetes';
 import {
-  buildEnvironment,
   classifyEnvironment,
   environmentProfile,
-  selectorLabels,
-  serviceLabels,
   ServiceProfile,
-} from '../kubernetes';
-import { appProtocol, portName } from '../kubernetes/context';
-import { sharedLabels } from '../kubernetes/labels';
-import { MESH_NATIVE_SIDECAR_ANNOTATIONS } from '../kubernetes/pod';
-import { scalingBehavior, secretStoreName } from '../kubernetes/supporting';
-import { workloadName } from '../kubernetes/workloads';
+} from '../../plan/profile';
+import { selectorLabels, serviceLabels } from '../../plan/labels';
+import { appProtocol, listenPort, portName } from '../../plan/workload';
+import { sharedLabels } from '../../plan/labels';
+import { MESH_NATIVE_SIDECAR_ANNOTATIONS } from '../../plan/platform';
+import { scalingBehavior } from '../kubernetes/supporting';
+import { secretStoreName } from '../../plan/names';
+import { workloadName } from '../../plan/names';
 
 /**
  * Values of the chart, derived from the objects of the manifest skill.
@@ -246,7 +246,7 @@ function podValues(
   same(take(container, 'name'), name, `${name}: container name`);
   same(take(container, 'image'), servicePlan.image, `${name}: image`);
   const pullPolicy = take(container, 'imagePullPolicy');
-  const { port } = servicePlan.service;
+  const port = listenPort(servicePlan);
   same(
     take(container, 'ports'),
     port !== undefined
@@ -478,8 +478,9 @@ function serviceValues(context: ServiceContext): Json {
   };
   // Placeholders keep the key order of the file (filled in below)
   values.image = undefined;
-  if (servicePlan.service.port !== undefined) {
-    values.port = servicePlan.service.port;
+  const port = listenPort(servicePlan);
+  if (port !== undefined) {
+    values.port = port;
     // http is the templates' default: HTTP services keep their values
     if (servicePlan.service.protocol !== 'http') {
       values.protocol = servicePlan.service.protocol;

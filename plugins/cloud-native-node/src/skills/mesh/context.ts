@@ -5,14 +5,13 @@ import {
 import { KubernetesObject } from '../../core/types';
 import {
   hasCanaryServices,
-  hasClusterService,
-  isServing,
-  prune,
   rolloutMode,
   trafficRouterFor,
-} from '../kubernetes/context';
-import { serviceLabels, sharedLabels } from '../kubernetes/labels';
-import { EnvironmentProfile, environmentProfile } from '../kubernetes/profile';
+} from '../../plan/rollout';
+import { hasClusterService, isServing } from '../../plan/workload';
+import { prune } from '../../core/serialize';
+import { serviceLabels, sharedLabels } from '../../plan/labels';
+import { EnvironmentProfile, environmentProfile } from '../../plan/profile';
 
 /**
  * What the Istio and Linkerd builders of one environment read. Names follow
