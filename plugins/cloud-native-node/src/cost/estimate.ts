@@ -11,6 +11,12 @@ import {
 } from '../plan/profile';
 import { cpuMillicores } from '../plan/profile';
 import {
+  cloudRunCpu,
+  serverlessFunctions,
+  serverlessTarget,
+  ServerlessTarget,
+} from '../plan/serverless';
+import {
   ALLOCATABLE_FRACTION,
   DEV_OFF_FRACTION_HIGH,
   DEV_OFF_FRACTION_LOW,
@@ -231,25 +237,17 @@ function sidecar(plan: DeploymentPlan): { cpu: number; memGiB: number } {
   };
 }
 
-/** Which serverless platform the plan's functions are priced on. */
-type ServerlessTarget = 'lambda' | 'azure-functions' | 'cloud-run' | 'knative';
-
-function serverlessTarget(plan: DeploymentPlan): ServerlessTarget {
-  switch (plan.cloud) {
-    case 'aws':
-    case 'multi-cloud':
-      return 'lambda';
-    case 'azure':
-      return 'azure-functions';
-    case 'gcp':
-      return 'cloud-run';
-    default:
-      return 'knative';
-  }
-}
-
-function serverlessFunctions(plan: DeploymentPlan): ServicePlan[] {
-  return plan.services.filter(s => s.runtime === 'serverless');
+/**
+ * The functions priced on a platform: the platform the serverless skill
+ * deploys each one to (plan/serverless.ts), never a guess of its own.
+ */
+function functionsOn(
+  plan: DeploymentPlan,
+  target: ServerlessTarget,
+): ServicePlan[] {
+  return serverlessFunctions(plan).filter(
+    fn => serverlessTarget(plan, fn) === target,
+  );
 }
 
 function isScheduled(servicePlan: ServicePlan): boolean {
@@ -296,10 +294,11 @@ function flexInstanceMB(memoryMB: number): number {
 }
 
 /** Cloud Run vCPU the package configures for a memory size. */
-function cloudRunCpu(memoryMB: number): number {
-  if (memoryMB <= 4096) return 1;
-  if (memoryMB <= 8192) return 2;
-  return memoryMB <= 16384 ? 4 : 8;
+/** The vCPU Cloud Functions (gen2) gives a function of this memory. */
+function cloudFunctionsCpu(memoryMB: number): number {
+  const table = SERVERLESS_PRICING.cloudFunctionsGen2.cpuByMemoryMB;
+  return (table.find(([upTo]) => memoryMB <= upTo) ??
+    table[table.length - 1])[1];
 }
 
 function serverlessLines(
@@ -309,10 +308,10 @@ function serverlessLines(
   scenario: Scenario,
   assumptions: Set<string>,
 ): DraftLine[] {
-  const target = serverlessTarget(plan);
   const lines: DraftLine[] = [];
-  if (target === 'knative') return lines;
   for (const fn of serverlessFunctions(plan)) {
+    const target = serverlessTarget(plan, fn);
+    if (target === 'knative') continue;
     const { count, seconds } = invocations(
       plan,
       fn,
@@ -391,6 +390,44 @@ function serverlessLines(
       );
       const note = regionNote('azure-functions', plan.region);
       if (note) assumptions.add(`Azure Functions: ${note}`);
+    } else if (target === 'cloud-functions') {
+      const p = SERVERLESS_PRICING.cloudFunctionsGen2;
+      const cpu = cloudFunctionsCpu(memoryMB);
+      const billed = ceil100ms(seconds);
+      lines.push(
+        line(
+          {
+            ...base,
+            resource: `Cloud Functions invocations (${fn.name})`,
+            category: 'serverless',
+            monthlyQuantity: count / 1e6,
+            unit: 'million invocations',
+          },
+          p.invocations,
+        ),
+        line(
+          {
+            ...base,
+            resource: `Cloud Functions CPU (${fn.name}, ${cpu} vCPU)`,
+            category: 'serverless',
+            monthlyQuantity: count * billed * cpu,
+            unit: 'vCPU-second',
+          },
+          p.vcpuSecond,
+        ),
+        line(
+          {
+            ...base,
+            resource: `Cloud Functions memory (${fn.name}, ${memoryMB} MiB)`,
+            category: 'serverless',
+            monthlyQuantity: count * billed * (memoryMB / 1024),
+            unit: 'GiB-second',
+          },
+          p.gibSecond,
+        ),
+      );
+      const note = regionNote('cloud-functions', plan.region);
+      if (note) assumptions.add(`Cloud Functions: ${note}`);
     } else {
       const p = SERVERLESS_PRICING.cloudRun;
       const memory = Math.max(512, memoryMB);
@@ -484,8 +521,8 @@ function workloadsOf(
         });
     }
   }
-  if (serverlessTarget(plan) === 'knative') {
-    for (const fn of serverlessFunctions(plan)) {
+  {
+    for (const fn of functionsOn(plan, 'knative')) {
       const { count, seconds } = invocations(
         plan,
         fn,
@@ -510,10 +547,7 @@ function workloadsOf(
 
 function clusterProvidersOf(plan: DeploymentPlan): ClusterProvider[] {
   if (plan.clusterProviders.length > 0) return plan.clusterProviders;
-  if (
-    serverlessTarget(plan) === 'knative' &&
-    serverlessFunctions(plan).length > 0
-  ) {
+  if (functionsOn(plan, 'knative').length > 0) {
     return ['generic'];
   }
   return [];
@@ -1328,17 +1362,19 @@ export function estimateCost(
       'multi-cloud: functions are priced on AWS Lambda; the Knative alternative of the package runs on the clusters and is not priced separately.',
     );
   }
-  if (serverlessTarget(plan) === 'azure-functions') {
+  if (functionsOn(plan, 'azure-functions').length > 0) {
     assumptions.push(
       `Azure Functions are priced on Flex Consumption (what the package deploys); the legacy Consumption plan would be $${SERVERLESS_PRICING.azureFunctionsConsumption.gbSecond.price}/GB-s and $${SERVERLESS_PRICING.azureFunctionsConsumption.executions.price} per million executions.`,
     );
   }
-  if (
-    serverlessTarget(plan) === 'cloud-run' &&
-    serverlessFunctions(plan).length > 0
-  ) {
+  if (functionsOn(plan, 'cloud-run').length > 0) {
     assumptions.push(
-      'GCP functions are priced as Cloud Run request-based billing at the vCPU the package configures for Cloud Run services (1 vCPU up to 4 GiB); Cloud Functions gen2 with a smaller default CPU costs less.',
+      'GCP functions on Cloud Run (HTTP functions and images) are priced as Cloud Run request-based billing at the vCPU the package configures for Cloud Run services (1 vCPU up to 4 GiB).',
+    );
+  }
+  if (functionsOn(plan, 'cloud-functions').length > 0) {
+    assumptions.push(
+      'GCP event functions deployed to Cloud Functions (gen2) are priced at Cloud Run rates with the CPU Cloud Functions allocates to their memory (cost/pricing.ts).',
     );
   }
 
