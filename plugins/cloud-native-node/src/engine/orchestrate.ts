@@ -8,7 +8,8 @@ import {
   TraceEntry,
 } from '@internal/backstage-plugin-cloud-native-common';
 import { estimateCost } from '../cost';
-import { buildReport, REPORT_FILE } from '../report/buildReport';
+import { REPORT_FILE } from '../core/layout';
+import { buildReport } from '../report/buildReport';
 import { renderPackageReadme } from '../guide/packageReadme';
 import { renderDeploymentGuide } from '../guide';
 import { generateGitOps } from '../skills/gitops';

@@ -1,5 +1,6 @@
 import {
   AB_HEADER,
+  CANARY_WEIGHTS,
   analysisTemplateName,
   ROLLBACK_WINDOW_REVISIONS,
   CANARY_PAUSE,
@@ -10,12 +11,11 @@ import {
   Facts,
   filesUnder,
   hostOf,
-  jobsOf,
   kustomizeDirs,
   RolloutFacts,
   stackName,
   statusCommand,
-  workloadRef,
+  rollbackCommands,
 } from './facts';
 import { FLUX_NAMESPACE } from '../plan/platform';
 import { ClusterInstall } from '../plan/install';
@@ -34,9 +34,6 @@ interface Section {
 
 const ARGO_ROLLOUTS_INSTALL =
   'https://github.com/argoproj/argo-rollouts/releases/latest/download/install.yaml';
-
-/** Canary weights of the generated Rollouts (skills/kubernetes/workloads). */
-export const CANARY_WEIGHTS = [5, 25, 50, 100] as const;
 
 function valuesFile(facts: Facts, env: string): string {
   return `${facts.chart}/values-${env}.yaml`;
@@ -1512,7 +1509,7 @@ function rollbackSection(facts: Facts): Section {
         '',
         ...block(
           'sh',
-          native.map(s => `kubectl rollout undo ${workloadRef(s)} -n ${ns}`),
+          native.flatMap(s => rollbackCommands(plan, s)),
         ),
         '',
       );
@@ -1535,10 +1532,7 @@ function rollbackSection(facts: Facts): Section {
         '',
         ...block(
           'sh',
-          facts.rollouts.flatMap(r => [
-            `kubectl argo rollouts abort ${r.service.name} -n ${ns}`,
-            `kubectl argo rollouts undo ${r.service.name} -n ${ns}`,
-          ]),
+          facts.rollouts.flatMap(r => rollbackCommands(plan, r.service)),
         ),
         '',
       );
@@ -1552,13 +1546,12 @@ function rollbackSection(facts: Facts): Section {
         '',
         ...block(
           'sh',
-          batch.map(s =>
-            s.objectKind === 'Job'
-              ? `kubectl delete ${jobsOf(
-                  plan,
-                  s,
-                )} -n ${ns}   # stops this release's Job; the rollback runs the previous release's Job again`
-              : `kubectl patch cronjob/${s.name} -n ${ns} -p '{"spec":{"suspend":true}}'`,
+          batch.flatMap(s =>
+            rollbackCommands(plan, s).map(command =>
+              s.objectKind === 'Job'
+                ? `${command}   # stops this release's Job; the rollback runs the previous release's Job again`
+                : command,
+            ),
           ),
         ),
         '',

@@ -1,12 +1,11 @@
 import { ServicePlan } from '@internal/backstage-plugin-cloud-native-common';
-import { servicePort } from '../plan/workload';
+import { isServing, servicePort } from '../plan/workload';
 import { analysisTemplateName } from '../plan/rollout';
 import {
   describePods,
   Facts,
   first,
   getPods,
-  isServing,
   jobsOf,
   logsCommand,
   selector,

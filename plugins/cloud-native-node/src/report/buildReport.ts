@@ -9,12 +9,9 @@ import {
 import { CostEstimate } from '../cost';
 import { GeneratedFile, SkillOutput } from '../core/types';
 import { ENGINE_VERSION } from '../core/version';
-import { jobsOf, jobWaitCommand } from '../guide/facts';
+import { rollbackCommands, statusCommand } from '../guide/facts';
 import { clusterInstalls } from '../plan/install';
-import { manifestDirectory } from '../plan/names';
-
-/** The report's own file name, at the package root. */
-export const REPORT_FILE = 'deployment-report.yaml';
+import { manifestDirectory, secretStoreName } from '../plan/names';
 
 /** @internal */
 export function sha256(text: string): string {
@@ -74,7 +71,9 @@ function guide(
     }
     if (k8s.some(s => s.service.secrets.length > 0)) {
       prerequisites.push(
-        `External Secrets Operator with a ClusterSecretStore named ${plan.name}-secrets`,
+        `External Secrets Operator with a ClusterSecretStore named ${secretStoreName(
+          plan.name,
+        )}`,
       );
     }
     for (const env of plan.environments) {
@@ -103,43 +102,16 @@ function guide(
         );
       }
     }
+    // the guide's commands (guide/facts.ts): one wording, one timeout
     for (const service of k8s) {
-      switch (service.objectKind) {
-        case 'Rollout':
-          validation.push(
-            `kubectl argo rollouts get rollout ${service.name} -n ${ns} --watch`,
-          );
-          rollback.push(
-            `kubectl argo rollouts abort ${service.name} -n ${ns} && kubectl argo rollouts undo ${service.name} -n ${ns}`,
-          );
-          break;
-        case 'Deployment':
-        case 'StatefulSet':
-        case 'DaemonSet': {
-          const kind = service.objectKind.toLowerCase();
-          validation.push(
-            `kubectl rollout status ${kind}/${service.name} -n ${ns} --timeout=5m`,
-          );
-          rollback.push(
-            `kubectl rollout undo ${kind}/${service.name} -n ${ns}`,
-          );
-          break;
-        }
-        case 'Job':
-          validation.push(jobWaitCommand(plan, service));
-          rollback.push(`kubectl delete ${jobsOf(plan, service)} -n ${ns}`);
-          break;
-        case 'CronJob':
-          validation.push(
-            `kubectl create job --from=cronjob/${service.name} ${service.name}-manual -n ${ns}`,
-          );
-          rollback.push(
-            `kubectl patch cronjob/${service.name} -n ${ns} -p '{"spec":{"suspend":true}}'`,
-          );
-          break;
-        default:
-          break;
-      }
+      const status = statusCommand(
+        { plan, ns },
+        service,
+        service.objectKind === 'Rollout',
+      );
+      if (status) validation.push(status);
+      const undo = rollbackCommands(plan, service);
+      if (undo.length > 0) rollback.push(undo.join(' && '));
     }
   }
   return { prerequisites, steps, validation, rollback };
