@@ -112,7 +112,7 @@ export async function generatePackage(
       trace.push(entry);
       continue;
     }
-    const output = skill.run({ plan, outputs });
+    const output = skill.run({ plan, outputs: inputsOf(planned, outputs) });
     outputs[planned.id] = output;
     const written: string[] = [];
     for (const file of output.files) {
@@ -226,6 +226,21 @@ export async function generatePackage(
     findings,
     valid: !findings.some(f => f.severity === 'error'),
   };
+}
+
+/**
+ * What a skill reads: the outputs of the skills it depends on (the plan's
+ * `dependsOn`), which the plan orders before it.
+ */
+function inputsOf(
+  planned: DeploymentPlan['skills'][number],
+  outputs: Partial<Record<SkillId, SkillOutput>>,
+): Partial<Record<SkillId, SkillOutput>> {
+  const inputs: Partial<Record<SkillId, SkillOutput>> = {};
+  for (const id of planned.dependsOn) {
+    if (outputs[id]) inputs[id] = outputs[id];
+  }
+  return inputs;
 }
 
 /** Code-point order: stable across locales, unlike localeCompare. */

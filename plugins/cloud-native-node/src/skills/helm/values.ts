@@ -14,7 +14,7 @@ import { selectorLabels, serviceLabels } from '../../plan/labels';
 import { appProtocol, listenPort, portName } from '../../plan/workload';
 import { sharedLabels } from '../../plan/labels';
 import { MESH_NATIVE_SIDECAR_ANNOTATIONS } from '../../plan/platform';
-import { scalingBehavior } from '../kubernetes/supporting';
+import { scalingBehavior } from '../../plan/profile';
 import { secretStoreName } from '../../plan/names';
 import { workloadName } from '../../plan/names';
 

@@ -1,13 +1,13 @@
 import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
-import type { IIoK8sApiAutoscalingV2HorizontalPodAutoscalerBehavior as IBehavior } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscalerBehavior';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IPriorityClass } from 'kubernetes-models/scheduling.k8s.io/v1/PriorityClass';
 import type { IExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
 import { ServicePlan } from '@internal/backstage-plugin-cloud-native-common';
 import { KubernetesObject } from '../../core/types';
 import { asObject } from '../../core/serialize';
+import { scalingBehavior } from '../../plan/profile';
 import { GenerationContext, serviceProfile } from './context';
 import {
   selectorLabels,
@@ -115,50 +115,6 @@ export function externalSecret(
     },
   };
   return asObject(object);
-}
-
-/**
- * Scaling behaviour by the spec's scaling profile. Scale-down always waits
- * 300 s of lower load, so a dip does not remove capacity the next spike
- * needs.
- */
-export function scalingBehavior(
-  scaling: ServicePlan['service']['scaling'],
-): IBehavior {
-  const scaleDown = (percent: number) => ({
-    stabilizationWindowSeconds: 300,
-    policies: [{ type: 'Percent', value: percent, periodSeconds: 60 }],
-  });
-  switch (scaling) {
-    case 'burst':
-      // Double every 15 s (at least 4 pods), immediately.
-      return {
-        scaleUp: {
-          stabilizationWindowSeconds: 0,
-          selectPolicy: 'Max',
-          policies: [
-            { type: 'Percent', value: 100, periodSeconds: 15 },
-            { type: 'Pods', value: 4, periodSeconds: 15 },
-          ],
-        },
-        scaleDown: scaleDown(50),
-      };
-    case 'variable':
-      // +50 % (at least 2 pods) a minute after 30 s of sustained load.
-      return {
-        scaleUp: {
-          stabilizationWindowSeconds: 30,
-          selectPolicy: 'Max',
-          policies: [
-            { type: 'Percent', value: 50, periodSeconds: 60 },
-            { type: 'Pods', value: 2, periodSeconds: 60 },
-          ],
-        },
-        scaleDown: scaleDown(25),
-      };
-    default:
-      return { scaleDown: scaleDown(10) };
-  }
 }
 
 export function horizontalPodAutoscaler(
