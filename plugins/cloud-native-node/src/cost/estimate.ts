@@ -301,6 +301,58 @@ function cloudFunctionsCpu(memoryMB: number): number {
     table[table.length - 1])[1];
 }
 
+/** The Cloud Functions (gen2) lines of one function: invocations, CPU, memory. */
+function cloudFunctionsLines(
+  plan: DeploymentPlan,
+  fn: ServicePlan,
+  environment: string,
+  count: number,
+  seconds: number,
+  assumptions: Set<string>,
+): DraftLine[] {
+  const lines: DraftLine[] = [];
+  const memoryMB = fn.service.memoryMB ?? 512;
+  const base = { environment, service: fn.name };
+  const p = SERVERLESS_PRICING.cloudFunctionsGen2;
+  const cpu = cloudFunctionsCpu(memoryMB);
+  const billed = ceil100ms(seconds);
+  lines.push(
+    line(
+      {
+        ...base,
+        resource: `Cloud Functions invocations (${fn.name})`,
+        category: 'serverless',
+        monthlyQuantity: count / 1e6,
+        unit: 'million invocations',
+      },
+      p.invocations,
+    ),
+    line(
+      {
+        ...base,
+        resource: `Cloud Functions CPU (${fn.name}, ${cpu} vCPU)`,
+        category: 'serverless',
+        monthlyQuantity: count * billed * cpu,
+        unit: 'vCPU-second',
+      },
+      p.vcpuSecond,
+    ),
+    line(
+      {
+        ...base,
+        resource: `Cloud Functions memory (${fn.name}, ${memoryMB} MiB)`,
+        category: 'serverless',
+        monthlyQuantity: count * billed * (memoryMB / 1024),
+        unit: 'GiB-second',
+      },
+      p.gibSecond,
+    ),
+  );
+  const note = regionNote('cloud-functions', plan.region);
+  if (note) assumptions.add(`Cloud Functions: ${note}`);
+  return lines;
+}
+
 function serverlessLines(
   plan: DeploymentPlan,
   environment: string,
@@ -391,43 +443,16 @@ function serverlessLines(
       const note = regionNote('azure-functions', plan.region);
       if (note) assumptions.add(`Azure Functions: ${note}`);
     } else if (target === 'cloud-functions') {
-      const p = SERVERLESS_PRICING.cloudFunctionsGen2;
-      const cpu = cloudFunctionsCpu(memoryMB);
-      const billed = ceil100ms(seconds);
       lines.push(
-        line(
-          {
-            ...base,
-            resource: `Cloud Functions invocations (${fn.name})`,
-            category: 'serverless',
-            monthlyQuantity: count / 1e6,
-            unit: 'million invocations',
-          },
-          p.invocations,
-        ),
-        line(
-          {
-            ...base,
-            resource: `Cloud Functions CPU (${fn.name}, ${cpu} vCPU)`,
-            category: 'serverless',
-            monthlyQuantity: count * billed * cpu,
-            unit: 'vCPU-second',
-          },
-          p.vcpuSecond,
-        ),
-        line(
-          {
-            ...base,
-            resource: `Cloud Functions memory (${fn.name}, ${memoryMB} MiB)`,
-            category: 'serverless',
-            monthlyQuantity: count * billed * (memoryMB / 1024),
-            unit: 'GiB-second',
-          },
-          p.gibSecond,
+        ...cloudFunctionsLines(
+          plan,
+          fn,
+          environment,
+          count,
+          seconds,
+          assumptions,
         ),
       );
-      const note = regionNote('cloud-functions', plan.region);
-      if (note) assumptions.add(`Cloud Functions: ${note}`);
     } else {
       const p = SERVERLESS_PRICING.cloudRun;
       const memory = Math.max(512, memoryMB);
@@ -679,6 +704,166 @@ function nodeSizing(pricing: ProviderPricing, demand: NodeDemand): NodeSizing {
   };
 }
 
+/** The load balancer of the public services: hours, LCUs, data processed. */
+function loadBalancerLines(
+  plan: DeploymentPlan,
+  pricing: ProviderPricing,
+  environment: string,
+  egressGB: number,
+  requests: number,
+): DraftLine[] {
+  const label = pricing.label;
+  const lines: DraftLine[] = [];
+  // Load balancer, when a Kubernetes service is public
+  const hasPublic = plan.services.some(
+    s => s.runtime === 'kubernetes' && s.service.expose === 'public',
+  );
+  if (hasPublic) {
+    const lb = pricing.loadBalancer;
+    lines.push(
+      line(
+        {
+          resource: `${lb.name} (${label})`,
+          category: 'networking',
+          environment,
+          monthlyQuantity: HOURS_PER_MONTH,
+          unit: lb.hourly.unit,
+        },
+        lb.hourly,
+      ),
+    );
+    if (lb.perLcuHour) {
+      lines.push(
+        line(
+          {
+            resource: `${lb.name} LCU (${label})`,
+            category: 'networking',
+            environment,
+            monthlyQuantity: Math.max(
+              egressGB,
+              requests / REQUESTS_PER_LCU_HOUR,
+            ),
+            unit: 'LCU-hour',
+          },
+          lb.perLcuHour,
+        ),
+      );
+    }
+    if (lb.perGBProcessed) {
+      lines.push(
+        line(
+          {
+            resource: `${lb.name} data processed (${label})`,
+            category: 'networking',
+            environment,
+            monthlyQuantity: egressGB,
+            unit: 'GB',
+          },
+          lb.perGBProcessed,
+        ),
+      );
+    }
+  }
+  return lines;
+}
+
+/** The NAT gateway of private nodes (from T2): hours and data processed. */
+function natLines(
+  plan: DeploymentPlan,
+  pricing: ProviderPricing,
+  environment: string,
+  egressGB: number,
+  nodes: number,
+): DraftLine[] {
+  const label = pricing.label;
+  const lines: DraftLine[] = [];
+  // NAT gateway: private nodes from T2
+  if (plan.tier !== 'T1') {
+    const nat = pricing.nat;
+    if (nat.perNodeHour) {
+      const hourly = Math.min(
+        nat.perNodeHour.price * nodes,
+        nat.perNodeHour.capHourly,
+      );
+      lines.push(
+        line(
+          {
+            resource: `${nat.name} (${label}, ${Math.min(nodes, 32)} VMs)`,
+            category: 'networking',
+            environment,
+            monthlyQuantity: HOURS_PER_MONTH,
+            unit: 'gateway-hour',
+          },
+          { price: hourly, source: nat.perNodeHour.source },
+        ),
+      );
+    } else if (nat.hourly) {
+      lines.push(
+        line(
+          {
+            resource: `${nat.name} (${label})`,
+            category: 'networking',
+            environment,
+            monthlyQuantity: HOURS_PER_MONTH,
+            unit: 'gateway-hour',
+          },
+          nat.hourly,
+        ),
+      );
+    }
+    lines.push(
+      line(
+        {
+          resource: `${nat.name} data processed (${label})`,
+          category: 'networking',
+          environment,
+          monthlyQuantity: egressGB * NAT_EGRESS_SHARE,
+          unit: 'GB',
+        },
+        nat.perGBProcessed,
+      ),
+    );
+  }
+  return lines;
+}
+
+/** The persistent volumes of the StatefulSets, at the provider's disk tiers. */
+function volumeLines(
+  plan: DeploymentPlan,
+  pricing: ProviderPricing,
+  environment: string,
+  workloads: Workload[],
+): DraftLine[] {
+  const lines: DraftLine[] = [];
+  // Volumes of StatefulSets
+  const byName = new Map(plan.services.map(s => [s.name, s]));
+  for (const w of workloads) {
+    const storage = byName.get(w.name)?.service.storage;
+    if (w.objectKind !== 'StatefulSet' || !storage) continue;
+    const requested = storageGiB(storage.size);
+    const tiers = pricing.disk.tierSizesGiB;
+    const billed = tiers
+      ? tiers.find(t => t >= requested) ?? requested
+      : requested;
+    const tierNote =
+      billed !== requested ? `, billed as ${billed} GiB tier` : '';
+    lines.push(
+      line(
+        {
+          resource: `${pricing.disk.name} volume (${w.name}, ${w.pods} × ${requested} GiB${tierNote})`,
+          category: 'storage',
+          environment,
+          service: w.name,
+          monthlyQuantity: billed * w.pods,
+          unit: pricing.disk.perGiBMonth.unit,
+        },
+        pricing.disk.perGiBMonth,
+      ),
+    );
+  }
+  return lines;
+}
+
 function clusterLines(
   plan: DeploymentPlan,
   provider: ClusterProvider,
@@ -784,131 +969,13 @@ function clusterLines(
     ),
   );
 
-  // Load balancer, when a Kubernetes service is public
-  const hasPublic = plan.services.some(
-    s => s.runtime === 'kubernetes' && s.service.expose === 'public',
+  lines.push(
+    ...loadBalancerLines(plan, pricing, environment, egressGB, requests),
   );
-  if (hasPublic) {
-    const lb = pricing.loadBalancer;
-    lines.push(
-      line(
-        {
-          resource: `${lb.name} (${label})`,
-          category: 'networking',
-          environment,
-          monthlyQuantity: HOURS_PER_MONTH,
-          unit: lb.hourly.unit,
-        },
-        lb.hourly,
-      ),
-    );
-    if (lb.perLcuHour) {
-      lines.push(
-        line(
-          {
-            resource: `${lb.name} LCU (${label})`,
-            category: 'networking',
-            environment,
-            monthlyQuantity: Math.max(
-              egressGB,
-              requests / REQUESTS_PER_LCU_HOUR,
-            ),
-            unit: 'LCU-hour',
-          },
-          lb.perLcuHour,
-        ),
-      );
-    }
-    if (lb.perGBProcessed) {
-      lines.push(
-        line(
-          {
-            resource: `${lb.name} data processed (${label})`,
-            category: 'networking',
-            environment,
-            monthlyQuantity: egressGB,
-            unit: 'GB',
-          },
-          lb.perGBProcessed,
-        ),
-      );
-    }
-  }
 
-  // NAT gateway: private nodes from T2
-  if (plan.tier !== 'T1') {
-    const nat = pricing.nat;
-    if (nat.perNodeHour) {
-      const hourly = Math.min(
-        nat.perNodeHour.price * nodes,
-        nat.perNodeHour.capHourly,
-      );
-      lines.push(
-        line(
-          {
-            resource: `${nat.name} (${label}, ${Math.min(nodes, 32)} VMs)`,
-            category: 'networking',
-            environment,
-            monthlyQuantity: HOURS_PER_MONTH,
-            unit: 'gateway-hour',
-          },
-          { price: hourly, source: nat.perNodeHour.source },
-        ),
-      );
-    } else if (nat.hourly) {
-      lines.push(
-        line(
-          {
-            resource: `${nat.name} (${label})`,
-            category: 'networking',
-            environment,
-            monthlyQuantity: HOURS_PER_MONTH,
-            unit: 'gateway-hour',
-          },
-          nat.hourly,
-        ),
-      );
-    }
-    lines.push(
-      line(
-        {
-          resource: `${nat.name} data processed (${label})`,
-          category: 'networking',
-          environment,
-          monthlyQuantity: egressGB * NAT_EGRESS_SHARE,
-          unit: 'GB',
-        },
-        nat.perGBProcessed,
-      ),
-    );
-  }
+  lines.push(...natLines(plan, pricing, environment, egressGB, nodes));
 
-  // Volumes of StatefulSets
-  const byName = new Map(plan.services.map(s => [s.name, s]));
-  for (const w of workloads) {
-    const storage = byName.get(w.name)?.service.storage;
-    if (w.objectKind !== 'StatefulSet' || !storage) continue;
-    const requested = storageGiB(storage.size);
-    const tiers = pricing.disk.tierSizesGiB;
-    const billed = tiers
-      ? tiers.find(t => t >= requested) ?? requested
-      : requested;
-    const tierNote =
-      billed !== requested ? `, billed as ${billed} GiB tier` : '';
-    lines.push(
-      line(
-        {
-          resource: `${pricing.disk.name} volume (${w.name}, ${w.pods} × ${requested} GiB${tierNote})`,
-          category: 'storage',
-          environment,
-          service: w.name,
-          monthlyQuantity: billed * w.pods,
-          unit: pricing.disk.perGiBMonth.unit,
-        },
-        pricing.disk.perGiBMonth,
-      ),
-    );
-  }
+  lines.push(...volumeLines(plan, pricing, environment, workloads));
 
   // Internet egress
   lines.push(
@@ -1022,191 +1089,226 @@ function lineRef(l: CostLine): string {
   return `${l.resource} [${l.environment}]`;
 }
 
+/** Spot / preemptible nodes for stateless, multi-replica workloads. */
+function spotRecommendations(expected: ScenarioResult): CostRecommendation[] {
+  const clusters = expected.clusters;
+  const recommendations: CostRecommendation[] = [];
+  // Spot / preemptible for stateless, multi-replica workloads
+  let eligibleCost = 0;
+  const motivating: CostLine[] = [];
+  const names = new Set<string>();
+  for (const c of clusters) {
+    for (const w of c.workloads) {
+      if (
+        (w.objectKind === 'Deployment' || w.objectKind === 'Rollout') &&
+        w.minReplicas >= 2
+      ) {
+        eligibleCost += (c.shares[w.name] ?? 0) * c.nodeLine.monthlyCost;
+        names.add(w.name);
+        if (!motivating.includes(c.nodeLine)) motivating.push(c.nodeLine);
+      }
+    }
+  }
+  if (eligibleCost > 0) {
+    recommendations.push({
+      id: 'spot-nodes',
+      text: `Run the stateless, multi-replica workloads (${[...names].join(
+        ', ',
+      )}) on a spot / preemptible node pool: ${Math.round(
+        DISCOUNTS.spot.low * 100,
+      )}-${Math.round(
+        DISCOUNTS.spot.high * 100,
+      )}% cheaper compute, but nodes can be reclaimed at short notice, so keep StatefulSets, DaemonSet-only nodes and single-replica workloads on on-demand nodes. Savings are on their requested share of the node cost (${roundCents(
+        eligibleCost,
+      ).toFixed(2)} USD/month).`,
+      monthlySavingsLow: roundCents(eligibleCost * DISCOUNTS.spot.low),
+      monthlySavingsHigh: roundCents(eligibleCost * DISCOUNTS.spot.high),
+      motivatedBy: motivating.map(lineRef).join('; '),
+    });
+  }
+
+  return recommendations;
+}
+
+/** Commitments on steady (baseline) compute outside development. */
+function commitmentRecommendations(
+  expected: ScenarioResult,
+  low: ScenarioResult,
+): CostRecommendation[] {
+  const clusters = expected.clusters;
+  const recommendations: CostRecommendation[] = [];
+  // Commitments on steady (baseline) compute outside development
+  let steady = 0;
+  const motivating: CostLine[] = [];
+  for (const c of low.clusters) {
+    if (c.environmentClass === 'development') continue;
+    steady += c.nodeLine.monthlyCost;
+    const match = clusters.find(
+      e => e.environment === c.environment && e.provider === c.provider,
+    );
+    if (match) motivating.push(match.nodeLine);
+  }
+  if (steady > 0) {
+    const pct = (x: number) => Math.round(x * 100);
+    recommendations.push({
+      id: 'commitment-1y',
+      text: `Commit to the steady compute (the nodes that run at minimum replicas outside development: ${roundCents(
+        steady,
+      ).toFixed(
+        2,
+      )} USD/month) for one year (Savings Plans, committed use discounts, reservations): about ${pct(
+        DISCOUNTS.commit1y.low,
+      )}-${pct(
+        DISCOUNTS.commit1y.high,
+      )}% off. Not additive with spot on the same nodes.`,
+      monthlySavingsLow: roundCents(steady * DISCOUNTS.commit1y.low),
+      monthlySavingsHigh: roundCents(steady * DISCOUNTS.commit1y.high),
+      motivatedBy: motivating.map(lineRef).join('; '),
+    });
+    recommendations.push({
+      id: 'commitment-3y',
+      text: `Or commit the same steady compute for three years: about ${pct(
+        DISCOUNTS.commit3y.low,
+      )}-${pct(
+        DISCOUNTS.commit3y.high,
+      )}% off, worth it only if the workload is certain to stay on this cloud and instance family.`,
+      monthlySavingsLow: roundCents(steady * DISCOUNTS.commit3y.low),
+      monthlySavingsHigh: roundCents(steady * DISCOUNTS.commit3y.high),
+      motivatedBy: motivating.map(lineRef).join('; '),
+    });
+  }
+
+  return recommendations;
+}
+
+/** Right-sizing: node capacity nobody requests. */
+function rightSizingRecommendations(
+  expected: ScenarioResult,
+): CostRecommendation[] {
+  const clusters = expected.clusters;
+  const recommendations: CostRecommendation[] = [];
+  // Right-sizing: node capacity nobody requests
+  let headroomCost = 0;
+  const motivating: CostLine[] = [];
+  const details: string[] = [];
+  for (const c of clusters) {
+    const used = Object.values(c.shares).reduce((a, b) => a + b, 0);
+    const headroom = Math.max(0, 1 - used);
+    if (headroom >= RIGHT_SIZING_THRESHOLD) {
+      headroomCost += headroom * c.nodeLine.monthlyCost;
+      motivating.push(c.nodeLine);
+      details.push(
+        `${c.environment}: ${c.nodes} node(s), requests use ${Math.round(
+          used * 100,
+        )}% of the usable capacity`,
+      );
+    }
+  }
+  if (headroomCost > 0) {
+    recommendations.push({
+      id: 'right-sizing',
+      text: `Right-size the nodes: requests leave capacity unused (${details.join(
+        '; ',
+      )}; usable = ${Math.round(
+        ALLOCATABLE_FRACTION * TARGET_UTILIZATION * 100,
+      )}% of a node). Smaller node types, or a shared cluster for small environments, recover part of it: low = half the headroom (instance sizes come in steps), high = all of it (${roundCents(
+        headroomCost,
+      ).toFixed(2)} USD/month).`,
+      monthlySavingsLow: roundCents(headroomCost / 2),
+      monthlySavingsHigh: roundCents(headroomCost),
+      motivatedBy: motivating.map(lineRef).join('; '),
+    });
+  }
+
+  return recommendations;
+}
+
+/** Arm64 nodes where the images are multi-arch. */
+function armRecommendations(expected: ScenarioResult): CostRecommendation[] {
+  const clusters = expected.clusters;
+  const recommendations: CostRecommendation[] = [];
+  // Arm64 nodes where images are multi-arch
+  let armLow = 0;
+  let armHigh = 0;
+  const motivating: CostLine[] = [];
+  const built = new Set<string>();
+  let armName = '';
+  for (const c of clusters) {
+    const arm = c.armNodes;
+    if (!arm) continue;
+    const x86 = c.node.hourly.price;
+    const builtShare = c.workloads
+      .filter(w => w.buildsImage)
+      .reduce((a, w) => a + (c.shares[w.name] ?? 0), 0);
+    c.workloads.filter(w => w.buildsImage).forEach(w => built.add(w.name));
+    if (builtShare <= 0) continue;
+    armLow +=
+      builtShare * c.nodeLine.monthlyCost * (1 - arm[0].hourly.price / x86);
+    armHigh += c.nodeLine.monthlyCost * (1 - arm[1].hourly.price / x86);
+    motivating.push(c.nodeLine);
+    armName =
+      arm[0].instanceType === arm[1].instanceType
+        ? arm[0].instanceType
+        : `${arm[0].instanceType} / ${arm[1].instanceType}`;
+  }
+  if (armHigh > 0) {
+    recommendations.push({
+      id: 'arm64-nodes',
+      text: `Move to arm64 nodes (${armName}): the images this package builds (${[
+        ...built,
+      ].join(
+        ', ',
+      )}) are published for linux/amd64 and linux/arm64. Low = only their share of the nodes at the smaller price gap; high = the whole node pool at the larger gap, once every prebuilt image is confirmed multi-arch.`,
+      monthlySavingsLow: roundCents(armLow),
+      monthlySavingsHigh: roundCents(armHigh),
+      motivatedBy: motivating.map(lineRef).join('; '),
+    });
+  }
+
+  return recommendations;
+}
+
+/** Development environments scaled to zero at night. */
+function scheduleRecommendations(
+  expected: ScenarioResult,
+): CostRecommendation[] {
+  const clusters = expected.clusters;
+  const recommendations: CostRecommendation[] = [];
+  // Development environments scaled to zero at night
+  const devNodes = clusters.filter(c => c.environmentClass === 'development');
+  const cost = devNodes.reduce((a, c) => a + c.nodeLine.monthlyCost, 0);
+  if (cost > 0) {
+    recommendations.push({
+      id: 'dev-scale-to-zero',
+      text: `Scale development environments (${[
+        ...new Set(devNodes.map(c => c.environment)),
+      ].join(
+        ', ',
+      )}) to zero outside working hours (scale workloads to 0 and the node group to 0 on a schedule): nights only (12 h a day off) saves ${Math.round(
+        DEV_OFF_FRACTION_LOW * 100,
+      )}% of their node hours, nights and weekends ${Math.round(
+        DEV_OFF_FRACTION_HIGH * 100,
+      )}%. The control plane and load balancer keep running.`,
+      monthlySavingsLow: roundCents(cost * DEV_OFF_FRACTION_LOW),
+      monthlySavingsHigh: roundCents(cost * DEV_OFF_FRACTION_HIGH),
+      motivatedBy: devNodes.map(c => lineRef(c.nodeLine)).join('; '),
+    });
+  }
+
+  return recommendations;
+}
+
 function recommendationsFor(
   expected: ScenarioResult,
   low: ScenarioResult,
 ): CostRecommendation[] {
-  const recommendations: CostRecommendation[] = [];
-  const clusters = expected.clusters;
-
-  // Spot / preemptible for stateless, multi-replica workloads
-  {
-    let eligibleCost = 0;
-    const motivating: CostLine[] = [];
-    const names = new Set<string>();
-    for (const c of clusters) {
-      for (const w of c.workloads) {
-        if (
-          (w.objectKind === 'Deployment' || w.objectKind === 'Rollout') &&
-          w.minReplicas >= 2
-        ) {
-          eligibleCost += (c.shares[w.name] ?? 0) * c.nodeLine.monthlyCost;
-          names.add(w.name);
-          if (!motivating.includes(c.nodeLine)) motivating.push(c.nodeLine);
-        }
-      }
-    }
-    if (eligibleCost > 0) {
-      recommendations.push({
-        id: 'spot-nodes',
-        text: `Run the stateless, multi-replica workloads (${[...names].join(
-          ', ',
-        )}) on a spot / preemptible node pool: ${Math.round(
-          DISCOUNTS.spot.low * 100,
-        )}-${Math.round(
-          DISCOUNTS.spot.high * 100,
-        )}% cheaper compute, but nodes can be reclaimed at short notice, so keep StatefulSets, DaemonSet-only nodes and single-replica workloads on on-demand nodes. Savings are on their requested share of the node cost (${roundCents(
-          eligibleCost,
-        ).toFixed(2)} USD/month).`,
-        monthlySavingsLow: roundCents(eligibleCost * DISCOUNTS.spot.low),
-        monthlySavingsHigh: roundCents(eligibleCost * DISCOUNTS.spot.high),
-        motivatedBy: motivating.map(lineRef).join('; '),
-      });
-    }
-  }
-
-  // Commitments on steady (baseline) compute outside development
-  {
-    let steady = 0;
-    const motivating: CostLine[] = [];
-    for (const c of low.clusters) {
-      if (c.environmentClass === 'development') continue;
-      steady += c.nodeLine.monthlyCost;
-      const match = clusters.find(
-        e => e.environment === c.environment && e.provider === c.provider,
-      );
-      if (match) motivating.push(match.nodeLine);
-    }
-    if (steady > 0) {
-      const pct = (x: number) => Math.round(x * 100);
-      recommendations.push({
-        id: 'commitment-1y',
-        text: `Commit to the steady compute (the nodes that run at minimum replicas outside development: ${roundCents(
-          steady,
-        ).toFixed(
-          2,
-        )} USD/month) for one year (Savings Plans, committed use discounts, reservations): about ${pct(
-          DISCOUNTS.commit1y.low,
-        )}-${pct(
-          DISCOUNTS.commit1y.high,
-        )}% off. Not additive with spot on the same nodes.`,
-        monthlySavingsLow: roundCents(steady * DISCOUNTS.commit1y.low),
-        monthlySavingsHigh: roundCents(steady * DISCOUNTS.commit1y.high),
-        motivatedBy: motivating.map(lineRef).join('; '),
-      });
-      recommendations.push({
-        id: 'commitment-3y',
-        text: `Or commit the same steady compute for three years: about ${pct(
-          DISCOUNTS.commit3y.low,
-        )}-${pct(
-          DISCOUNTS.commit3y.high,
-        )}% off, worth it only if the workload is certain to stay on this cloud and instance family.`,
-        monthlySavingsLow: roundCents(steady * DISCOUNTS.commit3y.low),
-        monthlySavingsHigh: roundCents(steady * DISCOUNTS.commit3y.high),
-        motivatedBy: motivating.map(lineRef).join('; '),
-      });
-    }
-  }
-
-  // Right-sizing: node capacity nobody requests
-  {
-    let headroomCost = 0;
-    const motivating: CostLine[] = [];
-    const details: string[] = [];
-    for (const c of clusters) {
-      const used = Object.values(c.shares).reduce((a, b) => a + b, 0);
-      const headroom = Math.max(0, 1 - used);
-      if (headroom >= RIGHT_SIZING_THRESHOLD) {
-        headroomCost += headroom * c.nodeLine.monthlyCost;
-        motivating.push(c.nodeLine);
-        details.push(
-          `${c.environment}: ${c.nodes} node(s), requests use ${Math.round(
-            used * 100,
-          )}% of the usable capacity`,
-        );
-      }
-    }
-    if (headroomCost > 0) {
-      recommendations.push({
-        id: 'right-sizing',
-        text: `Right-size the nodes: requests leave capacity unused (${details.join(
-          '; ',
-        )}; usable = ${Math.round(
-          ALLOCATABLE_FRACTION * TARGET_UTILIZATION * 100,
-        )}% of a node). Smaller node types, or a shared cluster for small environments, recover part of it: low = half the headroom (instance sizes come in steps), high = all of it (${roundCents(
-          headroomCost,
-        ).toFixed(2)} USD/month).`,
-        monthlySavingsLow: roundCents(headroomCost / 2),
-        monthlySavingsHigh: roundCents(headroomCost),
-        motivatedBy: motivating.map(lineRef).join('; '),
-      });
-    }
-  }
-
-  // Arm64 nodes where images are multi-arch
-  {
-    let armLow = 0;
-    let armHigh = 0;
-    const motivating: CostLine[] = [];
-    const built = new Set<string>();
-    let armName = '';
-    for (const c of clusters) {
-      const arm = c.armNodes;
-      if (!arm) continue;
-      const x86 = c.node.hourly.price;
-      const builtShare = c.workloads
-        .filter(w => w.buildsImage)
-        .reduce((a, w) => a + (c.shares[w.name] ?? 0), 0);
-      c.workloads.filter(w => w.buildsImage).forEach(w => built.add(w.name));
-      if (builtShare <= 0) continue;
-      armLow +=
-        builtShare * c.nodeLine.monthlyCost * (1 - arm[0].hourly.price / x86);
-      armHigh += c.nodeLine.monthlyCost * (1 - arm[1].hourly.price / x86);
-      motivating.push(c.nodeLine);
-      armName =
-        arm[0].instanceType === arm[1].instanceType
-          ? arm[0].instanceType
-          : `${arm[0].instanceType} / ${arm[1].instanceType}`;
-    }
-    if (armHigh > 0) {
-      recommendations.push({
-        id: 'arm64-nodes',
-        text: `Move to arm64 nodes (${armName}): the images this package builds (${[
-          ...built,
-        ].join(
-          ', ',
-        )}) are published for linux/amd64 and linux/arm64. Low = only their share of the nodes at the smaller price gap; high = the whole node pool at the larger gap, once every prebuilt image is confirmed multi-arch.`,
-        monthlySavingsLow: roundCents(armLow),
-        monthlySavingsHigh: roundCents(armHigh),
-        motivatedBy: motivating.map(lineRef).join('; '),
-      });
-    }
-  }
-
-  // Development environments scaled to zero at night
-  {
-    const devNodes = clusters.filter(c => c.environmentClass === 'development');
-    const cost = devNodes.reduce((a, c) => a + c.nodeLine.monthlyCost, 0);
-    if (cost > 0) {
-      recommendations.push({
-        id: 'dev-scale-to-zero',
-        text: `Scale development environments (${[
-          ...new Set(devNodes.map(c => c.environment)),
-        ].join(
-          ', ',
-        )}) to zero outside working hours (scale workloads to 0 and the node group to 0 on a schedule): nights only (12 h a day off) saves ${Math.round(
-          DEV_OFF_FRACTION_LOW * 100,
-        )}% of their node hours, nights and weekends ${Math.round(
-          DEV_OFF_FRACTION_HIGH * 100,
-        )}%. The control plane and load balancer keep running.`,
-        monthlySavingsLow: roundCents(cost * DEV_OFF_FRACTION_LOW),
-        monthlySavingsHigh: roundCents(cost * DEV_OFF_FRACTION_HIGH),
-        motivatedBy: devNodes.map(c => lineRef(c.nodeLine)).join('; '),
-      });
-    }
-  }
-
-  return recommendations;
+  return [
+    ...spotRecommendations(expected),
+    ...commitmentRecommendations(expected, low),
+    ...rightSizingRecommendations(expected),
+    ...armRecommendations(expected),
+    ...scheduleRecommendations(expected),
+  ];
 }
 
 function methodText(plan: DeploymentPlan, resized: boolean): string {

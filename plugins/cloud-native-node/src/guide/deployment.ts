@@ -485,11 +485,10 @@ interface AddOn {
   commands: string[];
 }
 
-function addOns(facts: Facts): AddOn[] {
-  const { plan } = facts;
-  const providers = new Set(plan.clusterProviders);
+/** What the workloads themselves need: the metrics API of the HPAs, CSI storage. */
+function workloadAddOns(facts: Facts): AddOn[] {
+  const providers = new Set(facts.plan.clusterProviders);
   const out: AddOn[] = [];
-  const files = [...facts.files];
   if (facts.autoscaled.length > 0) {
     const builtIn = !providers.has('eks') && !providers.has('generic');
     out.push({
@@ -534,6 +533,13 @@ function addOns(facts: Facts): AddOn[] {
       commands,
     });
   }
+  return out;
+}
+
+/** The ingress controller of the public services. */
+function ingressAddOns(facts: Facts): AddOn[] {
+  const { plan } = facts;
+  const out: AddOn[] = [];
   if (facts.publicServices.length > 0) {
     const why = `the Ingresses of ${facts.publicServices
       .map(s => code(s.name))
@@ -578,6 +584,13 @@ function addOns(facts: Facts): AddOn[] {
         break;
     }
   }
+  return out;
+}
+
+/** Prometheus, the mesh and Argo Rollouts: progressive delivery and its analysis. */
+function deliveryAddOns(facts: Facts): AddOn[] {
+  const { plan } = facts;
+  const out: AddOn[] = [];
   if (facts.rollouts.some(r => r.analysed) || plan.tierFeatures.observability) {
     out.push({
       name: 'Prometheus Operator (kube-prometheus-stack)',
@@ -641,6 +654,15 @@ function addOns(facts: Facts): AddOn[] {
       ],
     });
   }
+  return out;
+}
+
+/** External Secrets, event-driven autoscaling. */
+function secretAndEventAddOns(facts: Facts): AddOn[] {
+  const { plan } = facts;
+  const providers = new Set(facts.plan.clusterProviders);
+  const files = [...facts.files];
+  const out: AddOn[] = [];
   if (facts.externalSecrets) {
     out.push({
       name: 'External Secrets Operator',
@@ -689,6 +711,13 @@ function addOns(facts: Facts): AddOn[] {
       ],
     });
   }
+  return out;
+}
+
+/** The GitOps controller and Knative Serving. */
+function gitOpsAddOns(facts: Facts): AddOn[] {
+  const { plan } = facts;
+  const out: AddOn[] = [];
   if (plan.gitops === 'argocd') {
     out.push({
       name: 'Argo CD',
@@ -717,6 +746,16 @@ function addOns(facts: Facts): AddOn[] {
     });
   }
   return out;
+}
+
+function addOns(facts: Facts): AddOn[] {
+  return [
+    ...workloadAddOns(facts),
+    ...ingressAddOns(facts),
+    ...deliveryAddOns(facts),
+    ...secretAndEventAddOns(facts),
+    ...gitOpsAddOns(facts),
+  ];
 }
 
 function addOnSection(facts: Facts): Section | undefined {

@@ -454,69 +454,9 @@ function strategyServiceNames(workload: Loose): string[] {
   ].filter((n): n is string => typeof n === 'string');
 }
 
-function serviceValues(context: ServiceContext): Json {
-  const { servicePlan, plan, profile, environment } = context;
-  const name = servicePlan.name;
-  const kind = servicePlan.objectKind;
-  const selector = selectorLabels(plan, name);
-  const labels = serviceLabels(plan, servicePlan, environment);
-  for (const object of context.objects) {
-    same(
-      object.metadata.labels,
-      labels,
-      `${name}: labels of ${object.kind}/${object.metadata.name}`,
-    );
-    check(
-      object.metadata.namespace === plan.namespace,
-      `${name}: ${object.kind}/${object.metadata.name} is not in ${plan.namespace}`,
-    );
-  }
-
-  const values: Json = {
-    kind,
-    component: servicePlan.service.workload,
-  };
-  // Placeholders keep the key order of the file (filled in below)
-  values.image = undefined;
-  const port = listenPort(servicePlan);
-  if (port !== undefined) {
-    values.port = port;
-    // http is the templates' default: HTTP services keep their values
-    if (servicePlan.service.protocol !== 'http') {
-      values.protocol = servicePlan.service.protocol;
-    }
-  }
-
-  const serviceAccount = takeObject(context, 'ServiceAccount', name);
-  check(serviceAccount !== undefined, `${name}: no ServiceAccount`);
-  same(
-    serviceAccount.automountServiceAccountToken,
-    false,
-    `${name}: ServiceAccount token`,
-  );
-
-  // The workload and its pod template
-  const workload = takeObject(context, kind, workloadName(context.servicePlan));
-  check(workload !== undefined, `${name}: no ${kind}`);
-  const spec = workload.spec;
-  let podTemplate: Loose;
-  if (REPLICATED.has(kind) || kind === 'StatefulSet') {
-    values.replicas = profile.replicas.min;
-  }
-  if (REPLICATED.has(kind)) {
-    values.autoscaling = autoscalingValues(
-      context,
-      takeObject(context, 'HorizontalPodAutoscaler', name),
-    );
-  }
-  if (REPLICATED.has(kind) || kind === 'StatefulSet') {
-    values.podDisruptionBudget = disruptionBudgetValues(
-      context,
-      takeObject(context, 'PodDisruptionBudget', name),
-    );
-  }
-  values.resources = undefined;
-
+/** The ConfigMap and the ExternalSecret of a service: its config and secrets. */
+function configValues(context: ServiceContext, values: Json): void {
+  const name = context.servicePlan.name;
   const configMap = takeObject(context, 'ConfigMap', `${name}-config`);
   if (configMap) values.config = configMap.data;
   const externalSecret = takeObject(
@@ -549,7 +489,18 @@ function serviceValues(context: ServiceContext): Json {
     );
     values.secrets = secrets;
   }
+}
 
+/** The ClusterIP Service of a service and the Services of its Rollout strategy. */
+function clusterServiceValues(
+  context: ServiceContext,
+  values: Json,
+  spec: Loose,
+): void {
+  const { servicePlan } = context;
+  const name = context.servicePlan.name;
+  const kind = context.servicePlan.objectKind;
+  const selector = selectorLabels(context.plan, context.servicePlan.name);
   const clusterService = takeObject(context, 'Service', name);
   if (clusterService) {
     const port = clusterService.spec.ports?.[0]?.port;
@@ -600,9 +551,24 @@ function serviceValues(context: ServiceContext): Json {
       );
     }
   }
-  const ingress = ingressValues(context, takeObject(context, 'Ingress', name));
-  if (ingress) values.ingress = ingress;
+}
 
+/** The workload's own spec by kind; returns its pod template. */
+function workloadSpecValues(
+  context: ServiceContext,
+  values: Json,
+  spec: Loose,
+): Loose {
+  const { profile } = context;
+  const name = context.servicePlan.name;
+  const kind = context.servicePlan.objectKind;
+  const selector = selectorLabels(context.plan, context.servicePlan.name);
+  const labels = serviceLabels(
+    context.plan,
+    context.servicePlan,
+    context.environment,
+  );
+  let podTemplate: Loose;
   switch (kind) {
     case 'Deployment':
     case 'Rollout':
@@ -680,8 +646,16 @@ function serviceValues(context: ServiceContext): Json {
     default:
       throw new ChartDerivationError(`${name}: no template for ${kind}`);
   }
-  check(podTemplate !== undefined, `${name}: no pod template`);
+  return podTemplate;
+}
 
+/** The AnalysisTemplate and the NetworkPolicy of a service. */
+function analysisAndPolicyValues(context: ServiceContext, values: Json): void {
+  const { plan } = context;
+  const { profile } = context;
+  const name = context.servicePlan.name;
+  const kind = context.servicePlan.objectKind;
+  const selector = selectorLabels(context.plan, context.servicePlan.name);
   const analysis = takeObject(
     context,
     'AnalysisTemplate',
@@ -718,6 +692,79 @@ function serviceValues(context: ServiceContext): Json {
     }
     values.networkPolicy = policySpec;
   }
+}
+
+function serviceValues(context: ServiceContext): Json {
+  const { servicePlan, plan, profile, environment } = context;
+  const name = servicePlan.name;
+  const kind = servicePlan.objectKind;
+  const labels = serviceLabels(plan, servicePlan, environment);
+  for (const object of context.objects) {
+    same(
+      object.metadata.labels,
+      labels,
+      `${name}: labels of ${object.kind}/${object.metadata.name}`,
+    );
+    check(
+      object.metadata.namespace === plan.namespace,
+      `${name}: ${object.kind}/${object.metadata.name} is not in ${plan.namespace}`,
+    );
+  }
+
+  const values: Json = {
+    kind,
+    component: servicePlan.service.workload,
+  };
+  // Placeholders keep the key order of the file (filled in below)
+  values.image = undefined;
+  const port = listenPort(servicePlan);
+  if (port !== undefined) {
+    values.port = port;
+    // http is the templates' default: HTTP services keep their values
+    if (servicePlan.service.protocol !== 'http') {
+      values.protocol = servicePlan.service.protocol;
+    }
+  }
+
+  const serviceAccount = takeObject(context, 'ServiceAccount', name);
+  check(serviceAccount !== undefined, `${name}: no ServiceAccount`);
+  same(
+    serviceAccount.automountServiceAccountToken,
+    false,
+    `${name}: ServiceAccount token`,
+  );
+
+  // The workload and its pod template
+  const workload = takeObject(context, kind, workloadName(context.servicePlan));
+  check(workload !== undefined, `${name}: no ${kind}`);
+  const spec = workload.spec;
+  let podTemplate: Loose;
+  if (REPLICATED.has(kind) || kind === 'StatefulSet') {
+    values.replicas = profile.replicas.min;
+  }
+  if (REPLICATED.has(kind)) {
+    values.autoscaling = autoscalingValues(
+      context,
+      takeObject(context, 'HorizontalPodAutoscaler', name),
+    );
+  }
+  if (REPLICATED.has(kind) || kind === 'StatefulSet') {
+    values.podDisruptionBudget = disruptionBudgetValues(
+      context,
+      takeObject(context, 'PodDisruptionBudget', name),
+    );
+  }
+  values.resources = undefined;
+
+  configValues(context, values);
+  clusterServiceValues(context, values, spec);
+  const ingress = ingressValues(context, takeObject(context, 'Ingress', name));
+  if (ingress) values.ingress = ingress;
+
+  podTemplate = workloadSpecValues(context, values, spec);
+  check(podTemplate !== undefined, `${name}: no pod template`);
+
+  analysisAndPolicyValues(context, values);
 
   podValues(context, podTemplate, values);
 
