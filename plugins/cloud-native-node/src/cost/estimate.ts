@@ -301,56 +301,71 @@ function cloudFunctionsCpu(memoryMB: number): number {
     table[table.length - 1])[1];
 }
 
-/** The Cloud Functions (gen2) lines of one function: invocations, CPU, memory. */
-function cloudFunctionsLines(
+/**
+ * The lines of a function on Google Cloud. Cloud Run and Cloud Functions
+ * (gen2) bill alike (requests, then vCPU and memory time rounded up to
+ * 100 ms) at the CPU each gives the function: what the package sets for
+ * Cloud Run, what the memory setting gives on Cloud Functions.
+ */
+function googleFunctionLines(
   plan: DeploymentPlan,
   fn: ServicePlan,
+  target: 'cloud-run' | 'cloud-functions',
   environment: string,
-  count: number,
-  seconds: number,
+  usage: { count: number; seconds: number },
   assumptions: Set<string>,
 ): DraftLine[] {
-  const lines: DraftLine[] = [];
+  const onRun = target === 'cloud-run';
+  const label = onRun ? 'Cloud Run' : 'Cloud Functions';
   const memoryMB = fn.service.memoryMB ?? 512;
+  // the second generation execution environment of Cloud Run needs 512 MiB at least
+  const memory = onRun ? Math.max(512, memoryMB) : memoryMB;
+  const cpu = onRun ? cloudRunCpu(memory) : cloudFunctionsCpu(memory);
+  const prices = onRun
+    ? SERVERLESS_PRICING.cloudRun
+    : SERVERLESS_PRICING.cloudFunctionsGen2;
+  const calls = onRun
+    ? { name: 'requests', price: SERVERLESS_PRICING.cloudRun.requests }
+    : {
+        name: 'invocations',
+        price: SERVERLESS_PRICING.cloudFunctionsGen2.invocations,
+      };
+  const billed = ceil100ms(usage.seconds);
   const base = { environment, service: fn.name };
-  const p = SERVERLESS_PRICING.cloudFunctionsGen2;
-  const cpu = cloudFunctionsCpu(memoryMB);
-  const billed = ceil100ms(seconds);
-  lines.push(
+  const note = regionNote(target, plan.region);
+  if (note) assumptions.add(`${label}: ${note}`);
+  return [
     line(
       {
         ...base,
-        resource: `Cloud Functions invocations (${fn.name})`,
+        resource: `${label} ${calls.name} (${fn.name})`,
         category: 'serverless',
-        monthlyQuantity: count / 1e6,
-        unit: 'million invocations',
+        monthlyQuantity: usage.count / 1e6,
+        unit: `million ${calls.name}`,
       },
-      p.invocations,
+      calls.price,
     ),
     line(
       {
         ...base,
-        resource: `Cloud Functions CPU (${fn.name}, ${cpu} vCPU)`,
+        resource: `${label} CPU (${fn.name}, ${cpu} vCPU)`,
         category: 'serverless',
-        monthlyQuantity: count * billed * cpu,
+        monthlyQuantity: usage.count * billed * cpu,
         unit: 'vCPU-second',
       },
-      p.vcpuSecond,
+      prices.vcpuSecond,
     ),
     line(
       {
         ...base,
-        resource: `Cloud Functions memory (${fn.name}, ${memoryMB} MiB)`,
+        resource: `${label} memory (${fn.name}, ${memory} MiB)`,
         category: 'serverless',
-        monthlyQuantity: count * billed * (memoryMB / 1024),
+        monthlyQuantity: usage.count * billed * (memory / 1024),
         unit: 'GiB-second',
       },
-      p.gibSecond,
+      prices.gibSecond,
     ),
-  );
-  const note = regionNote('cloud-functions', plan.region);
-  if (note) assumptions.add(`Cloud Functions: ${note}`);
-  return lines;
+  ];
 }
 
 function serverlessLines(
@@ -442,55 +457,17 @@ function serverlessLines(
       );
       const note = regionNote('azure-functions', plan.region);
       if (note) assumptions.add(`Azure Functions: ${note}`);
-    } else if (target === 'cloud-functions') {
+    } else {
       lines.push(
-        ...cloudFunctionsLines(
+        ...googleFunctionLines(
           plan,
           fn,
+          target,
           environment,
-          count,
-          seconds,
+          { count, seconds },
           assumptions,
         ),
       );
-    } else {
-      const p = SERVERLESS_PRICING.cloudRun;
-      const memory = Math.max(512, memoryMB);
-      const billed = ceil100ms(seconds);
-      lines.push(
-        line(
-          {
-            ...base,
-            resource: `Cloud Run requests (${fn.name})`,
-            category: 'serverless',
-            monthlyQuantity: count / 1e6,
-            unit: 'million requests',
-          },
-          p.requests,
-        ),
-        line(
-          {
-            ...base,
-            resource: `Cloud Run CPU (${fn.name}, ${cloudRunCpu(memory)} vCPU)`,
-            category: 'serverless',
-            monthlyQuantity: count * billed * cloudRunCpu(memory),
-            unit: 'vCPU-second',
-          },
-          p.vcpuSecond,
-        ),
-        line(
-          {
-            ...base,
-            resource: `Cloud Run memory (${fn.name}, ${memory} MiB)`,
-            category: 'serverless',
-            monthlyQuantity: count * billed * (memory / 1024),
-            unit: 'GiB-second',
-          },
-          p.gibSecond,
-        ),
-      );
-      const note = regionNote('cloud-run', plan.region);
-      if (note) assumptions.add(`Cloud Run: ${note}`);
     }
   }
   return lines;
