@@ -523,26 +523,24 @@ function workloadsOf(
         });
     }
   }
-  {
-    for (const fn of functionsOn(plan, 'knative')) {
-      const { count, seconds } = invocations(
-        plan,
-        fn,
-        environmentClass,
-        scenario,
-      );
-      const minScale = plan.tier === 'T3' ? 1 : 0;
-      workloads.push({
-        name: fn.name,
-        objectKind: 'Knative Service',
-        cpuCores: cpuMillicores(fn.service.resources.cpu) / 1000 + extra.cpu,
-        memoryGiB: (fn.service.memoryMB ?? 512) / 1024 + extra.memGiB,
-        pods: Math.max(minScale, (count * seconds) / (HOURS_PER_MONTH * 3600)),
-        perNode: false,
-        minReplicas: minScale,
-        buildsImage: fn.buildsImage,
-      });
-    }
+  for (const fn of functionsOn(plan, 'knative')) {
+    const { count, seconds } = invocations(
+      plan,
+      fn,
+      environmentClass,
+      scenario,
+    );
+    const minScale = plan.tier === 'T3' ? 1 : 0;
+    workloads.push({
+      name: fn.name,
+      objectKind: 'Knative Service',
+      cpuCores: cpuMillicores(fn.service.resources.cpu) / 1000 + extra.cpu,
+      memoryGiB: (fn.service.memoryMB ?? 512) / 1024 + extra.memGiB,
+      pods: Math.max(minScale, (count * seconds) / (HOURS_PER_MONTH * 3600)),
+      perNode: false,
+      minReplicas: minScale,
+      buildsImage: fn.buildsImage,
+    });
   }
   return workloads;
 }

@@ -738,7 +738,6 @@ function serviceValues(context: ServiceContext): Json {
   const workload = takeObject(context, kind, workloadName(context.servicePlan));
   check(workload !== undefined, `${name}: no ${kind}`);
   const spec = workload.spec;
-  let podTemplate: Loose;
   if (REPLICATED.has(kind) || kind === 'StatefulSet') {
     values.replicas = profile.replicas.min;
   }
@@ -761,7 +760,7 @@ function serviceValues(context: ServiceContext): Json {
   const ingress = ingressValues(context, takeObject(context, 'Ingress', name));
   if (ingress) values.ingress = ingress;
 
-  podTemplate = workloadSpecValues(context, values, spec);
+  const podTemplate = workloadSpecValues(context, values, spec);
   check(podTemplate !== undefined, `${name}: no pod template`);
 
   analysisAndPolicyValues(context, values);
