@@ -454,9 +454,20 @@ function strategyServiceNames(workload: Loose): string[] {
   ].filter((n): n is string => typeof n === 'string');
 }
 
+/** The names and labels every part of a service's values is checked against. */
+function serviceIdentity(context: ServiceContext) {
+  const { servicePlan, plan, environment } = context;
+  return {
+    name: servicePlan.name,
+    kind: servicePlan.objectKind,
+    selector: selectorLabels(plan, servicePlan.name),
+    labels: serviceLabels(plan, servicePlan, environment),
+  };
+}
+
 /** The ConfigMap and the ExternalSecret of a service: its config and secrets. */
 function configValues(context: ServiceContext, values: Json): void {
-  const name = context.servicePlan.name;
+  const { name } = serviceIdentity(context);
   const configMap = takeObject(context, 'ConfigMap', `${name}-config`);
   if (configMap) values.config = configMap.data;
   const externalSecret = takeObject(
@@ -497,10 +508,8 @@ function clusterServiceValues(
   values: Json,
   spec: Loose,
 ): void {
+  const { name, kind, selector } = serviceIdentity(context);
   const { servicePlan } = context;
-  const name = context.servicePlan.name;
-  const kind = context.servicePlan.objectKind;
-  const selector = selectorLabels(context.plan, context.servicePlan.name);
   const clusterService = takeObject(context, 'Service', name);
   if (clusterService) {
     const port = clusterService.spec.ports?.[0]?.port;
@@ -559,15 +568,8 @@ function workloadSpecValues(
   values: Json,
   spec: Loose,
 ): Loose {
+  const { name, kind, selector, labels } = serviceIdentity(context);
   const { profile } = context;
-  const name = context.servicePlan.name;
-  const kind = context.servicePlan.objectKind;
-  const selector = selectorLabels(context.plan, context.servicePlan.name);
-  const labels = serviceLabels(
-    context.plan,
-    context.servicePlan,
-    context.environment,
-  );
   let podTemplate: Loose;
   switch (kind) {
     case 'Deployment':
@@ -651,11 +653,9 @@ function workloadSpecValues(
 
 /** The AnalysisTemplate and the NetworkPolicy of a service. */
 function analysisAndPolicyValues(context: ServiceContext, values: Json): void {
+  const { name, kind, selector } = serviceIdentity(context);
   const { plan } = context;
   const { profile } = context;
-  const name = context.servicePlan.name;
-  const kind = context.servicePlan.objectKind;
-  const selector = selectorLabels(context.plan, context.servicePlan.name);
   const analysis = takeObject(
     context,
     'AnalysisTemplate',
