@@ -14,7 +14,7 @@ export { builtinSkills } from './engine/skills';
 export * from './package/writePackage';
 export { runCli } from './cli/runCli';
 export type { CliIO } from './cli/runCli';
-export { REPORT_FILE } from './report/buildReport';
+export { REPORT_FILE } from './core/layout';
 export { diagnosePods } from './diagnose';
 export type { Diagnosis, DiagnosisCategory, DiagnoseExtra } from './diagnose';
 export { estimateCost, formatCostTable } from './cost';

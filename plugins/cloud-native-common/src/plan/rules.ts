@@ -828,11 +828,17 @@ function chooseSkills(
       );
     }
     if (MANAGED_CLOUDS.has(spec.cloud)) {
+      // the overlays' base includes mesh/<env> when the mesh skill wrote it
       add(
         'cloud-kubernetes-integrator',
         'SKILL-014',
         `${spec.cloud} managed Kubernetes`,
-        ['kubernetes-manifest-generator'],
+        context.mesh === 'none'
+          ? ['kubernetes-manifest-generator']
+          : [
+              'kubernetes-manifest-generator',
+              'kubernetes-servicemesh-configurator',
+            ],
       );
     }
   }

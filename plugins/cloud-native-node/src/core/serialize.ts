@@ -1,4 +1,5 @@
 import { Document } from 'yaml';
+import { prune } from './collections';
 import { KubernetesObject } from './types';
 
 /**
@@ -40,4 +41,21 @@ export function objectId(object: KubernetesObject): string {
   return `${object.kind}/${object.metadata.namespace ?? '-'}/${
     object.metadata.name
   }`;
+}
+
+
+/**
+ * A typed object (checked at compile time against the kubernetes-models
+ * interfaces) as the engine's plain KubernetesObject.
+ *
+ * @public
+ */
+export function asObject<
+  T extends {
+    apiVersion: string;
+    kind: string;
+    metadata?: { name?: string };
+  },
+>(object: T & { metadata: { name: string } }): KubernetesObject {
+  return prune(object) as unknown as KubernetesObject;
 }

@@ -7,7 +7,9 @@ import {
   parseArchitecture,
   ServiceSpecInput,
 } from '@internal/backstage-plugin-cloud-native-common';
+import { parse } from 'yaml';
 import { parseSpecText } from '../engine/loadSpec';
+import { cloudServerlessDesigner } from '../skills/serverless';
 import {
   CostEstimate,
   estimateCost,
@@ -635,5 +637,60 @@ describe('estimateCost: output', () => {
     );
     expect(events).toContain('Total: 31.06 USD/month (range 16.33 - 31.06)');
     expect(events).toMatch(/Lambda requests \(digest\)\s+prod\s+0\.00003/);
+  });
+});
+
+describe('estimateCost: the serverless target is the skill’s', () => {
+  /**
+   * The serverless skill deploys GCP event functions with a Cloud
+   * Functions runtime to Cloud Functions (gen2) and only HTTP functions and
+   * images to Cloud Run; cost used to price every GCP function on Cloud Run.
+   */
+  it('prices each GCP function on the platform its files deploy it to', async () => {
+    const plan = await examplePlan('events-serverless-gcp');
+    const output = cloudServerlessDesigner.run({ plan, outputs: {} });
+    const functions = output.files.find(
+      f => f.path === 'serverless/gcp/functions.yaml',
+    )!;
+    const deployed = new Map<string, string>(
+      (
+        parse(functions.content).functions as Array<{
+          name: string;
+          target: string;
+        }>
+      ).map(f => [f.name, f.target]),
+    );
+    deployed.set('og-images', 'cloud-run');
+    const estimate = estimateCost(plan);
+    const label = {
+      'cloud-run': 'Cloud Run',
+      'cloud-functions': 'Cloud Functions',
+    };
+    expect(deployed.get('price-alerts')).toBe('cloud-functions');
+    for (const [name, target] of deployed) {
+      const priced = estimate.lines.filter(
+        l => l.service === name && l.category === 'serverless',
+      );
+      expect(priced.length).toBeGreaterThan(0);
+      for (const pricedLine of priced) {
+        expect(
+          pricedLine.resource.startsWith(
+            `${label[target as keyof typeof label]} `,
+          ),
+        ).toBe(true);
+      }
+    }
+  });
+
+  it('states no serverless assumption for a plan without functions', async () => {
+    // payments-linkerd-flux is on Azure and has no function: the Flex
+    // Consumption note used to follow the cloud, not the functions
+    const plan = await examplePlan('payments-linkerd-flux');
+    expect(plan.services.some(s => s.runtime === 'serverless')).toBe(false);
+    expect(
+      estimateCost(plan).assumptions.filter(a =>
+        a.includes('Flex Consumption'),
+      ),
+    ).toEqual([]);
   });
 });

@@ -10,8 +10,14 @@ import {
   ServiceProfile,
   classifyEnvironment,
   environmentProfile,
-} from '../skills/kubernetes';
+} from '../plan/profile';
 import { cpuMillicores, memoryMiB } from '../core/quantities';
+import {
+  cloudRunCpu,
+  serverlessFunctions,
+  serverlessTarget,
+  ServerlessTarget,
+} from '../plan/serverless';
 import {
   ALLOCATABLE_FRACTION,
   DEV_OFF_FRACTION_HIGH,
@@ -191,25 +197,17 @@ function sidecar(plan: DeploymentPlan): { cpu: number; memGiB: number } {
   };
 }
 
-/** Which serverless platform the plan's functions are priced on. */
-type ServerlessTarget = 'lambda' | 'azure-functions' | 'cloud-run' | 'knative';
-
-function serverlessTarget(plan: DeploymentPlan): ServerlessTarget {
-  switch (plan.cloud) {
-    case 'aws':
-    case 'multi-cloud':
-      return 'lambda';
-    case 'azure':
-      return 'azure-functions';
-    case 'gcp':
-      return 'cloud-run';
-    default:
-      return 'knative';
-  }
-}
-
-function serverlessFunctions(plan: DeploymentPlan): ServicePlan[] {
-  return plan.services.filter(s => s.runtime === 'serverless');
+/**
+ * The functions priced on a platform: the platform the serverless skill
+ * deploys each one to (plan/serverless.ts), never a guess of its own.
+ */
+function functionsOn(
+  plan: DeploymentPlan,
+  target: ServerlessTarget,
+): ServicePlan[] {
+  return serverlessFunctions(plan).filter(
+    fn => serverlessTarget(plan, fn) === target,
+  );
 }
 
 function isScheduled(servicePlan: ServicePlan): boolean {
@@ -256,10 +254,78 @@ function flexInstanceMB(memoryMB: number): number {
 }
 
 /** Cloud Run vCPU the package configures for a memory size. */
-function cloudRunCpu(memoryMB: number): number {
-  if (memoryMB <= 4096) return 1;
-  if (memoryMB <= 8192) return 2;
-  return memoryMB <= 16384 ? 4 : 8;
+/** The vCPU Cloud Functions (gen2) gives a function of this memory. */
+function cloudFunctionsCpu(memoryMB: number): number {
+  const table = SERVERLESS_PRICING.cloudFunctionsGen2.cpuByMemoryMB;
+  return (table.find(([upTo]) => memoryMB <= upTo) ??
+    table[table.length - 1])[1];
+}
+
+/**
+ * The lines of a function on Google Cloud. Cloud Run and Cloud Functions
+ * (gen2) bill alike (requests, then vCPU and memory time rounded up to
+ * 100 ms) at the CPU each gives the function: what the package sets for
+ * Cloud Run, what the memory setting gives on Cloud Functions.
+ */
+function googleFunctionLines(
+  plan: DeploymentPlan,
+  fn: ServicePlan,
+  target: 'cloud-run' | 'cloud-functions',
+  environment: string,
+  usage: { count: number; seconds: number },
+  assumptions: Set<string>,
+): DraftLine[] {
+  const onRun = target === 'cloud-run';
+  const label = onRun ? 'Cloud Run' : 'Cloud Functions';
+  const memoryMB = fn.service.memoryMB ?? 512;
+  // the second generation execution environment of Cloud Run needs 512 MiB at least
+  const memory = onRun ? Math.max(512, memoryMB) : memoryMB;
+  const cpu = onRun ? cloudRunCpu(memory) : cloudFunctionsCpu(memory);
+  const prices = onRun
+    ? SERVERLESS_PRICING.cloudRun
+    : SERVERLESS_PRICING.cloudFunctionsGen2;
+  const calls = onRun
+    ? { name: 'requests', price: SERVERLESS_PRICING.cloudRun.requests }
+    : {
+        name: 'invocations',
+        price: SERVERLESS_PRICING.cloudFunctionsGen2.invocations,
+      };
+  const billed = ceil100ms(usage.seconds);
+  const base = { environment, service: fn.name };
+  const note = regionNote(target, plan.region);
+  if (note) assumptions.add(`${label}: ${note}`);
+  return [
+    line(
+      {
+        ...base,
+        resource: `${label} ${calls.name} (${fn.name})`,
+        category: 'serverless',
+        monthlyQuantity: usage.count / 1e6,
+        unit: `million ${calls.name}`,
+      },
+      calls.price,
+    ),
+    line(
+      {
+        ...base,
+        resource: `${label} CPU (${fn.name}, ${cpu} vCPU)`,
+        category: 'serverless',
+        monthlyQuantity: usage.count * billed * cpu,
+        unit: 'vCPU-second',
+      },
+      prices.vcpuSecond,
+    ),
+    line(
+      {
+        ...base,
+        resource: `${label} memory (${fn.name}, ${memory} MiB)`,
+        category: 'serverless',
+        monthlyQuantity: usage.count * billed * (memory / 1024),
+        unit: 'GiB-second',
+      },
+      prices.gibSecond,
+    ),
+  ];
 }
 
 function serverlessLines(
@@ -269,10 +335,10 @@ function serverlessLines(
   scenario: Scenario,
   assumptions: Set<string>,
 ): DraftLine[] {
-  const target = serverlessTarget(plan);
   const lines: DraftLine[] = [];
-  if (target === 'knative') return lines;
   for (const fn of serverlessFunctions(plan)) {
+    const target = serverlessTarget(plan, fn);
+    if (target === 'knative') continue;
     const { count, seconds } = invocations(
       plan,
       fn,
@@ -352,43 +418,16 @@ function serverlessLines(
       const note = regionNote('azure-functions', plan.region);
       if (note) assumptions.add(`Azure Functions: ${note}`);
     } else {
-      const p = SERVERLESS_PRICING.cloudRun;
-      const memory = Math.max(512, memoryMB);
-      const billed = ceil100ms(seconds);
       lines.push(
-        line(
-          {
-            ...base,
-            resource: `Cloud Run requests (${fn.name})`,
-            category: 'serverless',
-            monthlyQuantity: count / 1e6,
-            unit: 'million requests',
-          },
-          p.requests,
-        ),
-        line(
-          {
-            ...base,
-            resource: `Cloud Run CPU (${fn.name}, ${cloudRunCpu(memory)} vCPU)`,
-            category: 'serverless',
-            monthlyQuantity: count * billed * cloudRunCpu(memory),
-            unit: 'vCPU-second',
-          },
-          p.vcpuSecond,
-        ),
-        line(
-          {
-            ...base,
-            resource: `Cloud Run memory (${fn.name}, ${memory} MiB)`,
-            category: 'serverless',
-            monthlyQuantity: count * billed * (memory / 1024),
-            unit: 'GiB-second',
-          },
-          p.gibSecond,
+        ...googleFunctionLines(
+          plan,
+          fn,
+          target,
+          environment,
+          { count, seconds },
+          assumptions,
         ),
       );
-      const note = regionNote('cloud-run', plan.region);
-      if (note) assumptions.add(`Cloud Run: ${note}`);
     }
   }
   return lines;
@@ -444,36 +483,31 @@ function workloadsOf(
         });
     }
   }
-  if (serverlessTarget(plan) === 'knative') {
-    for (const fn of serverlessFunctions(plan)) {
-      const { count, seconds } = invocations(
-        plan,
-        fn,
-        environmentClass,
-        scenario,
-      );
-      const minScale = plan.tier === 'T3' ? 1 : 0;
-      workloads.push({
-        name: fn.name,
-        objectKind: 'Knative Service',
-        cpuCores: cpuMillicores(fn.service.resources.cpu) / 1000 + extra.cpu,
-        memoryGiB: (fn.service.memoryMB ?? 512) / 1024 + extra.memGiB,
-        pods: Math.max(minScale, (count * seconds) / (HOURS_PER_MONTH * 3600)),
-        perNode: false,
-        minReplicas: minScale,
-        buildsImage: fn.buildsImage,
-      });
-    }
+  for (const fn of functionsOn(plan, 'knative')) {
+    const { count, seconds } = invocations(
+      plan,
+      fn,
+      environmentClass,
+      scenario,
+    );
+    const minScale = plan.tier === 'T3' ? 1 : 0;
+    workloads.push({
+      name: fn.name,
+      objectKind: 'Knative Service',
+      cpuCores: cpuMillicores(fn.service.resources.cpu) / 1000 + extra.cpu,
+      memoryGiB: (fn.service.memoryMB ?? 512) / 1024 + extra.memGiB,
+      pods: Math.max(minScale, (count * seconds) / (HOURS_PER_MONTH * 3600)),
+      perNode: false,
+      minReplicas: minScale,
+      buildsImage: fn.buildsImage,
+    });
   }
   return workloads;
 }
 
 function clusterProvidersOf(plan: DeploymentPlan): ClusterProvider[] {
   if (plan.clusterProviders.length > 0) return plan.clusterProviders;
-  if (
-    serverlessTarget(plan) === 'knative' &&
-    serverlessFunctions(plan).length > 0
-  ) {
+  if (functionsOn(plan, 'knative').length > 0) {
     return ['generic'];
   }
   return [];
@@ -605,6 +639,166 @@ function nodeSizing(pricing: ProviderPricing, demand: NodeDemand): NodeSizing {
   };
 }
 
+/** The load balancer of the public services: hours, LCUs, data processed. */
+function loadBalancerLines(
+  plan: DeploymentPlan,
+  pricing: ProviderPricing,
+  environment: string,
+  egressGB: number,
+  requests: number,
+): DraftLine[] {
+  const label = pricing.label;
+  const lines: DraftLine[] = [];
+  // Load balancer, when a Kubernetes service is public
+  const hasPublic = plan.services.some(
+    s => s.runtime === 'kubernetes' && s.service.expose === 'public',
+  );
+  if (hasPublic) {
+    const lb = pricing.loadBalancer;
+    lines.push(
+      line(
+        {
+          resource: `${lb.name} (${label})`,
+          category: 'networking',
+          environment,
+          monthlyQuantity: HOURS_PER_MONTH,
+          unit: lb.hourly.unit,
+        },
+        lb.hourly,
+      ),
+    );
+    if (lb.perLcuHour) {
+      lines.push(
+        line(
+          {
+            resource: `${lb.name} LCU (${label})`,
+            category: 'networking',
+            environment,
+            monthlyQuantity: Math.max(
+              egressGB,
+              requests / REQUESTS_PER_LCU_HOUR,
+            ),
+            unit: 'LCU-hour',
+          },
+          lb.perLcuHour,
+        ),
+      );
+    }
+    if (lb.perGBProcessed) {
+      lines.push(
+        line(
+          {
+            resource: `${lb.name} data processed (${label})`,
+            category: 'networking',
+            environment,
+            monthlyQuantity: egressGB,
+            unit: 'GB',
+          },
+          lb.perGBProcessed,
+        ),
+      );
+    }
+  }
+  return lines;
+}
+
+/** The NAT gateway of private nodes (from T2): hours and data processed. */
+function natLines(
+  plan: DeploymentPlan,
+  pricing: ProviderPricing,
+  environment: string,
+  egressGB: number,
+  nodes: number,
+): DraftLine[] {
+  const label = pricing.label;
+  const lines: DraftLine[] = [];
+  // NAT gateway: private nodes from T2
+  if (plan.tier !== 'T1') {
+    const nat = pricing.nat;
+    if (nat.perNodeHour) {
+      const hourly = Math.min(
+        nat.perNodeHour.price * nodes,
+        nat.perNodeHour.capHourly,
+      );
+      lines.push(
+        line(
+          {
+            resource: `${nat.name} (${label}, ${Math.min(nodes, 32)} VMs)`,
+            category: 'networking',
+            environment,
+            monthlyQuantity: HOURS_PER_MONTH,
+            unit: 'gateway-hour',
+          },
+          { price: hourly, source: nat.perNodeHour.source },
+        ),
+      );
+    } else if (nat.hourly) {
+      lines.push(
+        line(
+          {
+            resource: `${nat.name} (${label})`,
+            category: 'networking',
+            environment,
+            monthlyQuantity: HOURS_PER_MONTH,
+            unit: 'gateway-hour',
+          },
+          nat.hourly,
+        ),
+      );
+    }
+    lines.push(
+      line(
+        {
+          resource: `${nat.name} data processed (${label})`,
+          category: 'networking',
+          environment,
+          monthlyQuantity: egressGB * NAT_EGRESS_SHARE,
+          unit: 'GB',
+        },
+        nat.perGBProcessed,
+      ),
+    );
+  }
+  return lines;
+}
+
+/** The persistent volumes of the StatefulSets, at the provider's disk tiers. */
+function volumeLines(
+  plan: DeploymentPlan,
+  pricing: ProviderPricing,
+  environment: string,
+  workloads: Workload[],
+): DraftLine[] {
+  const lines: DraftLine[] = [];
+  // Volumes of StatefulSets
+  const byName = new Map(plan.services.map(s => [s.name, s]));
+  for (const w of workloads) {
+    const storage = byName.get(w.name)?.service.storage;
+    if (w.objectKind !== 'StatefulSet' || !storage) continue;
+    const requested = storageGiB(storage.size);
+    const tiers = pricing.disk.tierSizesGiB;
+    const billed = tiers
+      ? tiers.find(t => t >= requested) ?? requested
+      : requested;
+    const tierNote =
+      billed !== requested ? `, billed as ${billed} GiB tier` : '';
+    lines.push(
+      line(
+        {
+          resource: `${pricing.disk.name} volume (${w.name}, ${w.pods} × ${requested} GiB${tierNote})`,
+          category: 'storage',
+          environment,
+          service: w.name,
+          monthlyQuantity: billed * w.pods,
+          unit: pricing.disk.perGiBMonth.unit,
+        },
+        pricing.disk.perGiBMonth,
+      ),
+    );
+  }
+  return lines;
+}
+
 function clusterLines(
   plan: DeploymentPlan,
   provider: ClusterProvider,
@@ -710,131 +904,13 @@ function clusterLines(
     ),
   );
 
-  // Load balancer, when a Kubernetes service is public
-  const hasPublic = plan.services.some(
-    s => s.runtime === 'kubernetes' && s.service.expose === 'public',
+  lines.push(
+    ...loadBalancerLines(plan, pricing, environment, egressGB, requests),
   );
-  if (hasPublic) {
-    const lb = pricing.loadBalancer;
-    lines.push(
-      line(
-        {
-          resource: `${lb.name} (${label})`,
-          category: 'networking',
-          environment,
-          monthlyQuantity: HOURS_PER_MONTH,
-          unit: lb.hourly.unit,
-        },
-        lb.hourly,
-      ),
-    );
-    if (lb.perLcuHour) {
-      lines.push(
-        line(
-          {
-            resource: `${lb.name} LCU (${label})`,
-            category: 'networking',
-            environment,
-            monthlyQuantity: Math.max(
-              egressGB,
-              requests / REQUESTS_PER_LCU_HOUR,
-            ),
-            unit: 'LCU-hour',
-          },
-          lb.perLcuHour,
-        ),
-      );
-    }
-    if (lb.perGBProcessed) {
-      lines.push(
-        line(
-          {
-            resource: `${lb.name} data processed (${label})`,
-            category: 'networking',
-            environment,
-            monthlyQuantity: egressGB,
-            unit: 'GB',
-          },
-          lb.perGBProcessed,
-        ),
-      );
-    }
-  }
 
-  // NAT gateway: private nodes from T2
-  if (plan.tier !== 'T1') {
-    const nat = pricing.nat;
-    if (nat.perNodeHour) {
-      const hourly = Math.min(
-        nat.perNodeHour.price * nodes,
-        nat.perNodeHour.capHourly,
-      );
-      lines.push(
-        line(
-          {
-            resource: `${nat.name} (${label}, ${Math.min(nodes, 32)} VMs)`,
-            category: 'networking',
-            environment,
-            monthlyQuantity: HOURS_PER_MONTH,
-            unit: 'gateway-hour',
-          },
-          { price: hourly, source: nat.perNodeHour.source },
-        ),
-      );
-    } else if (nat.hourly) {
-      lines.push(
-        line(
-          {
-            resource: `${nat.name} (${label})`,
-            category: 'networking',
-            environment,
-            monthlyQuantity: HOURS_PER_MONTH,
-            unit: 'gateway-hour',
-          },
-          nat.hourly,
-        ),
-      );
-    }
-    lines.push(
-      line(
-        {
-          resource: `${nat.name} data processed (${label})`,
-          category: 'networking',
-          environment,
-          monthlyQuantity: egressGB * NAT_EGRESS_SHARE,
-          unit: 'GB',
-        },
-        nat.perGBProcessed,
-      ),
-    );
-  }
+  lines.push(...natLines(plan, pricing, environment, egressGB, nodes));
 
-  // Volumes of StatefulSets
-  const byName = new Map(plan.services.map(s => [s.name, s]));
-  for (const w of workloads) {
-    const storage = byName.get(w.name)?.service.storage;
-    if (w.objectKind !== 'StatefulSet' || !storage) continue;
-    const requested = storageGiB(storage.size);
-    const tiers = pricing.disk.tierSizesGiB;
-    const billed = tiers
-      ? tiers.find(t => t >= requested) ?? requested
-      : requested;
-    const tierNote =
-      billed !== requested ? `, billed as ${billed} GiB tier` : '';
-    lines.push(
-      line(
-        {
-          resource: `${pricing.disk.name} volume (${w.name}, ${w.pods} × ${requested} GiB${tierNote})`,
-          category: 'storage',
-          environment,
-          service: w.name,
-          monthlyQuantity: billed * w.pods,
-          unit: pricing.disk.perGiBMonth.unit,
-        },
-        pricing.disk.perGiBMonth,
-      ),
-    );
-  }
+  lines.push(...volumeLines(plan, pricing, environment, workloads));
 
   // Internet egress
   lines.push(
@@ -948,191 +1024,226 @@ function lineRef(l: CostLine): string {
   return `${l.resource} [${l.environment}]`;
 }
 
+/** Spot / preemptible nodes for stateless, multi-replica workloads. */
+function spotRecommendations(expected: ScenarioResult): CostRecommendation[] {
+  const clusters = expected.clusters;
+  const recommendations: CostRecommendation[] = [];
+  // Spot / preemptible for stateless, multi-replica workloads
+  let eligibleCost = 0;
+  const motivating: CostLine[] = [];
+  const names = new Set<string>();
+  for (const c of clusters) {
+    for (const w of c.workloads) {
+      if (
+        (w.objectKind === 'Deployment' || w.objectKind === 'Rollout') &&
+        w.minReplicas >= 2
+      ) {
+        eligibleCost += (c.shares[w.name] ?? 0) * c.nodeLine.monthlyCost;
+        names.add(w.name);
+        if (!motivating.includes(c.nodeLine)) motivating.push(c.nodeLine);
+      }
+    }
+  }
+  if (eligibleCost > 0) {
+    recommendations.push({
+      id: 'spot-nodes',
+      text: `Run the stateless, multi-replica workloads (${[...names].join(
+        ', ',
+      )}) on a spot / preemptible node pool: ${Math.round(
+        DISCOUNTS.spot.low * 100,
+      )}-${Math.round(
+        DISCOUNTS.spot.high * 100,
+      )}% cheaper compute, but nodes can be reclaimed at short notice, so keep StatefulSets, DaemonSet-only nodes and single-replica workloads on on-demand nodes. Savings are on their requested share of the node cost (${roundCents(
+        eligibleCost,
+      ).toFixed(2)} USD/month).`,
+      monthlySavingsLow: roundCents(eligibleCost * DISCOUNTS.spot.low),
+      monthlySavingsHigh: roundCents(eligibleCost * DISCOUNTS.spot.high),
+      motivatedBy: motivating.map(lineRef).join('; '),
+    });
+  }
+
+  return recommendations;
+}
+
+/** Commitments on steady (baseline) compute outside development. */
+function commitmentRecommendations(
+  expected: ScenarioResult,
+  low: ScenarioResult,
+): CostRecommendation[] {
+  const clusters = expected.clusters;
+  const recommendations: CostRecommendation[] = [];
+  // Commitments on steady (baseline) compute outside development
+  let steady = 0;
+  const motivating: CostLine[] = [];
+  for (const c of low.clusters) {
+    if (c.environmentClass === 'development') continue;
+    steady += c.nodeLine.monthlyCost;
+    const match = clusters.find(
+      e => e.environment === c.environment && e.provider === c.provider,
+    );
+    if (match) motivating.push(match.nodeLine);
+  }
+  if (steady > 0) {
+    const pct = (x: number) => Math.round(x * 100);
+    recommendations.push({
+      id: 'commitment-1y',
+      text: `Commit to the steady compute (the nodes that run at minimum replicas outside development: ${roundCents(
+        steady,
+      ).toFixed(
+        2,
+      )} USD/month) for one year (Savings Plans, committed use discounts, reservations): about ${pct(
+        DISCOUNTS.commit1y.low,
+      )}-${pct(
+        DISCOUNTS.commit1y.high,
+      )}% off. Not additive with spot on the same nodes.`,
+      monthlySavingsLow: roundCents(steady * DISCOUNTS.commit1y.low),
+      monthlySavingsHigh: roundCents(steady * DISCOUNTS.commit1y.high),
+      motivatedBy: motivating.map(lineRef).join('; '),
+    });
+    recommendations.push({
+      id: 'commitment-3y',
+      text: `Or commit the same steady compute for three years: about ${pct(
+        DISCOUNTS.commit3y.low,
+      )}-${pct(
+        DISCOUNTS.commit3y.high,
+      )}% off, worth it only if the workload is certain to stay on this cloud and instance family.`,
+      monthlySavingsLow: roundCents(steady * DISCOUNTS.commit3y.low),
+      monthlySavingsHigh: roundCents(steady * DISCOUNTS.commit3y.high),
+      motivatedBy: motivating.map(lineRef).join('; '),
+    });
+  }
+
+  return recommendations;
+}
+
+/** Right-sizing: node capacity nobody requests. */
+function rightSizingRecommendations(
+  expected: ScenarioResult,
+): CostRecommendation[] {
+  const clusters = expected.clusters;
+  const recommendations: CostRecommendation[] = [];
+  // Right-sizing: node capacity nobody requests
+  let headroomCost = 0;
+  const motivating: CostLine[] = [];
+  const details: string[] = [];
+  for (const c of clusters) {
+    const used = Object.values(c.shares).reduce((a, b) => a + b, 0);
+    const headroom = Math.max(0, 1 - used);
+    if (headroom >= RIGHT_SIZING_THRESHOLD) {
+      headroomCost += headroom * c.nodeLine.monthlyCost;
+      motivating.push(c.nodeLine);
+      details.push(
+        `${c.environment}: ${c.nodes} node(s), requests use ${Math.round(
+          used * 100,
+        )}% of the usable capacity`,
+      );
+    }
+  }
+  if (headroomCost > 0) {
+    recommendations.push({
+      id: 'right-sizing',
+      text: `Right-size the nodes: requests leave capacity unused (${details.join(
+        '; ',
+      )}; usable = ${Math.round(
+        ALLOCATABLE_FRACTION * TARGET_UTILIZATION * 100,
+      )}% of a node). Smaller node types, or a shared cluster for small environments, recover part of it: low = half the headroom (instance sizes come in steps), high = all of it (${roundCents(
+        headroomCost,
+      ).toFixed(2)} USD/month).`,
+      monthlySavingsLow: roundCents(headroomCost / 2),
+      monthlySavingsHigh: roundCents(headroomCost),
+      motivatedBy: motivating.map(lineRef).join('; '),
+    });
+  }
+
+  return recommendations;
+}
+
+/** Arm64 nodes where the images are multi-arch. */
+function armRecommendations(expected: ScenarioResult): CostRecommendation[] {
+  const clusters = expected.clusters;
+  const recommendations: CostRecommendation[] = [];
+  // Arm64 nodes where images are multi-arch
+  let armLow = 0;
+  let armHigh = 0;
+  const motivating: CostLine[] = [];
+  const built = new Set<string>();
+  let armName = '';
+  for (const c of clusters) {
+    const arm = c.armNodes;
+    if (!arm) continue;
+    const x86 = c.node.hourly.price;
+    const builtShare = c.workloads
+      .filter(w => w.buildsImage)
+      .reduce((a, w) => a + (c.shares[w.name] ?? 0), 0);
+    c.workloads.filter(w => w.buildsImage).forEach(w => built.add(w.name));
+    if (builtShare <= 0) continue;
+    armLow +=
+      builtShare * c.nodeLine.monthlyCost * (1 - arm[0].hourly.price / x86);
+    armHigh += c.nodeLine.monthlyCost * (1 - arm[1].hourly.price / x86);
+    motivating.push(c.nodeLine);
+    armName =
+      arm[0].instanceType === arm[1].instanceType
+        ? arm[0].instanceType
+        : `${arm[0].instanceType} / ${arm[1].instanceType}`;
+  }
+  if (armHigh > 0) {
+    recommendations.push({
+      id: 'arm64-nodes',
+      text: `Move to arm64 nodes (${armName}): the images this package builds (${[
+        ...built,
+      ].join(
+        ', ',
+      )}) are published for linux/amd64 and linux/arm64. Low = only their share of the nodes at the smaller price gap; high = the whole node pool at the larger gap, once every prebuilt image is confirmed multi-arch.`,
+      monthlySavingsLow: roundCents(armLow),
+      monthlySavingsHigh: roundCents(armHigh),
+      motivatedBy: motivating.map(lineRef).join('; '),
+    });
+  }
+
+  return recommendations;
+}
+
+/** Development environments scaled to zero at night. */
+function scheduleRecommendations(
+  expected: ScenarioResult,
+): CostRecommendation[] {
+  const clusters = expected.clusters;
+  const recommendations: CostRecommendation[] = [];
+  // Development environments scaled to zero at night
+  const devNodes = clusters.filter(c => c.environmentClass === 'development');
+  const cost = devNodes.reduce((a, c) => a + c.nodeLine.monthlyCost, 0);
+  if (cost > 0) {
+    recommendations.push({
+      id: 'dev-scale-to-zero',
+      text: `Scale development environments (${[
+        ...new Set(devNodes.map(c => c.environment)),
+      ].join(
+        ', ',
+      )}) to zero outside working hours (scale workloads to 0 and the node group to 0 on a schedule): nights only (12 h a day off) saves ${Math.round(
+        DEV_OFF_FRACTION_LOW * 100,
+      )}% of their node hours, nights and weekends ${Math.round(
+        DEV_OFF_FRACTION_HIGH * 100,
+      )}%. The control plane and load balancer keep running.`,
+      monthlySavingsLow: roundCents(cost * DEV_OFF_FRACTION_LOW),
+      monthlySavingsHigh: roundCents(cost * DEV_OFF_FRACTION_HIGH),
+      motivatedBy: devNodes.map(c => lineRef(c.nodeLine)).join('; '),
+    });
+  }
+
+  return recommendations;
+}
+
 function recommendationsFor(
   expected: ScenarioResult,
   low: ScenarioResult,
 ): CostRecommendation[] {
-  const recommendations: CostRecommendation[] = [];
-  const clusters = expected.clusters;
-
-  // Spot / preemptible for stateless, multi-replica workloads
-  {
-    let eligibleCost = 0;
-    const motivating: CostLine[] = [];
-    const names = new Set<string>();
-    for (const c of clusters) {
-      for (const w of c.workloads) {
-        if (
-          (w.objectKind === 'Deployment' || w.objectKind === 'Rollout') &&
-          w.minReplicas >= 2
-        ) {
-          eligibleCost += (c.shares[w.name] ?? 0) * c.nodeLine.monthlyCost;
-          names.add(w.name);
-          if (!motivating.includes(c.nodeLine)) motivating.push(c.nodeLine);
-        }
-      }
-    }
-    if (eligibleCost > 0) {
-      recommendations.push({
-        id: 'spot-nodes',
-        text: `Run the stateless, multi-replica workloads (${[...names].join(
-          ', ',
-        )}) on a spot / preemptible node pool: ${Math.round(
-          DISCOUNTS.spot.low * 100,
-        )}-${Math.round(
-          DISCOUNTS.spot.high * 100,
-        )}% cheaper compute, but nodes can be reclaimed at short notice, so keep StatefulSets, DaemonSet-only nodes and single-replica workloads on on-demand nodes. Savings are on their requested share of the node cost (${roundCents(
-          eligibleCost,
-        ).toFixed(2)} USD/month).`,
-        monthlySavingsLow: roundCents(eligibleCost * DISCOUNTS.spot.low),
-        monthlySavingsHigh: roundCents(eligibleCost * DISCOUNTS.spot.high),
-        motivatedBy: motivating.map(lineRef).join('; '),
-      });
-    }
-  }
-
-  // Commitments on steady (baseline) compute outside development
-  {
-    let steady = 0;
-    const motivating: CostLine[] = [];
-    for (const c of low.clusters) {
-      if (c.environmentClass === 'development') continue;
-      steady += c.nodeLine.monthlyCost;
-      const match = clusters.find(
-        e => e.environment === c.environment && e.provider === c.provider,
-      );
-      if (match) motivating.push(match.nodeLine);
-    }
-    if (steady > 0) {
-      const pct = (x: number) => Math.round(x * 100);
-      recommendations.push({
-        id: 'commitment-1y',
-        text: `Commit to the steady compute (the nodes that run at minimum replicas outside development: ${roundCents(
-          steady,
-        ).toFixed(
-          2,
-        )} USD/month) for one year (Savings Plans, committed use discounts, reservations): about ${pct(
-          DISCOUNTS.commit1y.low,
-        )}-${pct(
-          DISCOUNTS.commit1y.high,
-        )}% off. Not additive with spot on the same nodes.`,
-        monthlySavingsLow: roundCents(steady * DISCOUNTS.commit1y.low),
-        monthlySavingsHigh: roundCents(steady * DISCOUNTS.commit1y.high),
-        motivatedBy: motivating.map(lineRef).join('; '),
-      });
-      recommendations.push({
-        id: 'commitment-3y',
-        text: `Or commit the same steady compute for three years: about ${pct(
-          DISCOUNTS.commit3y.low,
-        )}-${pct(
-          DISCOUNTS.commit3y.high,
-        )}% off, worth it only if the workload is certain to stay on this cloud and instance family.`,
-        monthlySavingsLow: roundCents(steady * DISCOUNTS.commit3y.low),
-        monthlySavingsHigh: roundCents(steady * DISCOUNTS.commit3y.high),
-        motivatedBy: motivating.map(lineRef).join('; '),
-      });
-    }
-  }
-
-  // Right-sizing: node capacity nobody requests
-  {
-    let headroomCost = 0;
-    const motivating: CostLine[] = [];
-    const details: string[] = [];
-    for (const c of clusters) {
-      const used = Object.values(c.shares).reduce((a, b) => a + b, 0);
-      const headroom = Math.max(0, 1 - used);
-      if (headroom >= RIGHT_SIZING_THRESHOLD) {
-        headroomCost += headroom * c.nodeLine.monthlyCost;
-        motivating.push(c.nodeLine);
-        details.push(
-          `${c.environment}: ${c.nodes} node(s), requests use ${Math.round(
-            used * 100,
-          )}% of the usable capacity`,
-        );
-      }
-    }
-    if (headroomCost > 0) {
-      recommendations.push({
-        id: 'right-sizing',
-        text: `Right-size the nodes: requests leave capacity unused (${details.join(
-          '; ',
-        )}; usable = ${Math.round(
-          ALLOCATABLE_FRACTION * TARGET_UTILIZATION * 100,
-        )}% of a node). Smaller node types, or a shared cluster for small environments, recover part of it: low = half the headroom (instance sizes come in steps), high = all of it (${roundCents(
-          headroomCost,
-        ).toFixed(2)} USD/month).`,
-        monthlySavingsLow: roundCents(headroomCost / 2),
-        monthlySavingsHigh: roundCents(headroomCost),
-        motivatedBy: motivating.map(lineRef).join('; '),
-      });
-    }
-  }
-
-  // Arm64 nodes where images are multi-arch
-  {
-    let armLow = 0;
-    let armHigh = 0;
-    const motivating: CostLine[] = [];
-    const built = new Set<string>();
-    let armName = '';
-    for (const c of clusters) {
-      const arm = c.armNodes;
-      if (!arm) continue;
-      const x86 = c.node.hourly.price;
-      const builtShare = c.workloads
-        .filter(w => w.buildsImage)
-        .reduce((a, w) => a + (c.shares[w.name] ?? 0), 0);
-      c.workloads.filter(w => w.buildsImage).forEach(w => built.add(w.name));
-      if (builtShare <= 0) continue;
-      armLow +=
-        builtShare * c.nodeLine.monthlyCost * (1 - arm[0].hourly.price / x86);
-      armHigh += c.nodeLine.monthlyCost * (1 - arm[1].hourly.price / x86);
-      motivating.push(c.nodeLine);
-      armName =
-        arm[0].instanceType === arm[1].instanceType
-          ? arm[0].instanceType
-          : `${arm[0].instanceType} / ${arm[1].instanceType}`;
-    }
-    if (armHigh > 0) {
-      recommendations.push({
-        id: 'arm64-nodes',
-        text: `Move to arm64 nodes (${armName}): the images this package builds (${[
-          ...built,
-        ].join(
-          ', ',
-        )}) are published for linux/amd64 and linux/arm64. Low = only their share of the nodes at the smaller price gap; high = the whole node pool at the larger gap, once every prebuilt image is confirmed multi-arch.`,
-        monthlySavingsLow: roundCents(armLow),
-        monthlySavingsHigh: roundCents(armHigh),
-        motivatedBy: motivating.map(lineRef).join('; '),
-      });
-    }
-  }
-
-  // Development environments scaled to zero at night
-  {
-    const devNodes = clusters.filter(c => c.environmentClass === 'development');
-    const cost = devNodes.reduce((a, c) => a + c.nodeLine.monthlyCost, 0);
-    if (cost > 0) {
-      recommendations.push({
-        id: 'dev-scale-to-zero',
-        text: `Scale development environments (${[
-          ...new Set(devNodes.map(c => c.environment)),
-        ].join(
-          ', ',
-        )}) to zero outside working hours (scale workloads to 0 and the node group to 0 on a schedule): nights only (12 h a day off) saves ${Math.round(
-          DEV_OFF_FRACTION_LOW * 100,
-        )}% of their node hours, nights and weekends ${Math.round(
-          DEV_OFF_FRACTION_HIGH * 100,
-        )}%. The control plane and load balancer keep running.`,
-        monthlySavingsLow: roundCents(cost * DEV_OFF_FRACTION_LOW),
-        monthlySavingsHigh: roundCents(cost * DEV_OFF_FRACTION_HIGH),
-        motivatedBy: devNodes.map(c => lineRef(c.nodeLine)).join('; '),
-      });
-    }
-  }
-
-  return recommendations;
+  return [
+    ...spotRecommendations(expected),
+    ...commitmentRecommendations(expected, low),
+    ...rightSizingRecommendations(expected),
+    ...armRecommendations(expected),
+    ...scheduleRecommendations(expected),
+  ];
 }
 
 function methodText(plan: DeploymentPlan, resized: boolean): string {
@@ -1288,17 +1399,19 @@ export function estimateCost(
       'multi-cloud: functions are priced on AWS Lambda; the Knative alternative of the package runs on the clusters and is not priced separately.',
     );
   }
-  if (serverlessTarget(plan) === 'azure-functions') {
+  if (functionsOn(plan, 'azure-functions').length > 0) {
     assumptions.push(
       `Azure Functions are priced on Flex Consumption (what the package deploys); the legacy Consumption plan would be $${SERVERLESS_PRICING.azureFunctionsConsumption.gbSecond.price}/GB-s and $${SERVERLESS_PRICING.azureFunctionsConsumption.executions.price} per million executions.`,
     );
   }
-  if (
-    serverlessTarget(plan) === 'cloud-run' &&
-    serverlessFunctions(plan).length > 0
-  ) {
+  if (functionsOn(plan, 'cloud-run').length > 0) {
     assumptions.push(
-      'GCP functions are priced as Cloud Run request-based billing at the vCPU the package configures for Cloud Run services (1 vCPU up to 4 GiB); Cloud Functions gen2 with a smaller default CPU costs less.',
+      'GCP functions on Cloud Run (HTTP functions and images) are priced as Cloud Run request-based billing at the vCPU the package configures for Cloud Run services (1 vCPU up to 4 GiB).',
+    );
+  }
+  if (functionsOn(plan, 'cloud-functions').length > 0) {
+    assumptions.push(
+      'GCP event functions deployed to Cloud Functions (gen2) are priced at Cloud Run rates with the CPU Cloud Functions allocates to their memory (cost/pricing.ts).',
     );
   }
 

@@ -580,6 +580,41 @@ export const SERVERLESS_PRICING = {
     freeTier:
       'Cloud Run free tier (180,000 vCPU-s, 360,000 GiB-s, 2 million requests per month) noted but not applied',
   },
+  /** Cloud Functions (2nd gen): billed at Cloud Run rates, with the CPU the memory setting gives. */
+  cloudFunctionsGen2: {
+    vcpuSecond: {
+      price: 0.000024,
+      unit: 'vCPU-second',
+      source: 'https://cloud.google.com/functions/pricing',
+      note: 'Cloud Functions (2nd gen) are billed at Cloud Run rates: Tier 1 regions, CPU allocated during invocations, rounded up to 100 ms',
+    } as PricePoint,
+    gibSecond: {
+      price: 0.0000025,
+      unit: 'GiB-second',
+      source: 'https://cloud.google.com/functions/pricing',
+      note: 'Cloud Run rates, Tier 1 regions',
+    } as PricePoint,
+    invocations: {
+      price: 0.4,
+      unit: 'million invocations',
+      source: 'https://cloud.google.com/functions/pricing',
+      note: 'Cloud Run request rate; free tier not applied',
+    } as PricePoint,
+    /**
+     * The vCPU a function gets for its memory when no CPU is set, as
+     * [memory MB up to, vCPU] (https://cloud.google.com/functions/docs/configuring/memory).
+     */
+    cpuByMemoryMB: [
+      [128, 0.083],
+      [256, 0.167],
+      [512, 0.333],
+      [1024, 0.583],
+      [2048, 1],
+      [8192, 2],
+      [16384, 4],
+      [32768, 8],
+    ] as ReadonlyArray<readonly [number, number]>,
+  },
 } as const;
 
 /** Sidecar proxy requests added to every pod of a meshed namespace. */
@@ -648,13 +683,20 @@ const PRICED_REGION: Record<string, string> = {
  * region is the priced one.
  */
 export function regionNote(
-  provider: ClusterProvider | 'lambda' | 'azure-functions' | 'cloud-run',
+  provider:
+    | ClusterProvider
+    | 'lambda'
+    | 'azure-functions'
+    | 'cloud-run'
+    | 'cloud-functions',
   region: string,
 ): string | undefined {
   let key: string = provider;
   if (provider === 'lambda') key = 'eks';
   else if (provider === 'azure-functions') key = 'aks';
-  else if (provider === 'cloud-run') key = 'gke';
+  else if (provider === 'cloud-run' || provider === 'cloud-functions') {
+    key = 'gke';
+  }
   const priced = PRICED_REGION[key];
   if (provider === 'generic') {
     return `platform-agnostic: a generic 2 vCPU / 8 GiB node and every other figure are priced at the AWS ${priced} list prices`;

@@ -8,7 +8,8 @@ import {
   TraceEntry,
 } from '@internal/backstage-plugin-cloud-native-common';
 import { estimateCost } from '../cost';
-import { buildReport, REPORT_FILE } from '../report/buildReport';
+import { REPORT_FILE } from '../core/layout';
+import { buildReport } from '../report/buildReport';
 import { renderPackageReadme } from '../guide/packageReadme';
 import { renderDeploymentGuide } from '../guide';
 import { ValidatePackageOptions } from '../validation';
@@ -86,8 +87,8 @@ interface InvokedSkill {
 /**
  * Runs the planned skills in plan order (SKILL_ORDER: gitops-generator
  * last, after the skills whose output it syncs), each with the outputs of
- * those before it; a skill this engine does not implement is a skipped
- * trace entry.
+ * the skills it depends on (inputsOf); a skill this engine does not
+ * implement is a skipped trace entry.
  */
 function runSkills(
   plan: DeploymentPlan,
@@ -117,7 +118,7 @@ function runSkills(
       });
       continue;
     }
-    const output = skill.run({ plan, outputs });
+    const output = skill.run({ plan, outputs: inputsOf(planned, outputs) });
     outputs[planned.id] = output;
     const written = addOutput(run, planned.id, output);
     run.invoked.push({ skill: planned.id, output, files: written });
@@ -282,6 +283,21 @@ export async function generatePackage(
     },
     run.manifests,
   );
+}
+
+/**
+ * What a skill reads: the outputs of the skills it depends on (the plan's
+ * `dependsOn`), which the plan orders before it.
+ */
+function inputsOf(
+  planned: DeploymentPlan['skills'][number],
+  outputs: Partial<Record<SkillId, SkillOutput>>,
+): Partial<Record<SkillId, SkillOutput>> {
+  const inputs: Partial<Record<SkillId, SkillOutput>> = {};
+  for (const id of planned.dependsOn) {
+    if (outputs[id]) inputs[id] = outputs[id];
+  }
+  return inputs;
 }
 
 function round(ms: number): number {

@@ -1,5 +1,5 @@
 import { ServicePlan } from '@internal/backstage-plugin-cloud-native-common';
-import { AB_HEADER } from '../skills/kubernetes/workloads';
+import { AB_HEADER } from '../plan/rollout';
 import { CLUSTER_LABEL, Facts, RolloutFacts } from './facts';
 import { block, code, mermaidLabel, table, text } from './markdown';
 

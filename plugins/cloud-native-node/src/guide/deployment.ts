@@ -1,25 +1,25 @@
 import {
   AB_HEADER,
+  CANARY_WEIGHTS,
   analysisTemplateName,
   ROLLBACK_WINDOW_REVISIONS,
   CANARY_PAUSE,
   PROMETHEUS_ADDRESS,
-} from '../skills/kubernetes/workloads';
+} from '../plan/rollout';
 import {
   CLUSTER_LABEL,
   Facts,
   filesUnder,
   hostOf,
-  jobsOf,
   kustomizeDirs,
   RolloutFacts,
   stackName,
   statusCommand,
-  workloadRef,
+  rollbackCommands,
 } from './facts';
 import { FLUX_NAMESPACE } from '../plan/gitops';
-import { ClusterInstall } from '../skills/install';
-import { manifestDirectory } from '../skills/kubernetes/generator';
+import { ClusterInstall } from '../plan/install';
+import { manifestDirectory } from '../plan/names';
 import { block, code, table, text } from './markdown';
 
 /**
@@ -34,9 +34,6 @@ interface Section {
 
 const ARGO_ROLLOUTS_INSTALL =
   'https://github.com/argoproj/argo-rollouts/releases/latest/download/install.yaml';
-
-/** Canary weights of the generated Rollouts (skills/kubernetes/workloads). */
-export const CANARY_WEIGHTS = [5, 25, 50, 100] as const;
 
 function valuesFile(facts: Facts, env: string): string {
   return `${facts.chart}/values-${env}.yaml`;
@@ -488,11 +485,10 @@ interface AddOn {
   commands: string[];
 }
 
-function addOns(facts: Facts): AddOn[] {
-  const { plan } = facts;
-  const providers = new Set(plan.clusterProviders);
+/** What the workloads themselves need: the metrics API of the HPAs, CSI storage. */
+function workloadAddOns(facts: Facts): AddOn[] {
+  const providers = new Set(facts.plan.clusterProviders);
   const out: AddOn[] = [];
-  const files = [...facts.files];
   if (facts.autoscaled.length > 0) {
     const builtIn = !providers.has('eks') && !providers.has('generic');
     out.push({
@@ -537,6 +533,13 @@ function addOns(facts: Facts): AddOn[] {
       commands,
     });
   }
+  return out;
+}
+
+/** The ingress controller of the public services. */
+function ingressAddOns(facts: Facts): AddOn[] {
+  const { plan } = facts;
+  const out: AddOn[] = [];
   if (facts.publicServices.length > 0) {
     const why = `the Ingresses of ${facts.publicServices
       .map(s => code(s.name))
@@ -581,6 +584,13 @@ function addOns(facts: Facts): AddOn[] {
         break;
     }
   }
+  return out;
+}
+
+/** Prometheus, the mesh and Argo Rollouts: progressive delivery and its analysis. */
+function deliveryAddOns(facts: Facts): AddOn[] {
+  const { plan } = facts;
+  const out: AddOn[] = [];
   if (facts.rollouts.some(r => r.analysed) || plan.tierFeatures.observability) {
     out.push({
       name: 'Prometheus Operator (kube-prometheus-stack)',
@@ -644,6 +654,15 @@ function addOns(facts: Facts): AddOn[] {
       ],
     });
   }
+  return out;
+}
+
+/** External Secrets, event-driven autoscaling. */
+function secretAndEventAddOns(facts: Facts): AddOn[] {
+  const { plan } = facts;
+  const providers = new Set(facts.plan.clusterProviders);
+  const files = [...facts.files];
+  const out: AddOn[] = [];
   if (facts.externalSecrets) {
     out.push({
       name: 'External Secrets Operator',
@@ -692,6 +711,13 @@ function addOns(facts: Facts): AddOn[] {
       ],
     });
   }
+  return out;
+}
+
+/** The GitOps controller and Knative Serving. */
+function gitOpsAddOns(facts: Facts): AddOn[] {
+  const { plan } = facts;
+  const out: AddOn[] = [];
   if (plan.gitops === 'argocd') {
     out.push({
       name: 'Argo CD',
@@ -720,6 +746,16 @@ function addOns(facts: Facts): AddOn[] {
     });
   }
   return out;
+}
+
+function addOns(facts: Facts): AddOn[] {
+  return [
+    ...workloadAddOns(facts),
+    ...ingressAddOns(facts),
+    ...deliveryAddOns(facts),
+    ...secretAndEventAddOns(facts),
+    ...gitOpsAddOns(facts),
+  ];
 }
 
 function addOnSection(facts: Facts): Section | undefined {
@@ -1512,7 +1548,7 @@ function rollbackSection(facts: Facts): Section {
         '',
         ...block(
           'sh',
-          native.map(s => `kubectl rollout undo ${workloadRef(s)} -n ${ns}`),
+          native.flatMap(s => rollbackCommands(plan, s)),
         ),
         '',
       );
@@ -1535,10 +1571,7 @@ function rollbackSection(facts: Facts): Section {
         '',
         ...block(
           'sh',
-          facts.rollouts.flatMap(r => [
-            `kubectl argo rollouts abort ${r.service.name} -n ${ns}`,
-            `kubectl argo rollouts undo ${r.service.name} -n ${ns}`,
-          ]),
+          facts.rollouts.flatMap(r => rollbackCommands(plan, r.service)),
         ),
         '',
       );
@@ -1552,13 +1585,12 @@ function rollbackSection(facts: Facts): Section {
         '',
         ...block(
           'sh',
-          batch.map(s =>
-            s.objectKind === 'Job'
-              ? `kubectl delete ${jobsOf(
-                  plan,
-                  s,
-                )} -n ${ns}   # stops this release's Job; the rollback runs the previous release's Job again`
-              : `kubectl patch cronjob/${s.name} -n ${ns} -p '{"spec":{"suspend":true}}'`,
+          batch.flatMap(s =>
+            rollbackCommands(plan, s).map(command =>
+              s.objectKind === 'Job'
+                ? `${command}   # stops this release's Job; the rollback runs the previous release's Job again`
+                : command,
+            ),
           ),
         ),
         '',

@@ -1,21 +1,14 @@
 import {
-  Cloud,
   DeploymentPlan,
   ServicePlan,
 } from '@internal/backstage-plugin-cloud-native-common';
-import {
-  rolloutMode,
-  RolloutMode,
-  trafficRouterFor,
-} from '../skills/kubernetes/context';
-import { helmReleaseName } from '../skills/helm/release';
-import { ClusterInstall, clusterInstalls } from '../skills/install';
-import { hasAnalysis } from '../skills/kubernetes/workloads';
-import { selectorLabels } from '../skills/kubernetes/labels';
-import {
-  environmentProfile,
-  EnvironmentProfile,
-} from '../skills/kubernetes/profile';
+import { rolloutMode, RolloutMode, trafficRouterFor } from '../plan/rollout';
+import { helmReleaseName } from '../plan/names';
+import { ClusterInstall, clusterInstalls } from '../plan/install';
+import { hasAnalysis } from '../plan/rollout';
+import { selectorLabels } from '../plan/labels';
+import { environmentProfile, EnvironmentProfile } from '../plan/profile';
+import { serverlessPlatforms, ServerlessPlatforms } from '../plan/serverless';
 
 /**
  * What the three documents derive from the plan and the package's file
@@ -38,14 +31,6 @@ export interface RolloutFacts {
   analysed: boolean;
 }
 
-/** Where serverless definitions are written, by cloud (as the skill does). */
-export interface ServerlessTargets {
-  aws: boolean;
-  azure: boolean;
-  gcp: boolean;
-  knative: boolean;
-}
-
 export interface Facts {
   plan: DeploymentPlan;
   title: string;
@@ -57,7 +42,8 @@ export interface Facts {
   serverless: ServicePlan[];
   rollouts: RolloutFacts[];
   profiles: EnvironmentProfile[];
-  serverlessTargets: ServerlessTargets;
+  /** Where serverless definitions are written, by cloud (plan/serverless.ts) */
+  serverlessTargets: ServerlessPlatforms;
   /** Any service reads secrets through the External Secrets Operator */
   externalSecrets: boolean;
   /** Any Kubernetes service is public (an Ingress is rendered) */
@@ -77,15 +63,6 @@ export interface Facts {
    * empty when the store is the platform's, outside the package
    */
   secretStoreFiles: string[];
-}
-
-function serverlessTargetsFor(cloud: Cloud): ServerlessTargets {
-  return {
-    aws: cloud === 'aws' || cloud === 'multi-cloud',
-    azure: cloud === 'azure',
-    gcp: cloud === 'gcp',
-    knative: cloud === 'platform-agnostic' || cloud === 'multi-cloud',
-  };
 }
 
 export function collectFacts(
@@ -110,7 +87,10 @@ export function collectFacts(
   const inSomeProfile = (test: (p: EnvironmentProfile, s: string) => boolean) =>
     kube.filter(s => profiles.some(p => p.services[s.name] && test(p, s.name)));
   const installs = Object.fromEntries(
-    plan.environments.map(env => [env, clusterInstalls(plan, env)]),
+    plan.environments.map(env => [
+      env,
+      clusterInstalls(plan, env, context.files),
+    ]),
   );
   const secretStoreFiles = new Set(
     Object.values(installs)
@@ -133,7 +113,7 @@ export function collectFacts(
     serverless: plan.services.filter(s => s.runtime === 'serverless'),
     rollouts,
     profiles,
-    serverlessTargets: serverlessTargetsFor(plan.cloud),
+    serverlessTargets: serverlessPlatforms(plan.cloud),
     externalSecrets: kube.some(s => s.service.secrets.length > 0),
     publicServices: kube.filter(s => s.service.expose === 'public'),
     autoscaled: inSomeProfile((p, s) => p.services[s].autoscaling),
@@ -223,7 +203,7 @@ export function getPods(facts: Facts, service: ServicePlan): string {
  * `watch` gives the live view of a Rollout instead).
  */
 export function statusCommand(
-  facts: Facts,
+  facts: Pick<Facts, 'plan' | 'ns'>,
   service: ServicePlan,
   watch = false,
 ): string {
@@ -245,6 +225,37 @@ export function statusCommand(
       return `kubectl create job --from=cronjob/${service.name} ${service.name}-manual -n ${ns}`;
     default:
       return '';
+  }
+}
+
+/**
+ * The commands that roll one service back, by kind: the guide's Rollback
+ * section and the report's `deployment_guide.rollback` both read them.
+ * A Rollout is aborted first (traffic back to stable at once), then undone.
+ */
+export function rollbackCommands(
+  plan: DeploymentPlan,
+  service: ServicePlan,
+): string[] {
+  const ns = plan.namespace;
+  switch (service.objectKind) {
+    case 'Rollout':
+      return [
+        `kubectl argo rollouts abort ${service.name} -n ${ns}`,
+        `kubectl argo rollouts undo ${service.name} -n ${ns}`,
+      ];
+    case 'Deployment':
+    case 'StatefulSet':
+    case 'DaemonSet':
+      return [`kubectl rollout undo ${workloadRef(service)} -n ${ns}`];
+    case 'Job':
+      return [`kubectl delete ${jobsOf(plan, service)} -n ${ns}`];
+    case 'CronJob':
+      return [
+        `kubectl patch cronjob/${service.name} -n ${ns} -p '{"spec":{"suspend":true}}'`,
+      ];
+    default:
+      return [];
   }
 }
 
@@ -298,15 +309,6 @@ export function first(
   test: (s: ServicePlan) => boolean = () => true,
 ): ServicePlan | undefined {
   return services.find(test);
-}
-
-export function isServing(service: ServicePlan): boolean {
-  return (
-    service.service.port !== undefined &&
-    ['Deployment', 'Rollout', 'StatefulSet', 'DaemonSet'].includes(
-      service.objectKind,
-    )
-  );
 }
 
 export const CLUSTER_LABEL: Record<string, string> = {

@@ -14,6 +14,7 @@ import {
   planOf as fixturePlanOf,
   PROTOCOLS_SPEC,
 } from '../skills/kubernetes/__fixtures__/plans';
+import { cloudKubernetesIntegrator } from '../skills/cloud';
 
 const EXAMPLES = EXAMPLES_DIR;
 
@@ -34,6 +35,12 @@ function render(plan: DeploymentPlan, files: string[] = []) {
     architecture: byPath['docs/ARCHITECTURE.md'],
     troubleshooting: byPath['docs/TROUBLESHOOTING.md'],
   };
+}
+
+/** The paths the cloud skill writes for a plan (its prerequisites). */
+function cloudPaths(plan: DeploymentPlan): string[] {
+  const output = cloudKubernetesIntegrator.run({ plan, outputs: {} });
+  return [...output.files, ...output.manifests].map(f => f.path);
 }
 
 /** The lines of the fenced blocks of a language. */
@@ -319,7 +326,8 @@ describe('renderDeploymentGuide', () => {
     });
 
     it('refers to the ClusterSecretStore of the package, or shows one to create when the package has none', () => {
-      const shopDoc = render(shop).deployment;
+      // the install order reads the cloud prerequisites the package holds
+      const shopDoc = render(shop, cloudPaths(shop)).deployment;
       const addOn = section(shopDoc, 'Install the cluster add-ons');
       expect(addOn).not.toContain('cluster-secret-store.yaml');
       expect(addOn).toContain('cloud/eks/<env>/secret-store.yaml');

@@ -1,12 +1,11 @@
 import { ServicePlan } from '@internal/backstage-plugin-cloud-native-common';
-import { servicePort } from '../skills/kubernetes/context';
-import { analysisTemplateName } from '../skills/kubernetes/workloads';
+import { isServing, servicePort } from '../plan/workload';
+import { analysisTemplateName } from '../plan/rollout';
 import {
   describePods,
   Facts,
   first,
   getPods,
-  isServing,
   jobsOf,
   logsCommand,
   selector,
@@ -255,19 +254,14 @@ function treeText(root: TreeNode): string[] {
 // --------------------------------------------------------------------------
 // Issues
 
-function kubernetesIssues(facts: Facts): Issue[] {
+/** Pods that do not schedule: capacity, taints and zones, unbound volumes. */
+function schedulingIssues(
+  facts: Facts,
+  heavy: ServicePlan,
+  stateful: ServicePlan | undefined,
+): Issue[] {
   const { plan, ns } = facts;
   const issues: Issue[] = [];
-  const app =
-    first(facts.kube, s => s.buildsImage && isServing(s)) ??
-    first(facts.kube, s => s.buildsImage) ??
-    facts.kube[0];
-  const serving = first(facts.kube, isServing) ?? app;
-  const heavy = [...facts.kube].sort(
-    (a, b) =>
-      memoryBytes(b.service.resources.memory) -
-      memoryBytes(a.service.resources.memory),
-  )[0];
   issues.push({
     symptom: `${code(heavy.name)} pod ${code('Pending')}, event ${code(
       'FailedScheduling',
@@ -306,7 +300,6 @@ function kubernetesIssues(facts: Facts): Issue[] {
       fix: 'Add untainted nodes or a matching node pool',
     });
   }
-  const stateful = first(facts.kube, s => s.objectKind === 'StatefulSet');
   if (stateful) {
     const storageClass = stateful.service.storage?.class;
     issues.push({
@@ -341,6 +334,17 @@ function kubernetesIssues(facts: Facts): Issue[] {
       fix: `Fix ${code(`${stateful.name}-0`)} first (probe, data, credentials)`,
     });
   }
+  return issues;
+}
+
+/** Images that do not pull or containers that do not start. */
+function imageIssues(
+  facts: Facts,
+  app: ServicePlan,
+  heavy: ServicePlan,
+): Issue[] {
+  const { plan, ns } = facts;
+  const issues: Issue[] = [];
   const image = app.image;
   issues.push(
     {
@@ -412,6 +416,17 @@ function kubernetesIssues(facts: Facts): Issue[] {
       fix: 'Raise `resources.memory` in architecture.yaml and regenerate; for the JVM and Node.js, size the heap below the limit',
     },
   );
+  return issues;
+}
+
+/** Missing Secrets, ConfigMaps, volumes and pod networking. */
+function configurationIssues(
+  facts: Facts,
+  app: ServicePlan,
+  stateful: ServicePlan | undefined,
+): Issue[] {
+  const { plan, ns } = facts;
+  const issues: Issue[] = [];
   const secretService = first(facts.kube, s => s.service.secrets.length > 0);
   if (secretService) {
     const secret = `${secretService.name}-secrets`;
@@ -478,6 +493,13 @@ function kubernetesIssues(facts: Facts): Issue[] {
       fix: 'Restart the CNI pod of the node, enlarge the subnets / enable prefix delegation, or cordon the node',
     },
   );
+  return issues;
+}
+
+/** Pods that wait for their dependencies, or fail their health checks. */
+function dependencyIssues(facts: Facts): Issue[] {
+  const { plan, ns } = facts;
+  const issues: Issue[] = [];
   const waiter = first(
     facts.kube,
     s =>
@@ -537,6 +559,13 @@ function kubernetesIssues(facts: Facts): Issue[] {
       fix: 'Serve the health path on the container port, or raise health.startupSeconds in architecture.yaml for slow starts',
     });
   }
+  return issues;
+}
+
+/** Rollouts that do not finish: rolling updates and Argo Rollouts. */
+function rolloutIssues(facts: Facts): Issue[] {
+  const { plan, ns } = facts;
+  const issues: Issue[] = [];
   // Deployments report ProgressDeadlineExceeded; StatefulSets and
   // DaemonSets only stop updating.
   const rolling =
@@ -594,6 +623,13 @@ function kubernetesIssues(facts: Facts): Issue[] {
       )}`,
     });
   }
+  return issues;
+}
+
+/** Autoscaling, disruption budgets, NetworkPolicies and public traffic. */
+function capacityIssues(facts: Facts, serving: ServicePlan): Issue[] {
+  const { plan, ns } = facts;
+  const issues: Issue[] = [];
   const hpa = facts.autoscaled[0];
   if (hpa) {
     issues.push({
@@ -655,6 +691,13 @@ function kubernetesIssues(facts: Facts): Issue[] {
       fix: 'Install the ingress controller (docs/DEPLOYMENT.md, add-ons), make the pods Ready, check the TLS Secret and DNS',
     });
   }
+  return issues;
+}
+
+/** Jobs, CronJobs and DaemonSets. */
+function workloadKindIssues(facts: Facts): Issue[] {
+  const { plan, ns } = facts;
+  const issues: Issue[] = [];
   const job = first(facts.kube, s => s.objectKind === 'Job');
   if (job) {
     issues.push({
@@ -705,6 +748,13 @@ function kubernetesIssues(facts: Facts): Issue[] {
       fix: 'Add tolerations for the node taints, or fix the failing pods',
     });
   }
+  return issues;
+}
+
+/** The Helm release. */
+function packagingIssues(facts: Facts): Issue[] {
+  const { plan, ns } = facts;
+  const issues: Issue[] = [];
   if (plan.packaging === 'helm') {
     issues.push({
       symptom: `${code('helm upgrade')} fails: ${code(
@@ -719,6 +769,30 @@ function kubernetesIssues(facts: Facts): Issue[] {
     });
   }
   return issues;
+}
+
+function kubernetesIssues(facts: Facts): Issue[] {
+  const app =
+    first(facts.kube, s => s.buildsImage && isServing(s)) ??
+    first(facts.kube, s => s.buildsImage) ??
+    facts.kube[0];
+  const serving = first(facts.kube, isServing) ?? app;
+  const heavy = [...facts.kube].sort(
+    (a, b) =>
+      memoryBytes(b.service.resources.memory) -
+      memoryBytes(a.service.resources.memory),
+  )[0];
+  const stateful = first(facts.kube, s => s.objectKind === 'StatefulSet');
+  return [
+    ...schedulingIssues(facts, heavy, stateful),
+    ...imageIssues(facts, app, heavy),
+    ...configurationIssues(facts, app, stateful),
+    ...dependencyIssues(facts),
+    ...rolloutIssues(facts),
+    ...capacityIssues(facts, serving),
+    ...workloadKindIssues(facts),
+    ...packagingIssues(facts),
+  ];
 }
 
 function meshIssues(facts: Facts): Issue[] {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { UnsafePathError } from '../core/errors';
 import { GeneratedFile } from '../core/types';
-import { REPORT_FILE } from '../report/buildReport';
+import { REPORT_FILE } from '../core/layout';
 
 /** @public */
 export interface WritePackageOptions {

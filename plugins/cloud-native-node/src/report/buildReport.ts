@@ -10,12 +10,9 @@ import {
 import { CostEstimate } from '../cost';
 import { GeneratedFile, SkillOutput } from '../core/types';
 import { ENGINE_VERSION } from '../core/version';
-import { jobsOf, jobWaitCommand } from '../guide/facts';
-import { clusterInstalls } from '../skills/install';
-import { manifestDirectory } from '../skills/kubernetes';
-
-/** The report's own file name, at the package root. */
-export const REPORT_FILE = 'deployment-report.yaml';
+import { rollbackCommands, statusCommand } from '../guide/facts';
+import { clusterInstalls } from '../plan/install';
+import { manifestDirectory, secretStoreName } from '../plan/names';
 
 /** @internal */
 export function sha256(text: string): string {
@@ -46,7 +43,10 @@ export function specDigest(plan: DeploymentPlan): string {
   return sha256(canonical(plan.architecture));
 }
 
-function guide(plan: DeploymentPlan): DeploymentReport['deployment_guide'] {
+function guide(
+  plan: DeploymentPlan,
+  paths: string[],
+): DeploymentReport['deployment_guide'] {
   const ns = plan.namespace;
   const k8s = plan.services.filter(s => s.runtime === 'kubernetes');
   const prerequisites: string[] = [];
@@ -72,13 +72,15 @@ function guide(plan: DeploymentPlan): DeploymentReport['deployment_guide'] {
     }
     if (k8s.some(s => s.service.secrets.length > 0)) {
       prerequisites.push(
-        `External Secrets Operator with a ClusterSecretStore named ${plan.name}-secrets`,
+        `External Secrets Operator with a ClusterSecretStore named ${secretStoreName(
+          plan.name,
+        )}`,
       );
     }
     for (const env of plan.environments) {
       // the install order of every path (skills/install): the namespace and
       // the cloud prerequisites of each cluster, then the workloads
-      const installs = clusterInstalls(plan, env);
+      const installs = clusterInstalls(plan, env, paths);
       for (const install of installs) {
         const where =
           installs.length > 1 && install.cloud
@@ -101,43 +103,16 @@ function guide(plan: DeploymentPlan): DeploymentReport['deployment_guide'] {
         );
       }
     }
+    // the guide's commands (guide/facts.ts): one wording, one timeout
     for (const service of k8s) {
-      switch (service.objectKind) {
-        case 'Rollout':
-          validation.push(
-            `kubectl argo rollouts get rollout ${service.name} -n ${ns} --watch`,
-          );
-          rollback.push(
-            `kubectl argo rollouts abort ${service.name} -n ${ns} && kubectl argo rollouts undo ${service.name} -n ${ns}`,
-          );
-          break;
-        case 'Deployment':
-        case 'StatefulSet':
-        case 'DaemonSet': {
-          const kind = service.objectKind.toLowerCase();
-          validation.push(
-            `kubectl rollout status ${kind}/${service.name} -n ${ns} --timeout=5m`,
-          );
-          rollback.push(
-            `kubectl rollout undo ${kind}/${service.name} -n ${ns}`,
-          );
-          break;
-        }
-        case 'Job':
-          validation.push(jobWaitCommand(plan, service));
-          rollback.push(`kubectl delete ${jobsOf(plan, service)} -n ${ns}`);
-          break;
-        case 'CronJob':
-          validation.push(
-            `kubectl create job --from=cronjob/${service.name} ${service.name}-manual -n ${ns}`,
-          );
-          rollback.push(
-            `kubectl patch cronjob/${service.name} -n ${ns} -p '{"spec":{"suspend":true}}'`,
-          );
-          break;
-        default:
-          break;
-      }
+      const status = statusCommand(
+        { plan, ns },
+        service,
+        service.objectKind === 'Rollout',
+      );
+      if (status) validation.push(status);
+      const undo = rollbackCommands(plan, service);
+      if (undo.length > 0) rollback.push(undo.join(' && '));
     }
   }
   return { prerequisites, steps, validation, rollback };
@@ -260,7 +235,10 @@ export function buildReport(input: ReportInput): DeploymentReport {
         sha256: sha256(f.content),
       })),
     },
-    deployment_guide: guide(plan),
+    deployment_guide: guide(
+      plan,
+      files.map(f => f.path),
+    ),
     recommendations: recommendations(plan, findings, input.cost),
     estimated_costs: {
       currency: input.cost.currency,

@@ -22,7 +22,7 @@ import {
   ObjectValidator,
   PackageValidators,
 } from '../core/validators';
-import { helmReleaseName } from '../plan/helmRelease';
+import { helmReleaseName } from '../plan/names';
 import { runPackageToolChecks } from '../tools';
 import { checkConsistency } from './consistency';
 import { lintDockerfile } from './dockerfile';

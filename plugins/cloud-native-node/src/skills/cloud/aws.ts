@@ -2,22 +2,22 @@ import type { INodePool } from '@kubernetes-models/karpenter/karpenter.sh/v1/Nod
 import type { IEC2NodeClass } from '@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass';
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
 import { GeneratedFile, KubernetesObject } from '../../core/types';
-import { environmentProfile } from '../kubernetes/profile';
+import { environmentProfile } from '../../plan/profile';
 import { cpuMillicores, memoryBytes } from '../../core/quantities';
+import { asObject } from '../../core/serialize';
 import {
-  asObject,
   CloudIdentity,
   cloudIdentities,
   identityKey,
   clusterName,
   jsonFile,
-  kubernetesServices,
   MANAGED_BY_LABELS,
   PLACEHOLDERS,
   serviceAccountSubject,
   shellQuote,
-  shorten,
 } from './context';
+import { kubernetesServices } from '../../plan/workload';
+import { shorten } from '../../plan/names';
 import { monitoringResources } from './providerCommon';
 import { serviceAccountPatch } from './patches';
 import { secretStoreObjects, storeServiceAccountRef } from './secretStore';

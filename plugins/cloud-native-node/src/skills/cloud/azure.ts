@@ -6,13 +6,13 @@ import {
   identityKey,
   clusterName,
   jsonFile,
-  kubernetesServices,
   PLACEHOLDERS,
   placeholderGuid,
   serviceAccountSubject,
   shellQuote,
-  shorten,
 } from './context';
+import { kubernetesServices } from '../../plan/workload';
+import { shorten } from '../../plan/names';
 import {
   externalSecretKeyPatches,
   podTemplatePointer,

@@ -5,7 +5,8 @@ import {
   createKubernetesSchemaValidator,
   KubernetesSchemaValidator,
 } from '../../validation/schema';
-import { cloudKubernetesIntegrator, cloudTargets } from '.';
+import { cloudKubernetesIntegrator } from '.';
+import { cloudTargets } from '../../plan/install';
 import {
   aksProblems,
   eksProblems,
@@ -573,7 +574,7 @@ describe('cloud-kubernetes-integrator', () => {
     const output = run(plan);
     expect(output.files).toEqual([]);
     expect(output.manifests).toEqual([]);
-    expect(cloudTargets(plan, 'prod')).toEqual([]);
+    expect(cloudTargets(plan, 'prod', [])).toEqual([]);
   });
 
   it('multi-cloud manifests are per provider, so no duplicate objects', () => {

@@ -1,16 +1,21 @@
 import {
-  ClusterProvider,
   DeploymentPlan,
   ServicePlan,
 } from '@internal/backstage-plugin-cloud-native-common';
-import { GeneratedFile, KubernetesObject } from '../../core/types';
-import { digest, shorten } from '../../plan/shorten';
-import { hasClusterService, isServing } from '../kubernetes/context';
-import { secretStoreName } from '../kubernetes/supporting';
-import { prune } from '../../core/collections';
+import { GeneratedFile } from '../../core/types';
+import {
+  hasClusterService,
+  isServing,
+  kubernetesServices,
+} from '../../plan/workload';
+import {
+  type ManagedProvider,
+  digest,
+  secretStoreName,
+  shorten,
+} from '../../plan/names';
 
-/** The managed providers this skill integrates with. */
-export type ManagedProvider = Exclude<ClusterProvider, 'generic'>;
+export type { ManagedProvider };
 
 /** Label of every object this skill writes. */
 export const MANAGED_BY_LABELS = {
@@ -42,8 +47,6 @@ export const PLACEHOLDERS = {
   azureTenantId: '00000000-0000-0000-0000-000000000000',
 } as const;
 
-// Shared with the plan's names (the Helm release name)
-export { digest, shorten };
 
 /**
  * A placeholder GUID for a value that exists only after a cloud resource is
@@ -58,16 +61,6 @@ export function placeholderGuid(seed: string): string {
 /** The cluster of one environment: one cluster per environment. */
 export function clusterName(plan: DeploymentPlan, environment: string): string {
   return shorten(`${plan.name}-${environment}`, 63);
-}
-
-export function kubernetesServices(plan: DeploymentPlan): ServicePlan[] {
-  return plan.services.filter(s => s.runtime === 'kubernetes');
-}
-
-export function managedProviders(plan: DeploymentPlan): ManagedProvider[] {
-  return plan.clusterProviders.filter(
-    (p): p is ManagedProvider => p !== 'generic',
-  );
 }
 
 /** Services whose workloads read secrets: they get a cloud identity. */
@@ -181,13 +174,6 @@ export function baseSecretKey(
 /** A JSON document file, pretty-printed, newline-terminated. */
 export function jsonFile(path: string, value: unknown): GeneratedFile {
   return { path, content: `${JSON.stringify(value, null, 2)}\n` };
-}
-
-/** A typed object (checked against its model interface) as a plain object. */
-export function asObject<
-  T extends { apiVersion: string; kind: string; metadata?: { name?: string } },
->(object: T & { metadata: { name: string } }): KubernetesObject {
-  return prune(object) as unknown as KubernetesObject;
 }
 
 /** A shell-quoted word ('...' with embedded quotes escaped). */

@@ -1,6 +1,6 @@
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
 import { GeneratedFile } from '../../core/types';
-import { secretStoreName } from '../kubernetes/supporting';
+import { secretStoreName } from '../../plan/names';
 import { awsAccount, eksRoleArn, KARPENTER_AMI_ALIAS } from './aws';
 import {
   clientIdPlaceholder,
@@ -12,12 +12,12 @@ import {
   cloudIdentities,
   clusterName,
   COLLECTOR_NAMESPACES,
-  ManagedProvider,
   PLACEHOLDERS,
   scrapedServices,
 } from './context';
+import { ManagedProvider } from '../../plan/names';
 import { gcpProject, gcpSecretName, gsaEmail } from './gcp';
-import { cloudDirectory, overlayDirectory } from './kustomize';
+import { cloudDirectory, overlayDirectory } from '../../plan/names';
 import {
   AVAILABILITY_OBJECTIVE,
   AZURE_MONITOR_API_VERSION,

@@ -5,12 +5,12 @@ import {
   cloudIdentities,
   identityKey,
   clusterName,
-  kubernetesServices,
   PLACEHOLDERS,
   shellQuote,
-  shorten,
   jsonFile,
 } from './context';
+import { kubernetesServices } from '../../plan/workload';
+import { shorten } from '../../plan/names';
 import { externalSecretKeyPatches, serviceAccountPatch } from './patches';
 import { monitoringResources } from './providerCommon';
 import { secretStoreObjects, storeServiceAccountRef } from './secretStore';

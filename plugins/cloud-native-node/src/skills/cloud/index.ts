@@ -7,14 +7,12 @@ import {
 } from '../../core/types';
 import { awsOutput } from './aws';
 import { azureOutput } from './azure';
-import {
-  kubernetesServices,
-  ManagedProvider,
-  managedProviders,
-} from './context';
+import { kubernetesServices } from '../../plan/workload';
+import { ManagedProvider } from '../../plan/names';
+import { managedProviders } from '../../plan/install';
 import { providerReadme } from './docs';
 import { gcpOutput } from './gcp';
-import { assemble, cloudDirectory, overlayDirectory } from './kustomize';
+import { assemble } from './kustomize';
 import { ProviderOutput } from './types';
 import { cloudValidators } from './models';
 
@@ -128,53 +126,5 @@ export const cloudKubernetesIntegrator: Skill = {
   validators: cloudValidators,
 };
 
-/**
- * Where one environment's cluster of each provider is deployed from: the
- * overlay (base + provider objects + patches) and, when the provider has
- * objects of its own, their standalone kustomization (for GitOps next to a
- * Helm chart). Empty when the plan targets no managed cluster.
- */
-export interface CloudTarget {
-  provider: ManagedProvider;
-  /** `kustomize/<env>/overlays/<provider>` */
-  overlay: string;
-  /** `cloud/<provider>/<env>`, when it holds objects */
-  resources?: string;
-  /**
-   * The External Secrets Operator ClusterSecretStore among those objects,
-   * with the file that holds it (`cloud/<provider>/<env>/secret-store.yaml`)
-   */
-  secretStore?: { name: string; file: string };
-}
-
-export function cloudTargets(
-  plan: DeploymentPlan,
-  environment: string,
-): CloudTarget[] {
-  if (
-    !plan.skills.some(s => s.id === 'cloud-kubernetes-integrator') ||
-    kubernetesServices(plan).length === 0
-  ) {
-    return [];
-  }
-  return managedProviders(plan).map(provider => {
-    const env = PROVIDERS[provider](plan).environments.find(
-      e => e.environment === environment,
-    );
-    const directory = cloudDirectory(provider, environment);
-    const store = env?.resources.flatMap(r =>
-      r.objects
-        .filter(o => o.kind === 'ClusterSecretStore')
-        .map(o => ({ name: o.metadata.name, file: `${directory}/${r.file}` })),
-    )[0];
-    return {
-      provider,
-      overlay: overlayDirectory(environment, provider),
-      ...(env && env.resources.length > 0 ? { resources: directory } : {}),
-      ...(store ? { secretStore: store } : {}),
-    };
-  });
-}
-
-export type { ManagedProvider } from './context';
+export type { ManagedProvider } from '../../plan/names';
 export { cloudValidators, validateCloudCustomObject } from './models';

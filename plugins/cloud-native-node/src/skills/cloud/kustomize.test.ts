@@ -17,7 +17,7 @@ import {
   planFromText,
   writeFiles,
 } from './__fixtures__/helpers';
-import { ManagedProvider } from './context';
+import { ManagedProvider } from '../../plan/names';
 import { builtinStorageClasses } from './storage';
 
 jest.setTimeout(300_000);

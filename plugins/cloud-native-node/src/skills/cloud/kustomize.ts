@@ -1,8 +1,10 @@
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
 import { toYaml, toYamlDocuments } from '../../core/serialize';
 import { GeneratedFile, ManifestFile } from '../../core/types';
-import { ManagedProvider, managedProviders } from './context';
+import { ManagedProvider } from '../../plan/names';
+import { managedProviders } from '../../plan/install';
 import { ProviderOutput } from './types';
+import { cloudDirectory, overlayDirectory } from '../../plan/names';
 
 /**
  * Kustomize layout, per environment:
@@ -24,21 +26,7 @@ import { ProviderOutput } from './types';
  * kustomize/<env>/overlays/<provider>` deploys everything in one step.
  */
 
-export function cloudDirectory(
-  provider: ManagedProvider,
-  environment: string,
-): string {
-  return `cloud/${provider}/${environment}`;
-}
-
-export function overlayDirectory(
-  environment: string,
-  provider: ManagedProvider,
-): string {
-  return `kustomize/${environment}/overlays/${provider}`;
-}
-
-function baseDirectory(environment: string): string {
+export function baseDirectory(environment: string): string {
   return `kustomize/${environment}/base`;
 }
 

@@ -6,12 +6,10 @@ import {
   ServicePlan,
 } from '@internal/backstage-plugin-cloud-native-common';
 import { KubernetesObject } from '../../core/types';
-import {
-  selectorLabels,
-  serviceLabels,
-  sharedLabels,
-} from '../kubernetes/labels';
-import { asObject, COLLECTOR_NAMESPACES, ManagedProvider } from './context';
+import { selectorLabels, serviceLabels, sharedLabels } from '../../plan/labels';
+import { asObject } from '../../core/serialize';
+import { COLLECTOR_NAMESPACES } from './context';
+import { ManagedProvider } from '../../plan/names';
 import { AZURE_SERVICE_MONITOR_API_VERSION } from './models/azureServiceMonitor';
 import {
   POD_MONITORING_API_VERSION,

@@ -3,8 +3,9 @@ import {
   DeploymentPlan,
   ServicePlan,
 } from '@internal/backstage-plugin-cloud-native-common';
-import { EXTERNAL_SECRET_API_VERSION } from '../kubernetes/supporting';
-import { asObject, baseSecretKey, servicesWithSecrets } from './context';
+import { EXTERNAL_SECRET_API_VERSION } from '../../plan/platform';
+import { asObject } from '../../core/serialize';
+import { baseSecretKey, servicesWithSecrets } from './context';
 import { sortedRecord } from '../../core/collections';
 import { JsonPatchOperation, OverlayPatch, PatchTarget } from './types';
 

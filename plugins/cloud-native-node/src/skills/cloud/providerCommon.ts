@@ -1,5 +1,6 @@
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
-import { ManagedProvider, scrapedServices } from './context';
+import { ManagedProvider } from '../../plan/names';
+import { scrapedServices } from './context';
 import {
   azureServiceMonitor,
   podMonitoring,

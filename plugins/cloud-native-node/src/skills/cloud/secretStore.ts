@@ -3,9 +3,10 @@ import type { IClusterSecretStore } from '@kubernetes-models/external-secrets/ex
 import type { ISecretStoreProvider } from '@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStoreProvider';
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
 import { KubernetesObject } from '../../core/types';
-import { sharedLabels } from '../kubernetes/labels';
-import { secretStoreName } from '../kubernetes/supporting';
-import { asObject, CloudIdentity } from './context';
+import { sharedLabels } from '../../plan/labels';
+import { secretStoreName } from '../../plan/names';
+import { asObject } from '../../core/serialize';
+import { CloudIdentity } from './context';
 import { sortedRecord } from '../../core/collections';
 
 /**

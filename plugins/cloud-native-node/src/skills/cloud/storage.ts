@@ -4,12 +4,10 @@ import {
   ServicePlan,
 } from '@internal/backstage-plugin-cloud-native-common';
 import { KubernetesObject } from '../../core/types';
-import {
-  asObject,
-  kubernetesServices,
-  MANAGED_BY_LABELS,
-  ManagedProvider,
-} from './context';
+import { asObject } from '../../core/serialize';
+import { kubernetesServices } from '../../plan/workload';
+import { MANAGED_BY_LABELS } from './context';
+import { ManagedProvider } from '../../plan/names';
 import { JsonPatchOperation, OverlayPatch, ResourceFile } from './types';
 
 /**

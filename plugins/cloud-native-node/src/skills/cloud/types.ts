@@ -1,5 +1,5 @@
 import { GeneratedFile, KubernetesObject } from '../../core/types';
-import { ManagedProvider } from './context';
+import { ManagedProvider } from '../../plan/names';
 
 /** A kustomize patch of the provider overlay (a file in the overlay folder). */
 export interface OverlayPatch {

@@ -15,7 +15,8 @@ import {
   lintDockerfile,
   stages,
 } from './__fixtures__/dockerfileLint';
-import { imageRegistry, imageTag } from './context';
+import { imageRegistry } from './context';
+import { imageTag } from '../../plan/names';
 import { DockerfileWriter, aptInstall, hasPipe } from './dockerfile';
 import { containerImageOptimizer } from './index';
 import { fileOf } from '../../../testkit/skillOutput';

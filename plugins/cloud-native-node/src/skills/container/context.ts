@@ -2,6 +2,8 @@ import {
   Language,
   ServicePlan,
 } from '@internal/backstage-plugin-cloud-native-common';
+import { imageTag } from '../../plan/names';
+import { isServing } from '../../plan/workload';
 
 /** Where the server listens when the spec names no port. */
 export const DEFAULT_LISTEN_PORT = 8080;
@@ -39,31 +41,6 @@ export interface ImageContext {
     /** False when the path has characters a probe command should not embed */
     safe: boolean;
   };
-}
-
-/** True when the workload answers on a port. */
-export function isServing(plan: ServicePlan): boolean {
-  const { service } = plan;
-  switch (service.workload) {
-    case 'worker':
-    case 'job':
-    case 'cronjob':
-      return false;
-    case 'function':
-      return (
-        service.port !== undefined &&
-        (service.trigger?.type ?? 'http') === 'http'
-      );
-    default:
-      return service.port !== undefined;
-  }
-}
-
-/** The tag of an image reference (`registry:5000/a/b:1.2` gives `1.2`). */
-export function imageTag(image: string): string | undefined {
-  const name = image.split('@')[0];
-  const colon = name.lastIndexOf(':');
-  return colon > name.lastIndexOf('/') ? name.slice(colon + 1) : undefined;
 }
 
 /** The registry host of an image reference (`docker.io` when it names none). */

@@ -7,13 +7,20 @@ import {
   planFromText,
   withSpec,
 } from '../cloud/__fixtures__/helpers';
-import { namespaceObject } from '../kubernetes';
+import { namespaceObject } from '../../plan/namespace';
+import { cloudKubernetesIntegrator } from '../cloud';
 import {
   generateGitOps,
   gitOpsObjects,
   gitOpsValidators,
   validateGitOpsObject,
 } from '.';
+
+/** The paths the cloud skill writes for the plan: what the install order reads. */
+function writtenPaths(plan: DeploymentPlan): string[] {
+  const output = cloudKubernetesIntegrator.run({ plan, outputs: {} });
+  return [...output.files, ...output.manifests].map(f => f.path);
+}
 
 const MARKETPLACE_TEXT = exampleText('marketplace-gke-t3');
 
@@ -40,7 +47,7 @@ spec:
 `;
 
 function objectsOf(plan: DeploymentPlan) {
-  return gitOpsObjects(plan).flatMap(f =>
+  return gitOpsObjects(plan, writtenPaths(plan)).flatMap(f =>
     f.objects.map(o => ({ file: f.path, object: o as any })),
   );
 }
@@ -52,7 +59,12 @@ const applications = (plan: DeploymentPlan) =>
 
 describe('generateGitOps', () => {
   it('writes nothing without spec.gitops', () => {
-    expect(generateGitOps(examplePlan('shop-eks-t2'))).toEqual({
+    expect(
+      generateGitOps(
+        examplePlan('shop-eks-t2'),
+        writtenPaths(examplePlan('shop-eks-t2')),
+      ),
+    ).toEqual({
       files: [],
       manifests: [],
     });
@@ -61,7 +73,7 @@ describe('generateGitOps', () => {
   it('Argo CD: one file per environment; one Application creates the labelled namespace and syncs the cloud objects in a wave before the chart', () => {
     const plan = examplePlan('marketplace-gke-t3');
     expect(plan.packaging).toBe('helm');
-    const { files, manifests } = generateGitOps(plan);
+    const { files, manifests } = generateGitOps(plan, writtenPaths(plan));
     expect(manifests).toEqual([]);
     expect(files.map(f => f.path)).toEqual([
       'gitops/argocd/staging.yaml',
@@ -155,7 +167,9 @@ describe('generateGitOps', () => {
   it('Flux, multi-cloud with a chart: a file per environment and provider, the GitRepository once', () => {
     const plan = planFromText(MULTI_CLOUD_SPEC);
     expect(plan.packaging).toBe('helm');
-    const files = generateGitOps(plan).files.map(f => f.path);
+    const files = generateGitOps(plan, writtenPaths(plan)).files.map(
+      f => f.path,
+    );
     expect(files).toEqual([
       'gitops/flux/source.yaml',
       ...['staging', 'prod'].flatMap(env =>
@@ -216,7 +230,7 @@ describe('generateGitOps', () => {
     expect(
       objectsOf(plan).filter(o => o.object.kind === 'GitRepository'),
     ).toHaveLength(1);
-    const readme = generateGitOps(plan).files.find(
+    const readme = generateGitOps(plan, writtenPaths(plan)).files.find(
       f => f.path === 'gitops/flux/README.md',
     )!.content;
     expect(readme).toContain('kubectl apply -f gitops/flux/source.yaml');
@@ -282,7 +296,7 @@ describe('generateGitOps', () => {
 
   it('Argo CD, multi-cloud: one hub, the AppProject once (project.yaml) listing every registered cluster', () => {
     const plan = planFromText(withSpec(MULTI_CLOUD_SPEC, { gitops: 'argocd' }));
-    const { files } = generateGitOps(plan);
+    const { files } = generateGitOps(plan, writtenPaths(plan));
     expect(files.map(f => f.path)).toEqual([
       'gitops/argocd/project.yaml',
       'gitops/argocd/staging-eks.yaml',
@@ -415,8 +429,8 @@ describe('generateGitOps', () => {
   it.each(ALL)(
     '%s: every object passes the strict model, and the files hold them',
     (_, plan) => {
-      const { files } = generateGitOps(plan);
-      for (const file of gitOpsObjects(plan)) {
+      const { files } = generateGitOps(plan, writtenPaths(plan));
+      for (const file of gitOpsObjects(plan, writtenPaths(plan))) {
         for (const object of file.objects) {
           expect(validateGitOpsObject(object)).toEqual([]);
           expect(gitOpsValidators.objects[0].handles(object)).toBe(true);
@@ -496,8 +510,8 @@ describe('generateGitOps', () => {
 
   it('is deterministic', () => {
     for (const [, plan] of ALL) {
-      expect(JSON.stringify(generateGitOps(plan))).toBe(
-        JSON.stringify(generateGitOps(plan)),
+      expect(JSON.stringify(generateGitOps(plan, writtenPaths(plan)))).toBe(
+        JSON.stringify(generateGitOps(plan, writtenPaths(plan))),
       );
     }
   });

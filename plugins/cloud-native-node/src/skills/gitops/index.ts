@@ -7,11 +7,11 @@ import {
   Skill,
 } from '../../core/types';
 import { ARGOCD_NAMESPACE, FLUX_NAMESPACE } from '../../plan/gitops';
-import { helmReleaseName } from '../../plan/helmRelease';
-import { shorten } from '../../plan/shorten';
-import { CloudTarget } from '../cloud';
-import { ClusterInstall, clusterInstalls } from '../install';
-import { namespaceObject } from '../kubernetes';
+import { CloudTarget } from '../../plan/install';
+import { shorten } from '../../plan/names';
+import { helmReleaseName } from '../../plan/names';
+import { ClusterInstall, clusterInstalls } from '../../plan/install';
+import { namespaceObject } from '../../plan/namespace';
 import {
   ARGO_API_VERSION,
   ArgoApplication,
@@ -107,9 +107,13 @@ interface Deployment {
   cluster?: string;
 }
 
-function deployments(plan: DeploymentPlan): Deployment[] {
+function deployments(
+  plan: DeploymentPlan,
+  paths: Iterable<string>,
+): Deployment[] {
+  const written = [...paths];
   return plan.environments.flatMap(environment => {
-    const installs = clusterInstalls(plan, environment);
+    const installs = clusterInstalls(plan, environment, written);
     const several = installs.length > 1;
     return installs.map(install => {
       const provider = install.cloud?.provider;
@@ -655,18 +659,24 @@ function readme(
 }
 
 /**
- * The GitOps definitions of the plan (empty for `gitops: none`).
+ * The GitOps definitions of the plan (empty for `gitops: none`). `paths`
+ * are the package's files the skills wrote: the install order reads which
+ * cloud prerequisites exist from them (plan/install.ts).
  */
-export function generateGitOps(plan: DeploymentPlan): {
+export function generateGitOps(
+  plan: DeploymentPlan,
+  paths: Iterable<string>,
+): {
   files: GeneratedFile[];
   manifests: ManifestFile[];
 } {
   if (plan.gitops === 'none') return { files: [], manifests: [] };
-  const files: GeneratedFile[] = gitOpsObjects(plan).map(file => ({
+  const written = [...paths];
+  const files: GeneratedFile[] = gitOpsObjects(plan, written).map(file => ({
     path: file.path,
     content: toYamlDocuments(file.objects),
   }));
-  files.push(readme(plan, plan.gitops, deployments(plan)));
+  files.push(readme(plan, plan.gitops, deployments(plan, written)));
   return { files, manifests: [] };
 }
 
@@ -675,10 +685,11 @@ export function generateGitOps(plan: DeploymentPlan): {
  */
 export function gitOpsObjects(
   plan: DeploymentPlan,
+  paths: Iterable<string>,
 ): Array<{ path: string; objects: KubernetesObject[] }> {
   if (plan.gitops === 'none') return [];
   const tool = plan.gitops;
-  const list = deployments(plan);
+  const list = deployments(plan, paths);
   const files = list.flatMap(deployment => [
     {
       path: `gitops/${tool}/${deployment.file}.yaml`,
@@ -729,18 +740,24 @@ export function gitOpsObjects(
  */
 export const gitOpsGenerator: Skill = {
   id: 'gitops-generator',
-  run({ plan }) {
-    const { files, manifests } = generateGitOps(plan);
-    return { files, manifests, notes: notes(plan) };
+  run({ plan, outputs }) {
+    // the paths the skills it syncs wrote (its dependsOn): the install order
+    // reads from them which cloud prerequisites exist
+    const paths = Object.values(outputs).flatMap(output => [
+      ...output.files.map(file => file.path),
+      ...output.manifests.map(manifest => manifest.path),
+    ]);
+    const { files, manifests } = generateGitOps(plan, paths);
+    return { files, manifests, notes: notes(plan, paths) };
   },
   validators: gitOpsValidators,
 };
 
 /** What the trace says about the definitions. */
-function notes(plan: DeploymentPlan): string[] {
+function notes(plan: DeploymentPlan, paths: Iterable<string>): string[] {
   if (plan.gitops === 'none') return ['gitops: none, nothing to generate'];
   const tool = plan.gitops;
-  const list = deployments(plan);
+  const list = deployments(plan, paths);
   const synced = helm(plan)
     ? `the Helm chart helm/${plan.name}`
     : 'the manifests';

@@ -1,15 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import { Document } from 'yaml';
-import {
-  DeploymentPlan,
-  ServicePlan,
-} from '@internal/backstage-plugin-cloud-native-common';
+import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
 import { objectId } from '../../core/serialize';
 import { GeneratedFile, KubernetesObject } from '../../core/types';
-import { generateKubernetesObjects, namespaceDirectory } from '../kubernetes';
-import { imageVersion } from '../kubernetes/labels';
+import { generateKubernetesObjects } from '../kubernetes';
+import { namespaceDirectory } from '../../plan/names';
+import { imageVersion } from '../../plan/labels';
 import { valuesSchema } from './schema';
-import { helmReleaseName } from './release';
+import { helmReleaseName } from '../../plan/names';
 import { CHART_TEMPLATES } from './templates';
 import {
   ChartDerivationError,
@@ -18,6 +16,8 @@ import {
   productionEnvironment,
   valuesOverride,
 } from './values';
+import { chartDirectory } from '../../plan/names';
+import { kubernetesServices } from '../../plan/workload';
 
 /** Chart version of a freshly generated chart; bump it on every change. */
 export const CHART_VERSION = '0.1.0';
@@ -41,14 +41,6 @@ function yamlFile(
     if (comment) key.commentBefore = comment;
   }
   return doc.toString({ lineWidth: 0 });
-}
-
-export function chartDirectory(plan: DeploymentPlan): string {
-  return `helm/${plan.name}`;
-}
-
-function kubernetesServices(plan: DeploymentPlan): ServicePlan[] {
-  return plan.services.filter(s => s.runtime === 'kubernetes');
 }
 
 /**

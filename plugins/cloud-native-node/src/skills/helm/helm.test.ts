@@ -13,13 +13,8 @@ import {
   examplePlan,
   FIXTURE_PLANS,
 } from './__fixtures__/charts';
-import {
-  appVersion,
-  buildChart,
-  helmReleaseName,
-  HELM_RELEASE_NAME_MAX,
-  kubernetesHelmBuilder,
-} from '.';
+import { appVersion, buildChart, kubernetesHelmBuilder } from '.';
+import { helmReleaseName, HELM_RELEASE_NAME_MAX } from '../../plan/names';
 import { runPackageToolChecks } from '../../tools';
 import { CHART_TEMPLATES } from './templates';
 import { splitImage, valuesOverride } from './values';

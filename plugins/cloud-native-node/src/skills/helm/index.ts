@@ -1,8 +1,8 @@
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
 import { KubernetesObject, Skill, SkillOutput } from '../../core/types';
-import { manifestDirectory } from '../kubernetes';
+import { manifestDirectory } from '../../plan/names';
 import { buildChart } from './chart';
-import { helmReleaseName } from './release';
+import { helmReleaseName } from '../../plan/names';
 
 /**
  * The kubernetes-helm-builder skill: a Helm chart of the application at
@@ -90,7 +90,8 @@ export const kubernetesHelmBuilder: Skill = {
     run(plan, outputs['kubernetes-manifest-generator']),
 };
 
-export { buildChart, chartDirectory, appVersion } from './chart';
+export { buildChart, appVersion } from './chart';
+export { chartDirectory } from '../../plan/names';
 export type { BuiltChart } from './chart';
-export { helmReleaseName, HELM_RELEASE_NAME_MAX } from './release';
+export { helmReleaseName, HELM_RELEASE_NAME_MAX } from '../../plan/names';
 export { ChartDerivationError } from './values';

@@ -9,7 +9,7 @@
  * there is no other chart whose `define`s could collide).
  */
 
-import { JOB_NAME_HASH_LENGTH } from '../kubernetes/workloads';
+import { JOB_NAME_HASH_LENGTH } from '../../plan/names';
 
 function file(...lines: string[]): string {
   return `${lines.join('\n')}\n`;

@@ -4,19 +4,19 @@ import {
   ServicePlan,
 } from '@internal/backstage-plugin-cloud-native-common';
 import { KubernetesObject } from '../../core/types';
+import { buildEnvironment } from '../kubernetes';
 import {
-  buildEnvironment,
   classifyEnvironment,
   environmentProfile,
-  selectorLabels,
-  serviceLabels,
   ServiceProfile,
-} from '../kubernetes';
-import { appProtocol, portName } from '../kubernetes/context';
-import { sharedLabels } from '../kubernetes/labels';
-import { MESH_NATIVE_SIDECAR_ANNOTATIONS } from '../kubernetes/pod';
-import { scalingBehavior, secretStoreName } from '../kubernetes/supporting';
-import { workloadName } from '../kubernetes/workloads';
+} from '../../plan/profile';
+import { selectorLabels, serviceLabels } from '../../plan/labels';
+import { appProtocol, listenPort, portName } from '../../plan/workload';
+import { sharedLabels } from '../../plan/labels';
+import { MESH_NATIVE_SIDECAR_ANNOTATIONS } from '../../plan/platform';
+import { scalingBehavior } from '../../plan/profile';
+import { secretStoreName } from '../../plan/names';
+import { workloadName } from '../../plan/names';
 
 /**
  * Values of the chart, derived from the objects of the manifest skill.
@@ -246,7 +246,7 @@ function podValues(
   same(take(container, 'name'), name, `${name}: container name`);
   same(take(container, 'image'), servicePlan.image, `${name}: image`);
   const pullPolicy = take(container, 'imagePullPolicy');
-  const { port } = servicePlan.service;
+  const port = listenPort(servicePlan);
   same(
     take(container, 'ports'),
     port !== undefined
@@ -454,68 +454,20 @@ function strategyServiceNames(workload: Loose): string[] {
   ].filter((n): n is string => typeof n === 'string');
 }
 
-function serviceValues(context: ServiceContext): Json {
-  const { servicePlan, plan, profile, environment } = context;
-  const name = servicePlan.name;
-  const kind = servicePlan.objectKind;
-  const selector = selectorLabels(plan, name);
-  const labels = serviceLabels(plan, servicePlan, environment);
-  for (const object of context.objects) {
-    same(
-      object.metadata.labels,
-      labels,
-      `${name}: labels of ${object.kind}/${object.metadata.name}`,
-    );
-    check(
-      object.metadata.namespace === plan.namespace,
-      `${name}: ${object.kind}/${object.metadata.name} is not in ${plan.namespace}`,
-    );
-  }
-
-  const values: Json = {
-    kind,
-    component: servicePlan.service.workload,
+/** The names and labels every part of a service's values is checked against. */
+function serviceIdentity(context: ServiceContext) {
+  const { servicePlan, plan, environment } = context;
+  return {
+    name: servicePlan.name,
+    kind: servicePlan.objectKind,
+    selector: selectorLabels(plan, servicePlan.name),
+    labels: serviceLabels(plan, servicePlan, environment),
   };
-  // Placeholders keep the key order of the file (filled in below)
-  values.image = undefined;
-  if (servicePlan.service.port !== undefined) {
-    values.port = servicePlan.service.port;
-    // http is the templates' default: HTTP services keep their values
-    if (servicePlan.service.protocol !== 'http') {
-      values.protocol = servicePlan.service.protocol;
-    }
-  }
+}
 
-  const serviceAccount = takeObject(context, 'ServiceAccount', name);
-  check(serviceAccount !== undefined, `${name}: no ServiceAccount`);
-  same(
-    serviceAccount.automountServiceAccountToken,
-    false,
-    `${name}: ServiceAccount token`,
-  );
-
-  // The workload and its pod template
-  const workload = takeObject(context, kind, workloadName(context.servicePlan));
-  check(workload !== undefined, `${name}: no ${kind}`);
-  const spec = workload.spec;
-  let podTemplate: Loose;
-  if (REPLICATED.has(kind) || kind === 'StatefulSet') {
-    values.replicas = profile.replicas.min;
-  }
-  if (REPLICATED.has(kind)) {
-    values.autoscaling = autoscalingValues(
-      context,
-      takeObject(context, 'HorizontalPodAutoscaler', name),
-    );
-  }
-  if (REPLICATED.has(kind) || kind === 'StatefulSet') {
-    values.podDisruptionBudget = disruptionBudgetValues(
-      context,
-      takeObject(context, 'PodDisruptionBudget', name),
-    );
-  }
-  values.resources = undefined;
-
+/** The ConfigMap and the ExternalSecret of a service: its config and secrets. */
+function configValues(context: ServiceContext, values: Json): void {
+  const { name } = serviceIdentity(context);
   const configMap = takeObject(context, 'ConfigMap', `${name}-config`);
   if (configMap) values.config = configMap.data;
   const externalSecret = takeObject(
@@ -548,7 +500,16 @@ function serviceValues(context: ServiceContext): Json {
     );
     values.secrets = secrets;
   }
+}
 
+/** The ClusterIP Service of a service and the Services of its Rollout strategy. */
+function clusterServiceValues(
+  context: ServiceContext,
+  values: Json,
+  spec: Loose,
+): void {
+  const { name, kind, selector } = serviceIdentity(context);
+  const { servicePlan } = context;
   const clusterService = takeObject(context, 'Service', name);
   if (clusterService) {
     const port = clusterService.spec.ports?.[0]?.port;
@@ -599,9 +560,17 @@ function serviceValues(context: ServiceContext): Json {
       );
     }
   }
-  const ingress = ingressValues(context, takeObject(context, 'Ingress', name));
-  if (ingress) values.ingress = ingress;
+}
 
+/** The workload's own spec by kind; returns its pod template. */
+function workloadSpecValues(
+  context: ServiceContext,
+  values: Json,
+  spec: Loose,
+): Loose {
+  const { name, kind, selector, labels } = serviceIdentity(context);
+  const { profile } = context;
+  let podTemplate: Loose;
   switch (kind) {
     case 'Deployment':
     case 'Rollout':
@@ -679,8 +648,14 @@ function serviceValues(context: ServiceContext): Json {
     default:
       throw new ChartDerivationError(`${name}: no template for ${kind}`);
   }
-  check(podTemplate !== undefined, `${name}: no pod template`);
+  return podTemplate;
+}
 
+/** The AnalysisTemplate and the NetworkPolicy of a service. */
+function analysisAndPolicyValues(context: ServiceContext, values: Json): void {
+  const { name, kind, selector } = serviceIdentity(context);
+  const { plan } = context;
+  const { profile } = context;
   const analysis = takeObject(
     context,
     'AnalysisTemplate',
@@ -717,6 +692,78 @@ function serviceValues(context: ServiceContext): Json {
     }
     values.networkPolicy = policySpec;
   }
+}
+
+function serviceValues(context: ServiceContext): Json {
+  const { servicePlan, plan, profile, environment } = context;
+  const name = servicePlan.name;
+  const kind = servicePlan.objectKind;
+  const labels = serviceLabels(plan, servicePlan, environment);
+  for (const object of context.objects) {
+    same(
+      object.metadata.labels,
+      labels,
+      `${name}: labels of ${object.kind}/${object.metadata.name}`,
+    );
+    check(
+      object.metadata.namespace === plan.namespace,
+      `${name}: ${object.kind}/${object.metadata.name} is not in ${plan.namespace}`,
+    );
+  }
+
+  const values: Json = {
+    kind,
+    component: servicePlan.service.workload,
+  };
+  // Placeholders keep the key order of the file (filled in below)
+  values.image = undefined;
+  const port = listenPort(servicePlan);
+  if (port !== undefined) {
+    values.port = port;
+    // http is the templates' default: HTTP services keep their values
+    if (servicePlan.service.protocol !== 'http') {
+      values.protocol = servicePlan.service.protocol;
+    }
+  }
+
+  const serviceAccount = takeObject(context, 'ServiceAccount', name);
+  check(serviceAccount !== undefined, `${name}: no ServiceAccount`);
+  same(
+    serviceAccount.automountServiceAccountToken,
+    false,
+    `${name}: ServiceAccount token`,
+  );
+
+  // The workload and its pod template
+  const workload = takeObject(context, kind, workloadName(context.servicePlan));
+  check(workload !== undefined, `${name}: no ${kind}`);
+  const spec = workload.spec;
+  if (REPLICATED.has(kind) || kind === 'StatefulSet') {
+    values.replicas = profile.replicas.min;
+  }
+  if (REPLICATED.has(kind)) {
+    values.autoscaling = autoscalingValues(
+      context,
+      takeObject(context, 'HorizontalPodAutoscaler', name),
+    );
+  }
+  if (REPLICATED.has(kind) || kind === 'StatefulSet') {
+    values.podDisruptionBudget = disruptionBudgetValues(
+      context,
+      takeObject(context, 'PodDisruptionBudget', name),
+    );
+  }
+  values.resources = undefined;
+
+  configValues(context, values);
+  clusterServiceValues(context, values, spec);
+  const ingress = ingressValues(context, takeObject(context, 'Ingress', name));
+  if (ingress) values.ingress = ingress;
+
+  const podTemplate = workloadSpecValues(context, values, spec);
+  check(podTemplate !== undefined, `${name}: no pod template`);
+
+  analysisAndPolicyValues(context, values);
 
   podValues(context, podTemplate, values);
 

@@ -2,8 +2,8 @@ import { parse, stringify } from 'yaml';
 import {
   kubernetesManifestGenerator,
   generateKubernetesObjects,
-  selectorLabels,
 } from './index';
+import { selectorLabels } from '../../plan/labels';
 import {
   Loose,
   planOf,

@@ -1,8 +1,5 @@
 import { stringify } from 'yaml';
-import {
-  DeploymentPlan,
-  ServicePlan,
-} from '@internal/backstage-plugin-cloud-native-common';
+import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
 import {
   GeneratedFile,
   KubernetesObject,
@@ -11,25 +8,31 @@ import {
   SkillOutput,
 } from '../../core/types';
 import { GenerationContext, Notes } from './context';
-import { imageVersion } from './labels';
+import { imageVersion } from '../../plan/labels';
 import {
   ingress,
   serviceNetworkPolicy,
   services,
   sharedNetworkPolicies,
 } from './networking';
-import { environmentProfile } from './profile';
+import { environmentProfile } from '../../plan/profile';
 import {
   configMap,
   externalSecret,
   horizontalPodAutoscaler,
-  namespaceObject,
   podDisruptionBudget,
   priorityClass,
-  secretStoreName,
   serviceAccount,
 } from './supporting';
+import { namespaceObject } from '../../plan/namespace';
+import { secretStoreName } from '../../plan/names';
 import { analysisTemplate, workload } from './workloads';
+import { kubernetesServices } from '../../plan/workload';
+import {
+  manifestDirectory,
+  namespaceDirectory,
+  serviceFileNames,
+} from '../../plan/names';
 
 /** The objects of one environment, grouped as they are written. */
 export interface EnvironmentObjects {
@@ -39,29 +42,6 @@ export interface EnvironmentObjects {
   /** Per service, in plan order (<service>.yaml) */
   services: Array<{ name: string; objects: KubernetesObject[] }>;
   notes: string[];
-}
-
-function kubernetesServices(plan: DeploymentPlan): ServicePlan[] {
-  return plan.services.filter(s => s.runtime === 'kubernetes');
-}
-
-/**
- * `kubernetes/<env>`: every object of an environment, for `kubectl apply -k`.
- */
-export function manifestDirectory(environment: string): string {
-  return `kubernetes/${environment}`;
-}
-
-/**
- * `namespace/<env>`: the Namespace alone, the first thing every install path
- * applies (the guide's commands, Flux, the report). It is not part of the
- * Helm release: Helm stores a release in its namespace, so the release can
- * neither create it (`--create-namespace` makes one without the Pod Security
- * and mesh labels) nor adopt one that exists. `kubernetes/<env>` keeps its
- * copy, so that its kustomization stays complete on its own.
- */
-export function namespaceDirectory(environment: string): string {
-  return `namespace/${environment}`;
 }
 
 const KUSTOMIZATION = {
@@ -192,23 +172,6 @@ export function generateKubernetesObjects(
 ): KubernetesObject[] {
   const built = buildEnvironment(plan, environment);
   return [...built.shared, ...built.services.flatMap(s => s.objects)];
-}
-
-const RESERVED_FILES = new Set(['namespace', 'kustomization']);
-
-/** File names of an environment: namespace.yaml, then one per service. */
-function serviceFileNames(names: string[]): Map<string, string> {
-  const taken = new Set(['namespace.yaml', 'kustomization.yaml']);
-  const files = new Map<string, string>();
-  for (const name of names) {
-    let file = RESERVED_FILES.has(name)
-      ? `${name}-service.yaml`
-      : `${name}.yaml`;
-    while (taken.has(file)) file = file.replace(/\.yaml$/, '-service.yaml');
-    taken.add(file);
-    files.set(name, file);
-  }
-  return files;
 }
 
 function run(plan: DeploymentPlan): SkillOutput {

@@ -14,27 +14,26 @@ export {
   kubernetesManifestGenerator,
   generateKubernetesObjects,
   buildEnvironment,
-  manifestDirectory,
-  namespaceDirectory,
 } from './generator';
-export { namespaceObject } from './supporting';
+export { manifestDirectory, namespaceDirectory } from '../../plan/names';
+export { namespaceObject } from '../../plan/namespace';
 export type { EnvironmentObjects } from './generator';
 export {
   environmentProfile,
   classifyEnvironment,
   resourceSettings,
-} from './profile';
+} from '../../plan/profile';
 export type {
   EnvironmentClass,
   EnvironmentProfile,
   ResourceSettings,
   ServiceProfile,
-} from './profile';
+} from '../../plan/profile';
 export { nativeSidecar, hardenedContainerSecurityContext } from './pod';
-export { selectorLabels, serviceLabels } from './labels';
+export { selectorLabels, serviceLabels } from '../../plan/labels';
 export {
   analysisTemplateName,
   AB_HEADER,
   AB_ROUTE,
   ISTIO_PRIMARY_ROUTE,
-} from './workloads';
+} from '../../plan/rollout';

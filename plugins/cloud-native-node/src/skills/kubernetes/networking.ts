@@ -12,24 +12,29 @@ import {
 import { KubernetesObject } from '../../core/types';
 import {
   appProtocol,
-  asObject,
-  GenerationContext,
-  hasCanaryServices,
   hasClusterService,
   isServing,
   portName,
-  rolloutMode,
   servicePort,
-  serviceProfile,
   speaksHttp,
+} from '../../plan/workload';
+import { asObject } from '../../core/serialize';
+import { GenerationContext, serviceProfile } from './context';
+import {
+  hasCanaryServices,
+  rolloutMode,
   trafficRouterFor,
-} from './context';
+} from '../../plan/rollout';
 import {
   selectorLabels,
   serviceLabels,
   sharedLabels,
   sortedRecord,
-} from './labels';
+} from '../../plan/labels';
+import {
+  GOOGLE_LOAD_BALANCER_RANGES,
+  INGRESS_CONTROLLER_NAMESPACE,
+} from '../../plan/platform';
 
 /**
  * Services, Ingress and NetworkPolicies.
@@ -45,15 +50,6 @@ import {
  * - a StatefulSet with several replicas talks to its own pods (replication).
  */
 
-/** Namespace of the ingress controller that sends public traffic, by plan.ingress. */
-export const INGRESS_CONTROLLER_NAMESPACE: Partial<
-  Record<DeploymentPlan['ingress'], string>
-> = {
-  nginx: 'ingress-nginx',
-  'application-routing': 'app-routing-system',
-};
-/** Source ranges of Google Cloud load balancers and health checks. */
-export const GOOGLE_LOAD_BALANCER_RANGES = ['130.211.0.0/22', '35.191.0.0/16'];
 export const MONITORING_NAMESPACE = 'monitoring';
 /** Mesh control planes the proxies call: namespace and ports. */
 export const MESH_CONTROL_PLANE: Record<

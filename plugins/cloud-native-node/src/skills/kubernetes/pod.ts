@@ -6,17 +6,18 @@ import type { IProbe } from 'kubernetes-models/v1/Probe';
 import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
 import type { IPodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
 import { ServicePlan } from '@internal/backstage-plugin-cloud-native-common';
+import { GenerationContext, serviceProfile } from './context';
 import {
-  GenerationContext,
   hasClusterService,
   isBatch,
   isServing,
+  listenPort,
   portName,
   servicePort,
-  serviceProfile,
   speaksHttp,
-} from './context';
-import { selectorLabels, serviceLabels, sortedRecord } from './labels';
+} from '../../plan/workload';
+import { selectorLabels, serviceLabels, sortedRecord } from '../../plan/labels';
+import { MESH_NATIVE_SIDECAR_ANNOTATIONS } from '../../plan/platform';
 
 /**
  * Pod template of every workload: hardened security context, probes by the
@@ -39,15 +40,6 @@ export const PROMETHEUS_SCRAPE_ANNOTATIONS = {
   path: 'prometheus.io/path',
 } as const;
 export const CONFIG_HASH_ANNOTATION = 'cloud-native.backstage.io/config-hash';
-
-/** Pod annotations that ask the mesh injector for a native sidecar proxy. */
-export const MESH_NATIVE_SIDECAR_ANNOTATIONS: Record<
-  'istio' | 'linkerd',
-  Record<string, string>
-> = {
-  istio: { 'sidecar.istio.io/nativeSidecar': 'true' },
-  linkerd: { 'config.alpha.linkerd.io/proxy-enable-native-sidecar': 'true' },
-};
 
 /**
  * The container security context of every container (app and init): what
@@ -100,7 +92,8 @@ export function nativeSidecar(container: IContainer): IContainer {
 }
 
 function probeHandler(servicePlan: ServicePlan): Partial<IProbe> | undefined {
-  const { health, port } = servicePlan.service;
+  const { health } = servicePlan.service;
+  const port = listenPort(servicePlan);
   if (health) {
     return {
       httpGet: {
@@ -379,6 +372,7 @@ export function appContainer(
   servicePlan: ServicePlan,
 ): IContainer {
   const { service } = servicePlan;
+  const port = listenPort(servicePlan);
   const profile = serviceProfile(context, servicePlan);
   const envFrom: NonNullable<IContainer['envFrom']> = [];
   if (Object.keys(service.env).length > 0) {
@@ -391,12 +385,12 @@ export function appContainer(
     name: servicePlan.name,
     image: servicePlan.image,
     imagePullPolicy: 'IfNotPresent',
-    ...(service.port !== undefined
+    ...(port !== undefined
       ? {
           ports: [
             {
               name: portName(servicePlan),
-              containerPort: service.port,
+              containerPort: port,
               protocol: 'TCP',
             },
           ],

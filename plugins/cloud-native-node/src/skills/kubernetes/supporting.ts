@@ -1,24 +1,23 @@
-import type { INamespace } from 'kubernetes-models/v1/Namespace';
 import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
-import type { IIoK8sApiAutoscalingV2HorizontalPodAutoscalerBehavior as IBehavior } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscalerBehavior';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IPriorityClass } from 'kubernetes-models/scheduling.k8s.io/v1/PriorityClass';
 import type { IExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
-import {
-  DeploymentPlan,
-  ServicePlan,
-} from '@internal/backstage-plugin-cloud-native-common';
+import { ServicePlan } from '@internal/backstage-plugin-cloud-native-common';
 import { KubernetesObject } from '../../core/types';
-import { asObject, GenerationContext, serviceProfile } from './context';
+import { asObject } from '../../core/serialize';
+import { scalingBehavior } from '../../plan/profile';
+import { GenerationContext, serviceProfile } from './context';
 import {
   selectorLabels,
   serviceLabels,
   sharedLabels,
   sortedRecord,
-} from './labels';
+} from '../../plan/labels';
 import { nodeCriticalPriorityClass } from './pod';
+import { EXTERNAL_SECRET_API_VERSION } from '../../plan/platform';
+import { secretStoreName } from '../../plan/names';
 
 /**
  * Namespace, ServiceAccount, ConfigMap, ExternalSecret, HPA, PDB and the
@@ -26,66 +25,6 @@ import { nodeCriticalPriorityClass } from './pod';
  */
 
 export const PRIORITY_CLASS_VALUE = 100000;
-/**
- * ExternalSecret API version. `@kubernetes-models/external-secrets` ships
- * v1alpha1, v1beta1 and v1; v1 is the one current operators serve (v0.17+
- * stopped serving v1beta1).
- */
-export const EXTERNAL_SECRET_API_VERSION = 'external-secrets.io/v1';
-
-export function secretStoreName(planName: string): string {
-  return `${planName}-secrets`;
-}
-
-/**
- * The Pod Security Admission labels of a namespace: the tier's level is
- * enforced; `audit`/`warn` are always `restricted`, so baseline namespaces
- * still report what restricted would reject.
- */
-export function podSecurityLabels(
-  plan: Pick<DeploymentPlan, 'tierFeatures'>,
-): Record<string, string> {
-  return {
-    'pod-security.kubernetes.io/audit': 'restricted',
-    'pod-security.kubernetes.io/enforce': plan.tierFeatures.podSecurity,
-    'pod-security.kubernetes.io/warn': 'restricted',
-  };
-}
-
-/**
- * The namespace of an environment, with its Pod Security Admission level
- * (the tier's `enforce`, `restricted` for `audit`/`warn` so baseline
- * namespaces still report what restricted would reject) and mesh injection
- * (Istio's label, Linkerd's annotation).
- *
- * The one definition of the namespace object: the manifests
- * (`kubernetes/<env>/namespace.yaml`), the namespace the Helm release is
- * installed into (`namespace/<env>`, applied before it: the chart does not
- * render it) and the labels Argo CD puts on the namespace it creates
- * (`managedNamespaceMetadata`) all come from here.
- */
-export function namespaceObject(
-  plan: DeploymentPlan,
-  environment: string,
-): KubernetesObject {
-  const labels: Record<string, string> = {
-    ...sharedLabels(plan, 'namespace', environment),
-    ...podSecurityLabels(plan),
-  };
-  const annotations: Record<string, string> = {};
-  if (plan.mesh === 'istio') labels['istio-injection'] = 'enabled';
-  if (plan.mesh === 'linkerd') annotations['linkerd.io/inject'] = 'enabled';
-  const object: INamespace & { metadata: { name: string } } = {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: {
-      name: plan.namespace,
-      labels: sortedRecord(labels),
-      ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
-    },
-  };
-  return asObject(object);
-}
 
 /** Scheduling priority of node agents: above ordinary pods, not global. */
 export function priorityClass(context: GenerationContext): KubernetesObject {
@@ -176,50 +115,6 @@ export function externalSecret(
     },
   };
   return asObject(object);
-}
-
-/**
- * Scaling behaviour by the spec's scaling profile. Scale-down always waits
- * 300 s of lower load, so a dip does not remove capacity the next spike
- * needs.
- */
-export function scalingBehavior(
-  scaling: ServicePlan['service']['scaling'],
-): IBehavior {
-  const scaleDown = (percent: number) => ({
-    stabilizationWindowSeconds: 300,
-    policies: [{ type: 'Percent', value: percent, periodSeconds: 60 }],
-  });
-  switch (scaling) {
-    case 'burst':
-      // Double every 15 s (at least 4 pods), immediately.
-      return {
-        scaleUp: {
-          stabilizationWindowSeconds: 0,
-          selectPolicy: 'Max',
-          policies: [
-            { type: 'Percent', value: 100, periodSeconds: 15 },
-            { type: 'Pods', value: 4, periodSeconds: 15 },
-          ],
-        },
-        scaleDown: scaleDown(50),
-      };
-    case 'variable':
-      // +50 % (at least 2 pods) a minute after 30 s of sustained load.
-      return {
-        scaleUp: {
-          stabilizationWindowSeconds: 30,
-          selectPolicy: 'Max',
-          policies: [
-            { type: 'Percent', value: 50, periodSeconds: 60 },
-            { type: 'Pods', value: 2, periodSeconds: 60 },
-          ],
-        },
-        scaleDown: scaleDown(25),
-      };
-    default:
-      return { scaleDown: scaleDown(10) };
-  }
 }
 
 export function horizontalPodAutoscaler(

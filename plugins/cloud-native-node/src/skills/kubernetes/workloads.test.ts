@@ -1,5 +1,5 @@
 import { generateKubernetesObjects, buildEnvironment } from './generator';
-import { jobName } from './workloads';
+import { jobName } from '../../plan/names';
 import {
   byKind,
   find,

@@ -8,20 +8,29 @@ import type { IRollout } from '@kubernetes-models/argo-rollouts/argoproj.io/v1al
 import type { IAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate';
 import type { IComGithubArgoprojArgoRolloutsPkgApisRolloutsV1alpha1RolloutStrategy as IRolloutStrategy } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/RolloutStrategy';
 import type { IComGithubArgoprojArgoRolloutsPkgApisRolloutsV1alpha1RolloutTrafficRouting as ITrafficRouting } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/RolloutTrafficRouting';
-import { createHash } from 'node:crypto';
 import { ServicePlan } from '@internal/backstage-plugin-cloud-native-common';
 import { KubernetesObject } from '../../core/types';
+import { asObject } from '../../core/serialize';
+import { GenerationContext, serviceProfile } from './context';
 import {
-  asObject,
-  GenerationContext,
   hasCanaryServices,
   rolloutMode,
-  servicePort,
-  serviceProfile,
   trafficRouterFor,
-} from './context';
-import { selectorLabels, serviceLabels } from './labels';
+} from '../../plan/rollout';
+import { servicePort } from '../../plan/workload';
+import { selectorLabels, serviceLabels } from '../../plan/labels';
 import { DATA_VOLUME, podTemplate } from './pod';
+import {
+  AB_HEADER,
+  AB_ROUTE,
+  ISTIO_PRIMARY_ROUTE,
+  PROMETHEUS_ADDRESS,
+  ROLLBACK_WINDOW_REVISIONS,
+  analysisTemplateName,
+  canarySteps,
+  hasAnalysis,
+} from '../../plan/rollout';
+import { workloadName } from '../../plan/names';
 
 /**
  * The workload object of each service, by `servicePlan.objectKind`, and the
@@ -32,53 +41,6 @@ export const REVISION_HISTORY_LIMIT = 5;
 export const JOB_BACKOFF_LIMIT = 4;
 export const JOB_BACKOFF_LIMIT_PER_INDEX = 2;
 export const JOB_TTL_SECONDS = 86400;
-/**
- * A Rollout's rollback to one of its last 3 revisions is fast-tracked (Argo
- * Rollouts' `rollbackWindow`): the previous version goes back at once,
- * without the canary steps or the analysis, which it has already passed.
- * During an incident a rollback through 15 minutes of canary pauses, or a
- * 5-minute pre-promotion analysis, is not a rollback. Within
- * REVISION_HISTORY_LIMIT, so the old ReplicaSets still exist.
- */
-export const ROLLBACK_WINDOW_REVISIONS = 3;
-export const CANARY_PAUSE = '5m';
-export const AB_HEADER = { name: 'x-variant', value: 'b' } as const;
-export const AB_ROUTE = 'ab-variant-b';
-/** The route of the VirtualService `<svc>` that Argo Rollouts re-weights. */
-export const ISTIO_PRIMARY_ROUTE = 'primary';
-/** Prometheus of the Prometheus Operator (its governing Service). */
-export const PROMETHEUS_ADDRESS =
-  'http://prometheus-operated.monitoring.svc:9090';
-
-/** Hex digits of the image hash in a Job's name (see jobName). */
-export const JOB_NAME_HASH_LENGTH = 8;
-
-/**
- * A Job's name: the service name and the first 8 hex digits of the SHA-256
- * of its image reference, e.g. `migrate-1a2b3c4d`. A Job's pod template is
- * immutable, so a Job of a fixed name cannot take a new image: the next
- * `helm upgrade`, `kubectl apply` or GitOps sync fails ("field is
- * immutable"). Named after its image, a new release is a new Job that runs
- * once; Helm, Argo CD and Flux prune the previous one, and
- * `ttlSecondsAfterFinished` removes it after a plain `kubectl apply`. The
- * chart computes the same name (`sha256sum | trunc 8` of the rendered
- * image, templates.ts), and every command finds a service's Jobs by label.
- */
-export function jobName(service: string, image: string): string {
-  const hash = createHash('sha256').update(image).digest('hex');
-  return `${service}-${hash.slice(0, JOB_NAME_HASH_LENGTH)}`;
-}
-
-/** The name of a service's workload object: the service's, but a Job's (jobName). */
-export function workloadName(servicePlan: ServicePlan): string {
-  return servicePlan.objectKind === 'Job'
-    ? jobName(servicePlan.name, servicePlan.image)
-    : servicePlan.name;
-}
-
-export function analysisTemplateName(service: string): string {
-  return `${service}-success-rate`;
-}
 
 function metadata(context: GenerationContext, servicePlan: ServicePlan) {
   return {
@@ -173,18 +135,6 @@ function canaryTrafficRouting(
       );
       return undefined;
   }
-}
-
-/**
- * Whether a Rollout's releases are judged by the HTTP success-rate
- * analysis: it needs a port that answers requests, so not without a port
- * and not for TCP (PROTO-020), whose connections have no success rate.
- */
-export function hasAnalysis(servicePlan: ServicePlan): boolean {
-  return (
-    servicePlan.service.port !== undefined &&
-    servicePlan.service.protocol !== 'tcp'
-  );
 }
 
 function rolloutStrategy(
@@ -311,15 +261,7 @@ function rolloutStrategy(
             },
           }
         : {}),
-      steps: [
-        { setWeight: 5 },
-        { pause: { duration: CANARY_PAUSE } },
-        { setWeight: 25 },
-        { pause: { duration: CANARY_PAUSE } },
-        { setWeight: 50 },
-        { pause: { duration: CANARY_PAUSE } },
-        { setWeight: 100 },
-      ],
+      steps: canarySteps(),
     },
   };
 }

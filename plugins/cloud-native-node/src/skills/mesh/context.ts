@@ -5,17 +5,13 @@ import {
 import { KubernetesObject } from '../../core/types';
 import {
   hasCanaryServices,
-  hasClusterService,
-  isServing,
-  prune,
   rolloutMode,
   trafficRouterFor,
-} from '../kubernetes/context';
-import { serviceLabels, sharedLabels } from '../kubernetes/labels';
-import { EnvironmentProfile, environmentProfile } from '../kubernetes/profile';
-import { compareStrings } from '../../core/collections';
-
-export { compareStrings } from '../../core/collections';
+} from '../../plan/rollout';
+import { hasClusterService, isServing } from '../../plan/workload';
+import { compareStrings, prune } from '../../core/collections';
+import { serviceLabels, sharedLabels } from '../../plan/labels';
+import { EnvironmentProfile, environmentProfile } from '../../plan/profile';
 
 /**
  * What the Istio and Linkerd builders of one environment read. Names follow

@@ -11,7 +11,7 @@ import {
   SkillContext,
   SkillOutput,
 } from '../../core/types';
-import { classifyEnvironment } from '../kubernetes/profile';
+import { classifyEnvironment } from '../../plan/profile';
 import { MeshContext, meshContext } from './context';
 import {
   ISTIO_API_VERSIONS,
@@ -20,6 +20,7 @@ import {
 } from './istio';
 import { linkerdServiceObjects, linkerdSharedObjects } from './linkerd';
 import { LINKERD_API_VERSIONS, meshValidators } from './linkerdSchemas';
+import { meshDirectory } from '../../plan/names';
 
 /** The mesh objects of one environment, grouped as they are written. */
 export interface MeshEnvironment {
@@ -143,11 +144,6 @@ function noteEnvironment(plan: DeploymentPlan): string {
     plan.environments.find(e => classifyEnvironment(e) === 'production') ??
     plan.environments[plan.environments.length - 1]
   );
-}
-
-/** The mesh objects of an environment: `mesh/<env>` (a kustomization). */
-export function meshDirectory(environment: string): string {
-  return `mesh/${environment}`;
 }
 
 function run(context: SkillContext): SkillOutput {

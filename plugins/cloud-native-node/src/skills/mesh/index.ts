@@ -13,8 +13,8 @@
 export {
   kubernetesServicemeshConfigurator,
   buildMeshEnvironment,
-  meshDirectory,
 } from './generator';
+export { meshDirectory } from '../../plan/names';
 export type { MeshEnvironment } from './generator';
 export {
   AB_HEADER_ROUTE,

@@ -6,7 +6,7 @@ import {
   KubernetesSchemaValidator,
 } from '../../validation/schema';
 import { find, Loose } from '../kubernetes/__fixtures__/plans';
-import { GOOGLE_LOAD_BALANCER_RANGES } from '../kubernetes/networking';
+import { GOOGLE_LOAD_BALANCER_RANGES } from '../../plan/platform';
 import {
   expectedCallers,
   marketplacePlanFrom,

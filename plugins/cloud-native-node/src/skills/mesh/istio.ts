@@ -4,13 +4,13 @@ import type { IPeerAuthentication } from '@kubernetes-models/istio/security.isti
 import type { IAuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy';
 import { ServicePlan } from '@internal/backstage-plugin-cloud-native-common';
 import { KubernetesObject } from '../../core/types';
-import { selectorLabels } from '../kubernetes/labels';
+import { selectorLabels } from '../../plan/labels';
 import {
   GOOGLE_LOAD_BALANCER_RANGES,
   INGRESS_CONTROLLER_NAMESPACE,
-} from '../kubernetes/networking';
-import { AB_HEADER, AB_ROUTE, ISTIO_PRIMARY_ROUTE } from '../kubernetes';
-import { servicePort } from '../kubernetes/context';
+} from '../../plan/platform';
+import { AB_HEADER, AB_ROUTE, ISTIO_PRIMARY_ROUTE } from '../../plan/rollout';
+import { servicePort } from '../../plan/workload';
 import {
   callersOf,
   fqdn,

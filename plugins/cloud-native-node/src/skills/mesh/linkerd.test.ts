@@ -5,7 +5,7 @@ import {
   KubernetesSchemaValidator,
 } from '../../validation/schema';
 import { find, Loose, podSpecOf } from '../kubernetes/__fixtures__/plans';
-import { GOOGLE_LOAD_BALANCER_RANGES } from '../kubernetes/networking';
+import { GOOGLE_LOAD_BALANCER_RANGES } from '../../plan/platform';
 import {
   expectedCallers,
   LINKERD_SPEC,

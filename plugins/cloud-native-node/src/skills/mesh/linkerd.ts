@@ -3,15 +3,15 @@ import {
   ServicePlan,
 } from '@internal/backstage-plugin-cloud-native-common';
 import { KubernetesObject } from '../../core/types';
-import { portName, speaksHttp } from '../kubernetes/context';
-import { selectorLabels } from '../kubernetes/labels';
+import { portName, speaksHttp } from '../../plan/workload';
+import { selectorLabels } from '../../plan/labels';
 import {
   GOOGLE_LOAD_BALANCER_RANGES,
   INGRESS_CONTROLLER_NAMESPACE,
-} from '../kubernetes/networking';
+} from '../../plan/platform';
+import { compareStrings } from '../../core/collections';
 import {
   callersOf,
-  compareStrings,
   fqdn,
   hasClusterService,
   hasPeers,

@@ -4,6 +4,7 @@ import {
   ServicePlan,
   TriggerType,
 } from '@internal/backstage-plugin-cloud-native-common';
+import { runsAsImage } from '../../plan/serverless';
 import { byKey, pascal, sortedRecord, uniqueIds } from './names';
 
 /**
@@ -47,8 +48,6 @@ export interface FunctionContext {
   /** Async invocation: queue, storage, schedule, stream */
   async: boolean;
 }
-
-const IMAGE_LANGUAGES = new Set<Language>(['php', 'static']);
 
 /** Parses a trigger source. */
 function parseSource(raw: string, defaulted = false): EventSource {
@@ -108,10 +107,7 @@ export function functionContexts(plan: DeploymentPlan): FunctionContext[] {
       secrets: [...service.secrets].sort(),
       schedule: trigger === 'schedule' ? service.schedule : undefined,
       public: trigger === 'http' && service.expose === 'public',
-      image:
-        !service.language ||
-        IMAGE_LANGUAGES.has(service.language) ||
-        (!!service.image && !servicePlan.buildsImage),
+      image: runsAsImage(servicePlan),
       async: trigger !== 'http',
     };
   });

@@ -3,6 +3,12 @@ import {
   Language,
 } from '@internal/backstage-plugin-cloud-native-common';
 import { GeneratedFile } from '../../core/types';
+import {
+  CLOUD_FUNCTIONS_RUNTIMES,
+  cloudRunCpu,
+  GcpTarget,
+  gcpTarget as planGcpTarget,
+} from '../../plan/serverless';
 import { toCompatYaml as toYaml } from './yaml';
 import { FunctionContext } from './context';
 import { standardCron } from './cron';
@@ -15,15 +21,7 @@ const GCP_DIR = 'serverless/gcp';
 const PROJECT_PLACEHOLDER = 'PROJECT_ID';
 
 /** Cloud Functions (2nd gen) runtimes; others run on Cloud Run + Eventarc. */
-const FUNCTION_RUNTIMES: Partial<Record<Language, string>> = {
-  node: 'nodejs22',
-  python: 'python312',
-  go: 'go123',
-  java: 'java21',
-  dotnet: 'dotnet8',
-  ruby: 'ruby33',
-  php: 'php83',
-};
+const FUNCTION_RUNTIMES = CLOUD_FUNCTIONS_RUNTIMES;
 
 const ENTRY_POINTS: Partial<Record<Language, string>> = {
   go: 'Handler',
@@ -66,14 +64,11 @@ function secretId(plan: DeploymentPlan, fn: FunctionContext, name: string) {
     .slice(0, 255);
 }
 
-/** How a function runs on Google Cloud. */
-export type GcpTarget = 'cloud-run' | 'cloud-functions';
+/** How a function runs on Google Cloud (the plan decides, plan/serverless.ts). */
+export type { GcpTarget } from '../../plan/serverless';
 
 export function gcpTarget(fn: FunctionContext): GcpTarget {
-  if (fn.trigger === 'http' || fn.image) return 'cloud-run';
-  return fn.language && FUNCTION_RUNTIMES[fn.language]
-    ? 'cloud-functions'
-    : 'cloud-run';
+  return planGcpTarget(fn.plan);
 }
 
 /** A bucket or a Pub/Sub topic a function's events come from. */
@@ -101,9 +96,7 @@ function deadLetterTopic(fn: FunctionContext): string {
 }
 
 function cpuFor(memoryMB: number): string {
-  if (memoryMB <= 4096) return '1';
-  if (memoryMB <= 8192) return '2';
-  return memoryMB <= 16384 ? '4' : '8';
+  return String(cloudRunCpu(memoryMB));
 }
 
 function envList(plan: DeploymentPlan, fn: FunctionContext): JsonObject[] {

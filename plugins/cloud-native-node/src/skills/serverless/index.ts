@@ -11,7 +11,7 @@
  * - platform-agnostic, multi-cloud: `serverless/knative/<fn>.yaml`
  * - always: `serverless/README.md`
  */
-export { cloudServerlessDesigner, serverlessTargets } from './skill';
+export { cloudServerlessDesigner } from './skill';
 export { validateSamTemplate, SAM_TRANSFORM } from './validate/samTemplate';
 export {
   KNATIVE_API_VERSIONS,

@@ -4,7 +4,7 @@ import { toCompatYamlDocuments as toYamlDocuments } from './yaml';
 import { FunctionContext } from './context';
 import { standardCron } from './cron';
 import { dnsName } from './names';
-import { podSecurityLabels } from '../kubernetes/supporting';
+import { podSecurityLabels } from '../../plan/namespace';
 import { JsonObject } from './types';
 
 const KNATIVE_DIR = 'serverless/knative';

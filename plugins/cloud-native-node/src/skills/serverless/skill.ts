@@ -1,8 +1,6 @@
-import {
-  Cloud,
-  DeploymentPlan,
-} from '@internal/backstage-plugin-cloud-native-common';
+import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
 import { GeneratedFile, Skill, SkillOutput } from '../../core/types';
+import { serverlessPlatforms } from '../../plan/serverless';
 import { FunctionContext, functionContexts } from './context';
 import { lambdaRuntime, reservedConcurrency, streamKind } from './aws/common';
 import { SAM_TEMPLATE_PATH, buildSamTemplate } from './aws/sam';
@@ -21,16 +19,6 @@ import { JsonObject, JsonValue } from './types';
 import { toCompatYaml } from './yaml';
 import { byKey } from './names';
 import { serverlessValidators } from './validators';
-
-/** Which platforms each cloud gets. */
-export function serverlessTargets(cloud: Cloud): Targets {
-  return {
-    aws: cloud === 'aws' || cloud === 'multi-cloud',
-    azure: cloud === 'azure',
-    gcp: cloud === 'gcp',
-    knative: cloud === 'platform-agnostic' || cloud === 'multi-cloud',
-  };
-}
 
 /** The SAM policies of each function, for the README's IAM summary. */
 function awsGrants(template: JsonObject): AwsGrant[] {
@@ -146,7 +134,7 @@ export const cloudServerlessDesigner: Skill = {
         notes: ['no serverless functions in the plan: nothing to generate'],
       };
     }
-    const targets = serverlessTargets(plan.cloud);
+    const targets = serverlessPlatforms(plan.cloud);
     const files: GeneratedFile[] = [];
     const iam: {
       aws: AwsGrant[];

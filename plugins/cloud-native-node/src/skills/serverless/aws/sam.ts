@@ -1,7 +1,7 @@
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
 import { EventSource, FunctionContext } from '../context';
 import { awsCronExpressions } from '../cron';
-import { imageTag } from '../../container/context';
+import { imageTag } from '../../../plan/names';
 import { sortedRecord } from '../names';
 import { JsonObject, JsonValue } from '../types';
 import {

@@ -1,11 +1,12 @@
+import type { IIoK8sApiAutoscalingV2HorizontalPodAutoscalerBehavior as IBehavior } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscalerBehavior';
 import {
   DeploymentPlan,
   ServicePlan,
   WorkloadObjectKind,
 } from '@internal/backstage-plugin-cloud-native-common';
-import { cpuMillicores, formatCpu } from '../../core/quantities';
+import { cpuMillicores, formatCpu } from '../core/quantities';
 
-export { cpuMillicores, formatCpu } from '../../core/quantities';
+export { cpuMillicores, formatCpu } from '../core/quantities';
 
 /**
  * Environment profiles.
@@ -192,4 +193,48 @@ export function environmentProfile(
     domain: domainFor(environment),
     services,
   };
+}
+
+/**
+ * Scaling behaviour by the spec's scaling profile. Scale-down always waits
+ * 300 s of lower load, so a dip does not remove capacity the next spike
+ * needs.
+ */
+export function scalingBehavior(
+  scaling: ServicePlan['service']['scaling'],
+): IBehavior {
+  const scaleDown = (percent: number) => ({
+    stabilizationWindowSeconds: 300,
+    policies: [{ type: 'Percent', value: percent, periodSeconds: 60 }],
+  });
+  switch (scaling) {
+    case 'burst':
+      // Double every 15 s (at least 4 pods), immediately.
+      return {
+        scaleUp: {
+          stabilizationWindowSeconds: 0,
+          selectPolicy: 'Max',
+          policies: [
+            { type: 'Percent', value: 100, periodSeconds: 15 },
+            { type: 'Pods', value: 4, periodSeconds: 15 },
+          ],
+        },
+        scaleDown: scaleDown(50),
+      };
+    case 'variable':
+      // +50 % (at least 2 pods) a minute after 30 s of sustained load.
+      return {
+        scaleUp: {
+          stabilizationWindowSeconds: 30,
+          selectPolicy: 'Max',
+          policies: [
+            { type: 'Percent', value: 50, periodSeconds: 60 },
+            { type: 'Pods', value: 2, periodSeconds: 60 },
+          ],
+        },
+        scaleDown: scaleDown(25),
+      };
+    default:
+      return { scaleDown: scaleDown(10) };
+  }
 }

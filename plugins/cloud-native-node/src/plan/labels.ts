@@ -2,9 +2,9 @@ import {
   DeploymentPlan,
   ServicePlan,
 } from '@internal/backstage-plugin-cloud-native-common';
-import { sortedRecord } from '../../core/collections';
+import { sortedRecord } from '../core/collections';
 
-export { sortedRecord } from '../../core/collections';
+export { sortedRecord } from '../core/collections';
 
 /**
  * The label scheme, applied to every object this skill writes.

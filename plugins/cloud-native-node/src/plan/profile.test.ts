@@ -10,7 +10,7 @@ import {
   SHOP_SPEC,
   singleServicePlan,
   svc,
-} from './__fixtures__/plans';
+} from '../skills/kubernetes/__fixtures__/plans';
 
 describe('classifyEnvironment', () => {
   it.each([

@@ -1,7 +1,13 @@
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
-import { CloudTarget, cloudTargets } from '../cloud';
-import { namespaceDirectory } from '../kubernetes';
-import { meshDirectory } from '../mesh';
+import {
+  cloudDirectory,
+  ManagedProvider,
+  meshDirectory,
+  namespaceDirectory,
+  overlayDirectory,
+  secretStoreName,
+} from './names';
+import { kubernetesServices } from './workload';
 
 /**
  * The install order of a package, cluster by cluster. It is derived here,
@@ -33,8 +39,34 @@ import { meshDirectory } from '../mesh';
  *    conflict. Applied after the release, that apply met the weights of
  *    the canary the release had just started, and failed.
  * 4. **the release**: the Helm chart, or the manifests of `kubernetes/<env>`.
+ *
+ * Which prerequisites a cluster has is what the cloud skill wrote: the
+ * order reads the package's paths (`cloud/<provider>/<env>/kustomization.yaml`,
+ * its `secret-store.yaml`) instead of deriving the provider's objects again.
  */
 
+/**
+ * One managed cluster of an environment and where it is deployed from: the
+ * overlay (base + provider objects + patches) and, when the provider has
+ * objects of its own, their standalone kustomization (for GitOps next to a
+ * Helm chart).
+ *
+ * @public
+ */
+export interface CloudTarget {
+  provider: ManagedProvider;
+  /** `kustomize/<env>/overlays/<provider>` */
+  overlay: string;
+  /** `cloud/<provider>/<env>`, when it holds objects */
+  resources?: string;
+  /**
+   * The External Secrets Operator ClusterSecretStore among those objects,
+   * with the file that holds it (`cloud/<provider>/<env>/secret-store.yaml`)
+   */
+  secretStore?: { name: string; file: string };
+}
+
+/** @public */
 export interface ClusterInstall {
   environment: string;
   /** The provider of a managed cluster; undefined on any other cluster */
@@ -47,6 +79,48 @@ export interface ClusterInstall {
   mesh?: string;
 }
 
+/** The managed providers of the plan's clusters (generic clusters aside). */
+export function managedProviders(plan: DeploymentPlan): ManagedProvider[] {
+  return plan.clusterProviders.filter(
+    (p): p is ManagedProvider => p !== 'generic',
+  );
+}
+
+/**
+ * The managed clusters of one environment, with what the cloud skill wrote
+ * for each (read from `paths`, the package's file paths). Empty when the
+ * plan targets no managed cluster.
+ *
+ * @public
+ */
+export function cloudTargets(
+  plan: DeploymentPlan,
+  environment: string,
+  paths: Iterable<string>,
+): CloudTarget[] {
+  if (
+    !plan.skills.some(s => s.id === 'cloud-kubernetes-integrator') ||
+    kubernetesServices(plan).length === 0
+  ) {
+    return [];
+  }
+  const present = new Set(paths);
+  return managedProviders(plan).map(provider => {
+    const directory = cloudDirectory(provider, environment);
+    const storeFile = `${directory}/secret-store.yaml`;
+    return {
+      provider,
+      overlay: overlayDirectory(environment, provider),
+      ...(present.has(`${directory}/kustomization.yaml`)
+        ? { resources: directory }
+        : {}),
+      ...(present.has(storeFile)
+        ? { secretStore: { name: secretStoreName(plan.name), file: storeFile } }
+        : {}),
+    };
+  });
+}
+
 /**
  * The clusters of one environment (one per provider for multi-cloud, else
  * one) and what each gets before its release. Empty when the plan has no
@@ -55,11 +129,12 @@ export interface ClusterInstall {
 export function clusterInstalls(
   plan: DeploymentPlan,
   environment: string,
+  paths: Iterable<string>,
 ): ClusterInstall[] {
-  if (!plan.services.some(s => s.runtime === 'kubernetes')) return [];
+  if (kubernetesServices(plan).length === 0) return [];
   const namespace = namespaceDirectory(environment);
   const mesh = plan.mesh === 'none' ? {} : { mesh: meshDirectory(environment) };
-  const targets = cloudTargets(plan, environment);
+  const targets = cloudTargets(plan, environment, paths);
   if (targets.length === 0) {
     return [{ environment, namespace, prerequisites: [], ...mesh }];
   }
