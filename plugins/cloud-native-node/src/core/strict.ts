@@ -186,126 +186,129 @@ export interface ObjectOptions {
   name?: string;
 }
 
-/** The schema builders of one vocabulary, named like zod's. */
-export function strictBuilders(vocabulary: StrictVocabulary) {
-  const v = vocabulary;
+function schema(
+  v: StrictVocabulary,
+  fields: Omit<StrictSchema, 'isOptional' | 'check'>,
+  check: StrictSchema['check'],
+): StrictSchema {
+  const passes = v.passes;
+  return {
+    ...fields,
+    isOptional: false,
+    check: passes
+      ? (value, path, issues) => {
+          if (!passes(value)) check(value, path, issues);
+        }
+      : check,
+  };
+}
 
-  function schema(
-    fields: Omit<StrictSchema, 'isOptional' | 'check'>,
-    check: StrictSchema['check'],
-  ): StrictSchema {
-    const passes = v.passes;
-    return {
-      ...fields,
-      isOptional: false,
-      check: passes
-        ? (value, path, issues) => {
-            if (!passes(value)) check(value, path, issues);
-          }
-        : check,
-    };
-  }
+const scalar: ValueKind[] = ['scalar'];
+/** A type-mismatch issue, in the vocabulary's words. */
+const reportMismatch = (
+  v: StrictVocabulary,
+  label: string,
+  value: unknown,
+  path: Segment[],
+  issues: StrictIssue[],
+) => issue(issues, path, v.mismatch(label, value), 'wrong-type');
 
-  const scalar: ValueKind[] = ['scalar'];
-  const mismatch = (
-    label: string,
-    value: unknown,
-    path: Segment[],
-    issues: StrictIssue[],
-  ) => issue(issues, path, v.mismatch(label, value), 'wrong-type');
+function string(
+  v: StrictVocabulary,
+  options: StringOptions = {},
+): StrictSchema {
+  const label = v.labels.string;
+  return schema(
+    v,
+    { expected: 'string', label, kinds: scalar },
+    (value, path, issues) => {
+      const coerced =
+        v.coerceScalars &&
+        (typeof value === 'number' || typeof value === 'boolean');
+      if (typeof value !== 'string') {
+        if (!coerced) reportMismatch(v, label, value, path, issues);
+        return;
+      }
+      if (options.minLength !== undefined && value.length < options.minLength) {
+        issue(
+          issues,
+          path,
+          `must be at least ${options.minLength} character(s) long`,
+          'invalid-value',
+        );
+      }
+      if (options.maxLength !== undefined && value.length > options.maxLength) {
+        issue(
+          issues,
+          path,
+          `must be at most ${options.maxLength} characters long`,
+          'invalid-value',
+        );
+      }
+      if (options.pattern && !options.pattern.test(value)) {
+        issue(
+          issues,
+          path,
+          `${JSON.stringify(value)} is not ${
+            options.patternName ?? `matching ${options.pattern}`
+          }`,
+          'invalid-value',
+        );
+      }
+      if (options.oneOf && !options.oneOf.includes(value)) {
+        issue(issues, path, v.notOneOf(value, options.oneOf), 'invalid-value');
+      }
+    },
+  );
+}
 
-  function string(options: StringOptions = {}): StrictSchema {
-    const label = v.labels.string;
-    return schema(
-      { expected: 'string', label, kinds: scalar },
-      (value, path, issues) => {
-        const coerced =
-          v.coerceScalars &&
-          (typeof value === 'number' || typeof value === 'boolean');
-        if (typeof value !== 'string') {
-          if (!coerced) mismatch(label, value, path, issues);
-          return;
-        }
-        if (
-          options.minLength !== undefined &&
-          value.length < options.minLength
-        ) {
-          issue(
-            issues,
-            path,
-            `must be at least ${options.minLength} character(s) long`,
-            'invalid-value',
-          );
-        }
-        if (
-          options.maxLength !== undefined &&
-          value.length > options.maxLength
-        ) {
-          issue(
-            issues,
-            path,
-            `must be at most ${options.maxLength} characters long`,
-            'invalid-value',
-          );
-        }
-        if (options.pattern && !options.pattern.test(value)) {
-          issue(
-            issues,
-            path,
-            `${JSON.stringify(value)} is not ${
-              options.patternName ?? `matching ${options.pattern}`
-            }`,
-            'invalid-value',
-          );
-        }
-        if (options.oneOf && !options.oneOf.includes(value)) {
-          issue(
-            issues,
-            path,
-            v.notOneOf(value, options.oneOf),
-            'invalid-value',
-          );
-        }
-      },
-    );
-  }
+function literal(v: StrictVocabulary, expected: string): StrictSchema {
+  return schema(
+    v,
+    { expected: JSON.stringify(expected), kinds: scalar },
+    (value, path, issues) => {
+      if (value !== expected) {
+        issue(
+          issues,
+          path,
+          `expected ${JSON.stringify(expected)}, got ${describeValue(value)}`,
+          'invalid-value',
+        );
+      }
+    },
+  );
+}
 
-  function literal(expected: string): StrictSchema {
-    return schema(
-      { expected: JSON.stringify(expected), kinds: scalar },
-      (value, path, issues) => {
-        if (value !== expected) {
-          issue(
-            issues,
-            path,
-            `expected ${JSON.stringify(expected)}, got ${describeValue(value)}`,
-            'invalid-value',
-          );
-        }
-      },
-    );
-  }
+function enumOf(
+  v: StrictVocabulary,
+  values: ReadonlyArray<string>,
+): StrictSchema {
+  return schema(
+    v,
+    { expected: `one of ${values.join(', ')}`, kinds: scalar },
+    (value, path, issues) => {
+      if (typeof value !== 'string' || !values.includes(value)) {
+        issue(
+          issues,
+          path,
+          kubernetesVocabulary.notOneOf(value as string, values),
+          'invalid-value',
+        );
+      }
+    },
+  );
+}
 
-  function enumOf(values: ReadonlyArray<string>): StrictSchema {
-    return schema(
-      { expected: `one of ${values.join(', ')}`, kinds: scalar },
-      (value, path, issues) => {
-        if (typeof value !== 'string' || !values.includes(value)) {
-          issue(
-            issues,
-            path,
-            kubernetesVocabulary.notOneOf(value as string, values),
-            'invalid-value',
-          );
-        }
-      },
-    );
-  }
-
-  function number(options: NumberOptions = {}): StrictSchema {
-    const expected = options.integer ? 'integer' : 'number';
-    const label = v.labels.number(options.integer ?? false);
-    return schema({ expected, label, kinds: scalar }, (value, path, issues) => {
+function number(
+  v: StrictVocabulary,
+  options: NumberOptions = {},
+): StrictSchema {
+  const expected = options.integer ? 'integer' : 'number';
+  const label = v.labels.number(options.integer ?? false);
+  return schema(
+    v,
+    { expected, label, kinds: scalar },
+    (value, path, issues) => {
       const found =
         v.coerceScalars &&
         typeof value === 'string' &&
@@ -313,7 +316,7 @@ export function strictBuilders(vocabulary: StrictVocabulary) {
           ? Number(value)
           : value;
       if (typeof found !== 'number' || !Number.isFinite(found)) {
-        mismatch(label, value, path, issues);
+        reportMismatch(v, label, value, path, issues);
         return;
       }
       if (options.integer && !Number.isInteger(found)) {
@@ -337,241 +340,264 @@ export function strictBuilders(vocabulary: StrictVocabulary) {
           'invalid-value',
         );
       }
-    });
-  }
+    },
+  );
+}
 
-  function boolean(): StrictSchema {
-    const label = v.labels.boolean;
-    return schema(
-      { expected: 'boolean', label, kinds: scalar },
-      (value, path, issues) => {
-        const coerced =
-          v.coerceScalars && (value === 'true' || value === 'false');
-        if (typeof value !== 'boolean' && !coerced) {
-          mismatch(label, value, path, issues);
-        }
-      },
-    );
-  }
+function boolean(v: StrictVocabulary): StrictSchema {
+  const label = v.labels.boolean;
+  return schema(
+    v,
+    { expected: 'boolean', label, kinds: scalar },
+    (value, path, issues) => {
+      const coerced =
+        v.coerceScalars && (value === 'true' || value === 'false');
+      if (typeof value !== 'boolean' && !coerced) {
+        reportMismatch(v, label, value, path, issues);
+      }
+    },
+  );
+}
 
-  function array(item: StrictSchema, options: ArrayOptions = {}): StrictSchema {
-    const label = v.labels.array;
-    return schema(
-      { expected: `array of ${item.expected}`, label, kinds: ['array'] },
-      (value, path, issues) => {
-        if (!Array.isArray(value)) {
-          mismatch(label, value, path, issues);
-          return;
-        }
-        if (options.minItems !== undefined && value.length < options.minItems) {
-          issue(
-            issues,
-            path,
-            `must have at least ${options.minItems} item(s)`,
-            'invalid-value',
-          );
-        }
-        if (options.maxItems !== undefined && value.length > options.maxItems) {
-          issue(
-            issues,
-            path,
-            `must have at most ${options.maxItems} items`,
-            'invalid-value',
-          );
-        }
-        if (
-          options.unique &&
-          new Set(value.map(element => JSON.stringify(element))).size !==
-            value.length
-        ) {
-          issue(issues, path, 'must not contain duplicates', 'invalid-value');
-        }
-        value.forEach((element, index) =>
-          item.check(element, [...path, index], issues),
-        );
-      },
-    );
-  }
-
-  /** `x-kubernetes-int-or-string` (a port by number or by name). */
-  function intOrString(options: { minLength?: number } = {}): StrictSchema {
-    return schema(
-      { expected: 'integer or string', kinds: scalar },
-      (value, path, issues) => {
-        if (typeof value === 'number' && Number.isInteger(value)) return;
-        if (
-          typeof value === 'string' &&
-          value.length >= (options.minLength ?? 0)
-        ) {
-          return;
-        }
-        const least = options.minLength
-          ? ` of at least ${options.minLength} character(s)`
-          : '';
+function array(
+  v: StrictVocabulary,
+  item: StrictSchema,
+  options: ArrayOptions = {},
+): StrictSchema {
+  const label = v.labels.array;
+  return schema(
+    v,
+    { expected: `array of ${item.expected}`, label, kinds: ['array'] },
+    (value, path, issues) => {
+      if (!Array.isArray(value)) {
+        reportMismatch(v, label, value, path, issues);
+        return;
+      }
+      if (options.minItems !== undefined && value.length < options.minItems) {
         issue(
           issues,
           path,
-          `expected an integer or a string${least}, got ${describeValue(
-            value,
-          )}`,
-          'wrong-type',
+          `must have at least ${options.minItems} item(s)`,
+          'invalid-value',
         );
-      },
-    );
-  }
+      }
+      if (options.maxItems !== undefined && value.length > options.maxItems) {
+        issue(
+          issues,
+          path,
+          `must have at most ${options.maxItems} items`,
+          'invalid-value',
+        );
+      }
+      if (
+        options.unique &&
+        new Set(value.map(element => JSON.stringify(element))).size !==
+          value.length
+      ) {
+        issue(issues, path, 'must not contain duplicates', 'invalid-value');
+      }
+      value.forEach((element, index) =>
+        item.check(element, [...path, index], issues),
+      );
+    },
+  );
+}
 
-  /** A map of string keys (label maps). */
-  function record(item: StrictSchema): StrictSchema {
-    const label = v.labels.record;
-    return schema(
-      { expected: `map of ${item.expected}`, label, kinds: ['object'] },
-      (value, path, issues) => {
-        if (!isPlainObject(value)) {
-          mismatch(label, value, path, issues);
-          return;
+/** `x-kubernetes-int-or-string` (a port by number or by name). */
+function intOrString(
+  v: StrictVocabulary,
+  options: { minLength?: number } = {},
+): StrictSchema {
+  return schema(
+    v,
+    { expected: 'integer or string', kinds: scalar },
+    (value, path, issues) => {
+      if (typeof value === 'number' && Number.isInteger(value)) return;
+      if (
+        typeof value === 'string' &&
+        value.length >= (options.minLength ?? 0)
+      ) {
+        return;
+      }
+      const least = options.minLength
+        ? ` of at least ${options.minLength} character(s)`
+        : '';
+      issue(
+        issues,
+        path,
+        `expected an integer or a string${least}, got ${describeValue(value)}`,
+        'wrong-type',
+      );
+    },
+  );
+}
+
+/** A map of string keys (label maps). */
+function record(v: StrictVocabulary, item: StrictSchema): StrictSchema {
+  const label = v.labels.record;
+  return schema(
+    v,
+    { expected: `map of ${item.expected}`, label, kinds: ['object'] },
+    (value, path, issues) => {
+      if (!isPlainObject(value)) {
+        reportMismatch(v, label, value, path, issues);
+        return;
+      }
+      for (const [key, element] of Object.entries(value)) {
+        item.check(element, [...path, key], issues);
+      }
+    },
+  );
+}
+
+/** True when the value is of a kind the schema can accept at all. */
+const kindMatches = (value: unknown, alternative: StrictSchema) =>
+  !alternative.kinds || alternative.kinds.includes(kindOf(value));
+
+/**
+ * The first alternative without issues wins; otherwise a summary, or
+ * (vocabulary `closest`) the fewest issues of an alternative of the
+ * value's kind.
+ */
+function union(
+  v: StrictVocabulary,
+  alternatives: StrictSchema[],
+): StrictSchema {
+  const expected = alternatives.map(a => a.expected).join(' or ');
+  const label = v.labels.union(alternatives);
+  const kinds = alternatives.every(a => a.kinds)
+    ? [...new Set(alternatives.flatMap(a => a.kinds ?? []))]
+    : undefined;
+  return schema(v, { expected, label, kinds }, (value, path, issues) => {
+    let closest: StrictIssue[] | undefined;
+    for (const alternative of alternatives) {
+      const attempt: StrictIssue[] = [];
+      alternative.check(value, path, attempt);
+      if (attempt.length === 0) return;
+      if (
+        kindMatches(value, alternative) &&
+        (!closest || attempt.length < closest.length)
+      ) {
+        closest = attempt;
+      }
+    }
+    if (v.unionIssues === 'closest' && closest) issues.push(...closest);
+    else reportMismatch(v, label, value, path, issues);
+  });
+}
+
+/**
+ * A strict object: unknown keys and missing required keys are issues; keys
+ * are checked in shape order, so issues come out in a stable order. A
+ * function for `shape` defers it (recursive CloudFormation property types).
+ */
+function object(
+  v: StrictVocabulary,
+  shape: Record<string, StrictSchema> | (() => Record<string, StrictSchema>),
+  options: ObjectOptions = {},
+): StrictSchema {
+  let resolved: Record<string, StrictSchema> | undefined;
+  const fields = () => {
+    resolved ??= typeof shape === 'function' ? shape() : shape;
+    return resolved;
+  };
+  const label = v.labels.object(options.name);
+  return schema(
+    v,
+    { expected: 'object', label, kinds: ['object'] },
+    (value, path, issues) => {
+      if (!isPlainObject(value)) {
+        reportMismatch(v, label, value, path, issues);
+        return;
+      }
+      const known = Object.keys(fields());
+      for (const key of known) {
+        const field = fields()[key];
+        if (value[key] === undefined) {
+          if (!field.isOptional) {
+            issue(issues, [...path, key], v.missingField(key), 'missing-field');
+          }
+          continue;
         }
-        for (const [key, element] of Object.entries(value)) {
-          item.check(element, [...path, key], issues);
-        }
-      },
-    );
-  }
-
-  /** True when the value is of a kind the schema can accept at all. */
-  const kindMatches = (value: unknown, alternative: StrictSchema) =>
-    !alternative.kinds || alternative.kinds.includes(kindOf(value));
-
-  /**
-   * The first alternative without issues wins; otherwise a summary, or
-   * (vocabulary `closest`) the fewest issues of an alternative of the
-   * value's kind.
-   */
-  function union(alternatives: StrictSchema[]): StrictSchema {
-    const expected = alternatives.map(a => a.expected).join(' or ');
-    const label = v.labels.union(alternatives);
-    const kinds = alternatives.every(a => a.kinds)
-      ? [...new Set(alternatives.flatMap(a => a.kinds ?? []))]
-      : undefined;
-    return schema({ expected, label, kinds }, (value, path, issues) => {
-      let closest: StrictIssue[] | undefined;
-      for (const alternative of alternatives) {
-        const attempt: StrictIssue[] = [];
-        alternative.check(value, path, attempt);
-        if (attempt.length === 0) return;
-        if (
-          kindMatches(value, alternative) &&
-          (!closest || attempt.length < closest.length)
-        ) {
-          closest = attempt;
+        field.check(value[key], [...path, key], issues);
+      }
+      for (const key of Object.keys(value).sort()) {
+        if (!known.includes(key)) {
+          issue(
+            issues,
+            [...path, key],
+            v.unknownField(key, known),
+            'unknown-field',
+          );
         }
       }
-      if (v.unionIssues === 'closest' && closest) issues.push(...closest);
-      else mismatch(label, value, path, issues);
-    });
-  }
-
-  /**
-   * A strict object: unknown keys and missing required keys are issues; keys
-   * are checked in shape order, so issues come out in a stable order. A
-   * function for `shape` defers it (recursive CloudFormation property types).
-   */
-  function object(
-    shape: Record<string, StrictSchema> | (() => Record<string, StrictSchema>),
-    options: ObjectOptions = {},
-  ): StrictSchema {
-    let resolved: Record<string, StrictSchema> | undefined;
-    const fields = () => {
-      resolved ??= typeof shape === 'function' ? shape() : shape;
-      return resolved;
-    };
-    const label = v.labels.object(options.name);
-    return schema(
-      { expected: 'object', label, kinds: ['object'] },
-      (value, path, issues) => {
-        if (!isPlainObject(value)) {
-          mismatch(label, value, path, issues);
-          return;
+      for (const groups of options.exactlyOneOf ?? []) {
+        const present = groups.filter(key => value[key] !== undefined);
+        if (present.length !== 1) {
+          issue(
+            issues,
+            path,
+            `exactly one of ${groups.join(', ')} must be set${
+              present.length > 1 ? ` (found ${present.join(', ')})` : ''
+            }`,
+            'missing-field',
+          );
         }
-        const known = Object.keys(fields());
-        for (const key of known) {
-          const field = fields()[key];
-          if (value[key] === undefined) {
-            if (!field.isOptional) {
-              issue(
-                issues,
-                [...path, key],
-                v.missingField(key),
-                'missing-field',
-              );
-            }
-            continue;
-          }
-          field.check(value[key], [...path, key], issues);
-        }
-        for (const key of Object.keys(value).sort()) {
-          if (!known.includes(key)) {
-            issue(
-              issues,
-              [...path, key],
-              v.unknownField(key, known),
-              'unknown-field',
-            );
-          }
-        }
-        for (const groups of options.exactlyOneOf ?? []) {
-          const present = groups.filter(key => value[key] !== undefined);
-          if (present.length !== 1) {
-            issue(
-              issues,
-              path,
-              `exactly one of ${groups.join(', ')} must be set${
-                present.length > 1 ? ` (found ${present.join(', ')})` : ''
-              }`,
-              'missing-field',
-            );
-          }
-        }
-      },
-    );
-  }
+      }
+    },
+  );
+}
 
-  /** Anything (free-form JSON, policy statements). */
-  function any(): StrictSchema {
-    return schema({ expected: 'anything', label: 'anything' }, () => {});
-  }
+/** Anything (free-form JSON, policy statements). */
+function any(v: StrictVocabulary): StrictSchema {
+  return schema(v, { expected: 'anything', label: 'anything' }, () => {});
+}
 
-  /** A value of a form a predicate recognises (a `{Key, Value}` tag). */
-  function satisfying(
-    label: string,
-    test: (value: unknown) => boolean,
-    kinds?: ReadonlyArray<ValueKind>,
-  ): StrictSchema {
-    return schema({ expected: label, label, kinds }, (value, path, issues) => {
-      if (!test(value)) mismatch(label, value, path, issues);
-    });
-  }
+/** A value of a form a predicate recognises (a `{Key, Value}` tag). */
+function satisfying(
+  v: StrictVocabulary,
+  label: string,
+  test: (value: unknown) => boolean,
+  kinds?: ReadonlyArray<ValueKind>,
+): StrictSchema {
+  return schema(v, { expected: label, label, kinds }, (value, path, issues) => {
+    if (!test(value)) reportMismatch(v, label, value, path, issues);
+  });
+}
 
-  function optional(inner: StrictSchema): StrictSchema {
-    return { ...inner, isOptional: true };
-  }
+function optional(inner: StrictSchema): StrictSchema {
+  return { ...inner, isOptional: true };
+}
 
-  function required(inner: StrictSchema): StrictSchema {
-    return { ...inner, isOptional: false };
-  }
+function required(inner: StrictSchema): StrictSchema {
+  return { ...inner, isOptional: false };
+}
 
+/** The schema builders of one vocabulary, named like zod's. */
+export function strictBuilders(v: StrictVocabulary) {
   return {
-    string,
-    literal,
-    enum: enumOf,
-    number,
-    boolean,
-    intOrString,
-    array,
-    record,
-    union,
-    object,
-    any,
-    satisfying,
+    string: (options?: StringOptions) => string(v, options),
+    literal: (expected: string) => literal(v, expected),
+    enum: (values: ReadonlyArray<string>) => enumOf(v, values),
+    number: (options?: NumberOptions) => number(v, options),
+    boolean: () => boolean(v),
+    intOrString: (options?: { minLength?: number }) => intOrString(v, options),
+    array: (item: StrictSchema, options?: ArrayOptions) =>
+      array(v, item, options),
+    record: (item: StrictSchema) => record(v, item),
+    union: (alternatives: StrictSchema[]) => union(v, alternatives),
+    object: (
+      shape:
+        | Record<string, StrictSchema>
+        | (() => Record<string, StrictSchema>),
+      options?: ObjectOptions,
+    ) => object(v, shape, options),
+    any: () => any(v),
+    satisfying: (
+      label: string,
+      test: (value: unknown) => boolean,
+      kinds?: ReadonlyArray<ValueKind>,
+    ) => satisfying(v, label, test, kinds),
     optional,
     required,
   };
