@@ -184,14 +184,21 @@ export interface ObjectOptions {
   exactlyOneOf?: string[][];
   /** The type's name, said in a mismatch (`an object (S3Location)`) */
   name?: string;
+  /**
+   * Check the object even when the vocabulary passes it: the Properties of
+   * a CloudFormation resource are property names, so `{ Ref: X }` there is
+   * an unknown property, not an intrinsic function
+   */
+  alwaysCheck?: boolean;
 }
 
 function schema(
   v: StrictVocabulary,
   fields: Omit<StrictSchema, 'isOptional' | 'check'>,
   check: StrictSchema['check'],
+  alwaysCheck = false,
 ): StrictSchema {
-  const passes = v.passes;
+  const passes = alwaysCheck ? undefined : v.passes;
   return {
     ...fields,
     isOptional: false,
@@ -545,6 +552,7 @@ function object(
         }
       }
     },
+    options.alwaysCheck,
   );
 }
 

@@ -134,4 +134,17 @@ describe('the CloudFormation vocabulary of the strict engine', () => {
       ],
     ]);
   });
+
+  it("reads a resource's Properties as property names, never as an intrinsic", () => {
+    const properties = (alwaysCheck: boolean) =>
+      cfn.object({ Runtime: cfn.optional(cfn.string()) }, { alwaysCheck });
+    expect(rules(properties(true), { Ref: 'X' })).toEqual([
+      [
+        'aws/unknown-property',
+        'Resources.Fn.Properties.Ref',
+        "unknown property 'Ref'",
+      ],
+    ]);
+    expect(rules(properties(false), { Ref: 'X' })).toEqual([]);
+  });
 });

@@ -303,6 +303,7 @@ function checkGlobals(
       Object.fromEntries(
         allowed.map(name => [name, cfn.optional(props[name] ?? cfn.any())]),
       ),
+      { alwaysCheck: true },
     );
     const problems = checkStrictCoded(selected, values, [`Globals.${section}`]);
     addProblems(problems);
@@ -414,7 +415,9 @@ function checkResource(
     return;
   }
   addProblems(
-    checkStrictCoded(cfn.object(props), properties, [`${at}.Properties`]),
+    checkStrictCoded(cfn.object(props, { alwaysCheck: true }), properties, [
+      `${at}.Properties`,
+    ]),
   );
   if (type === 'AWS::Serverless::Function') {
     checkSamFunction(
