@@ -48,25 +48,11 @@ function Breakdown(props: {
   );
 }
 
-/**
- * The cost estimate: expected monthly cost and its range, charts by category
- * and by service, the priced lines, and how the estimate was made.
- */
-export function CostSection(props: { costs: EstimatedCosts }) {
-  const { costs } = props;
-  const currency = costs.currency;
-  const format = (value: number) => formatCost(value, currency);
-  const lines: CostRow[] = (costs.lines ?? []).map((line, id) => ({
-    ...line,
-    id,
-  }));
-  const hasRange =
-    costs.low !== undefined &&
-    costs.low !== null &&
-    costs.high !== undefined &&
-    costs.high !== null;
-
-  const columns: TableColumn<CostRow>[] = [
+function pricedLineColumns(
+  currency: string,
+  format: (value: number) => string,
+): TableColumn<CostRow>[] {
+  return [
     {
       title: 'Resource',
       field: 'resource',
@@ -97,7 +83,143 @@ export function CostSection(props: { costs: EstimatedCosts }) {
       render: row => format(row.monthlyCost),
     },
   ];
+}
 
+/** The expected monthly cost and, when priced, its range. */
+function MonthlyTotal(props: {
+  costs: EstimatedCosts;
+  format: (value: number) => string;
+}) {
+  const { costs, format } = props;
+  if (costs.monthly === null) {
+    return (
+      <Typography variant="body1" paragraph>
+        No monthly estimate: the engine could not price this package.
+      </Typography>
+    );
+  }
+  const hasRange =
+    costs.low !== undefined &&
+    costs.low !== null &&
+    costs.high !== undefined &&
+    costs.high !== null;
+  return (
+    <Box display="flex" alignItems="baseline" style={{ gap: 16 }} mb={2}>
+      <Typography variant="h4" component="p" aria-label="Monthly cost">
+        {format(costs.monthly)}
+        <Typography variant="body2" component="span">
+          {' '}
+          a month
+        </Typography>
+      </Typography>
+      {hasRange && (
+        <Typography variant="body1" aria-label="Cost range">
+          range {format(costs.low as number)} – {format(costs.high as number)}
+        </Typography>
+      )}
+    </Box>
+  );
+}
+
+/** The monthly cost of each environment, as chips. */
+function EnvironmentChips(props: {
+  byEnvironment: Record<string, number> | undefined;
+  format: (value: number) => string;
+}) {
+  const { byEnvironment, format } = props;
+  if (Object.keys(byEnvironment ?? {}).length === 0) return null;
+  return (
+    <Box display="flex" flexWrap="wrap" style={{ gap: 8 }} mb={2}>
+      {toBars(byEnvironment).map(env => (
+        <Chip
+          key={env.label}
+          size="small"
+          variant="outlined"
+          label={`${env.label}: ${format(env.value)}`}
+        />
+      ))}
+    </Box>
+  );
+}
+
+/** The priced lines, searchable and sorted by cost. */
+function PricedLines(props: {
+  costs: EstimatedCosts;
+  format: (value: number) => string;
+}) {
+  const { costs, format } = props;
+  const lines: CostRow[] = (costs.lines ?? []).map((line, id) => ({
+    ...line,
+    id,
+  }));
+  if (lines.length === 0) return null;
+  return (
+    <Box mt={2}>
+      <Table<CostRow>
+        title={`Priced lines (${lines.length})`}
+        options={{
+          search: true,
+          padding: 'dense',
+          paging: lines.length > 20,
+          pageSize: 20,
+        }}
+        columns={pricedLineColumns(costs.currency, format)}
+        data={lines}
+      />
+    </Box>
+  );
+}
+
+/** What the estimate assumes (traffic, hours, sizes ...). */
+function Assumptions(props: { assumptions: string[] | undefined }) {
+  const assumptions = props.assumptions ?? [];
+  if (assumptions.length === 0) return null;
+  return (
+    <Box mt={2}>
+      <Typography variant="subtitle1" component="h3">
+        Assumptions
+      </Typography>
+      <ul aria-label="Assumptions">
+        {assumptions.map((assumption, index) => (
+          <li key={index}>
+            <Typography variant="body2">{assumption}</Typography>
+          </li>
+        ))}
+      </ul>
+    </Box>
+  );
+}
+
+/** How the estimate is made, folded away. */
+function EstimateMethod(props: { method: string }) {
+  return (
+    <Accordion elevation={0}>
+      <AccordionSummary expandIcon={<ExpandMoreIcon />}>
+        <Typography variant="subtitle1" component="h3">
+          How the estimate is made
+        </Typography>
+      </AccordionSummary>
+      <AccordionDetails>
+        <Box>
+          {props.method.split('\n').map((paragraph, index) => (
+            <Typography key={index} variant="body2" paragraph>
+              {paragraph}
+            </Typography>
+          ))}
+        </Box>
+      </AccordionDetails>
+    </Accordion>
+  );
+}
+
+/**
+ * The cost estimate: expected monthly cost and its range, charts by category
+ * and by service, the priced lines, and how the estimate was made.
+ */
+export function CostSection(props: { costs: EstimatedCosts }) {
+  const { costs } = props;
+  const currency = costs.currency;
+  const format = (value: number) => formatCost(value, currency);
   return (
     <InfoCard
       title="Estimated cost"
@@ -107,41 +229,8 @@ export function CostSection(props: { costs: EstimatedCosts }) {
           : currency
       }
     >
-      {costs.monthly === null ? (
-        <Typography variant="body1" paragraph>
-          No monthly estimate: the engine could not price this package.
-        </Typography>
-      ) : (
-        <Box display="flex" alignItems="baseline" style={{ gap: 16 }} mb={2}>
-          <Typography variant="h4" component="p" aria-label="Monthly cost">
-            {format(costs.monthly)}
-            <Typography variant="body2" component="span">
-              {' '}
-              a month
-            </Typography>
-          </Typography>
-          {hasRange && (
-            <Typography variant="body1" aria-label="Cost range">
-              range {format(costs.low as number)} –{' '}
-              {format(costs.high as number)}
-            </Typography>
-          )}
-        </Box>
-      )}
-
-      {Object.keys(costs.byEnvironment ?? {}).length > 0 && (
-        <Box display="flex" flexWrap="wrap" style={{ gap: 8 }} mb={2}>
-          {toBars(costs.byEnvironment).map(env => (
-            <Chip
-              key={env.label}
-              size="small"
-              variant="outlined"
-              label={`${env.label}: ${format(env.value)}`}
-            />
-          ))}
-        </Box>
-      )}
-
+      <MonthlyTotal costs={costs} format={format} />
+      <EnvironmentChips byEnvironment={costs.byEnvironment} format={format} />
       <Grid container spacing={2}>
         <Breakdown
           by="category"
@@ -150,54 +239,9 @@ export function CostSection(props: { costs: EstimatedCosts }) {
         />
         <Breakdown by="service" values={costs.byService} formatValue={format} />
       </Grid>
-
-      {lines.length > 0 && (
-        <Box mt={2}>
-          <Table<CostRow>
-            title={`Priced lines (${lines.length})`}
-            options={{
-              search: true,
-              padding: 'dense',
-              paging: lines.length > 20,
-              pageSize: 20,
-            }}
-            columns={columns}
-            data={lines}
-          />
-        </Box>
-      )}
-
-      {(costs.assumptions ?? []).length > 0 && (
-        <Box mt={2}>
-          <Typography variant="subtitle1" component="h3">
-            Assumptions
-          </Typography>
-          <ul aria-label="Assumptions">
-            {(costs.assumptions ?? []).map((assumption, index) => (
-              <li key={index}>
-                <Typography variant="body2">{assumption}</Typography>
-              </li>
-            ))}
-          </ul>
-        </Box>
-      )}
-
-      <Accordion elevation={0}>
-        <AccordionSummary expandIcon={<ExpandMoreIcon />}>
-          <Typography variant="subtitle1" component="h3">
-            How the estimate is made
-          </Typography>
-        </AccordionSummary>
-        <AccordionDetails>
-          <Box>
-            {costs.method.split('\n').map((paragraph, index) => (
-              <Typography key={index} variant="body2" paragraph>
-                {paragraph}
-              </Typography>
-            ))}
-          </Box>
-        </AccordionDetails>
-      </Accordion>
+      <PricedLines costs={costs} format={format} />
+      <Assumptions assumptions={costs.assumptions} />
+      <EstimateMethod method={costs.method} />
     </InfoCard>
   );
 }

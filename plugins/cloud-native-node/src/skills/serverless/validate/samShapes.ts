@@ -1,29 +1,31 @@
-import { Prop, Shape } from './shapes';
+import { StrictSchema } from '../../../core/strict';
+import { cfn, eventSource } from './cfnSchema';
 
 /**
  * Hand-written, strict property lists of the AWS SAM resource types the
  * skill writes (Function, Api, HttpApi, SimpleTable), after the SAM
- * specification (samtranslator `property_types`, the SAM developer guide).
- * The SAM definitions shipped in @aws-cdk/aws-service-spec lag behind SAM
- * (no ScheduleV2 events, `AccessLogSetting` on HttpApi), so they are not
- * used for these types.
+ * specification (samtranslator `property_types`, the SAM developer guide),
+ * declared on the package's strict-schema engine in its CloudFormation
+ * vocabulary (./cfnSchema.ts). The SAM definitions shipped in
+ * @aws-cdk/aws-service-spec lag behind SAM (no ScheduleV2 events,
+ * `AccessLogSetting` on HttpApi), so they are not used for these types.
  */
 
-const str = (values?: ReadonlyArray<string>): Shape =>
-  values ? { kind: 'string', enum: values } : { kind: 'string' };
-const int: Shape = { kind: 'number', integer: true };
-const bool: Shape = { kind: 'boolean' };
-const any: Shape = { kind: 'any' };
-const list = (element: Shape): Shape => ({ kind: 'array', element });
-const map = (element: Shape): Shape => ({ kind: 'map', element });
-const union = (...options: Shape[]): Shape => ({ kind: 'union', options });
-const opt = (shape: Shape): Prop => ({ shape });
-const req = (shape: Shape): Prop => ({ shape, required: true });
-const object = (name: string, properties: Record<string, Prop>): Shape => ({
-  kind: 'object',
-  name,
-  properties: () => properties,
-});
+/** A resource's or an object's properties by name. */
+export type Properties = Record<string, StrictSchema>;
+
+const str = (values?: ReadonlyArray<string>): StrictSchema =>
+  cfn.string(values ? { oneOf: values } : {});
+const int = cfn.number({ integer: true });
+const bool = cfn.boolean();
+const any = cfn.any();
+const list = (element: StrictSchema) => cfn.array(element);
+const map = (element: StrictSchema) => cfn.record(element);
+const union = (...options: StrictSchema[]) => cfn.union(options);
+const opt = cfn.optional;
+const req = cfn.required;
+const object = (name: string, properties: Properties) =>
+  cfn.object(properties, { name });
 
 /** Lambda managed runtimes SAM accepts (deprecated ones excluded). */
 export const LAMBDA_RUNTIMES = [
@@ -78,10 +80,8 @@ const policyDocument = object('IAM policy document', {
   Statement: req(union(list(any), any)),
 });
 
-const policyTemplate: Shape = {
-  kind: 'object',
-  name: 'SAM policy template',
-  properties: () =>
+const policyTemplate = cfn.object(
+  () =>
     Object.fromEntries(
       Object.entries(SAM_POLICY_TEMPLATES).map(([name, parameters]) => [
         name,
@@ -93,7 +93,8 @@ const policyTemplate: Shape = {
         ),
       ]),
     ),
-};
+  { name: 'SAM policy template' },
+);
 
 const policies = union(
   str(),
@@ -140,7 +141,7 @@ const retryPolicy = object('RetryPolicy', {
 });
 
 /** Event source types of AWS::Serverless::Function and their properties. */
-const EVENT_SOURCES: Record<string, Shape> = {
+const EVENT_SOURCES: Record<string, StrictSchema> = {
   Api: object('Api event', {
     Path: req(str()),
     Method: req(str()),
@@ -238,7 +239,7 @@ const EVENT_SOURCES: Record<string, Shape> = {
   }),
 };
 
-const FUNCTION_PROPERTIES: Record<string, Prop> = {
+const FUNCTION_PROPERTIES: Properties = {
   Architectures: opt(list(str(['x86_64', 'arm64']))),
   AssumeRolePolicyDocument: opt(any),
   AutoPublishAlias: opt(str()),
@@ -272,9 +273,7 @@ const FUNCTION_PROPERTIES: Record<string, Prop> = {
       DestinationConfig: opt(any),
     }),
   ),
-  Events: opt(
-    map({ kind: 'tagged', name: 'event source', variants: EVENT_SOURCES }),
-  ),
+  Events: opt(map(eventSource('event source', EVENT_SOURCES))),
   FileSystemConfigs: opt(list(any)),
   FunctionName: opt(str()),
   FunctionUrlConfig: opt(
@@ -344,7 +343,7 @@ const FUNCTION_PROPERTIES: Record<string, Prop> = {
   ),
 };
 
-const HTTP_API_PROPERTIES: Record<string, Prop> = {
+const HTTP_API_PROPERTIES: Properties = {
   AccessLogSettings: opt(
     object('AccessLogSettings', {
       DestinationArn: req(str()),
@@ -359,7 +358,7 @@ const HTTP_API_PROPERTIES: Record<string, Prop> = {
       DetailedMetricsEnabled: opt(bool),
       LoggingLevel: opt(str()),
       ThrottlingBurstLimit: opt(int),
-      ThrottlingRateLimit: opt({ kind: 'number' }),
+      ThrottlingRateLimit: opt(cfn.number()),
     }),
   ),
   DefinitionBody: opt(any),
@@ -376,7 +375,7 @@ const HTTP_API_PROPERTIES: Record<string, Prop> = {
   Tags: opt(map(str())),
 };
 
-const API_PROPERTIES: Record<string, Prop> = {
+const API_PROPERTIES: Properties = {
   AccessLogSetting: opt(
     object('AccessLogSetting', {
       DestinationArn: opt(str()),
@@ -413,7 +412,7 @@ const API_PROPERTIES: Record<string, Prop> = {
   Variables: opt(map(str())),
 };
 
-const SIMPLE_TABLE_PROPERTIES: Record<string, Prop> = {
+const SIMPLE_TABLE_PROPERTIES: Properties = {
   PointInTimeRecoverySpecification: opt(any),
   PrimaryKey: opt(
     object('PrimaryKey', {
@@ -428,7 +427,7 @@ const SIMPLE_TABLE_PROPERTIES: Record<string, Prop> = {
 };
 
 /** Properties by SAM resource type. */
-export const SAM_RESOURCE_PROPERTIES: Record<string, Record<string, Prop>> = {
+export const SAM_RESOURCE_PROPERTIES: Record<string, Properties> = {
   'AWS::Serverless::Api': API_PROPERTIES,
   'AWS::Serverless::Function': FUNCTION_PROPERTIES,
   'AWS::Serverless::HttpApi': HTTP_API_PROPERTIES,

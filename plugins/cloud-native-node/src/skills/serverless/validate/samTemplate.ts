@@ -1,14 +1,14 @@
 import { loadAwsServiceSpecSync } from '@aws-cdk/aws-service-spec';
 import { ServerlessFinding } from '../types';
-import { SAM_GLOBALS, SAM_RESOURCE_PROPERTIES } from './samShapes';
+import { Properties, SAM_GLOBALS, SAM_RESOURCE_PROPERTIES } from './samShapes';
+import { cfn, cfnTag, isIntrinsic, propertyRuleId } from './cfnSchema';
 import {
-  Prop,
-  Shape,
-  ShapeProblem,
-  checkProperties,
-  isIntrinsic,
-} from './shapes';
-import { isPlainObject, suggest } from '../../../core/strict';
+  checkStrictCoded,
+  isPlainObject,
+  StrictIssue,
+  StrictSchema,
+  suggest,
+} from '../../../core/strict';
 
 type SpecDatabase = ReturnType<typeof loadAwsServiceSpecSync>;
 
@@ -67,84 +67,74 @@ function allResourceTypes(): string[] {
     .map(r => r.cloudFormationType);
 }
 
-const typeDefinitionShapes = new Map<string, Shape>();
+const typeDefinitionSchemas = new Map<string, StrictSchema>();
 
-/** Converts a spec property type to a Shape (type definitions memoized). */
-function toShape(type: SpecType): Shape {
+/** Converts a spec property type to a schema (type definitions memoized). */
+function toSchema(type: SpecType): StrictSchema {
   switch (type.type) {
     case 'string':
     case 'date-time':
-      return {
-        kind: 'string',
-        enum: type.allowedValues as ReadonlyArray<string> | undefined,
-      };
+      return cfn.string({
+        oneOf: type.allowedValues as ReadonlyArray<string> | undefined,
+      });
     case 'number':
-      return { kind: 'number' };
+      return cfn.number();
     case 'integer':
-      return {
-        kind: 'number',
+      return cfn.number({
         integer: true,
-        enum: type.allowedValues as ReadonlyArray<number> | undefined,
-      };
+        oneOf: type.allowedValues as ReadonlyArray<number> | undefined,
+      });
     case 'boolean':
-      return { kind: 'boolean' };
+      return cfn.boolean();
     case 'tag':
-      return { kind: 'tag' };
+      return cfnTag;
     case 'array':
-      return { kind: 'array', element: toShape(type.element!) };
+      return cfn.array(toSchema(type.element!));
     case 'map':
-      return { kind: 'map', element: toShape(type.element!) };
+      return cfn.record(toSchema(type.element!));
     case 'union':
-      return { kind: 'union', options: (type.types ?? []).map(toShape) };
+      return cfn.union((type.types ?? []).map(toSchema));
     case 'ref': {
       const id = type.reference!.$ref;
-      let shape = typeDefinitionShapes.get(id);
-      if (!shape) {
+      let schema = typeDefinitionSchemas.get(id);
+      if (!schema) {
         const definition = specDatabase().get(
           'typeDefinition',
           id,
         ) as unknown as SpecTypeDefinition;
-        let properties: Record<string, Prop> | undefined;
-        shape = {
-          kind: 'object',
+        schema = cfn.object(() => toProperties(definition.properties), {
           name: definition.name,
-          properties: () => {
-            properties ??= toProps(definition.properties);
-            return properties;
-          },
-        };
-        typeDefinitionShapes.set(id, shape);
+        });
+        typeDefinitionSchemas.set(id, schema);
       }
-      return shape;
+      return schema;
     }
     default:
       // json, null and anything newer: not checked
-      return { kind: 'any' };
+      return cfn.any();
   }
 }
 
-function toProps(
-  properties: Record<string, SpecProperty>,
-): Record<string, Prop> {
+function toProperties(properties: Record<string, SpecProperty>): Properties {
   return Object.fromEntries(
-    Object.entries(properties).map(([name, property]) => [
-      name,
-      { shape: toShape(property.type), required: property.required },
-    ]),
+    Object.entries(properties).map(([name, property]) => {
+      const schema = toSchema(property.type);
+      return [name, property.required ? schema : cfn.optional(schema)];
+    }),
   );
 }
 
-const resourcePropsCache = new Map<string, Record<string, Prop>>();
+const resourcePropsCache = new Map<string, Properties>();
 
 /** Property definitions of a resource type, or undefined when unknown. */
-function resourceProps(type: string): Record<string, Prop> | undefined {
+function resourceProps(type: string): Properties | undefined {
   const sam = SAM_RESOURCE_PROPERTIES[type];
   if (sam) return sam;
   let props = resourcePropsCache.get(type);
   if (!props) {
     const resource = specResource(type);
     if (!resource) return undefined;
-    props = toProps(resource.properties);
+    props = toProperties(resource.properties);
     resourcePropsCache.set(type, props);
   }
   return props;
@@ -284,7 +274,7 @@ function resourceTypes(
 function checkGlobals(
   globals: unknown,
   add: Add,
-  addProblems: (problems: ShapeProblem[]) => void,
+  addProblems: (problems: StrictIssue[]) => void,
 ): Record<string, unknown> {
   const globalFunction: Record<string, unknown> = {};
   if (globals === undefined) return globalFunction;
@@ -309,14 +299,13 @@ function checkGlobals(
       continue;
     }
     const props = SAM_RESOURCE_PROPERTIES[`AWS::Serverless::${section}`];
-    const problems: ShapeProblem[] = [];
-    const selected = Object.fromEntries(
-      allowed.map(name => [
-        name,
-        { shape: props[name]?.shape ?? { kind: 'any' } },
-      ]),
-    ) as Record<string, Prop>;
-    checkProperties(values, selected, `Globals.${section}`, problems);
+    const selected = cfn.object(
+      Object.fromEntries(
+        allowed.map(name => [name, cfn.optional(props[name] ?? cfn.any())]),
+      ),
+      { alwaysCheck: true },
+    );
+    const problems = checkStrictCoded(selected, values, [`Globals.${section}`]);
     addProblems(problems);
     if (section === 'Function') Object.assign(globalFunction, values);
   }
@@ -358,7 +347,7 @@ function typeProperties(
   at: string,
   type: string,
   add: Add,
-): Record<string, Prop> | undefined {
+): Properties | undefined {
   if (
     type.startsWith('Custom::') ||
     type === 'AWS::CloudFormation::CustomResource'
@@ -394,7 +383,7 @@ function checkResource(
     globalFunction: Record<string, unknown>;
   },
   add: Add,
-  addProblems: (problems: ShapeProblem[]) => void,
+  addProblems: (problems: StrictIssue[]) => void,
 ): void {
   const at = `Resources.${id}`;
   if (!/^[A-Za-z0-9]+$/.test(id)) {
@@ -425,9 +414,11 @@ function checkResource(
     );
     return;
   }
-  const problems: ShapeProblem[] = [];
-  checkProperties(properties, props, `${at}.Properties`, problems);
-  addProblems(problems);
+  addProblems(
+    checkStrictCoded(cfn.object(props, { alwaysCheck: true }), properties, [
+      `${at}.Properties`,
+    ]),
+  );
   if (type === 'AWS::Serverless::Function') {
     checkSamFunction(
       { ...context.globalFunction, ...properties },
@@ -500,8 +491,8 @@ export function validateSamTemplate(
       message,
       anchors: ANCHORS[ruleId] ?? [],
     });
-  const addProblems = (problems: ShapeProblem[]) =>
-    problems.forEach(p => add(p.ruleId, p.path, p.message));
+  const addProblems = (problems: StrictIssue[]) =>
+    problems.forEach(p => add(propertyRuleId(p), p.path, p.message));
 
   if (!isPlainObject(template)) {
     add('aws/template-structure', '(root)', 'a template is an object');
