@@ -43,7 +43,6 @@ export function objectId(object: KubernetesObject): string {
   }`;
 }
 
-
 /**
  * A typed object (checked at compile time against the kubernetes-models
  * interfaces) as the engine's plain KubernetesObject.

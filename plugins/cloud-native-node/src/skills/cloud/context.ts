@@ -47,7 +47,6 @@ export const PLACEHOLDERS = {
   azureTenantId: '00000000-0000-0000-0000-000000000000',
 } as const;
 
-
 /**
  * A placeholder GUID for a value that exists only after a cloud resource is
  * created (an Azure managed identity's client id). All-zero prefix so it is
