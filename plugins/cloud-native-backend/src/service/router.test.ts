@@ -297,32 +297,58 @@ describe('GET /entities/:namespace/:kind/:name/report', () => {
     }
   });
 
-  it('answers 404 for an unknown entity', async () => {
+  it.each([
+    {
+      answer: '404 for an unknown entity',
+      entity: 'nobody',
+      status: 404,
+      error: {
+        name: 'NotFoundError',
+        message: 'No entity component:default/nobody',
+      },
+    },
+    {
+      answer: '404 naming the annotation for an entity without it',
+      entity: 'no-annotation',
+      status: 404,
+      error: {
+        message: expect.stringContaining('cloud-native.backstage.io/report'),
+      },
+    },
+    {
+      answer: '404 when the report file does not exist',
+      entity: 'missing-file',
+      status: 404,
+      error: {
+        message: expect.stringContaining('Deployment report not found'),
+      },
+    },
+    {
+      answer: '422 for YAML aliases',
+      entity: 'aliases',
+      status: 422,
+      error: { message: expect.stringContaining('aliases are not allowed') },
+    },
+    {
+      answer: '400 for a report path that leaves the entity folder',
+      entity: 'traversal',
+      status: 400,
+      error: {
+        name: 'InputError',
+        message: expect.stringContaining('../../etc/passwd'),
+      },
+    },
+    {
+      answer: '400 for a symbolic link that leaves the entity folder',
+      entity: 'symlinked',
+      status: 400,
+      error: { message: expect.stringContaining('symbolic link') },
+    },
+  ])('answers $answer', async ({ entity, status, error }) => {
     const server = await startBackend();
-    const response = await request(server).get(`${api}/nobody/report`);
-    expect(response.status).toBe(404);
-    expect(response.body.error).toMatchObject({
-      name: 'NotFoundError',
-      message: 'No entity component:default/nobody',
-    });
-  });
-
-  it('answers 404 naming the annotation for an entity without it', async () => {
-    const server = await startBackend();
-    const response = await request(server).get(`${api}/no-annotation/report`);
-    expect(response.status).toBe(404);
-    expect(response.body.error.message).toContain(
-      'cloud-native.backstage.io/report',
-    );
-  });
-
-  it('answers 404 when the report file does not exist', async () => {
-    const server = await startBackend();
-    const response = await request(server).get(`${api}/missing-file/report`);
-    expect(response.status).toBe(404);
-    expect(response.body.error.message).toContain(
-      'Deployment report not found',
-    );
+    const response = await request(server).get(`${api}/${entity}/report`);
+    expect(response.status).toBe(status);
+    expect(response.body.error).toMatchObject(error);
   });
 
   it('answers 422 with field paths for a report missing keys', async () => {
@@ -353,30 +379,6 @@ describe('GET /entities/:namespace/:kind/:name/report', () => {
     expect(response.body.error.issues[0].path).toMatch(
       /^line \d+, column \d+$/,
     );
-  });
-
-  it('answers 422 for YAML aliases', async () => {
-    const server = await startBackend();
-    const response = await request(server).get(`${api}/aliases/report`);
-    expect(response.status).toBe(422);
-    expect(response.body.error.message).toContain('aliases are not allowed');
-  });
-
-  it('answers 400 for a report path that leaves the entity folder', async () => {
-    const server = await startBackend();
-    const response = await request(server).get(`${api}/traversal/report`);
-    expect(response.status).toBe(400);
-    expect(response.body.error).toMatchObject({
-      name: 'InputError',
-      message: expect.stringContaining('../../etc/passwd'),
-    });
-  });
-
-  it('answers 400 for a symbolic link that leaves the entity folder', async () => {
-    const server = await startBackend();
-    const response = await request(server).get(`${api}/symlinked/report`);
-    expect(response.status).toBe(400);
-    expect(response.body.error.message).toContain('symbolic link');
   });
 
   it('answers 400 for an absolute URL to another host', async () => {

@@ -58,6 +58,14 @@ const SENSITIVE_HOST_PATH =
 const normalizeCapability = (value: unknown) =>
   String(value).toUpperCase().replace(/^CAP_/, '');
 
+/** The capabilities a container drops or adds, normalized (`CAP_NET_RAW` → `NET_RAW`). */
+function capabilities(container: unknown, list: 'drop' | 'add'): string[] {
+  const securityContext = asObj(asObj(container).securityContext);
+  return asArray(asObj(securityContext.capabilities)[list]).map(
+    normalizeCapability,
+  );
+}
+
 /** A rule against a Pod that shares one of the node's namespaces. */
 function sharedNodeNamespace(
   id: string,
@@ -247,9 +255,7 @@ export const securityRules: PolicyRule[] = [
     severity: HARDENING,
     check: ctx =>
       perContainer(ctx, c => {
-        const drop = asArray(
-          asObj(asObj(c.container.securityContext).capabilities).drop,
-        ).map(normalizeCapability);
+        const drop = capabilities(c.container, 'drop');
         return drop.includes('ALL')
           ? []
           : [
@@ -276,9 +282,7 @@ export const securityRules: PolicyRule[] = [
     severity: HARDENING,
     check: ctx =>
       perContainer(ctx, c => {
-        const added = asArray(
-          asObj(asObj(c.container.securityContext).capabilities).add,
-        ).map(normalizeCapability);
+        const added = capabilities(c.container, 'add');
         const bad = added.filter(cap => !ALLOWED_ADDED_CAPABILITIES.has(cap));
         if (bad.length === 0) return [];
         const dangerous = bad.filter(cap => DANGEROUS_CAPABILITIES.has(cap));
