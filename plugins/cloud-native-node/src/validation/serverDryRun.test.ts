@@ -564,28 +564,23 @@ describe('server-side dry run', () => {
   });
 
   it('only the chosen environments are sent; patches never', () => {
-    const manifests: ManifestFile[] = [
-      manifest(
-        'kubernetes/prod/a.yaml',
-        [object('v1', 'ConfigMap', 'p')],
-        'prod',
-      ),
-      manifest(
-        'kubernetes/dev/a.yaml',
-        [object('v1', 'ConfigMap', 'd')],
-        'dev',
-      ),
-      manifest(
+    const files: Array<[string, string, KubernetesObject]> = [
+      ['kubernetes/prod/a.yaml', 'prod', object('v1', 'ConfigMap', 'p')],
+      ['kubernetes/dev/a.yaml', 'dev', object('v1', 'ConfigMap', 'd')],
+      [
         'gitops/argocd/project.yaml',
-        [object('argoproj.io/v1alpha1', 'AppProject', 's')],
         '*',
-      ),
-      manifest(
+        object('argoproj.io/v1alpha1', 'AppProject', 's'),
+      ],
+      [
         'kustomize/dev/overlays/eks/patches/p.yaml',
-        [object('v1', 'ServiceAccount', 'x')],
         'dev',
-      ),
+        object('v1', 'ServiceAccount', 'x'),
+      ],
     ];
+    const manifests = files.map(([file, environment, o]) =>
+      manifest(file, [o], environment),
+    );
     expect(
       dryRunOrder(manifests, ['dev']).map(i => i.object.metadata.name),
     ).toEqual(['d', 's']);

@@ -66,6 +66,28 @@ function capabilities(container: unknown, list: 'drop' | 'add'): string[] {
   );
 }
 
+/**
+ * A check that every container's securityContext sets `field` to a value
+ * that `isSafe` accepts (a missing field is `undefined`).
+ */
+function securityContextCheck(
+  field: string,
+  isSafe: (value: unknown) => boolean,
+  problem: (container: string) => string,
+): PolicyRule['check'] {
+  return ctx =>
+    perContainer(ctx, c =>
+      isSafe(asObj(c.container.securityContext)[field])
+        ? []
+        : [
+            violation(
+              `${c.path}.securityContext.${field}`,
+              problem(describe(c)),
+            ),
+          ],
+    );
+}
+
 /** A rule against a Pod that shares one of the node's namespaces. */
 function sharedNodeNamespace(
   id: string,
@@ -179,17 +201,11 @@ export const securityRules: PolicyRule[] = [
     ],
     appliesTo: WORKLOAD_KINDS,
     severity: HARDENING,
-    check: ctx =>
-      perContainer(ctx, c =>
-        asObj(c.container.securityContext).allowPrivilegeEscalation === false
-          ? []
-          : [
-              violation(
-                `${c.path}.securityContext.allowPrivilegeEscalation`,
-                `${describe(c)} does not set allowPrivilegeEscalation: false`,
-              ),
-            ],
-      ),
+    check: securityContextCheck(
+      'allowPrivilegeEscalation',
+      value => value === false,
+      who => `${who} does not set allowPrivilegeEscalation: false`,
+    ),
   },
   {
     id: 'no-privileged-container',
@@ -202,19 +218,12 @@ export const securityRules: PolicyRule[] = [
     ],
     appliesTo: WORKLOAD_KINDS,
     severity: HARDENING,
-    check: ctx =>
-      perContainer(ctx, c =>
-        asObj(c.container.securityContext).privileged === true
-          ? [
-              violation(
-                `${c.path}.securityContext.privileged`,
-                `${describe(
-                  c,
-                )} is privileged: it has every capability and access to host devices`,
-              ),
-            ]
-          : [],
-      ),
+    check: securityContextCheck(
+      'privileged',
+      value => value !== true,
+      who =>
+        `${who} is privileged: it has every capability and access to host devices`,
+    ),
   },
   {
     id: 'read-only-root-filesystem',
@@ -228,19 +237,12 @@ export const securityRules: PolicyRule[] = [
     ],
     appliesTo: WORKLOAD_KINDS,
     severity: HARDENING,
-    check: ctx =>
-      perContainer(ctx, c =>
-        asObj(c.container.securityContext).readOnlyRootFilesystem === true
-          ? []
-          : [
-              violation(
-                `${c.path}.securityContext.readOnlyRootFilesystem`,
-                `${describe(
-                  c,
-                )} has a writable root filesystem: set readOnlyRootFilesystem: true and mount an emptyDir where it writes`,
-              ),
-            ],
-      ),
+    check: securityContextCheck(
+      'readOnlyRootFilesystem',
+      value => value === true,
+      who =>
+        `${who} has a writable root filesystem: set readOnlyRootFilesystem: true and mount an emptyDir where it writes`,
+    ),
   },
   {
     id: 'drop-all-capabilities',
