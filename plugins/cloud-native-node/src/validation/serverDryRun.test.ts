@@ -87,6 +87,11 @@ function onPatch(
   return r => (r.method === 'PATCH' && matches(r.path) ? answer(r) : undefined);
 }
 
+/** The API server's answer to an apply it finds invalid (422 Invalid). */
+function invalid(message: string, details: unknown): FakeAnswer {
+  return { status: 422, body: statusBody(422, 'Invalid', message, details) };
+}
+
 describe('server-side dry run', () => {
   let dir: string;
   let fake: FakeApiServer | undefined;
@@ -194,11 +199,8 @@ describe('server-side dry run', () => {
     });
     const { server, kubeconfig } = await fakeCluster({
       answer: onPatch(
-        () => ({
-          status: 422,
-          body: statusBody(
-            422,
-            'Invalid',
+        () =>
+          invalid(
             'Deployment.apps "web" is invalid: [spec.template.spec.containers[0].image: Required value, spec.template.spec.containers[0].imagee: unknown field]',
             {
               name: 'web',
@@ -218,7 +220,6 @@ describe('server-side dry run', () => {
               ],
             },
           ),
-        }),
         p => p.endsWith('/deployments/web'),
       ),
     });
@@ -596,23 +597,16 @@ describe('server-side dry run', () => {
       const { plan, files } = await examplePackage('web-app-t1');
       const { server, kubeconfig } = await fakeCluster({
         answer: onPatch(
-          () => ({
-            status: 422,
-            body: statusBody(
-              422,
-              'Invalid',
-              'Deployment.apps "web" is invalid',
-              {
-                causes: [
-                  {
-                    message:
-                      'Invalid value: "x": must be no more than 63 characters',
-                    field: 'metadata.labels',
-                  },
-                ],
-              },
-            ),
-          }),
+          () =>
+            invalid('Deployment.apps "web" is invalid', {
+              causes: [
+                {
+                  message:
+                    'Invalid value: "x": must be no more than 63 characters',
+                  field: 'metadata.labels',
+                },
+              ],
+            }),
           p => p.includes('/deployments/'),
         ),
       });
