@@ -423,13 +423,17 @@ describe('GET /entities/:namespace/:kind/:name/report', () => {
     expect(urlReader.readUrl).toHaveBeenCalledTimes(1);
   });
 
+  /** A UrlReader whose every read fails with `error`. */
+  const failingUrlReader = (error: Error) =>
+    mockServices.urlReader.mock({
+      readUrl: async () => {
+        throw error;
+      },
+    });
+
   it('answers 404 when the UrlReader does not find the report', async () => {
     const server = await startBackend({
-      urlReader: mockServices.urlReader.mock({
-        readUrl: async () => {
-          throw new NotFoundError('no such file');
-        },
-      }),
+      urlReader: failingUrlReader(new NotFoundError('no such file')),
     });
     const response = await request(server).get(`${api}/remote/report`);
     expect(response.status).toBe(404);
@@ -438,11 +442,7 @@ describe('GET /entities/:namespace/:kind/:name/report', () => {
 
   it('answers 502 with a message when the UrlReader fails', async () => {
     const server = await startBackend({
-      urlReader: mockServices.urlReader.mock({
-        readUrl: async () => {
-          throw new Error('connect ECONNREFUSED');
-        },
-      }),
+      urlReader: failingUrlReader(new Error('connect ECONNREFUSED')),
     });
     const response = await request(server).get(`${api}/remote/report`);
     expect(response.status).toBe(502);

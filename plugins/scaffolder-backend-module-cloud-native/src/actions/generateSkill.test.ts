@@ -25,6 +25,10 @@ describe('single-skill actions', () => {
     return createCloudNativeSkillAction(entry);
   };
 
+  /** A file the actions wrote into the workspace. */
+  const readPackageFile = (file: string) =>
+    fs.readFile(path.join(workspacePath, file), 'utf8');
+
   /** Runs one skill action on the planned workspace, with no input. */
   const runSkill = async (id: string) => {
     const ctx = createMockActionContext({ workspacePath, input: {} });
@@ -60,10 +64,7 @@ describe('single-skill actions', () => {
       fs.stat(path.join(workspacePath, 'deployment/containers')),
     ).rejects.toThrow();
     expect(
-      await fs.readFile(
-        path.join(workspacePath, 'deployment/kubernetes/prod/api.yaml'),
-        'utf8',
-      ),
+      await readPackageFile('deployment/kubernetes/prod/api.yaml'),
     ).toContain('kind: ServiceAccount');
   });
 
@@ -102,10 +103,7 @@ describe('single-skill actions', () => {
     );
     expect(files.every(f => f.startsWith('gitops/argocd/'))).toBe(true);
     expect(
-      await fs.readFile(
-        path.join(workspacePath, 'deployment/gitops/argocd/prod.yaml'),
-        'utf8',
-      ),
+      await readPackageFile('deployment/gitops/argocd/prod.yaml'),
     ).toContain('kind: Application');
   });
 
