@@ -638,6 +638,17 @@ describe('per-request work under load', () => {
   const alice = mockCredentials.user.header('user:default/alice');
   const bob = mockCredentials.user.header('user:default/bob');
 
+  /** GETs the guestbook report as `caller` and expects `status`. */
+  const getReportAs = (
+    server: Awaited<ReturnType<typeof startBackend>>,
+    caller: string,
+    status: number,
+  ) =>
+    request(server)
+      .get(`${api}/guestbook/report`)
+      .set('Authorization', caller)
+      .expect(status);
+
   function mocks() {
     const catalog = catalogServiceMock.mock({
       getEntityByRef: jest.fn(async () =>
@@ -658,14 +669,7 @@ describe('per-request work under load', () => {
     const { catalog, permissions } = mocks();
     const server = await startBackend({ catalog, permissions });
 
-    await Promise.all(
-      [1, 2, 3].map(() =>
-        request(server)
-          .get(`${api}/guestbook/report`)
-          .set('Authorization', alice)
-          .expect(200),
-      ),
-    );
+    await Promise.all([1, 2, 3].map(() => getReportAs(server, alice, 200)));
     await request(server)
       .get(`${api}/guestbook/history`)
       .set('Authorization', alice)
@@ -674,10 +678,7 @@ describe('per-request work under load', () => {
     expect(permissions.authorize).toHaveBeenCalledTimes(4);
 
     // another caller: the catalog decides with their credentials
-    await request(server)
-      .get(`${api}/guestbook/report`)
-      .set('Authorization', bob)
-      .expect(200);
+    await getReportAs(server, bob, 200);
     expect(catalog.getEntityByRef).toHaveBeenCalledTimes(2);
     expect(catalog.getEntityByRef).toHaveBeenLastCalledWith(
       'component:default/guestbook',
@@ -692,10 +693,7 @@ describe('per-request work under load', () => {
     permissions.authorize.mockImplementation(async () => [
       { result: AuthorizeResult.DENY },
     ]);
-    await request(server)
-      .get(`${api}/guestbook/report`)
-      .set('Authorization', alice)
-      .expect(403);
+    await getReportAs(server, alice, 403);
 
     // revalidation always asks the catalog
     permissions.authorize.mockImplementation(async () => [
@@ -712,14 +710,8 @@ describe('per-request work under load', () => {
     const { catalog, permissions } = mocks();
     catalog.getEntityByRef.mockImplementationOnce(async () => undefined);
     const server = await startBackend({ catalog, permissions });
-    await request(server)
-      .get(`${api}/guestbook/report`)
-      .set('Authorization', alice)
-      .expect(404);
-    await request(server)
-      .get(`${api}/guestbook/report`)
-      .set('Authorization', alice)
-      .expect(200);
+    await getReportAs(server, alice, 404);
+    await getReportAs(server, alice, 200);
     expect(catalog.getEntityByRef).toHaveBeenCalledTimes(2);
   });
 
@@ -731,10 +723,7 @@ describe('per-request work under load', () => {
       config: { cloudNative: { reports: { entityCacheTtlSeconds: 0 } } },
     });
     for (let i = 0; i < 3; i++) {
-      await request(server)
-        .get(`${api}/guestbook/report`)
-        .set('Authorization', alice)
-        .expect(200);
+      await getReportAs(server, alice, 200);
     }
     expect(catalog.getEntityByRef).toHaveBeenCalledTimes(3);
   });
