@@ -297,32 +297,58 @@ describe('GET /entities/:namespace/:kind/:name/report', () => {
     }
   });
 
-  it('answers 404 for an unknown entity', async () => {
+  it.each([
+    {
+      answer: '404 for an unknown entity',
+      entity: 'nobody',
+      status: 404,
+      error: {
+        name: 'NotFoundError',
+        message: 'No entity component:default/nobody',
+      },
+    },
+    {
+      answer: '404 naming the annotation for an entity without it',
+      entity: 'no-annotation',
+      status: 404,
+      error: {
+        message: expect.stringContaining('cloud-native.backstage.io/report'),
+      },
+    },
+    {
+      answer: '404 when the report file does not exist',
+      entity: 'missing-file',
+      status: 404,
+      error: {
+        message: expect.stringContaining('Deployment report not found'),
+      },
+    },
+    {
+      answer: '422 for YAML aliases',
+      entity: 'aliases',
+      status: 422,
+      error: { message: expect.stringContaining('aliases are not allowed') },
+    },
+    {
+      answer: '400 for a report path that leaves the entity folder',
+      entity: 'traversal',
+      status: 400,
+      error: {
+        name: 'InputError',
+        message: expect.stringContaining('../../etc/passwd'),
+      },
+    },
+    {
+      answer: '400 for a symbolic link that leaves the entity folder',
+      entity: 'symlinked',
+      status: 400,
+      error: { message: expect.stringContaining('symbolic link') },
+    },
+  ])('answers $answer', async ({ entity, status, error }) => {
     const server = await startBackend();
-    const response = await request(server).get(`${api}/nobody/report`);
-    expect(response.status).toBe(404);
-    expect(response.body.error).toMatchObject({
-      name: 'NotFoundError',
-      message: 'No entity component:default/nobody',
-    });
-  });
-
-  it('answers 404 naming the annotation for an entity without it', async () => {
-    const server = await startBackend();
-    const response = await request(server).get(`${api}/no-annotation/report`);
-    expect(response.status).toBe(404);
-    expect(response.body.error.message).toContain(
-      'cloud-native.backstage.io/report',
-    );
-  });
-
-  it('answers 404 when the report file does not exist', async () => {
-    const server = await startBackend();
-    const response = await request(server).get(`${api}/missing-file/report`);
-    expect(response.status).toBe(404);
-    expect(response.body.error.message).toContain(
-      'Deployment report not found',
-    );
+    const response = await request(server).get(`${api}/${entity}/report`);
+    expect(response.status).toBe(status);
+    expect(response.body.error).toMatchObject(error);
   });
 
   it('answers 422 with field paths for a report missing keys', async () => {
@@ -353,30 +379,6 @@ describe('GET /entities/:namespace/:kind/:name/report', () => {
     expect(response.body.error.issues[0].path).toMatch(
       /^line \d+, column \d+$/,
     );
-  });
-
-  it('answers 422 for YAML aliases', async () => {
-    const server = await startBackend();
-    const response = await request(server).get(`${api}/aliases/report`);
-    expect(response.status).toBe(422);
-    expect(response.body.error.message).toContain('aliases are not allowed');
-  });
-
-  it('answers 400 for a report path that leaves the entity folder', async () => {
-    const server = await startBackend();
-    const response = await request(server).get(`${api}/traversal/report`);
-    expect(response.status).toBe(400);
-    expect(response.body.error).toMatchObject({
-      name: 'InputError',
-      message: expect.stringContaining('../../etc/passwd'),
-    });
-  });
-
-  it('answers 400 for a symbolic link that leaves the entity folder', async () => {
-    const server = await startBackend();
-    const response = await request(server).get(`${api}/symlinked/report`);
-    expect(response.status).toBe(400);
-    expect(response.body.error.message).toContain('symbolic link');
   });
 
   it('answers 400 for an absolute URL to another host', async () => {
@@ -421,13 +423,17 @@ describe('GET /entities/:namespace/:kind/:name/report', () => {
     expect(urlReader.readUrl).toHaveBeenCalledTimes(1);
   });
 
+  /** A UrlReader whose every read fails with `error`. */
+  const failingUrlReader = (error: Error) =>
+    mockServices.urlReader.mock({
+      readUrl: async () => {
+        throw error;
+      },
+    });
+
   it('answers 404 when the UrlReader does not find the report', async () => {
     const server = await startBackend({
-      urlReader: mockServices.urlReader.mock({
-        readUrl: async () => {
-          throw new NotFoundError('no such file');
-        },
-      }),
+      urlReader: failingUrlReader(new NotFoundError('no such file')),
     });
     const response = await request(server).get(`${api}/remote/report`);
     expect(response.status).toBe(404);
@@ -436,11 +442,7 @@ describe('GET /entities/:namespace/:kind/:name/report', () => {
 
   it('answers 502 with a message when the UrlReader fails', async () => {
     const server = await startBackend({
-      urlReader: mockServices.urlReader.mock({
-        readUrl: async () => {
-          throw new Error('connect ECONNREFUSED');
-        },
-      }),
+      urlReader: failingUrlReader(new Error('connect ECONNREFUSED')),
     });
     const response = await request(server).get(`${api}/remote/report`);
     expect(response.status).toBe(502);
@@ -636,6 +638,17 @@ describe('per-request work under load', () => {
   const alice = mockCredentials.user.header('user:default/alice');
   const bob = mockCredentials.user.header('user:default/bob');
 
+  /** GETs the guestbook report as `caller` and expects `status`. */
+  const getReportAs = (
+    server: Awaited<ReturnType<typeof startBackend>>,
+    caller: string,
+    status: number,
+  ) =>
+    request(server)
+      .get(`${api}/guestbook/report`)
+      .set('Authorization', caller)
+      .expect(status);
+
   function mocks() {
     const catalog = catalogServiceMock.mock({
       getEntityByRef: jest.fn(async () =>
@@ -656,14 +669,7 @@ describe('per-request work under load', () => {
     const { catalog, permissions } = mocks();
     const server = await startBackend({ catalog, permissions });
 
-    await Promise.all(
-      [1, 2, 3].map(() =>
-        request(server)
-          .get(`${api}/guestbook/report`)
-          .set('Authorization', alice)
-          .expect(200),
-      ),
-    );
+    await Promise.all([1, 2, 3].map(() => getReportAs(server, alice, 200)));
     await request(server)
       .get(`${api}/guestbook/history`)
       .set('Authorization', alice)
@@ -672,10 +678,7 @@ describe('per-request work under load', () => {
     expect(permissions.authorize).toHaveBeenCalledTimes(4);
 
     // another caller: the catalog decides with their credentials
-    await request(server)
-      .get(`${api}/guestbook/report`)
-      .set('Authorization', bob)
-      .expect(200);
+    await getReportAs(server, bob, 200);
     expect(catalog.getEntityByRef).toHaveBeenCalledTimes(2);
     expect(catalog.getEntityByRef).toHaveBeenLastCalledWith(
       'component:default/guestbook',
@@ -690,10 +693,7 @@ describe('per-request work under load', () => {
     permissions.authorize.mockImplementation(async () => [
       { result: AuthorizeResult.DENY },
     ]);
-    await request(server)
-      .get(`${api}/guestbook/report`)
-      .set('Authorization', alice)
-      .expect(403);
+    await getReportAs(server, alice, 403);
 
     // revalidation always asks the catalog
     permissions.authorize.mockImplementation(async () => [
@@ -710,14 +710,8 @@ describe('per-request work under load', () => {
     const { catalog, permissions } = mocks();
     catalog.getEntityByRef.mockImplementationOnce(async () => undefined);
     const server = await startBackend({ catalog, permissions });
-    await request(server)
-      .get(`${api}/guestbook/report`)
-      .set('Authorization', alice)
-      .expect(404);
-    await request(server)
-      .get(`${api}/guestbook/report`)
-      .set('Authorization', alice)
-      .expect(200);
+    await getReportAs(server, alice, 404);
+    await getReportAs(server, alice, 200);
     expect(catalog.getEntityByRef).toHaveBeenCalledTimes(2);
   });
 
@@ -729,10 +723,7 @@ describe('per-request work under load', () => {
       config: { cloudNative: { reports: { entityCacheTtlSeconds: 0 } } },
     });
     for (let i = 0; i < 3; i++) {
-      await request(server)
-        .get(`${api}/guestbook/report`)
-        .set('Authorization', alice)
-        .expect(200);
+      await getReportAs(server, alice, 200);
     }
     expect(catalog.getEntityByRef).toHaveBeenCalledTimes(3);
   });

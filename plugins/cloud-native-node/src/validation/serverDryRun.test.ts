@@ -16,7 +16,9 @@ import {
   BUILTIN_API,
   closedPortUrl,
   expectedPath,
+  FakeAnswer,
   FakeApiServer,
+  RecordedRequest,
   startFakeApiServer,
   statusBody,
   tmpDir,
@@ -59,8 +61,45 @@ function object(
   };
 }
 
-function manifest(file: string, objects: KubernetesObject[]): ManifestFile {
-  return { path: file, environment: 'dev', objects };
+function manifest(
+  file: string,
+  objects: KubernetesObject[],
+  environment = 'dev',
+): ManifestFile {
+  return { path: file, environment, objects };
+}
+
+/** One dev manifest of ConfigMaps in namespace shop: the smallest package. */
+function configMaps(...names: string[]): ManifestFile[] {
+  return [
+    manifest(
+      'kubernetes/dev/x.yaml',
+      names.map(n => object('v1', 'ConfigMap', n, 'shop')),
+    ),
+  ];
+}
+
+/** An answer for the applies (PATCH) whose path `matches`; the default answer for the rest. */
+function onPatch(
+  answer: (request: RecordedRequest) => FakeAnswer,
+  matches: (requestPath: string) => boolean = () => true,
+): (request: RecordedRequest) => FakeAnswer | undefined {
+  return r => (r.method === 'PATCH' && matches(r.path) ? answer(r) : undefined);
+}
+
+/** The API server's answer to an apply it finds invalid (422 Invalid). */
+function invalid(message: string, details: unknown): FakeAnswer {
+  return { status: 422, body: statusBody(422, 'Invalid', message, details) };
+}
+
+/** An answer that comes long after every timeout of these tests. */
+const TOO_LATE: FakeAnswer = { status: 200, body: {}, delayMs: 20_000 };
+
+/** Runs the dry run and measures how long it took. */
+async function timedDryRun(...args: Parameters<typeof runServerDryRun>) {
+  const started = Date.now();
+  const result = await runServerDryRun(...args);
+  return { result, elapsedMs: Date.now() - started };
 }
 
 describe('server-side dry run', () => {
@@ -78,11 +117,19 @@ describe('server-side dry run', () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
+  /** Starts the fake API server (closed after the test) and writes a kubeconfig that points at it. */
+  async function fakeCluster(
+    options?: Parameters<typeof startFakeApiServer>[0],
+  ): Promise<{ server: FakeApiServer; kubeconfig: string }> {
+    const server = await startFakeApiServer(options);
+    fake = server;
+    return { server, kubeconfig: await writeKubeconfig(dir, server.url) };
+  }
+
   it('applies every object of a generated package with dryRun=All, in order', async () => {
     const { plan, files } = await examplePackage('shop-eks-t2');
     const { manifests } = parseManifests(plan, files);
-    fake = await startFakeApiServer();
-    const kubeconfig = await writeKubeconfig(dir, fake.url);
+    const { server, kubeconfig } = await fakeCluster();
 
     const result = await runServerDryRun(manifests, { kubeconfig });
 
@@ -93,13 +140,13 @@ describe('server-side dry run', () => {
     expect(result.findings).toEqual([]);
     expect(result.check).toEqual({
       area: 'server_dry_run',
-      check: `server-side dry run (context fake, ${fake.url})`,
+      check: `server-side dry run (context fake, ${server.url})`,
       status: 'pass',
       reason: `${objects.length} object(s) accepted`,
     });
 
     // One apply per object, to the object's resource path
-    const patches = fake.patches();
+    const patches = server.patches();
     expect(patches.map(p => p.path).sort()).toEqual(
       objects.map(o => expectedPath(o, 'team-a')).sort(),
     );
@@ -136,7 +183,7 @@ describe('server-side dry run', () => {
     expect(new Set(phases)).toEqual(new Set([0, 1, 2, 3]));
 
     // Discovery once per group version, before the applies
-    const gets = fake.requests.filter(r => r.method === 'GET');
+    const gets = server.requests.filter(r => r.method === 'GET');
     expect(gets.map(g => g.path).sort()).toEqual(
       [
         ...new Set(
@@ -148,7 +195,7 @@ describe('server-side dry run', () => {
         ),
       ].sort(),
     );
-    expect(fake.requests.findIndex(r => r.method === 'PATCH')).toBe(
+    expect(server.requests.findIndex(r => r.method === 'PATCH')).toBe(
       gets.length,
     );
   });
@@ -160,37 +207,32 @@ describe('server-side dry run', () => {
         template: { spec: { containers: [{ name: 'web', imagee: 'x' }] } },
       },
     });
-    fake = await startFakeApiServer({
-      answer: r =>
-        r.method === 'PATCH' && r.path.endsWith('/deployments/web')
-          ? {
-              status: 422,
-              body: statusBody(
-                422,
-                'Invalid',
-                'Deployment.apps "web" is invalid: [spec.template.spec.containers[0].image: Required value, spec.template.spec.containers[0].imagee: unknown field]',
+    const { server, kubeconfig } = await fakeCluster({
+      answer: onPatch(
+        () =>
+          invalid(
+            'Deployment.apps "web" is invalid: [spec.template.spec.containers[0].image: Required value, spec.template.spec.containers[0].imagee: unknown field]',
+            {
+              name: 'web',
+              group: 'apps',
+              kind: 'Deployment',
+              causes: [
                 {
-                  name: 'web',
-                  group: 'apps',
-                  kind: 'Deployment',
-                  causes: [
-                    {
-                      reason: 'FieldValueRequired',
-                      message: 'Required value',
-                      field: 'spec.template.spec.containers[0].image',
-                    },
-                    {
-                      reason: 'FieldValueInvalid',
-                      message: 'unknown field "imagee"',
-                      field: 'spec.template.spec.containers[0].imagee',
-                    },
-                  ],
+                  reason: 'FieldValueRequired',
+                  message: 'Required value',
+                  field: 'spec.template.spec.containers[0].image',
                 },
-              ),
-            }
-          : undefined,
+                {
+                  reason: 'FieldValueInvalid',
+                  message: 'unknown field "imagee"',
+                  field: 'spec.template.spec.containers[0].imagee',
+                },
+              ],
+            },
+          ),
+        p => p.endsWith('/deployments/web'),
+      ),
     });
-    const kubeconfig = await writeKubeconfig(dir, fake.url);
     const result = await runServerDryRun(
       [
         manifest('kubernetes/dev/web.yaml', [
@@ -200,7 +242,7 @@ describe('server-side dry run', () => {
       ],
       { kubeconfig },
     );
-    expect(JSON.parse(fake.patches()[1].body)).toEqual(typo);
+    expect(JSON.parse(server.patches()[1].body)).toEqual(typo);
     expect(result.check.status).toBe('fail');
     expect(result.check.reason).toBe('1 of 2 object(s) rejected');
     expect(result.findings).toEqual([
@@ -225,20 +267,16 @@ describe('server-side dry run', () => {
   });
 
   it('a rejection without causes gives one finding with the server message', async () => {
-    fake = await startFakeApiServer({
-      answer: r =>
-        r.method === 'PATCH'
-          ? {
-              status: 403,
-              body: statusBody(
-                403,
-                'Forbidden',
-                'configmaps "cfg" is forbidden: User "ci" cannot patch resource "configmaps" in API group "" in the namespace "shop"',
-              ),
-            }
-          : undefined,
+    const { kubeconfig } = await fakeCluster({
+      answer: onPatch(() => ({
+        status: 403,
+        body: statusBody(
+          403,
+          'Forbidden',
+          'configmaps "cfg" is forbidden: User "ci" cannot patch resource "configmaps" in API group "" in the namespace "shop"',
+        ),
+      })),
     });
-    const kubeconfig = await writeKubeconfig(dir, fake.url);
     const result = await runServerDryRun(
       [
         manifest('kubernetes/dev/cfg.yaml', [
@@ -259,14 +297,13 @@ describe('server-side dry run', () => {
   });
 
   it('a kind the cluster does not serve is a clear error, unless the package defines its CRD', async () => {
-    fake = await startFakeApiServer({
+    const { server, kubeconfig } = await fakeCluster({
       api: {
         ...BUILTIN_API,
         // karpenter.sh/v1 exists, without NodePool; argoproj.io is missing
         'karpenter.sh/v1': { NodeClaim: ['nodeclaims', false] },
       },
     });
-    const kubeconfig = await writeKubeconfig(dir, fake.url);
     const crd = object(
       'apiextensions.k8s.io/v1',
       'CustomResourceDefinition',
@@ -322,15 +359,14 @@ describe('server-side dry run', () => {
       ],
     ]);
     // the CRD and the Service were applied, nothing of unknown kinds
-    expect(fake.patches().map(p => p.path)).toEqual([
+    expect(server.patches().map(p => p.path)).toEqual([
       '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com',
       '/api/v1/namespaces/shop/services/api',
     ]);
   });
 
   it('objects in a namespace the package creates are noted, in a missing one rejected', async () => {
-    fake = await startFakeApiServer({ namespaces: ['default'] });
-    const kubeconfig = await writeKubeconfig(dir, fake.url);
+    const { kubeconfig } = await fakeCluster({ namespaces: ['default'] });
     const result = await runServerDryRun(
       [
         manifest('kubernetes/dev/namespace.yaml', [
@@ -363,8 +399,7 @@ describe('server-side dry run', () => {
   });
 
   it('namespaced objects without a namespace go to --namespace, else the context namespace', async () => {
-    fake = await startFakeApiServer();
-    const kubeconfig = await writeKubeconfig(dir, fake.url);
+    const { server, kubeconfig } = await fakeCluster();
     const manifests = [
       manifest('kubernetes/dev/cfg.yaml', [object('v1', 'ConfigMap', 'cfg')]),
     ];
@@ -372,7 +407,7 @@ describe('server-side dry run', () => {
     await runServerDryRun(manifests, { kubeconfig, namespace: 'team-b' });
     await runServerDryRun(manifests, { kubeconfig, context: 'other' });
     expect(
-      fake.patches().map(p => [p.path, JSON.parse(p.body).metadata]),
+      server.patches().map(p => [p.path, JSON.parse(p.body).metadata]),
     ).toEqual([
       [
         '/api/v1/namespaces/team-a/configmaps/cfg',
@@ -392,20 +427,16 @@ describe('server-side dry run', () => {
   });
 
   it('API server warnings become warning findings', async () => {
-    fake = await startFakeApiServer({
-      answer: r =>
-        r.method === 'PATCH'
-          ? {
-              status: 200,
-              body: JSON.parse(r.body),
-              headers: {
-                warning:
-                  '299 - "spec.template.spec.containers[0].resources.limits.cpu: fractional \\"m\\" value"',
-              },
-            }
-          : undefined,
+    const { kubeconfig } = await fakeCluster({
+      answer: onPatch(r => ({
+        status: 200,
+        body: JSON.parse(r.body),
+        headers: {
+          warning:
+            '299 - "spec.template.spec.containers[0].resources.limits.cpu: fractional \\"m\\" value"',
+        },
+      })),
     });
-    const kubeconfig = await writeKubeconfig(dir, fake.url);
     const result = await runServerDryRun(
       [
         manifest('kubernetes/dev/web.yaml', [
@@ -430,24 +461,17 @@ describe('server-side dry run', () => {
   });
 
   it('a slow answer fails that object after the request timeout, quickly', async () => {
-    fake = await startFakeApiServer({
-      answer: r =>
-        r.method === 'PATCH' && r.path.endsWith('/slow')
-          ? { status: 200, body: {}, delayMs: 20_000 }
-          : undefined,
+    const { kubeconfig } = await fakeCluster({
+      answer: onPatch(
+        () => TOO_LATE,
+        p => p.endsWith('/slow'),
+      ),
     });
-    const kubeconfig = await writeKubeconfig(dir, fake.url);
-    const started = Date.now();
-    const result = await runServerDryRun(
-      [
-        manifest('kubernetes/dev/x.yaml', [
-          object('v1', 'ConfigMap', 'slow', 'shop'),
-          object('v1', 'ConfigMap', 'fast', 'shop'),
-        ]),
-      ],
+    const { result, elapsedMs } = await timedDryRun(
+      configMaps('slow', 'fast'),
       { kubeconfig, requestTimeoutMs: 300 },
     );
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(elapsedMs).toBeLessThan(5_000);
     expect(result.check).toMatchObject({
       status: 'fail',
       reason: '1 request(s) failed',
@@ -463,28 +487,16 @@ describe('server-side dry run', () => {
   });
 
   it('the overall timeout ends the dry run and says how much was not checked', async () => {
-    fake = await startFakeApiServer({
-      answer: r =>
-        r.method === 'PATCH'
-          ? { status: 200, body: {}, delayMs: 20_000 }
-          : undefined,
+    const { server, kubeconfig } = await fakeCluster({
+      answer: onPatch(() => TOO_LATE),
     });
-    const kubeconfig = await writeKubeconfig(dir, fake.url);
-    const started = Date.now();
-    const result = await runServerDryRun(
-      [
-        manifest(
-          'kubernetes/dev/x.yaml',
-          ['a', 'b', 'c', 'd', 'e', 'f'].map(n =>
-            object('v1', 'ConfigMap', n, 'shop'),
-          ),
-        ),
-      ],
+    const { result, elapsedMs } = await timedDryRun(
+      configMaps('a', 'b', 'c', 'd', 'e', 'f'),
       { kubeconfig, timeoutMs: 500, concurrency: 2 },
     );
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(elapsedMs).toBeLessThan(5_000);
     // two in flight when the time ran out, the other four never sent
-    expect(fake.patches()).toHaveLength(2);
+    expect(server.patches()).toHaveLength(2);
     expect(result.check).toMatchObject({
       status: 'fail',
       reason: 'timed out after 0.5 s with 6 object(s) not checked',
@@ -502,16 +514,10 @@ describe('server-side dry run', () => {
   it('an unreachable cluster fails the check with the reason, quickly', async () => {
     const url = await closedPortUrl();
     const kubeconfig = await writeKubeconfig(dir, url);
-    const started = Date.now();
-    const result = await runServerDryRun(
-      [
-        manifest('kubernetes/dev/x.yaml', [
-          object('v1', 'ConfigMap', 'a', 'shop'),
-        ]),
-      ],
-      { kubeconfig },
-    );
-    expect(Date.now() - started).toBeLessThan(3_000);
+    const { result, elapsedMs } = await timedDryRun(configMaps('a'), {
+      kubeconfig,
+    });
+    expect(elapsedMs).toBeLessThan(3_000);
     expect(result.check).toEqual({
       area: 'server_dry_run',
       check: `server-side dry run (context fake, ${url})`,
@@ -530,36 +536,23 @@ describe('server-side dry run', () => {
   });
 
   it('a cluster that does not answer at all fails after the request timeout', async () => {
-    fake = await startFakeApiServer({
-      answer: () => ({ status: 200, body: {}, delayMs: 20_000 }),
+    const { server, kubeconfig } = await fakeCluster({
+      answer: () => TOO_LATE,
     });
-    const kubeconfig = await writeKubeconfig(dir, fake.url);
-    const started = Date.now();
-    const result = await runServerDryRun(
-      [
-        manifest('kubernetes/dev/x.yaml', [
-          object('v1', 'ConfigMap', 'a', 'shop'),
-        ]),
-      ],
-      { kubeconfig, requestTimeoutMs: 300 },
-    );
-    expect(Date.now() - started).toBeLessThan(3_000);
+    const { result, elapsedMs } = await timedDryRun(configMaps('a'), {
+      kubeconfig,
+      requestTimeoutMs: 300,
+    });
+    expect(elapsedMs).toBeLessThan(3_000);
     expect(result.check.reason).toBe(
-      `cannot reach ${fake.url} (context fake): no answer within 0.3 s`,
+      `cannot reach ${server.url} (context fake): no answer within 0.3 s`,
     );
   });
 
   it('rejected credentials fail the check with the reason', async () => {
     fake = await startFakeApiServer();
     const kubeconfig = await writeKubeconfig(dir, fake.url, 'wrong-token');
-    const result = await runServerDryRun(
-      [
-        manifest('kubernetes/dev/x.yaml', [
-          object('v1', 'ConfigMap', 'a', 'shop'),
-        ]),
-      ],
-      { kubeconfig },
-    );
+    const result = await runServerDryRun(configMaps('a'), { kubeconfig });
     expect(result.check).toMatchObject({
       status: 'fail',
       reason: `${fake.url} (context fake) rejected the credentials (401 Unauthorized)`,
@@ -570,14 +563,9 @@ describe('server-side dry run', () => {
   });
 
   it('a bad kubeconfig fails the check, it does not throw', async () => {
-    const result = await runServerDryRun(
-      [
-        manifest('kubernetes/dev/x.yaml', [
-          object('v1', 'ConfigMap', 'a', 'shop'),
-        ]),
-      ],
-      { kubeconfig: path.join(dir, 'missing') },
-    );
+    const result = await runServerDryRun(configMaps('a'), {
+      kubeconfig: path.join(dir, 'missing'),
+    });
     expect(result.check).toMatchObject({
       status: 'fail',
       reason: `kubeconfig: cannot read ${path.join(dir, 'missing')}: ENOENT`,
@@ -585,28 +573,23 @@ describe('server-side dry run', () => {
   });
 
   it('only the chosen environments are sent; patches never', () => {
-    const manifests: ManifestFile[] = [
-      {
-        path: 'kubernetes/prod/a.yaml',
-        environment: 'prod',
-        objects: [object('v1', 'ConfigMap', 'p')],
-      },
-      {
-        path: 'kubernetes/dev/a.yaml',
-        environment: 'dev',
-        objects: [object('v1', 'ConfigMap', 'd')],
-      },
-      {
-        path: 'gitops/argocd/project.yaml',
-        environment: '*',
-        objects: [object('argoproj.io/v1alpha1', 'AppProject', 's')],
-      },
-      {
-        path: 'kustomize/dev/overlays/eks/patches/p.yaml',
-        environment: 'dev',
-        objects: [object('v1', 'ServiceAccount', 'x')],
-      },
+    const files: Array<[string, string, KubernetesObject]> = [
+      ['kubernetes/prod/a.yaml', 'prod', object('v1', 'ConfigMap', 'p')],
+      ['kubernetes/dev/a.yaml', 'dev', object('v1', 'ConfigMap', 'd')],
+      [
+        'gitops/argocd/project.yaml',
+        '*',
+        object('argoproj.io/v1alpha1', 'AppProject', 's'),
+      ],
+      [
+        'kustomize/dev/overlays/eks/patches/p.yaml',
+        'dev',
+        object('v1', 'ServiceAccount', 'x'),
+      ],
     ];
+    const manifests = files.map(([file, environment, o]) =>
+      manifest(file, [o], environment),
+    );
     expect(
       dryRunOrder(manifests, ['dev']).map(i => i.object.metadata.name),
     ).toEqual(['d', 's']);
@@ -620,29 +603,21 @@ describe('server-side dry run', () => {
   describe('validatePackage', () => {
     it('reports the dry run as a tool check and its findings', async () => {
       const { plan, files } = await examplePackage('web-app-t1');
-      fake = await startFakeApiServer({
-        answer: r =>
-          r.method === 'PATCH' && r.path.includes('/deployments/')
-            ? {
-                status: 422,
-                body: statusBody(
-                  422,
-                  'Invalid',
-                  'Deployment.apps "web" is invalid',
-                  {
-                    causes: [
-                      {
-                        message:
-                          'Invalid value: "x": must be no more than 63 characters',
-                        field: 'metadata.labels',
-                      },
-                    ],
-                  },
-                ),
-              }
-            : undefined,
+      const { server, kubeconfig } = await fakeCluster({
+        answer: onPatch(
+          () =>
+            invalid('Deployment.apps "web" is invalid', {
+              causes: [
+                {
+                  message:
+                    'Invalid value: "x": must be no more than 63 characters',
+                  field: 'metadata.labels',
+                },
+              ],
+            }),
+          p => p.includes('/deployments/'),
+        ),
       });
-      const kubeconfig = await writeKubeconfig(dir, fake.url);
       const result = await validatePackage(plan, files, {
         tools: false,
         serverDryRun: { kubeconfig },
@@ -653,7 +628,7 @@ describe('server-side dry run', () => {
       expect(result.toolChecks).toEqual([
         {
           area: 'server_dry_run',
-          check: `server-side dry run (context fake, ${fake.url})`,
+          check: `server-side dry run (context fake, ${server.url})`,
           status: 'fail',
           reason: `1 of ${objects.length} object(s) rejected`,
         },

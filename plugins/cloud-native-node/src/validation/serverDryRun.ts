@@ -9,6 +9,7 @@ import {
   ServerDryRunOptions,
 } from '../core/types';
 import { importEsm } from './schema/esmLoader';
+import { KUBERNETES_BUILTIN_GROUPS } from './builtinGroups';
 import { compareStrings } from '../core/collections';
 
 /**
@@ -232,29 +233,6 @@ function mergeKubeConfigs(kc: K8s.KubeConfig, other: K8s.KubeConfig): void {
 // ---------------------------------------------------------------------------
 // Order
 
-/** API groups served by the API server itself (not by CRDs). */
-const BUILTIN_GROUPS = new Set([
-  '',
-  'admissionregistration.k8s.io',
-  'apiextensions.k8s.io',
-  'apiregistration.k8s.io',
-  'apps',
-  'autoscaling',
-  'batch',
-  'certificates.k8s.io',
-  'coordination.k8s.io',
-  'discovery.k8s.io',
-  'events.k8s.io',
-  'flowcontrol.apiserver.k8s.io',
-  'networking.k8s.io',
-  'node.k8s.io',
-  'policy',
-  'rbac.authorization.k8s.io',
-  'resource.k8s.io',
-  'scheduling.k8s.io',
-  'storage.k8s.io',
-]);
-
 /** Built-in cluster-scoped kinds (besides Namespace and CRDs). */
 const BUILTIN_CLUSTER_SCOPED = new Set([
   'APIService',
@@ -316,7 +294,7 @@ function groupOf(apiVersion: string): string {
  * objects, 3 custom resources.
  */
 export function dryRunPhase(object: KubernetesObject): 0 | 1 | 2 | 3 {
-  if (!BUILTIN_GROUPS.has(groupOf(object.apiVersion))) return 3;
+  if (!KUBERNETES_BUILTIN_GROUPS.has(groupOf(object.apiVersion))) return 3;
   if (
     object.kind === 'Namespace' ||
     object.kind === 'CustomResourceDefinition'
@@ -791,7 +769,7 @@ function unservedKind(
       item,
       'server-dry-run/unknown-kind',
       'error',
-      BUILTIN_GROUPS.has(groupOf(object.apiVersion))
+      KUBERNETES_BUILTIN_GROUPS.has(groupOf(object.apiVersion))
         ? `the cluster does not serve ${object.apiVersion} ${object.kind}: this Kubernetes version does not have that API version`
         : `the cluster does not serve ${object.apiVersion} ${object.kind}: its CustomResourceDefinition is not installed`,
     ),

@@ -9,12 +9,8 @@ import {
   previewSummary,
 } from './architecture';
 
-const completeForm = {
-  name: 'shop',
-  owner: 'group:default/platform-team',
-  description: 'Storefront and API',
-  system: 'system:default/commerce',
-  architectureType: 'microservices',
+/** Form keys that keep their name in the spec. */
+const sameNameSpecFields = {
   platform: 'auto',
   cloud: 'aws',
   region: 'eu-west-1',
@@ -23,6 +19,15 @@ const completeForm = {
   requirements: ['security', 'cost'],
   mesh: 'auto',
   gitops: 'none',
+};
+
+const completeForm = {
+  name: 'shop',
+  owner: 'group:default/platform-team',
+  description: 'Storefront and API',
+  system: 'system:default/commerce',
+  architectureType: 'microservices',
+  ...sameNameSpecFields,
   services: [
     {
       name: 'api',
@@ -49,14 +54,7 @@ describe('architectureFromFormData', () => {
       },
       spec: {
         type: 'microservices',
-        platform: 'auto',
-        cloud: 'aws',
-        region: 'eu-west-1',
-        tier: 'T2',
-        environments: ['dev', 'staging', 'prod'],
-        requirements: ['security', 'cost'],
-        mesh: 'auto',
-        gitops: 'none',
+        ...sameNameSpecFields,
         services: completeForm.services,
       },
     });

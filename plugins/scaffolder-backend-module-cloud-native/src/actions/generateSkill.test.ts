@@ -5,6 +5,7 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { createCloudNativePlanAction } from './plan';
 import { createCloudNativeSkillAction, SKILL_ACTIONS } from './generateSkill';
 import { shopArchitecture } from '../__fixtures__/architectures';
+import { outputOf } from '../__fixtures__/actionContext';
 
 describe('single-skill actions', () => {
   let workspacePath: string;
@@ -24,6 +25,17 @@ describe('single-skill actions', () => {
     return createCloudNativeSkillAction(entry);
   };
 
+  /** A file the actions wrote into the workspace. */
+  const readPackageFile = (file: string) =>
+    fs.readFile(path.join(workspacePath, file), 'utf8');
+
+  /** Runs one skill action on the planned workspace, with no input. */
+  const runSkill = async (id: string) => {
+    const ctx = createMockActionContext({ workspacePath, input: {} });
+    await action(id).handler(ctx as any);
+    return ctx;
+  };
+
   it('has one action per skill with provider:resource:verb ids', () => {
     expect(SKILL_ACTIONS.map(a => a.action)).toEqual([
       'cloud-native:container:generate',
@@ -37,11 +49,8 @@ describe('single-skill actions', () => {
   });
 
   it('kubernetes:generate writes only the manifest skill files, per environment', async () => {
-    const ctx = createMockActionContext({ workspacePath, input: {} });
-    await action('cloud-native:kubernetes:generate').handler(ctx as any);
-    const files: string[] = (ctx.output as jest.Mock).mock.calls.find(
-      c => c[0] === 'files',
-    )[1];
+    const ctx = await runSkill('cloud-native:kubernetes:generate');
+    const files: string[] = outputOf(ctx, 'files');
     expect(files).toContain('kubernetes/prod/api.yaml');
     expect(files).toContain('kubernetes/dev/kustomization.yaml');
     // The manifest skill owns the per-environment Namespace (namespace/<env>/)
@@ -55,19 +64,13 @@ describe('single-skill actions', () => {
       fs.stat(path.join(workspacePath, 'deployment/containers')),
     ).rejects.toThrow();
     expect(
-      await fs.readFile(
-        path.join(workspacePath, 'deployment/kubernetes/prod/api.yaml'),
-        'utf8',
-      ),
+      await readPackageFile('deployment/kubernetes/prod/api.yaml'),
     ).toContain('kind: ServiceAccount');
   });
 
   it('container:generate writes Dockerfiles for the services without an image', async () => {
-    const ctx = createMockActionContext({ workspacePath, input: {} });
-    await action('cloud-native:container:generate').handler(ctx as any);
-    const files: string[] = (ctx.output as jest.Mock).mock.calls.find(
-      c => c[0] === 'files',
-    )[1];
+    const ctx = await runSkill('cloud-native:container:generate');
+    const files: string[] = outputOf(ctx, 'files');
     expect(files).toEqual(
       expect.arrayContaining([
         'containers/api/Dockerfile',
@@ -89,12 +92,9 @@ describe('single-skill actions', () => {
         },
       }) as any,
     );
-    const ctx = createMockActionContext({ workspacePath, input: {} });
-    await action('cloud-native:gitops:generate').handler(ctx as any);
+    const ctx = await runSkill('cloud-native:gitops:generate');
     expect(ctx.output).toHaveBeenCalledWith('planned', true);
-    const files: string[] = (ctx.output as jest.Mock).mock.calls.find(
-      c => c[0] === 'files',
-    )[1];
+    const files: string[] = outputOf(ctx, 'files');
     expect(files).toEqual(
       expect.arrayContaining([
         'gitops/argocd/README.md',
@@ -103,22 +103,17 @@ describe('single-skill actions', () => {
     );
     expect(files.every(f => f.startsWith('gitops/argocd/'))).toBe(true);
     expect(
-      await fs.readFile(
-        path.join(workspacePath, 'deployment/gitops/argocd/prod.yaml'),
-        'utf8',
-      ),
+      await readPackageFile('deployment/gitops/argocd/prod.yaml'),
     ).toContain('kind: Application');
   });
 
   it('gitops:generate is skipped when the spec asks for no GitOps', async () => {
-    const ctx = createMockActionContext({ workspacePath, input: {} });
-    await action('cloud-native:gitops:generate').handler(ctx as any);
+    const ctx = await runSkill('cloud-native:gitops:generate');
     expect(ctx.output).toHaveBeenCalledWith('planned', false);
   });
 
   it('skips a skill the plan did not choose, with a log line', async () => {
-    const ctx = createMockActionContext({ workspacePath, input: {} });
-    await action('cloud-native:serverless:generate').handler(ctx as any);
+    const ctx = await runSkill('cloud-native:serverless:generate');
     expect(ctx.output).toHaveBeenCalledWith('planned', false);
     expect(ctx.output).toHaveBeenCalledWith('files', []);
   });

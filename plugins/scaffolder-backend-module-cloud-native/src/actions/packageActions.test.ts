@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { mockServices } from '@backstage/backend-test-utils';
 import { shopArchitecture } from '../__fixtures__/architectures';
+import { outputOf } from '../__fixtures__/actionContext';
 import { createCloudNativeOrchestrateAction } from './orchestrate';
 import { createCloudNativePlanAction } from './plan';
 import { createCloudNativeSkillAction, SKILL_ACTIONS } from './generateSkill';
@@ -13,9 +14,6 @@ import {
   createCloudNativeReportAction,
   createCloudNativeValidateAction,
 } from './packageActions';
-
-const outputOf = (ctx: any, name: string) =>
-  (ctx.output as jest.Mock).mock.calls.find(c => c[0] === name)?.[1];
 
 // Validation renders Helm charts and builds kustomizations for real
 jest.setTimeout(120_000);

@@ -5,6 +5,7 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { InputError } from '@backstage/errors';
 import { createCloudNativePlanAction } from './plan';
 import { shopArchitecture } from '../__fixtures__/architectures';
+import { outputOf } from '../__fixtures__/actionContext';
 
 describe('cloud-native:plan', () => {
   let workspacePath: string;
@@ -27,9 +28,7 @@ describe('cloud-native:plan', () => {
       'kubernetes-helm-builder',
       'cloud-kubernetes-integrator',
     ]);
-    const rationale = (ctx.output as jest.Mock).mock.calls.find(
-      c => c[0] === 'rationale',
-    )[1];
+    const rationale = outputOf(ctx, 'rationale');
     expect(rationale).toEqual(
       expect.arrayContaining([expect.stringMatching(/^PLAT-010: /)]),
     );

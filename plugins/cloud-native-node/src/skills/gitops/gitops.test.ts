@@ -443,69 +443,143 @@ describe('generateGitOps', () => {
     },
   );
 
-  it('the strict models reject what the CRDs reject (the test can fail)', () => {
-    const objects = objectsOf(planFromText(MULTI_CLOUD_SPEC)).map(
-      o => o.object,
-    );
+  describe('the strict models reject what the CRDs reject (the test can fail)', () => {
+    const flux = objectsOf(planFromText(MULTI_CLOUD_SPEC)).map(o => o.object);
     const argo = objectsOf(examplePlan('marketplace-gke-t3')).map(
       o => o.object,
     );
-    const pick = (list: any[], kind: string) =>
-      structuredClone(list.find(o => o.kind === kind));
 
-    const app = pick(argo, 'Application');
-    app.spec.syncPolicy.automated.selfHeel = true;
-    expect(validateGitOpsObject(app)).toEqual([
-      expect.objectContaining({ path: 'spec.syncPolicy.automated.selfHeel' }),
-    ]);
-    const options = pick(argo, 'Application');
-    options.spec.syncPolicy.syncOptions.push('CreateNamespaces=true');
-    expect(validateGitOpsObject(options)[0].message).toMatch(/expected one of/);
-    const noDestination = pick(argo, 'Application');
-    delete noDestination.spec.destination;
-    expect(validateGitOpsObject(noDestination)[0]).toEqual({
-      path: 'spec.destination',
-      message: 'required field is missing',
+    it.each<{
+      change: string;
+      from: any[];
+      kind: string;
+      edit: (object: any) => void;
+      issue: { path?: string; message?: unknown };
+    }>([
+      {
+        change: 'a misspelt Application field',
+        from: argo,
+        kind: 'Application',
+        edit: app => {
+          app.spec.syncPolicy.automated.selfHeel = true;
+        },
+        issue: { path: 'spec.syncPolicy.automated.selfHeel' },
+      },
+      {
+        change: 'an unknown sync option',
+        from: argo,
+        kind: 'Application',
+        edit: app => {
+          app.spec.syncPolicy.syncOptions.push('CreateNamespaces=true');
+        },
+        issue: { message: expect.stringMatching(/expected one of/) },
+      },
+      {
+        change: 'an Application without destination',
+        from: argo,
+        kind: 'Application',
+        edit: app => {
+          delete app.spec.destination;
+        },
+        issue: {
+          path: 'spec.destination',
+          message: 'required field is missing',
+        },
+      },
+      {
+        change: 'a retry backoff factor as a string',
+        from: argo,
+        kind: 'Application',
+        edit: app => {
+          app.spec.syncPolicy.retry.backoff.factor = '2';
+        },
+        issue: { message: expect.stringMatching(/expected integer/) },
+      },
+      {
+        change: 'both spec.source and spec.sources',
+        from: argo,
+        kind: 'Application',
+        edit: app => {
+          app.spec.source = app.spec.sources[1];
+        },
+        issue: {
+          message: expect.stringMatching(
+            /exactly one of spec.source and spec.sources/,
+          ),
+        },
+      },
+      {
+        change: 'server-side apply without namespace metadata',
+        from: argo,
+        kind: 'Application',
+        edit: app => {
+          app.spec.syncPolicy.syncOptions = ['ServerSideApply=true'];
+        },
+        issue: { path: 'spec.syncPolicy.managedNamespaceMetadata' },
+      },
+      {
+        change: 'a sync wave as a number',
+        from: argo,
+        kind: 'Application',
+        edit: app => {
+          app.spec.sources[0].kustomize.commonAnnotations['sync-wave'] = -1;
+        },
+        issue: {
+          path: 'spec.sources[0].kustomize.commonAnnotations.sync-wave',
+        },
+      },
+      {
+        change: 'a Kustomization without prune',
+        from: flux,
+        kind: 'Kustomization',
+        edit: kustomization => {
+          delete kustomization.spec.prune;
+        },
+        issue: { path: 'spec.prune', message: 'required field is missing' },
+      },
+      {
+        change: 'an interval that is not a duration',
+        from: flux,
+        kind: 'Kustomization',
+        edit: kustomization => {
+          kustomization.spec.interval = '10 minutes';
+        },
+        issue: { path: 'spec.interval' },
+      },
+      {
+        change: 'an unknown drift detection mode',
+        from: flux,
+        kind: 'HelmRelease',
+        edit: release => {
+          release.spec.driftDetection.mode = 'on';
+        },
+        issue: { path: 'spec.driftDetection.mode' },
+      },
+      {
+        change: 'a HelmRelease without chart',
+        from: flux,
+        kind: 'HelmRelease',
+        edit: release => {
+          delete release.spec.chart;
+        },
+        issue: { message: expect.stringMatching(/chart/) },
+      },
+      {
+        change: 'a GitRepository of an old API version',
+        from: flux,
+        kind: 'GitRepository',
+        edit: repo => {
+          repo.apiVersion = 'source.toolkit.fluxcd.io/v1beta2';
+        },
+        issue: { message: expect.stringMatching(/Unknown kind/) },
+      },
+    ])('rejects $change', ({ from, kind, edit, issue }) => {
+      const object = structuredClone(from.find(o => o.kind === kind));
+      edit(object);
+      expect(validateGitOpsObject(object)).toEqual([
+        expect.objectContaining(issue),
+      ]);
     });
-    const factor = pick(argo, 'Application');
-    factor.spec.syncPolicy.retry.backoff.factor = '2';
-    expect(validateGitOpsObject(factor)[0].message).toMatch(/expected integer/);
-    const both = pick(argo, 'Application');
-    both.spec.source = both.spec.sources[1];
-    expect(validateGitOpsObject(both)[0].message).toMatch(
-      /exactly one of spec.source and spec.sources/,
-    );
-    const uncreated = pick(argo, 'Application');
-    uncreated.spec.syncPolicy.syncOptions = ['ServerSideApply=true'];
-    expect(validateGitOpsObject(uncreated)[0].path).toBe(
-      'spec.syncPolicy.managedNamespaceMetadata',
-    );
-    const wave = pick(argo, 'Application');
-    wave.spec.sources[0].kustomize.commonAnnotations['sync-wave'] = -1;
-    expect(validateGitOpsObject(wave)[0].path).toBe(
-      'spec.sources[0].kustomize.commonAnnotations.sync-wave',
-    );
-
-    const kustomization = pick(objects, 'Kustomization');
-    delete kustomization.spec.prune;
-    expect(validateGitOpsObject(kustomization)[0]).toEqual({
-      path: 'spec.prune',
-      message: 'required field is missing',
-    });
-    const interval = pick(objects, 'Kustomization');
-    interval.spec.interval = '10 minutes';
-    expect(validateGitOpsObject(interval)[0].path).toBe('spec.interval');
-    const release = pick(objects, 'HelmRelease');
-    release.spec.driftDetection.mode = 'on';
-    expect(validateGitOpsObject(release)[0].path).toBe(
-      'spec.driftDetection.mode',
-    );
-    const noChart = pick(objects, 'HelmRelease');
-    delete noChart.spec.chart;
-    expect(validateGitOpsObject(noChart)[0].message).toMatch(/chart/);
-    const repo = pick(objects, 'GitRepository');
-    repo.apiVersion = 'source.toolkit.fluxcd.io/v1beta2';
-    expect(validateGitOpsObject(repo)[0].message).toMatch(/Unknown kind/);
   });
 
   it('is deterministic', () => {

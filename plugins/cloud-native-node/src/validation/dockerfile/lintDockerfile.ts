@@ -236,21 +236,17 @@ const HARDENING: Record<Tier, DockerfileSeverity> = {
   T2: 'error',
   T3: 'error',
 };
-const WARNING: Record<Tier, DockerfileSeverity> = {
-  T1: 'warning',
-  T2: 'warning',
-  T3: 'warning',
-};
-const INFO: Record<Tier, DockerfileSeverity> = {
-  T1: 'info',
-  T2: 'info',
-  T3: 'info',
-};
-const LEAK: Record<Tier, DockerfileSeverity> = {
-  T1: 'error',
-  T2: 'error',
-  T3: 'error',
-};
+/** The same severity on every tier. */
+const onEveryTier = (
+  severity: DockerfileSeverity,
+): Record<Tier, DockerfileSeverity> => ({
+  T1: severity,
+  T2: severity,
+  T3: severity,
+});
+const WARNING = onEveryTier('warning');
+const INFO = onEveryTier('info');
+const LEAK = onEveryTier('error');
 
 function runs(
   ctx: DockerfileContext,

@@ -283,6 +283,33 @@ export interface Located {
   file: ManifestFile;
 }
 
+/**
+ * The autoscalers the index knows: where each names its target and its
+ * replica bounds (KEDA's target kind defaults to Deployment, and its minimum
+ * to 0; the HPA's minimum to 1).
+ */
+const AUTOSCALERS: ReadonlyArray<{
+  kind: string;
+  defaultTargetKind?: string;
+  minPath: string;
+  defaultMin: number;
+  maxPath: string;
+}> = [
+  {
+    kind: 'HorizontalPodAutoscaler',
+    minPath: 'spec.minReplicas',
+    defaultMin: 1,
+    maxPath: 'spec.maxReplicas',
+  },
+  {
+    kind: 'ScaledObject',
+    defaultTargetKind: 'Deployment',
+    minPath: 'spec.minReplicaCount',
+    defaultMin: 0,
+    maxPath: 'spec.maxReplicaCount',
+  },
+];
+
 /** Every object of one environment, with the lookups cross-object rules need. */
 export class ObjectIndex {
   readonly objects: Located[];
@@ -349,32 +376,20 @@ export class ObjectIndex {
   }> {
     const out: Array<{ object: KubernetesObject; min: number; max?: number }> =
       [];
-    for (const { object } of this.ofKind('HorizontalPodAutoscaler')) {
-      const ref = asObj(at(object, 'spec.scaleTargetRef'));
-      if (
-        ref.kind === workload.kind &&
-        ref.name === workload.name &&
-        sameNamespace(object, workload.object)
-      ) {
-        out.push({
-          object,
-          min: asNumber(at(object, 'spec.minReplicas')) ?? 1,
-          max: asNumber(at(object, 'spec.maxReplicas')),
-        });
-      }
-    }
-    for (const { object } of this.ofKind('ScaledObject')) {
-      const ref = asObj(at(object, 'spec.scaleTargetRef'));
-      if (
-        (asString(ref.kind) ?? 'Deployment') === workload.kind &&
-        ref.name === workload.name &&
-        sameNamespace(object, workload.object)
-      ) {
-        out.push({
-          object,
-          min: asNumber(at(object, 'spec.minReplicaCount')) ?? 0,
-          max: asNumber(at(object, 'spec.maxReplicaCount')),
-        });
+    for (const scaler of AUTOSCALERS) {
+      for (const { object } of this.ofKind(scaler.kind)) {
+        const ref = asObj(at(object, 'spec.scaleTargetRef'));
+        if (
+          (asString(ref.kind) ?? scaler.defaultTargetKind) === workload.kind &&
+          ref.name === workload.name &&
+          sameNamespace(object, workload.object)
+        ) {
+          out.push({
+            object,
+            min: asNumber(at(object, scaler.minPath)) ?? scaler.defaultMin,
+            max: asNumber(at(object, scaler.maxPath)),
+          });
+        }
       }
     }
     return out;

@@ -298,6 +298,30 @@ type Fixture = ReturnType<typeof baseline>;
 const api = (f: Fixture) => f.objects.deployment.spec.template.spec;
 const apiContainer = (f: Fixture) => api(f).containers[0];
 
+/** What the engine writes for a non-HTTP service: a named port, TCP probes on it. */
+function engineTcpService(
+  f: Fixture,
+  port: { name: string; containerPort: number },
+  servicePort: Record<string, unknown> = {},
+) {
+  apiContainer(f).ports[0] = port;
+  apiContainer(f).readinessProbe = {
+    tcpSocket: { port: port.name },
+    periodSeconds: 5,
+  };
+  apiContainer(f).livenessProbe = {
+    tcpSocket: { port: port.name },
+    periodSeconds: 10,
+    failureThreshold: 6,
+  };
+  f.objects.service.spec.ports[0] = {
+    name: port.name,
+    port: port.containerPort,
+    targetPort: port.name,
+    ...servicePort,
+  };
+}
+
 function run(f: Fixture, tier: Tier = f.tier) {
   const files: ManifestFile[] = [
     {
@@ -1070,40 +1094,15 @@ const cases: Record<string, { fail: Mutation[]; pass?: Mutation[] }> = {
       // what the engine writes for a tcp service
       f => {
         apiContainer(f).image = 'postgres:16.4-bookworm';
-        apiContainer(f).ports[0] = { name: 'tcp', containerPort: 5432 };
-        apiContainer(f).readinessProbe = {
-          tcpSocket: { port: 'tcp' },
-          periodSeconds: 5,
-        };
-        apiContainer(f).livenessProbe = {
-          tcpSocket: { port: 'tcp' },
-          periodSeconds: 10,
-          failureThreshold: 6,
-        };
-        f.objects.service.spec.ports[0] = {
-          name: 'tcp',
-          port: 5432,
-          targetPort: 'tcp',
-        };
+        engineTcpService(f, { name: 'tcp', containerPort: 5432 });
       },
       // ... and for a grpc service
       f => {
-        apiContainer(f).ports[0] = { name: 'grpc', containerPort: 9090 };
-        apiContainer(f).readinessProbe = {
-          tcpSocket: { port: 'grpc' },
-          periodSeconds: 5,
-        };
-        apiContainer(f).livenessProbe = {
-          tcpSocket: { port: 'grpc' },
-          periodSeconds: 10,
-          failureThreshold: 6,
-        };
-        f.objects.service.spec.ports[0] = {
-          name: 'grpc',
-          port: 9090,
-          targetPort: 'grpc',
-          appProtocol: 'kubernetes.io/h2c',
-        };
+        engineTcpService(
+          f,
+          { name: 'grpc', containerPort: 9090 },
+          { appProtocol: 'kubernetes.io/h2c' },
+        );
       },
     ],
   },

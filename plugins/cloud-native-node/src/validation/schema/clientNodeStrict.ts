@@ -1,5 +1,6 @@
 import { importEsm } from './esmLoader';
 import { PathSegment } from './paths';
+import { KUBERNETES_BUILTIN_GROUPS } from '../builtinGroups';
 
 /*
  * Strict field check for the core Kubernetes API, derived from the OpenAPI
@@ -39,33 +40,6 @@ const LEAF: ShapeNode = { shape: 'leaf' };
 const ARRAY_TYPE = /^Array<(.+)>$/;
 const MAP_TYPE = /^\{ \[key: string\]: (.+); \}$/;
 
-/** Kubernetes built-in API groups: only these are looked up in client-node. */
-const BUILT_IN_GROUPS = new Set([
-  '',
-  'admissionregistration.k8s.io',
-  'apiextensions.k8s.io',
-  'apiregistration.k8s.io',
-  'apps',
-  'authentication.k8s.io',
-  'authorization.k8s.io',
-  'autoscaling',
-  'batch',
-  'certificates.k8s.io',
-  'coordination.k8s.io',
-  'discovery.k8s.io',
-  'events.k8s.io',
-  'flowcontrol.apiserver.k8s.io',
-  'internal.apiserver.k8s.io',
-  'networking.k8s.io',
-  'node.k8s.io',
-  'policy',
-  'rbac.authorization.k8s.io',
-  'resource.k8s.io',
-  'scheduling.k8s.io',
-  'storage.k8s.io',
-  'storagemigration.k8s.io',
-]);
-
 /** The compiled client-node type graph. */
 export class ClientNodeShapes {
   private readonly objects = new Map<string, ObjectShape>();
@@ -95,7 +69,7 @@ export class ClientNodeShapes {
     const group = slash < 0 ? '' : apiVersion.slice(0, slash);
     const version = apiVersion.slice(slash + 1);
     if (
-      !BUILT_IN_GROUPS.has(group) ||
+      !KUBERNETES_BUILTIN_GROUPS.has(group) ||
       !/^v\d+((alpha|beta)\d+)?$/.test(version)
     ) {
       return undefined;

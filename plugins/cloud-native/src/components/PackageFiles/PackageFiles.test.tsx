@@ -2,20 +2,25 @@ import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import {
   entityWithReport,
+  ExampleName,
   loadExampleReport,
 } from '../../__testUtils__/fixtures';
 import { createPackageFileResolver } from '../../lib/fileLinks';
 import { PackageFiles } from './PackageFiles';
 
+/** Renders the files of an example report, resolved against the entity's source location. */
+function renderFiles(example: ExampleName, entity = entityWithReport()) {
+  return renderInTestApp(
+    <PackageFiles
+      report={loadExampleReport(example)}
+      resolveFile={createPackageFileResolver(entity)}
+    />,
+  );
+}
+
 describe('PackageFiles', () => {
   it('links every file to the repository, with the skill that wrote it', async () => {
-    const report = loadExampleReport('events-serverless-aws');
-    renderInTestApp(
-      <PackageFiles
-        report={report}
-        resolveFile={createPackageFileResolver(entityWithReport())}
-      />,
-    );
+    renderFiles('events-serverless-aws');
 
     expect(await screen.findByText('Package files (8)')).toBeInTheDocument();
     const link = screen.getByRole('link', {
@@ -34,16 +39,10 @@ describe('PackageFiles', () => {
   });
 
   it('shows local paths without links for file: locations', async () => {
-    const report = loadExampleReport('events-serverless-aws');
     const entity = entityWithReport({
       'backstage.io/source-location': 'file:/srv/repos/media-pipeline/',
     });
-    renderInTestApp(
-      <PackageFiles
-        report={report}
-        resolveFile={createPackageFileResolver(entity)}
-      />,
-    );
+    renderFiles('events-serverless-aws', entity);
 
     expect(
       await screen.findByText(
@@ -57,13 +56,7 @@ describe('PackageFiles', () => {
   });
 
   it('pages and searches a large package', async () => {
-    const report = loadExampleReport('marketplace-gke-t3');
-    renderInTestApp(
-      <PackageFiles
-        report={report}
-        resolveFile={createPackageFileResolver(entityWithReport())}
-      />,
-    );
+    renderFiles('marketplace-gke-t3');
 
     expect(await screen.findByText('Package files (120)')).toBeInTheDocument();
     fireEvent.change(screen.getByPlaceholderText('Filter'), {

@@ -3,6 +3,12 @@ import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { loadExampleReport } from '../../__testUtils__/fixtures';
 import { SkillTimeline } from './SkillTimeline';
 
+/** The skill's row shows the status icon and its label. */
+function expectStatus(item: HTMLElement, icon: string, label: string) {
+  expect(within(item).getByTestId(icon)).toBeInTheDocument();
+  expect(within(item).getByText(label)).toBeInTheDocument();
+}
+
 describe('SkillTimeline', () => {
   it('shows every skill of the real trace in order, with files and findings', async () => {
     const report = loadExampleReport('marketplace-gke-t3');
@@ -29,8 +35,7 @@ describe('SkillTimeline', () => {
     // Findings turn an ok skill into a warning
     expect(within(manifests).getByTestId('status-warning')).toBeInTheDocument();
     const helm = screen.getByTestId('skill-kubernetes-helm-builder');
-    expect(within(helm).getByTestId('status-ok')).toBeInTheDocument();
-    expect(within(helm).getByText('ok')).toBeInTheDocument();
+    expectStatus(helm, 'status-ok', 'ok');
   });
 
   it('shows "—" for durations that were not recorded', async () => {
@@ -60,11 +65,9 @@ describe('SkillTimeline', () => {
     expect(within(first).getByText('850 ms')).toBeInTheDocument();
     const failed = screen.getByTestId('skill-kubernetes-manifest-generator');
     expect(within(failed).getByText('2.5 s')).toBeInTheDocument();
-    expect(within(failed).getByTestId('status-error')).toBeInTheDocument();
-    expect(within(failed).getByText('failed')).toBeInTheDocument();
+    expectStatus(failed, 'status-error', 'failed');
     const skipped = screen.getByTestId('skill-kubernetes-helm-builder');
-    expect(within(skipped).getByTestId('status-pending')).toBeInTheDocument();
-    expect(within(skipped).getByText('skipped')).toBeInTheDocument();
+    expectStatus(skipped, 'status-pending', 'skipped');
   });
 
   it('expands the notes of a skill on demand', async () => {

@@ -58,6 +58,36 @@ const SENSITIVE_HOST_PATH =
 const normalizeCapability = (value: unknown) =>
   String(value).toUpperCase().replace(/^CAP_/, '');
 
+/** The capabilities a container drops or adds, normalized (`CAP_NET_RAW` → `NET_RAW`). */
+function capabilities(container: unknown, list: 'drop' | 'add'): string[] {
+  const securityContext = asObj(asObj(container).securityContext);
+  return asArray(asObj(securityContext.capabilities)[list]).map(
+    normalizeCapability,
+  );
+}
+
+/**
+ * A check that every container's securityContext sets `field` to a value
+ * that `isSafe` accepts (a missing field is `undefined`).
+ */
+function securityContextCheck(
+  field: string,
+  isSafe: (value: unknown) => boolean,
+  problem: (container: string) => string,
+): PolicyRule['check'] {
+  return ctx =>
+    perContainer(ctx, c =>
+      isSafe(asObj(c.container.securityContext)[field])
+        ? []
+        : [
+            violation(
+              `${c.path}.securityContext.${field}`,
+              problem(describe(c)),
+            ),
+          ],
+    );
+}
+
 /** A rule against a Pod that shares one of the node's namespaces. */
 function sharedNodeNamespace(
   id: string,
@@ -171,17 +201,11 @@ export const securityRules: PolicyRule[] = [
     ],
     appliesTo: WORKLOAD_KINDS,
     severity: HARDENING,
-    check: ctx =>
-      perContainer(ctx, c =>
-        asObj(c.container.securityContext).allowPrivilegeEscalation === false
-          ? []
-          : [
-              violation(
-                `${c.path}.securityContext.allowPrivilegeEscalation`,
-                `${describe(c)} does not set allowPrivilegeEscalation: false`,
-              ),
-            ],
-      ),
+    check: securityContextCheck(
+      'allowPrivilegeEscalation',
+      value => value === false,
+      who => `${who} does not set allowPrivilegeEscalation: false`,
+    ),
   },
   {
     id: 'no-privileged-container',
@@ -194,19 +218,12 @@ export const securityRules: PolicyRule[] = [
     ],
     appliesTo: WORKLOAD_KINDS,
     severity: HARDENING,
-    check: ctx =>
-      perContainer(ctx, c =>
-        asObj(c.container.securityContext).privileged === true
-          ? [
-              violation(
-                `${c.path}.securityContext.privileged`,
-                `${describe(
-                  c,
-                )} is privileged: it has every capability and access to host devices`,
-              ),
-            ]
-          : [],
-      ),
+    check: securityContextCheck(
+      'privileged',
+      value => value !== true,
+      who =>
+        `${who} is privileged: it has every capability and access to host devices`,
+    ),
   },
   {
     id: 'read-only-root-filesystem',
@@ -220,19 +237,12 @@ export const securityRules: PolicyRule[] = [
     ],
     appliesTo: WORKLOAD_KINDS,
     severity: HARDENING,
-    check: ctx =>
-      perContainer(ctx, c =>
-        asObj(c.container.securityContext).readOnlyRootFilesystem === true
-          ? []
-          : [
-              violation(
-                `${c.path}.securityContext.readOnlyRootFilesystem`,
-                `${describe(
-                  c,
-                )} has a writable root filesystem: set readOnlyRootFilesystem: true and mount an emptyDir where it writes`,
-              ),
-            ],
-      ),
+    check: securityContextCheck(
+      'readOnlyRootFilesystem',
+      value => value === true,
+      who =>
+        `${who} has a writable root filesystem: set readOnlyRootFilesystem: true and mount an emptyDir where it writes`,
+    ),
   },
   {
     id: 'drop-all-capabilities',
@@ -247,9 +257,7 @@ export const securityRules: PolicyRule[] = [
     severity: HARDENING,
     check: ctx =>
       perContainer(ctx, c => {
-        const drop = asArray(
-          asObj(asObj(c.container.securityContext).capabilities).drop,
-        ).map(normalizeCapability);
+        const drop = capabilities(c.container, 'drop');
         return drop.includes('ALL')
           ? []
           : [
@@ -276,9 +284,7 @@ export const securityRules: PolicyRule[] = [
     severity: HARDENING,
     check: ctx =>
       perContainer(ctx, c => {
-        const added = asArray(
-          asObj(asObj(c.container.securityContext).capabilities).add,
-        ).map(normalizeCapability);
+        const added = capabilities(c.container, 'add');
         const bad = added.filter(cap => !ALLOWED_ADDED_CAPABILITIES.has(cap));
         if (bad.length === 0) return [];
         const dangerous = bad.filter(cap => DANGEROUS_CAPABILITIES.has(cap));
