@@ -14,7 +14,7 @@ describe('SkillTimeline', () => {
     const report = loadExampleReport('marketplace-gke-t3');
     renderInTestApp(<SkillTimeline report={report} />);
 
-    expect(await screen.findByText('5 skills ran')).toBeInTheDocument();
+    expect(await screen.findByText('6 skills ran')).toBeInTheDocument();
     const items = screen.getAllByTestId(/^skill-/);
     expect(items.map(item => item.dataset.testid)).toEqual([
       'skill-container-image-optimizer',
@@ -22,6 +22,7 @@ describe('SkillTimeline', () => {
       'skill-kubernetes-helm-builder',
       'skill-kubernetes-servicemesh-configurator',
       'skill-cloud-kubernetes-integrator',
+      'skill-gitops-generator',
     ]);
 
     const manifests = screen.getByTestId('skill-kubernetes-manifest-generator');
@@ -42,8 +43,8 @@ describe('SkillTimeline', () => {
     const report = loadExampleReport('marketplace-gke-t3');
     renderInTestApp(<SkillTimeline report={report} />);
 
-    await screen.findByText('5 skills ran');
-    expect(screen.getAllByText('—')).toHaveLength(5);
+    await screen.findByText('6 skills ran');
+    expect(screen.getAllByText('—')).toHaveLength(6);
   });
 
   it('shows recorded durations, failed and skipped skills', async () => {

@@ -57,7 +57,7 @@ describe('StrategyHeader', () => {
     renderInTestApp(<StrategyHeader report={report} />);
 
     fireEvent.click(
-      await screen.findByText('Why this strategy (11 decisions)'),
+      await screen.findByText('Why this strategy (12 decisions)'),
     );
     expect(screen.getByText('PLAT-012')).toBeVisible();
   });
