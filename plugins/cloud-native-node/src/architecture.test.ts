@@ -12,6 +12,19 @@ import path from 'path';
 
 const SRC = __dirname;
 
+/** The pipeline (engine/) may use every layer below it. */
+const PIPELINE = [
+  'core',
+  'plan',
+  'tools',
+  'skills',
+  'package',
+  'validation',
+  'cost',
+  'guide',
+  'report',
+];
+
 /** What each layer may import besides itself (and the common package). */
 const ALLOWED: Record<string, string[]> = {
   core: [],
@@ -24,30 +37,8 @@ const ALLOWED: Record<string, string[]> = {
   guide: ['core', 'plan', 'cost'],
   report: ['core', 'plan', 'cost', 'guide', 'validation'],
   diagnose: ['core'],
-  engine: [
-    'core',
-    'plan',
-    'tools',
-    'skills',
-    'package',
-    'validation',
-    'cost',
-    'guide',
-    'report',
-  ],
-  cli: [
-    'core',
-    'plan',
-    'tools',
-    'skills',
-    'package',
-    'validation',
-    'cost',
-    'guide',
-    'report',
-    'diagnose',
-    'engine',
-  ],
+  engine: PIPELINE,
+  cli: [...PIPELINE, 'diagnose', 'engine'],
 };
 
 /**
