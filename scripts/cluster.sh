@@ -83,6 +83,11 @@ build() {
     [ -x "$BIN_DIR/kubectl-argo-rollouts" ] && [ -x "$BIN_DIR/etcd" ] && [ -x "$BIN_DIR/kwok" ]; then
     return 0
   fi
+  # The machines of this kind keep Go in /usr/local/go; a PATH without it
+  # (a CI step started with a minimal environment) still finds it there
+  if ! command -v go >/dev/null && [ -x /usr/local/go/bin/go ]; then
+    PATH="/usr/local/go/bin:$PATH"
+  fi
   command -v go >/dev/null || die "Go is needed to build the control plane (see docs/testing.md)"
   mkdir -p "$BIN_DIR"
   local start=$SECONDS
