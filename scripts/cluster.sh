@@ -25,6 +25,12 @@
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# The machines of this kind keep Go in /usr/local/go; a PATH without it (a CI
+# step started with a minimal environment) still finds it there, for `build`
+# and for `crds` (test/cluster/crds/fetch.sh runs go too)
+if ! command -v go >/dev/null && [ -x /usr/local/go/bin/go ]; then
+  export PATH="/usr/local/go/bin:$PATH"
+fi
 CLUSTER_SRC="$REPO_ROOT/test/cluster"
 K8S_VERSION="$(awk '$1 == "k8s.io/kubernetes" { print $2 }' "$CLUSTER_SRC/controlplane/go.mod")"
 ROLLOUTS_VERSION="$(awk '$1 == "require" && $2 == "github.com/argoproj/argo-rollouts" { print $3 }' "$CLUSTER_SRC/rollouts/go.mod")"
@@ -82,11 +88,6 @@ build() {
   if [ -x "$BIN_DIR/kube-apiserver" ] && [ -x "$BIN_DIR/rollouts-controller" ] &&
     [ -x "$BIN_DIR/kubectl-argo-rollouts" ] && [ -x "$BIN_DIR/etcd" ] && [ -x "$BIN_DIR/kwok" ]; then
     return 0
-  fi
-  # The machines of this kind keep Go in /usr/local/go; a PATH without it
-  # (a CI step started with a minimal environment) still finds it there
-  if ! command -v go >/dev/null && [ -x /usr/local/go/bin/go ]; then
-    PATH="/usr/local/go/bin:$PATH"
   fi
   command -v go >/dev/null || die "Go is needed to build the control plane (see docs/testing.md)"
   mkdir -p "$BIN_DIR"
