@@ -41,17 +41,6 @@ const ALLOWED: Record<string, string[]> = {
   cli: [...PIPELINE, 'diagnose', 'engine'],
 };
 
-/**
- * Imports that break the rules above, each with the reason it is still
- * there. Keep this list short: each entry is work left (issue #13).
- */
-const EXCEPTIONS: Record<string, string> = {
-  'skills/helm/chart.ts -> skills/kubernetes/index.ts':
-    'the chart is derived from the manifest generator’s object builders and checked against the manifests it wrote; reading only its output needs the production-profile objects, which the manifest skill does not emit for plans without a production environment',
-  'skills/helm/values.ts -> skills/kubernetes/index.ts':
-    'the same: values.yaml’s production base is built with the manifest generator’s builders',
-};
-
 function sourceFiles(dir: string, out: string[] = []): string[] {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
@@ -163,24 +152,12 @@ describe('engine architecture', () => {
         const allowed = ALLOWED[from.layer];
         if (!allowed) {
           violations.push(`${relative(file)}: layer ${from.layer} has no rule`);
-        } else if (
-          !allowed.includes(to.layer) &&
-          !EXCEPTIONS[`${relative(file)} -> ${relative(target)}`]
-        ) {
+        } else if (!allowed.includes(to.layer)) {
           violations.push(`${relative(file)} -> ${relative(target)}`);
         }
       }
     }
     expect(violations).toEqual([]);
-  });
-
-  it('lists only exceptions that are still needed', () => {
-    const imports = new Set(
-      [...graph].flatMap(([file, targets]) =>
-        targets.map(target => `${relative(file)} -> ${relative(target)}`),
-      ),
-    );
-    expect(Object.keys(EXCEPTIONS).filter(e => !imports.has(e))).toEqual([]);
   });
 
   it('has a rule for every folder', () => {

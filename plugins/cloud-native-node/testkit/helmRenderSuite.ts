@@ -20,7 +20,7 @@ import {
   writeFiles,
 } from '../src/skills/helm/__fixtures__/charts';
 import { runPackageToolChecks } from '../src/tools';
-import { productionEnvironment } from '../src/skills/helm/values';
+import { productionEnvironment } from '../src/plan/profile';
 
 /**
  * The chart against real Helm: `helm lint --strict` and `helm template`

@@ -147,6 +147,28 @@ export interface SkillOutput {
   manifests: ManifestFile[];
   /** Short human-readable notes for the trace (what was generated and why) */
   notes: string[];
+  /**
+   * The typed objects as built, by environment and service, for the skills
+   * that derive from them (the Helm chart). Not written: `manifests` holds
+   * what is written. kubernetes-manifest-generator: every environment of the
+   * plan, then the production profile the chart's defaults come from
+   * (productionEnvironment) when the plan has no production environment.
+   */
+  environments?: EnvironmentObjects[];
+}
+
+/**
+ * The objects of one environment, grouped as they are written.
+ *
+ * @public
+ */
+export interface EnvironmentObjects {
+  environment: string;
+  /** Namespace and namespace-wide objects (namespace.yaml) */
+  shared: KubernetesObject[];
+  /** Per service, in plan order (<service>.yaml) */
+  services: Array<{ name: string; objects: KubernetesObject[] }>;
+  notes: string[];
 }
 
 /**

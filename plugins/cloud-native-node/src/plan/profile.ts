@@ -95,6 +95,19 @@ export function classifyEnvironment(environment: string): EnvironmentClass {
   return 'development';
 }
 
+/**
+ * The environment whose profile is the production one: the plan's first
+ * production-class environment, else `prod` (a reference profile: the Helm
+ * chart's defaults, values.yaml, are a production release's values even for
+ * a plan with only development environments).
+ */
+export function productionEnvironment(plan: DeploymentPlan): string {
+  return (
+    plan.environments.find(e => classifyEnvironment(e) === 'production') ??
+    'prod'
+  );
+}
+
 /** Limits derived from requests: see the module comment. */
 export function resourceSettings(resources: {
   cpu: string;

@@ -118,6 +118,34 @@ describe('single-skill actions', () => {
     expect(ctx.output).toHaveBeenCalledWith('files', []);
   });
 
+  it('force: runs a skill the plan did not choose on the outputs of the planned ones', async () => {
+    // one service, one environment: the plan chooses no Helm chart
+    await createCloudNativePlanAction().handler(
+      createMockActionContext({
+        workspacePath,
+        input: {
+          architecture: {
+            ...shopArchitecture,
+            spec: {
+              ...shopArchitecture.spec,
+              environments: ['dev'],
+              services: [shopArchitecture.spec.services[0]],
+            },
+          },
+        },
+      }) as any,
+    );
+    const ctx = createMockActionContext({
+      workspacePath,
+      input: { force: true },
+    });
+    await action('cloud-native:helm:generate').handler(ctx as any);
+    expect(ctx.output).toHaveBeenCalledWith('planned', false);
+    expect(outputOf(ctx, 'files')).toEqual(
+      expect.arrayContaining(['helm/shop/Chart.yaml', 'helm/shop/values.yaml']),
+    );
+  });
+
   it('fails clearly when cloud-native:plan did not run', async () => {
     const empty = await fs.mkdtemp(path.join(os.tmpdir(), 'cno-empty-'));
     await expect(

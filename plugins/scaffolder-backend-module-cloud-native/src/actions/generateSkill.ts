@@ -100,7 +100,8 @@ export function createCloudNativeSkillAction(options: {
               id: skill,
               reason: 'forced by the template',
               ruleIds: [],
-              dependsOn: [],
+              // it reads what it needs of everything the plan runs
+              dependsOn: plan.skills.map(s => s.id),
             },
           ];
       const pkg = await generatePackage(

@@ -1,9 +1,7 @@
-import { isDeepStrictEqual } from 'node:util';
 import { Document } from 'yaml';
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
-import { objectId } from '../../core/serialize';
-import { GeneratedFile, KubernetesObject } from '../../core/types';
-import { generateKubernetesObjects } from '../kubernetes';
+import { EnvironmentObjects, GeneratedFile } from '../../core/types';
+import { productionEnvironment } from '../../plan/profile';
 import { namespaceDirectory } from '../../plan/names';
 import { imageVersion } from '../../plan/labels';
 import { valuesSchema } from './schema';
@@ -13,7 +11,6 @@ import {
   ChartDerivationError,
   ChartValues,
   environmentValues,
-  productionEnvironment,
   valuesOverride,
 } from './values';
 import { chartDirectory } from '../../plan/names';
@@ -165,26 +162,6 @@ function readme(plan: DeploymentPlan, production: string): string {
   return lines.join('\n');
 }
 
-/**
- * Checks that the objects the chart is derived from are the objects the
- * manifest skill wrote (when it ran before).
- */
-function checkAgainstManifests(
-  plan: DeploymentPlan,
-  manifests: KubernetesObject[] | undefined,
-  environment: string,
-): void {
-  if (!manifests) return;
-  const expected = generateKubernetesObjects(plan, environment);
-  const byId = (objects: KubernetesObject[]) =>
-    Object.fromEntries(objects.map(o => [objectId(o), o]));
-  if (!isDeepStrictEqual(byId(manifests), byId(expected))) {
-    throw new ChartDerivationError(
-      `the manifests of ${environment} are not what the manifest skill generates for the plan; the chart would differ from them`,
-    );
-  }
-}
-
 export interface BuiltChart {
   directory: string;
   files: GeneratedFile[];
@@ -193,14 +170,27 @@ export interface BuiltChart {
   overrides: Record<string, unknown>;
 }
 
-/** Every file of the chart of a plan with Kubernetes services. */
+/**
+ * Every file of the chart of a plan with Kubernetes services, from the
+ * objects the manifest skill built: one set per environment of the plan and
+ * one for the production profile (values.yaml).
+ */
 export function buildChart(
   plan: DeploymentPlan,
-  manifestsByEnvironment?: Map<string, KubernetesObject[]>,
+  environments: ReadonlyArray<EnvironmentObjects>,
 ): BuiltChart {
   const directory = chartDirectory(plan);
   const production = productionEnvironment(plan);
-  const base = environmentValues(plan, production);
+  const builtFor = (environment: string): EnvironmentObjects => {
+    const built = environments.find(e => e.environment === environment);
+    if (!built) {
+      throw new ChartDerivationError(
+        `the manifest skill built no objects for the environment ${environment}`,
+      );
+    }
+    return built;
+  };
+  const base = environmentValues(plan, builtFor(production));
   const overrides: Record<string, unknown> = {};
   const files: GeneratedFile[] = [
     {
@@ -232,13 +222,11 @@ export function buildChart(
     },
   ];
   for (const environment of plan.environments) {
-    checkAgainstManifests(
-      plan,
-      manifestsByEnvironment?.get(environment),
-      environment,
-    );
     const override =
-      valuesOverride(base, environmentValues(plan, environment, base)) ?? {};
+      valuesOverride(
+        base,
+        environmentValues(plan, builtFor(environment), base),
+      ) ?? {};
     overrides[environment] = override;
     files.push({
       path: `${directory}/values-${environment}.yaml`,

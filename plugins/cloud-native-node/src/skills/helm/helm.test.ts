@@ -211,7 +211,10 @@ describe('kubernetesHelmBuilder', () => {
     '%s: every values-<env>.yaml key is a per-environment knob',
     name => {
       const plan = CHARTED.find(([n]) => n === name)![1]();
-      const built = buildChart(plan);
+      const built = buildChart(
+        plan,
+        kubernetesManifestGenerator.run({ plan, outputs: {} }).environments!,
+      );
       const allowed = new Set([
         'environment',
         'services.*.replicas',
@@ -296,19 +299,37 @@ describe('kubernetesHelmBuilder', () => {
     });
   });
 
-  it('refuses manifests that differ from the plan (the chart would not match them)', () => {
+  it('derives the chart from the objects the manifest skill built, not from the plan again', () => {
     const manifests = kubernetesManifestGenerator.run({
       plan: shop,
       outputs: {},
     });
-    const tampered = JSON.parse(JSON.stringify(manifests)) as SkillOutput;
-    (tampered.manifests[1].objects[0].metadata.labels as any).extra = 'x';
+    const given = JSON.parse(JSON.stringify(manifests)) as SkillOutput;
+    const dev = given.environments!.find(e => e.environment === 'dev')!;
+    type Config = { kind: string; data?: Record<string, string> };
+    const group = dev.services.find(s =>
+      s.objects.some(o => o.kind === 'ConfigMap'),
+    )!;
+    const config = (group.objects as Config[]).find(
+      o => o.kind === 'ConfigMap',
+    )!;
+    config.data = { ...config.data, FEATURE_FLAG: 'on' };
+    const chart = kubernetesHelmBuilder.run({
+      plan: shop,
+      outputs: { 'kubernetes-manifest-generator': given },
+    });
+    const values = parse(
+      chart.files.find(f => f.path === 'helm/shop/values-dev.yaml')!.content,
+    );
+    expect(values.services[group.name].config.FEATURE_FLAG).toBe('on');
+  });
+
+  it('needs the output of the manifest skill', () => {
     expect(() =>
-      kubernetesHelmBuilder.run({
-        plan: shop,
-        outputs: { 'kubernetes-manifest-generator': tampered },
-      }),
-    ).toThrow(/kubernetes-helm-builder: the manifests of dev/);
+      kubernetesHelmBuilder.run({ plan: shop, outputs: {} }),
+    ).toThrow(
+      /derived from the objects of kubernetes-manifest-generator, which did not run before it/,
+    );
   });
 
   it('runs in the engine when registered, for plans that call for it', async () => {

@@ -1,8 +1,8 @@
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
-import { KubernetesObject, Skill, SkillOutput } from '../../core/types';
-import { manifestDirectory } from '../../plan/names';
+import { Skill, SkillOutput } from '../../core/types';
 import { buildChart } from './chart';
 import { helmReleaseName } from '../../plan/names';
+import { ChartDerivationError } from './values';
 
 /**
  * The kubernetes-helm-builder skill: a Helm chart of the application at
@@ -17,7 +17,9 @@ import { helmReleaseName } from '../../plan/names';
  * per-dependency version bookkeeping without giving a separate lifecycle,
  * since Helm still installs an umbrella as one release.
  *
- * The chart renders the same objects as the manifest skill's
+ * The chart is derived from the objects the manifest skill built (its
+ * output's `environments`: each environment of the plan and the production
+ * profile of values.yaml), so it renders the same objects as
  * `kubernetes/<env>/` for each environment (see values.ts for how) but the
  * Namespace: Helm stores the release in its namespace, so the release can
  * neither create it (`--create-namespace` makes one without the Pod Security
@@ -46,20 +48,12 @@ function run(
       notes: ['No Kubernetes services: no chart'],
     };
   }
-  let byEnvironment: Map<string, KubernetesObject[]> | undefined;
-  if (manifests) {
-    byEnvironment = new Map();
-    // kubernetes/<env>, not the copy of the Namespace in namespace/<env>
-    const environmentManifests = manifests.manifests.filter(m =>
-      m.path.startsWith(`${manifestDirectory(m.environment)}/`),
+  if (!manifests?.environments) {
+    throw new ChartDerivationError(
+      'the chart is derived from the objects of kubernetes-manifest-generator, which did not run before it (the plan must list it in dependsOn)',
     );
-    for (const manifest of environmentManifests) {
-      const objects = byEnvironment.get(manifest.environment) ?? [];
-      objects.push(...manifest.objects);
-      byEnvironment.set(manifest.environment, objects);
-    }
   }
-  const chart = buildChart(plan, byEnvironment);
+  const chart = buildChart(plan, manifests.environments);
   return {
     files: chart.files,
     manifests: [],

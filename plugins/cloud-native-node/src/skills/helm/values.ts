@@ -3,13 +3,8 @@ import {
   DeploymentPlan,
   ServicePlan,
 } from '@internal/backstage-plugin-cloud-native-common';
-import { KubernetesObject } from '../../core/types';
-import { buildEnvironment } from '../kubernetes';
-import {
-  classifyEnvironment,
-  environmentProfile,
-  ServiceProfile,
-} from '../../plan/profile';
+import { EnvironmentObjects, KubernetesObject } from '../../core/types';
+import { environmentProfile, ServiceProfile } from '../../plan/profile';
 import { selectorLabels, serviceLabels } from '../../plan/labels';
 import { appProtocol, listenPort, portName } from '../../plan/workload';
 import { sharedLabels } from '../../plan/labels';
@@ -113,14 +108,6 @@ function take(record: Loose, key: string): Loose {
 
 function nonEmpty<T extends object>(value: T | undefined): T | undefined {
   return value && Object.keys(value).length > 0 ? value : undefined;
-}
-
-/** The environment whose profile is the chart's defaults (values.yaml). */
-export function productionEnvironment(plan: DeploymentPlan): string {
-  return (
-    plan.environments.find(e => classifyEnvironment(e) === 'production') ??
-    'prod'
-  );
 }
 
 /** `repo[:tag][@digest]` as the templates put it back together. */
@@ -799,17 +786,18 @@ function testValues(plan: DeploymentPlan): Json {
 }
 
 /**
- * The complete values of one environment. `base` (the production values)
- * fills in the details of objects an environment does not have (the HPA
- * behaviour of a development environment without HPA), so that they do
- * not show up as differences.
+ * The complete values of one environment, taken from the objects the
+ * manifest skill built for it. `base` (the production values) fills in the
+ * details of objects an environment does not have (the HPA behaviour of a
+ * development environment without HPA), so that they do not show up as
+ * differences.
  */
 export function environmentValues(
   plan: DeploymentPlan,
-  environment: string,
+  built: EnvironmentObjects,
   base?: ChartValues,
 ): ChartValues {
-  const built = buildEnvironment(plan, environment);
+  const environment = built.environment;
   const profile = environmentProfile(plan, environment);
   let priorityClass: Json | undefined;
   const namespaceWide: Record<string, Json> = {};

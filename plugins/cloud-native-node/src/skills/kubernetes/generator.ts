@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
 import {
+  EnvironmentObjects,
   GeneratedFile,
   KubernetesObject,
   ManifestFile,
@@ -15,7 +16,7 @@ import {
   services,
   sharedNetworkPolicies,
 } from './networking';
-import { environmentProfile } from '../../plan/profile';
+import { environmentProfile, productionEnvironment } from '../../plan/profile';
 import {
   configMap,
   externalSecret,
@@ -33,16 +34,6 @@ import {
   namespaceDirectory,
   serviceFileNames,
 } from '../../plan/names';
-
-/** The objects of one environment, grouped as they are written. */
-export interface EnvironmentObjects {
-  environment: string;
-  /** Namespace and namespace-wide objects (namespace.yaml) */
-  shared: KubernetesObject[];
-  /** Per service, in plan order (<service>.yaml) */
-  services: Array<{ name: string; objects: KubernetesObject[] }>;
-  notes: string[];
-}
 
 const KUSTOMIZATION = {
   apiVersion: 'kustomize.config.k8s.io/v1beta1',
@@ -177,6 +168,7 @@ export function generateKubernetesObjects(
 function run(plan: DeploymentPlan): SkillOutput {
   const manifests: ManifestFile[] = [];
   const files: GeneratedFile[] = [];
+  const environments: EnvironmentObjects[] = [];
   const notes = new Notes();
   if (kubernetesServices(plan).length === 0) {
     notes.add('No Kubernetes services: no manifests');
@@ -184,6 +176,7 @@ function run(plan: DeploymentPlan): SkillOutput {
   }
   for (const environment of plan.environments) {
     const built = buildEnvironment(plan, environment);
+    environments.push(built);
     const directory = manifestDirectory(environment);
     const names = serviceFileNames(built.services.map(s => s.name));
     const environmentManifests: ManifestFile[] = [
@@ -231,7 +224,13 @@ function run(plan: DeploymentPlan): SkillOutput {
   notes.add(
     `namespace/<env>: the Namespace '${plan.namespace}' alone, applied before anything else on every install path (the Helm chart does not render it)`,
   );
-  return { files, manifests, notes: notes.list() };
+  // the production profile, for the chart's defaults, also when the plan
+  // has no production environment (built, not written)
+  const production = productionEnvironment(plan);
+  if (!plan.environments.includes(production)) {
+    environments.push(buildEnvironment(plan, production));
+  }
+  return { files, manifests, environments, notes: notes.list() };
 }
 
 /**

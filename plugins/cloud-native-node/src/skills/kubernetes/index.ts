@@ -17,7 +17,7 @@ export {
 } from './generator';
 export { manifestDirectory, namespaceDirectory } from '../../plan/names';
 export { namespaceObject } from '../../plan/namespace';
-export type { EnvironmentObjects } from './generator';
+export type { EnvironmentObjects } from '../../core/types';
 export {
   environmentProfile,
   classifyEnvironment,
