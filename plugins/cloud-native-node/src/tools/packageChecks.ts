@@ -80,6 +80,19 @@ interface Run {
   args: string[];
 }
 
+/** One run of the tool checks: where, with which limits, until when. */
+interface ToolPhase {
+  dir: string;
+  timeoutMs: number;
+  signal: AbortSignal;
+  /** Resolves when the phase's deadline passes */
+  deadlineReached: Promise<undefined>;
+  /** The reason of every check the deadline stopped */
+  deadlinePassed: string;
+  limit: ReturnType<typeof createLimiter>;
+  env: NodeJS.ProcessEnv;
+}
+
 /**
  * The kustomization folders each folder builds as part of its own build
  * (through `resources` or `bases`, transitively): a folder that builds
@@ -147,19 +160,6 @@ async function includedFolders(
     closure.set(folder, seen);
   }
   return closure;
-}
-
-/** One run of the tool checks: where, with which limits, until when. */
-interface ToolPhase {
-  dir: string;
-  timeoutMs: number;
-  signal: AbortSignal;
-  /** Resolves when the phase's deadline passes */
-  deadlineReached: Promise<undefined>;
-  /** The reason of every check the deadline stopped */
-  deadlinePassed: string;
-  limit: ReturnType<typeof createLimiter>;
-  env: NodeJS.ProcessEnv;
 }
 
 /** Runs a tool in the limit; undefined when the deadline passed first. */

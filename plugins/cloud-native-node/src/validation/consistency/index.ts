@@ -686,6 +686,21 @@ function serviceProfileFindings(
   ];
 }
 
+/** The check of one mesh object against the Services' ports and protocols. */
+type MeshPortCheck = (
+  view: EnvironmentView,
+  item: Located,
+  servers: Map<string, Located>,
+) => Finding[];
+
+/** The mesh kinds whose ports and protocols are checked, each with its check. */
+const MESH_PORT_CHECKS = new Map<string, MeshPortCheck>([
+  ['VirtualService', virtualServiceFindings],
+  ['Server', serverFindings],
+  ['HTTPRoute', (_view, item, servers) => httpRouteFindings(item, servers)],
+  ['ServiceProfile', serviceProfileFindings],
+]);
+
 // 7. Mesh configuration uses the Services' ports and protocols
 function meshPortFindings(view: EnvironmentView): Finding[] {
   const meshItems = view.items.filter(i => i.file.startsWith('mesh/'));
@@ -695,18 +710,8 @@ function meshPortFindings(view: EnvironmentView): Finding[] {
       .map(i => [i.object.metadata.name, i]),
   );
   return meshItems.flatMap(item => {
-    switch (item.object.kind) {
-      case 'VirtualService':
-        return virtualServiceFindings(view, item);
-      case 'Server':
-        return serverFindings(view, item);
-      case 'HTTPRoute':
-        return httpRouteFindings(item, servers);
-      case 'ServiceProfile':
-        return serviceProfileFindings(view, item);
-      default:
-        return [];
-    }
+    const check = MESH_PORT_CHECKS.get(item.object.kind);
+    return check ? check(view, item, servers) : [];
   });
 }
 
