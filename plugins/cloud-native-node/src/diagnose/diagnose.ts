@@ -112,12 +112,7 @@ interface PodInfo {
   statusMessage?: string;
   nodeName?: string;
   labels: Record<string, string>;
-  conditions: Array<{
-    type: string;
-    status: string;
-    reason?: string;
-    message?: string;
-  }>;
+  conditions: Condition[];
   containers: ContainerInfo[];
   claims: string[];
   requests: string[];
@@ -329,6 +324,32 @@ const STORAGE_PATTERN =
 const RESOURCES_PATTERN =
   /insufficient [a-z0-9](?:[a-z0-9./-]*[a-z0-9])?|too many pods/i;
 
+/** A status condition as kubectl reports it (Pods, Deployments, HPAs). */
+interface Condition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+}
+
+/**
+ * The evidence line of a condition, `condition Type=Status (reason): message`,
+ * or nothing when the object does not report it. `noReason` stands in the
+ * brackets when the condition gives no reason.
+ */
+function conditionEvidence(
+  condition: Condition | undefined,
+  noReason = '',
+): string[] {
+  if (!condition) return [];
+  const message = condition.message ? `: ${condition.message}` : '';
+  return [
+    `condition ${condition.type}=${condition.status} (${
+      condition.reason ?? noReason
+    })${message}`,
+  ];
+}
+
 function unschedulable(
   pod: PodInfo,
   events: EventInfo[],
@@ -349,13 +370,7 @@ function unschedulable(
   const latest =
     scheduling[scheduling.length - 1]?.message ?? condition?.message ?? '';
   const evidence = [
-    ...(condition
-      ? [
-          `condition PodScheduled=${condition.status} (${
-            condition.reason ?? 'no reason'
-          })${condition.message ? `: ${condition.message}` : ''}`,
-        ]
-      : []),
+    ...conditionEvidence(condition, 'no reason'),
     ...evidenceOf(scheduling),
   ];
   const text = latest || messages.join(' ');
@@ -1008,17 +1023,9 @@ function stuckRollouts(
         progressing.message ? ` (${progressing.message})` : ''
       }`,
       evidence: [
-        `condition Progressing=False (${progressing.reason})${
-          progressing.message ? `: ${progressing.message}` : ''
-        }`,
+        ...conditionEvidence(progressing),
         ...(counts.length > 0 ? [counts.join(', ')] : []),
-        ...(replicaFailure
-          ? [
-              `condition ReplicaFailure=True (${replicaFailure.reason ?? ''})${
-                replicaFailure.message ? `: ${replicaFailure.message}` : ''
-              }`,
-            ]
-          : []),
+        ...conditionEvidence(replicaFailure),
         ...related.map(
           p =>
             `pod ${p.pod.name}: ${p.diagnosis!.category} (${
@@ -1078,16 +1085,7 @@ function missingMetrics(document: unknown, events: EventInfo[]): Diagnosis[] {
         : `${
             active?.reason ?? failing[failing.length - 1].reason
           }: the HPA gets no metrics (TARGETS <unknown>)`,
-      evidence: [
-        ...(active
-          ? [
-              `condition ScalingActive=${active.status} (${
-                active.reason ?? ''
-              })${active.message ? `: ${active.message}` : ''}`,
-            ]
-          : []),
-        ...evidenceOf(failing),
-      ],
+      evidence: [...conditionEvidence(active), ...evidenceOf(failing)],
       resolution: missingRequest
         ? `Set a ${missingRequest[1]} request on every container of the target (sidecars included).`
         : 'Install or repair metrics-server (the metrics.k8s.io API); for custom or external metrics, the adapter (Prometheus Adapter, KEDA).',

@@ -33,14 +33,20 @@ async function calls(log: string): Promise<string[]> {
   return text.split('\n').filter(Boolean).sort();
 }
 
-/** kubectl answering `version`, logging `kustomize <folder>` calls */
-const fakeKubectl = (log: string, rest = 'exit 0') =>
+/** A fake tool that prints `versionOutput` for `version` and runs `body` for the rest. */
+const fakeTool = (name: string, versionOutput: string, body: string) =>
   toolScript(
     temporary,
+    name,
+    `if [ "$1" = version ]; then echo ${versionOutput}; exit 0; fi\n${body}`,
+  );
+
+/** kubectl answering `version`, logging `kustomize <folder>` calls */
+const fakeKubectl = (log: string, rest = 'exit 0') =>
+  fakeTool(
     'kubectl',
-    `if [ "$1" = version ]; then echo '{"clientVersion":{"gitVersion":"v1.35.0"}}'; exit 0; fi
-echo "$*" >> "${log}"
-${rest}`,
+    `'{"clientVersion":{"gitVersion":"v1.35.0"}}'`,
+    `echo "$*" >> "${log}"\n${rest}`,
   );
 
 /** An overlay per environment over a base over two folders, plus a lone one. */
@@ -205,11 +211,10 @@ describe('runPackageToolChecks: helm', () => {
   it('runs lint and template per environment concurrently, and reports them in a fixed order', async () => {
     const log = path.join(temporary, 'calls.log');
     // dev is slowest, prod fastest: they finish in the reverse order
-    const helmPath = await toolScript(
-      temporary,
+    const helmPath = await fakeTool(
       'helm',
-      `if [ "$1" = version ]; then echo v4.1.4+g05fa379; exit 0; fi
-echo "$* GOGC=$GOGC" >> "${log}"
+      'v4.1.4+g05fa379',
+      `echo "$* GOGC=$GOGC" >> "${log}"
 case "$*" in
   *values-dev.yaml) sleep 0.6;;
   *values-staging.yaml) sleep 0.3;;
@@ -274,11 +279,10 @@ case "$*" in *prod*) echo "Error: nope" >&2; exit 1;; esac`,
 
   it('the overall deadline kills the running processes (fail, "timed out") and skips the rest', async () => {
     const pids = path.join(temporary, 'pids');
-    const helmPath = await toolScript(
-      temporary,
+    const helmPath = await fakeTool(
       'helm',
-      `if [ "$1" = version ]; then echo v3.18.4+gd80839c; exit 0; fi
-sleep 600 &
+      'v3.18.4+gd80839c',
+      `sleep 600 &
 echo $! >> "${pids}"
 wait`,
     );

@@ -80,6 +80,19 @@ interface Run {
   args: string[];
 }
 
+/** One run of the tool checks: where, with which limits, until when. */
+interface ToolPhase {
+  dir: string;
+  timeoutMs: number;
+  signal: AbortSignal;
+  /** Resolves when the phase's deadline passes */
+  deadlineReached: Promise<undefined>;
+  /** The reason of every check the deadline stopped */
+  deadlinePassed: string;
+  limit: ReturnType<typeof createLimiter>;
+  env: NodeJS.ProcessEnv;
+}
+
 /**
  * The kustomization folders each folder builds as part of its own build
  * (through `resources` or `bases`, transitively): a folder that builds
@@ -149,19 +162,6 @@ async function includedFolders(
   return closure;
 }
 
-/** One run of the tool checks: where, with which limits, until when. */
-interface ToolPhase {
-  dir: string;
-  timeoutMs: number;
-  signal: AbortSignal;
-  /** Resolves when the phase's deadline passes */
-  deadlineReached: Promise<undefined>;
-  /** The reason of every check the deadline stopped */
-  deadlinePassed: string;
-  limit: ReturnType<typeof createLimiter>;
-  env: NodeJS.ProcessEnv;
-}
-
 /** Runs a tool in the limit; undefined when the deadline passed first. */
 function runIn(phase: ToolPhase, tool: LocatedTool, args: string[]) {
   return phase.limit(async (): Promise<RunToolResult | undefined> => {
@@ -221,50 +221,57 @@ function helmRunsOf(chart: PackageToolChecksOptions['chart']): Run[] {
   });
 }
 
+/** A check that did not run: its tool is missing, or the deadline passed. */
+function skipped(
+  area: PackageToolCheck['area'],
+  check: string,
+  reason: string | undefined,
+): PackageToolCheck {
+  return { area, check, status: 'skipped', reason };
+}
+
+/**
+ * The check of one tool run: skipped when the deadline passed before it ran
+ * (no result), pass on exit code 0, else fail with `why` and the output.
+ */
+function outcomeOf(
+  phase: ToolPhase,
+  area: PackageToolCheck['area'],
+  check: string,
+  result: RunToolResult | undefined,
+  why: (failed: RunToolResult) => string,
+): PackageToolCheck {
+  if (!result) return skipped(area, check, phase.deadlinePassed);
+  if (result.code === 0) return { area, check, status: 'pass' };
+  return {
+    area,
+    check,
+    status: 'fail',
+    reason: why(result),
+    output: `${result.stdout}${result.stderr}`.trim().slice(0, 8000),
+  };
+}
+
 async function helmChecks(
   phase: ToolPhase,
-  helmRuns: Run[],
+  chart: PackageToolChecksOptions['chart'],
   helmPath: string | undefined,
 ): Promise<PackageToolCheck[]> {
+  const helmRuns = helmRunsOf(chart);
   if (helmRuns.length === 0) return [];
   const { tool: helm, problem } = await locate(phase, 'helm', helmPath);
   if (!helm) {
-    return helmRuns.map(({ check }) => ({
-      area: 'helm_chart',
-      check,
-      status: 'skipped',
-      reason: problem,
-    }));
+    return helmRuns.map(({ check }) => skipped('helm_chart', check, problem));
   }
+  const why = (failed: RunToolResult) => {
+    if (failed.aborted) return `helm ${helm.version} ${phase.deadlinePassed}`;
+    if (failed.timedOut) return `helm ${helm.version} timed out`;
+    return failed.error ?? `helm ${helm.version} exited with ${failed.code}`;
+  };
   return Promise.all(
-    helmRuns.map(async ({ check, args }): Promise<PackageToolCheck> => {
+    helmRuns.map(async ({ check, args }) => {
       const result = await runIn(phase, helm, args);
-      if (!result) {
-        return {
-          area: 'helm_chart',
-          check,
-          status: 'skipped',
-          reason: phase.deadlinePassed,
-        };
-      }
-      if (result.code === 0) {
-        return { area: 'helm_chart', check, status: 'pass' };
-      }
-      const why = () => {
-        if (result.aborted)
-          return `helm ${helm.version} ${phase.deadlinePassed}`;
-        if (result.timedOut) return `helm ${helm.version} timed out`;
-        return (
-          result.error ?? `helm ${helm.version} exited with ${result.code}`
-        );
-      };
-      return {
-        area: 'helm_chart',
-        check,
-        status: 'fail',
-        reason: why(),
-        output: `${result.stdout}${result.stderr}`.trim().slice(0, 8000),
-      };
+      return outcomeOf(phase, 'helm_chart', check, result, why);
     }),
   );
 }
@@ -277,28 +284,12 @@ function kustomizeOutcome(
   folder: string,
   result: RunToolResult | undefined,
 ): PackageToolCheck {
-  const check = kustomizeCheck(folder);
-  if (!result) {
-    return {
-      area: 'kustomize',
-      check,
-      status: 'skipped',
-      reason: phase.deadlinePassed,
-    };
-  }
-  if (result.code === 0) return { area: 'kustomize', check, status: 'pass' };
-  const why = () => {
-    if (result.aborted) return phase.deadlinePassed;
-    if (result.timedOut) return `timed out after ${seconds(phase.timeoutMs)}`;
-    return result.stderr.trim().split('\n')[0] || (result.error ?? '');
+  const why = (failed: RunToolResult) => {
+    if (failed.aborted) return phase.deadlinePassed;
+    if (failed.timedOut) return `timed out after ${seconds(phase.timeoutMs)}`;
+    return failed.stderr.trim().split('\n')[0] || (failed.error ?? '');
   };
-  return {
-    area: 'kustomize',
-    check,
-    status: 'fail',
-    reason: why(),
-    output: `${result.stdout}${result.stderr}`.trim().slice(0, 8000),
-  };
+  return outcomeOf(phase, 'kustomize', kustomizeCheck(folder), result, why);
 }
 
 /** The outermost folders among those still to check (all of them in a cycle). */
@@ -329,12 +320,10 @@ async function kustomizeChecks(
   const results = new Map<string, PackageToolCheck>();
   if (!kubectl) {
     for (const folder of folders) {
-      results.set(folder, {
-        area: 'kustomize',
-        check: kustomizeCheck(folder),
-        status: 'skipped',
-        reason: problem,
-      });
+      results.set(
+        folder,
+        skipped('kustomize', kustomizeCheck(folder), problem),
+      );
     }
   }
   const pending = new Set(kubectl ? folders : []);
@@ -399,7 +388,7 @@ export async function runPackageToolChecks(
   const folders = [...(options.kustomizations ?? [])].sort();
   try {
     const [helm, kustomize] = await Promise.all([
-      helmChecks(phase, helmRunsOf(options.chart), options.helmPath),
+      helmChecks(phase, options.chart, options.helmPath),
       kustomizeChecks(phase, folders, options.kubectlPath),
     ]);
     return [...helm, ...kustomize];

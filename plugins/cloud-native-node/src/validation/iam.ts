@@ -176,6 +176,28 @@ interface Context {
   findings: IamFinding[];
 }
 
+/**
+ * `NotAction` / `NotResource` in an Allow statement grants everything except
+ * what it lists: an error that names the field.
+ */
+function reportNegation(
+  context: Context,
+  statement: Record<string, unknown>,
+  at: string,
+  field: 'NotAction' | 'NotResource',
+  noun: 'action' | 'resource',
+) {
+  if (!(field in statement)) return;
+  report(
+    context,
+    `aws/iam-not-${noun}`,
+    'error',
+    `${at}.${field}`,
+    `Allow with ${field} grants every other ${noun}: list the ${noun}s instead`,
+    [],
+  );
+}
+
 function report(
   context: Context,
   ruleId: string,
@@ -225,16 +247,7 @@ function checkStatement(
         : ['checkov:CKV_AWS_63'],
     );
   }
-  if ('NotAction' in statement) {
-    report(
-      context,
-      'aws/iam-not-action',
-      'error',
-      `${at}.NotAction`,
-      'Allow with NotAction grants every other action: list the actions instead',
-      [],
-    );
-  }
+  reportNegation(context, statement, at, 'NotAction', 'action');
   if (starResource && !trust) {
     const onlyStarActions =
       actions.length > 0 &&
@@ -272,16 +285,7 @@ function checkStatement(
       );
     });
   }
-  if ('NotResource' in statement) {
-    report(
-      context,
-      'aws/iam-not-resource',
-      'error',
-      `${at}.NotResource`,
-      'Allow with NotResource grants every other resource: list the resources instead',
-      [],
-    );
-  }
+  reportNegation(context, statement, at, 'NotResource', 'resource');
   const principal = statement.Principal;
   if (principal !== undefined) {
     const wildcard =

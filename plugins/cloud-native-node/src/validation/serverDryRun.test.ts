@@ -1,6 +1,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { createPlan } from '@internal/backstage-plugin-cloud-native-common';
+import {
+  createPlan,
+  Finding,
+} from '@internal/backstage-plugin-cloud-native-common';
 import { parseSpecText } from '../engine/loadSpec';
 import { generatePackage } from '../engine/orchestrate';
 import { KubernetesObject, ManifestFile } from '../core/types';
@@ -11,6 +14,7 @@ import {
   loadDryRunCluster,
   runServerDryRun,
   ServerDryRunConfigError,
+  ServerDryRunResult,
 } from './serverDryRun';
 import {
   BUILTIN_API,
@@ -100,6 +104,18 @@ async function timedDryRun(...args: Parameters<typeof runServerDryRun>) {
   const started = Date.now();
   const result = await runServerDryRun(...args);
   return { result, elapsedMs: Date.now() - started };
+}
+
+/**
+ * What a dry run gave, for `toMatchObject`: the check's status and reason,
+ * and exactly one finding, with (at least) these fields.
+ */
+function verdict(
+  status: ServerDryRunResult['check']['status'],
+  reason: string,
+  finding: Partial<Finding>,
+) {
+  return { check: { status, reason }, findings: [finding] };
 }
 
 describe('server-side dry run', () => {
@@ -445,19 +461,15 @@ describe('server-side dry run', () => {
       ],
       { kubeconfig },
     );
-    expect(result.check).toMatchObject({
-      status: 'pass',
-      reason: '1 object(s) accepted; 1 warning(s)',
-    });
-    expect(result.findings).toEqual([
-      expect.objectContaining({
+    expect(result).toMatchObject(
+      verdict('pass', '1 object(s) accepted; 1 warning(s)', {
         ruleId: 'server-dry-run/warning',
         severity: 'warning',
         objectPath: 'Deployment/web',
         message:
           'the API server warns: spec.template.spec.containers[0].resources.limits.cpu: fractional "m" value',
       }),
-    ]);
+    );
   });
 
   it('a slow answer fails that object after the request timeout, quickly', async () => {
@@ -472,18 +484,14 @@ describe('server-side dry run', () => {
       { kubeconfig, requestTimeoutMs: 300 },
     );
     expect(elapsedMs).toBeLessThan(5_000);
-    expect(result.check).toMatchObject({
-      status: 'fail',
-      reason: '1 request(s) failed',
-    });
-    expect(result.findings).toEqual([
-      expect.objectContaining({
+    expect(result).toMatchObject(
+      verdict('fail', '1 request(s) failed', {
         ruleId: 'server-dry-run/request-failed',
         severity: 'error',
         objectPath: 'ConfigMap/slow',
         message: 'not checked: no answer within 0.3 s',
       }),
-    ]);
+    );
   });
 
   it('the overall timeout ends the dry run and says how much was not checked', async () => {
@@ -497,18 +505,14 @@ describe('server-side dry run', () => {
     expect(elapsedMs).toBeLessThan(5_000);
     // two in flight when the time ran out, the other four never sent
     expect(server.patches()).toHaveLength(2);
-    expect(result.check).toMatchObject({
-      status: 'fail',
-      reason: 'timed out after 0.5 s with 6 object(s) not checked',
-    });
-    expect(result.findings).toEqual([
-      expect.objectContaining({
+    expect(result).toMatchObject(
+      verdict('fail', 'timed out after 0.5 s with 6 object(s) not checked', {
         ruleId: 'server-dry-run/incomplete',
         severity: 'error',
         message:
           'the server-side dry run ran out of time (0.5 s): 6 of 6 object(s) not checked',
       }),
-    ]);
+    );
   });
 
   it('an unreachable cluster fails the check with the reason, quickly', async () => {

@@ -31,7 +31,8 @@ const PROVIDER_DEFAULT_STORAGE_CLASSES: Record<string, string[]> = {
   generic: [],
 };
 
-const WORKLOAD_KINDS = new Set([
+/** The workload kinds the skills write (each has a Pod template). */
+export const GENERATED_WORKLOAD_KINDS: ReadonlySet<string> = new Set([
   'Deployment',
   'StatefulSet',
   'DaemonSet',
@@ -162,7 +163,7 @@ function environmentView(
         .filter(i => i.object.kind === 'ServiceAccount')
         .map(i => i.object.metadata.name),
     ),
-    workloads: items.filter(i => WORKLOAD_KINDS.has(i.object.kind)),
+    workloads: items.filter(i => GENERATED_WORKLOAD_KINDS.has(i.object.kind)),
   };
 }
 
@@ -194,7 +195,7 @@ function imageFindings(
     }
     for (const item of all) {
       if (
-        !WORKLOAD_KINDS.has(item.object.kind) ||
+        !GENERATED_WORKLOAD_KINDS.has(item.object.kind) ||
         item.object.metadata.name !== service.name ||
         !item.file.startsWith('kubernetes/')
       ) {
@@ -507,7 +508,7 @@ function dependencyPortFindings(view: EnvironmentView): Finding[] {
     );
     const workload = view.kubernetes.find(
       i =>
-        WORKLOAD_KINDS.has(i.object.kind) &&
+        GENERATED_WORKLOAD_KINDS.has(i.object.kind) &&
         i.object.metadata.name === servicePlan.name,
     );
     for (const dependency of servicePlan.service.dependsOn) {
@@ -596,7 +597,7 @@ function serverFindings(view: EnvironmentView, item: Located): Finding[] {
   const findings: Finding[] = [];
   const selector = spec?.podSelector?.matchLabels;
   const pods = view.kubernetes
-    .filter(i => WORKLOAD_KINDS.has(i.object.kind))
+    .filter(i => GENERATED_WORKLOAD_KINDS.has(i.object.kind))
     .map(i => podTemplate(i.object))
     .filter(t => matches(selector, t?.metadata?.labels));
   const declared = pods.flatMap(t =>
@@ -685,6 +686,21 @@ function serviceProfileFindings(
   ];
 }
 
+/** The check of one mesh object against the Services' ports and protocols. */
+type MeshPortCheck = (
+  view: EnvironmentView,
+  item: Located,
+  servers: Map<string, Located>,
+) => Finding[];
+
+/** The mesh kinds whose ports and protocols are checked, each with its check. */
+const MESH_PORT_CHECKS = new Map<string, MeshPortCheck>([
+  ['VirtualService', virtualServiceFindings],
+  ['Server', serverFindings],
+  ['HTTPRoute', (_view, item, servers) => httpRouteFindings(item, servers)],
+  ['ServiceProfile', serviceProfileFindings],
+]);
+
 // 7. Mesh configuration uses the Services' ports and protocols
 function meshPortFindings(view: EnvironmentView): Finding[] {
   const meshItems = view.items.filter(i => i.file.startsWith('mesh/'));
@@ -694,18 +710,8 @@ function meshPortFindings(view: EnvironmentView): Finding[] {
       .map(i => [i.object.metadata.name, i]),
   );
   return meshItems.flatMap(item => {
-    switch (item.object.kind) {
-      case 'VirtualService':
-        return virtualServiceFindings(view, item);
-      case 'Server':
-        return serverFindings(view, item);
-      case 'HTTPRoute':
-        return httpRouteFindings(item, servers);
-      case 'ServiceProfile':
-        return serviceProfileFindings(view, item);
-      default:
-        return [];
-    }
+    const check = MESH_PORT_CHECKS.get(item.object.kind);
+    return check ? check(view, item, servers) : [];
   });
 }
 

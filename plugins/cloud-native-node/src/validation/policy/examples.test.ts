@@ -4,6 +4,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { Finding, Tier } from '@internal/backstage-plugin-cloud-native-common';
 import { KubernetesObject, ManifestFile } from '../../core/types';
 import { lintDockerfile } from '../dockerfile';
+import { GENERATED_WORKLOAD_KINDS } from '../consistency';
 import { evaluatePolicies } from '.';
 import {
   EXAMPLES_DIR,
@@ -95,12 +96,7 @@ describe('example packages against the policy and Dockerfile rules', () => {
     expect(objects.length).toBeGreaterThan(100);
     const kinds = new Set(objects.map(o => o.kind));
     for (const kind of [
-      'Deployment',
-      'StatefulSet',
-      'DaemonSet',
-      'Job',
-      'CronJob',
-      'Rollout',
+      ...GENERATED_WORKLOAD_KINDS,
       'Service',
       'Ingress',
       'HorizontalPodAutoscaler',

@@ -16,6 +16,18 @@ interface ModelSource {
   kinds: string[];
 }
 
+/**
+ * A CRD group whose `v1` and `v1beta1` versions both serve the same kinds
+ * (the v1beta1 objects are still accepted, so both are validated).
+ */
+function servedAt(pkg: string, group: string, kinds: string[]): ModelSource[] {
+  return ['v1', 'v1beta1'].map(version => ({
+    pkg,
+    dir: `${group}/${version}`,
+    kinds,
+  }));
+}
+
 const CORE = 'kubernetes-models';
 
 /**
@@ -93,33 +105,25 @@ const MODEL_SOURCES: ModelSource[] = [
       'Rollout',
     ],
   },
-  ...['v1', 'v1beta1'].map(version => ({
-    pkg: '@kubernetes-models/istio',
-    dir: `networking.istio.io/${version}`,
-    kinds: [
-      'DestinationRule',
-      'Gateway',
-      'ServiceEntry',
-      'Sidecar',
-      'VirtualService',
-      'WorkloadEntry',
-      'WorkloadGroup',
-    ],
-  })),
+  ...servedAt('@kubernetes-models/istio', 'networking.istio.io', [
+    'DestinationRule',
+    'Gateway',
+    'ServiceEntry',
+    'Sidecar',
+    'VirtualService',
+    'WorkloadEntry',
+    'WorkloadGroup',
+  ]),
   {
     pkg: '@kubernetes-models/istio',
     dir: 'networking.istio.io/v1alpha3',
     kinds: ['EnvoyFilter'],
   },
-  ...['v1', 'v1beta1'].map(version => ({
-    pkg: '@kubernetes-models/istio',
-    dir: `security.istio.io/${version}`,
-    kinds: [
-      'AuthorizationPolicy',
-      'PeerAuthentication',
-      'RequestAuthentication',
-    ],
-  })),
+  ...servedAt('@kubernetes-models/istio', 'security.istio.io', [
+    'AuthorizationPolicy',
+    'PeerAuthentication',
+    'RequestAuthentication',
+  ]),
   {
     pkg: '@kubernetes-models/istio',
     dir: 'telemetry.istio.io/v1',
@@ -179,16 +183,12 @@ const MODEL_SOURCES: ModelSource[] = [
     dir: 'monitoring.coreos.com/v1alpha1',
     kinds: ['AlertmanagerConfig', 'ScrapeConfig'],
   },
-  ...['v1', 'v1beta1'].map(version => ({
-    pkg: '@kubernetes-models/external-secrets',
-    dir: `external-secrets.io/${version}`,
-    kinds: [
-      'ClusterExternalSecret',
-      'ClusterSecretStore',
-      'ExternalSecret',
-      'SecretStore',
-    ],
-  })),
+  ...servedAt('@kubernetes-models/external-secrets', 'external-secrets.io', [
+    'ClusterExternalSecret',
+    'ClusterSecretStore',
+    'ExternalSecret',
+    'SecretStore',
+  ]),
   {
     pkg: '@kubernetes-models/external-secrets',
     dir: 'external-secrets.io/v1alpha1',

@@ -1,4 +1,4 @@
-import { PolicyRule, PolicyViolation } from '../types';
+import { PolicyContext, PolicyRule, PolicyViolation } from '../types';
 import {
   asArray,
   asNumber,
@@ -21,6 +21,24 @@ import { ADVICE, ADVICE_FROM_T2, ADVICE_FROM_T3, BROKEN } from '../severity';
 import { forWorkload, violation } from './helpers';
 
 const MIN_PRODUCTION_REPLICAS = 2;
+
+/**
+ * A check about workloads that run two or more replicas at their minimum (the
+ * autoscaler's, if any): nothing for a single replica, else `check` with that
+ * minimum.
+ */
+function forMultiReplica(
+  check: (
+    workload: Workload,
+    ctx: PolicyContext,
+    min: number,
+  ) => PolicyViolation[],
+): (ctx: PolicyContext) => PolicyViolation[] {
+  return forWorkload((w, ctx) => {
+    const min = ctx.index.minReplicas(w) ?? 1;
+    return min < 2 ? [] : check(w, ctx, min);
+  });
+}
 
 /** `0`, `"0"` or `"0%"`. */
 function isZero(value: unknown): boolean {
@@ -133,9 +151,8 @@ export const availabilityRules: PolicyRule[] = [
     ],
     appliesTo: REPLICATED_KINDS,
     severity: ADVICE_FROM_T2,
-    check: forWorkload((w, ctx) => {
-      const min = ctx.index.minReplicas(w) ?? 1;
-      if (min < 2 || ctx.index.budgetsOf(w).length > 0) return [];
+    check: forMultiReplica((w, ctx, min) => {
+      if (ctx.index.budgetsOf(w).length > 0) return [];
       return [
         violation(
           w.podLabelsPath,
@@ -258,8 +275,7 @@ export const availabilityRules: PolicyRule[] = [
     ],
     appliesTo: REPLICATED_KINDS,
     severity: ADVICE_FROM_T3,
-    check: forWorkload((w, ctx) => {
-      const min = ctx.index.minReplicas(w) ?? 1;
+    check: forMultiReplica((w, _ctx, min) => {
       const antiAffinity = asObj(asObj(w.pod.affinity).podAntiAffinity);
       const hasAntiAffinity =
         asArray(antiAffinity.requiredDuringSchedulingIgnoredDuringExecution)
@@ -267,7 +283,7 @@ export const availabilityRules: PolicyRule[] = [
         asArray(antiAffinity.preferredDuringSchedulingIgnoredDuringExecution)
           .length > 0;
       const hasSpread = asArray(w.pod.topologySpreadConstraints).length > 0;
-      if (min < 2 || hasAntiAffinity || hasSpread) return [];
+      if (hasAntiAffinity || hasSpread) return [];
       return [
         violation(
           `${w.podPath}.topologySpreadConstraints`,

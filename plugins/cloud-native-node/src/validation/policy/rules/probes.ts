@@ -1,9 +1,10 @@
-import { PolicyRule, PolicyViolation } from '../types';
+import { PolicyContext, PolicyRule, PolicyViolation } from '../types';
 import {
   asNumber,
   asObj,
   asString,
   containerPorts,
+  ContainerRef,
   isObj,
   longRunningContainers,
   LONG_RUNNING_KINDS,
@@ -31,6 +32,27 @@ function probePort(probe: Obj): { port: unknown; key: string } | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * A rule's check about probes: `check` runs on every probe (liveness,
+ * readiness, startup) that a container of the workload defines.
+ */
+function perProbe(
+  check: (
+    container: ContainerRef,
+    kind: (typeof PROBES)[number],
+    probe: Obj,
+  ) => PolicyViolation[],
+): (ctx: PolicyContext) => PolicyViolation[] {
+  return forWorkload(w =>
+    w.containers.flatMap(c =>
+      PROBES.flatMap(kind => {
+        const probe = c.container[kind];
+        return isObj(probe) ? check(c, kind, probe) : [];
+      }),
+    ),
+  );
 }
 
 export const probeRules: PolicyRule[] = [
@@ -158,38 +180,29 @@ export const probeRules: PolicyRule[] = [
     ],
     appliesTo: WORKLOAD_KINDS,
     severity: BROKEN,
-    check: forWorkload(w => {
-      const out: PolicyViolation[] = [];
-      for (const c of w.containers) {
-        for (const kind of PROBES) {
-          const probe = c.container[kind];
-          if (!isObj(probe)) continue;
-          const target = probePort(probe);
-          if (
-            !target ||
-            typeof target.port !== 'string' ||
-            /^\d+$/.test(target.port)
-          ) {
-            continue;
-          }
-          if (resolveContainerPort(c.container, target.port) === undefined) {
-            const names = containerPorts(c.container)
-              .map(p => p.name)
-              .filter(Boolean);
-            out.push(
-              violation(
-                `${c.path}.${kind}.${target.key}`,
-                `${describe(c)}: the ${kind} targets port "${
-                  target.port
-                }", which the container does not declare${
-                  names.length > 0 ? ` (it declares ${names.join(', ')})` : ''
-                }`,
-              ),
-            );
-          }
-        }
+    check: perProbe((c, kind, probe) => {
+      const target = probePort(probe);
+      if (
+        !target ||
+        typeof target.port !== 'string' ||
+        /^\d+$/.test(target.port) ||
+        resolveContainerPort(c.container, target.port) !== undefined
+      ) {
+        return [];
       }
-      return out;
+      const names = containerPorts(c.container)
+        .map(p => p.name)
+        .filter(Boolean);
+      return [
+        violation(
+          `${c.path}.${kind}.${target.key}`,
+          `${describe(c)}: the ${kind} targets port "${
+            target.port
+          }", which the container does not declare${
+            names.length > 0 ? ` (it declares ${names.join(', ')})` : ''
+          }`,
+        ),
+      ];
     }),
   },
   {
@@ -201,31 +214,23 @@ export const probeRules: PolicyRule[] = [
     appliesTo: WORKLOAD_KINDS,
     // A heuristic (image names, well-known ports), so a warning.
     severity: ADVICE,
-    check: forWorkload(w => {
-      const out: PolicyViolation[] = [];
-      for (const c of w.containers) {
-        const image = asString(c.container.image) ?? '';
-        const imageMatch = NON_HTTP_IMAGES.find(i => i.pattern.test(image));
-        for (const kind of PROBES) {
-          const httpGet = asObj(c.container[kind]).httpGet;
-          if (!isObj(httpGet)) continue;
-          const port = resolveContainerPort(c.container, httpGet.port);
-          const what =
-            (port !== undefined ? NON_HTTP_PORTS[port] : undefined) ??
-            imageMatch?.what;
-          if (what) {
-            out.push(
-              violation(
-                `${c.path}.${kind}.httpGet`,
-                `${describe(c)}: the ${kind} sends HTTP to ${what}${
-                  port !== undefined ? ` (port ${port})` : ''
-                }, which does not speak HTTP, so the probe always fails; use tcpSocket or an exec probe`,
-              ),
-            );
-          }
-        }
-      }
-      return out;
+    check: perProbe((c, kind, probe) => {
+      const httpGet = probe.httpGet;
+      if (!isObj(httpGet)) return [];
+      const port = resolveContainerPort(c.container, httpGet.port);
+      const image = asString(c.container.image) ?? '';
+      const what =
+        (port !== undefined ? NON_HTTP_PORTS[port] : undefined) ??
+        NON_HTTP_IMAGES.find(i => i.pattern.test(image))?.what;
+      if (!what) return [];
+      return [
+        violation(
+          `${c.path}.${kind}.httpGet`,
+          `${describe(c)}: the ${kind} sends HTTP to ${what}${
+            port !== undefined ? ` (port ${port})` : ''
+          }, which does not speak HTTP, so the probe always fails; use tcpSocket or an exec probe`,
+        ),
+      ];
     }),
   },
 ];

@@ -24,6 +24,18 @@ function serviceAccountName(workload: Workload): string {
   );
 }
 
+/**
+ * The ServiceAccount the Pods run as: its name, and its object when the
+ * workload's environment has it.
+ */
+function serviceAccountOf(workload: Workload, ctx: PolicyContext) {
+  const name = serviceAccountName(workload);
+  return {
+    name,
+    account: ctx.index.find('ServiceAccount', name, workload.object),
+  };
+}
+
 /** Is the ServiceAccount a subject of a RoleBinding/ClusterRoleBinding? */
 function isBound(ctx: PolicyContext, name: string): boolean {
   const namespace = namespaceOf(ctx.object);
@@ -97,13 +109,8 @@ export const rbacRules: PolicyRule[] = [
     appliesTo: WORKLOAD_KINDS,
     severity: BROKEN,
     check: forWorkload((w, ctx) => {
-      const name = serviceAccountName(w);
-      if (
-        name === 'default' ||
-        ctx.index.find('ServiceAccount', name, w.object)
-      ) {
-        return [];
-      }
+      const { name, account } = serviceAccountOf(w, ctx);
+      if (name === 'default' || account) return [];
       return [
         violation(
           `${w.podPath}.serviceAccountName`,
@@ -124,8 +131,7 @@ export const rbacRules: PolicyRule[] = [
     appliesTo: WORKLOAD_KINDS,
     severity: HARDENING,
     check: forWorkload((w, ctx) => {
-      const name = serviceAccountName(w);
-      const account = ctx.index.find('ServiceAccount', name, w.object);
+      const { name, account } = serviceAccountOf(w, ctx);
       const automount =
         w.pod.automountServiceAccountToken ??
         account?.object.automountServiceAccountToken ??

@@ -7,6 +7,7 @@ import {
   asStringMap,
   at,
   containerPorts,
+  ContainerRef,
   WORKLOAD_KINDS,
 } from '../model';
 import { HARDENING } from '../severity';
@@ -64,6 +65,28 @@ function capabilities(container: unknown, list: 'drop' | 'add'): string[] {
   return asArray(asObj(securityContext.capabilities)[list]).map(
     normalizeCapability,
   );
+}
+
+/**
+ * A check on one capabilities list (`drop` or `add`, normalized) of every
+ * container: `problem` says what is wrong with it, undefined when nothing is.
+ */
+function capabilitiesCheck(
+  list: 'drop' | 'add',
+  problem: (caps: string[], container: ContainerRef) => string | undefined,
+): PolicyRule['check'] {
+  return ctx =>
+    perContainer(ctx, c => {
+      const message = problem(capabilities(c.container, list), c);
+      return message === undefined
+        ? []
+        : [
+            violation(
+              `${c.path}.securityContext.capabilities.${list}`,
+              message,
+            ),
+          ];
+    });
 }
 
 /**
@@ -255,20 +278,13 @@ export const securityRules: PolicyRule[] = [
     ],
     appliesTo: WORKLOAD_KINDS,
     severity: HARDENING,
-    check: ctx =>
-      perContainer(ctx, c => {
-        const drop = capabilities(c.container, 'drop');
-        return drop.includes('ALL')
-          ? []
-          : [
-              violation(
-                `${c.path}.securityContext.capabilities.drop`,
-                `${describe(
-                  c,
-                )} does not drop ALL capabilities (it keeps NET_RAW, CHOWN, SETUID, ...)`,
-              ),
-            ];
-      }),
+    check: capabilitiesCheck('drop', (drop, c) =>
+      drop.includes('ALL')
+        ? undefined
+        : `${describe(
+            c,
+          )} does not drop ALL capabilities (it keeps NET_RAW, CHOWN, SETUID, ...)`,
+    ),
   },
   {
     id: 'no-added-capabilities',
@@ -282,25 +298,18 @@ export const securityRules: PolicyRule[] = [
     ],
     appliesTo: WORKLOAD_KINDS,
     severity: HARDENING,
-    check: ctx =>
-      perContainer(ctx, c => {
-        const added = capabilities(c.container, 'add');
-        const bad = added.filter(cap => !ALLOWED_ADDED_CAPABILITIES.has(cap));
-        if (bad.length === 0) return [];
-        const dangerous = bad.filter(cap => DANGEROUS_CAPABILITIES.has(cap));
-        return [
-          violation(
-            `${c.path}.securityContext.capabilities.add`,
-            `${describe(c)} adds ${bad.join(', ')}${
-              dangerous.length > 0
-                ? ` (${dangerous.join(', ')} ${
-                    dangerous.length > 1 ? 'are' : 'is'
-                  } dangerous)`
-                : ''
-            }; only NET_BIND_SERVICE is allowed by the restricted Pod Security level`,
-          ),
-        ];
-      }),
+    check: capabilitiesCheck('add', (added, c) => {
+      const bad = added.filter(cap => !ALLOWED_ADDED_CAPABILITIES.has(cap));
+      if (bad.length === 0) return undefined;
+      const dangerous = bad.filter(cap => DANGEROUS_CAPABILITIES.has(cap));
+      return `${describe(c)} adds ${bad.join(', ')}${
+        dangerous.length > 0
+          ? ` (${dangerous.join(', ')} ${
+              dangerous.length > 1 ? 'are' : 'is'
+            } dangerous)`
+          : ''
+      }; only NET_BIND_SERVICE is allowed by the restricted Pod Security level`;
+    }),
   },
   {
     id: 'seccomp-profile',
