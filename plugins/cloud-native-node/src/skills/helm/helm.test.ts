@@ -22,16 +22,7 @@ import { splitImage, valuesOverride } from './values';
 // orchestrate() validates the package, which can take a few seconds
 jest.setTimeout(120_000);
 
-const ALL_PLANS: Array<[string, () => DeploymentPlan]> = [
-  ...EXAMPLE_NAMES.map((name): [string, () => DeploymentPlan] => [
-    name,
-    () => examplePlan(name),
-  ]),
-  ...Object.entries(FIXTURE_PLANS),
-];
-const CHARTED = ALL_PLANS.filter(([, plan]) =>
-  plan().services.some(s => s.runtime === 'kubernetes'),
-);
+const CHARTED = chartedPlans();
 
 function runSkill(plan: DeploymentPlan): SkillOutput {
   return kubernetesHelmBuilder.run({

@@ -12,6 +12,7 @@ import {
   spec,
   svc,
 } from './__fixtures__/plans';
+import { RESTRICTED_CONTAINER_SECURITY_CONTEXT } from '../../../testkit/k8sHardening';
 
 /** Plans that together cover every workload kind, strategy, tier and mesh. */
 const PLANS = [
@@ -82,13 +83,9 @@ describe('every pod is hardened', () => {
         ...pod.containers,
       ]) {
         containers++;
-        expect(container.securityContext).toEqual({
-          allowPrivilegeEscalation: false,
-          capabilities: { drop: ['ALL'] },
-          privileged: false,
-          readOnlyRootFilesystem: true,
-          runAsNonRoot: true,
-        });
+        expect(container.securityContext).toEqual(
+          RESTRICTED_CONTAINER_SECURITY_CONTEXT,
+        );
         expect(container.image).not.toMatch(/:latest$/);
         expect(container.image).toMatch(/:[A-Za-z0-9_.-]+$/);
         expect(container.imagePullPolicy).toBe('IfNotPresent');
