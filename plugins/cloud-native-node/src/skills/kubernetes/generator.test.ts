@@ -9,6 +9,7 @@ import {
   planOf,
   podTemplateOf,
   SHOP_SPEC,
+  shopObjects,
   spec,
   svc,
 } from './__fixtures__/plans';
@@ -233,7 +234,7 @@ describe('which services get objects', () => {
 });
 
 describe('secrets and config', () => {
-  const objects = generateKubernetesObjects(planOf(SHOP_SPEC()), 'prod');
+  const objects = shopObjects();
 
   it('ConfigMap <svc>-config with sorted data', () => {
     const config = objects.find(o => o.kind === 'ConfigMap')! as Loose;
