@@ -8,7 +8,7 @@ import { builtinSkills } from '../../engine/skills';
 import { SkillOutput } from '../../core/types';
 import { kubernetesManifestGenerator } from '../kubernetes';
 import {
-  EXAMPLE_NAMES,
+  chartedPlans,
   EXAMPLES_DIR,
   examplePlan,
   FIXTURE_PLANS,

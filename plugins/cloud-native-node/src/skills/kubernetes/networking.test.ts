@@ -158,11 +158,8 @@ describe('NetworkPolicy', () => {
         svc('thumb', 'function', { trigger: { type: 'queue' } }),
       ]),
     );
-    const api = find(
-      generateKubernetesObjects(hybrid, 'prod'),
-      'NetworkPolicy',
-      'api',
-    ).spec as Loose;
+    const hybridObjects = generateKubernetesObjects(hybrid, 'prod');
+    const api = find(hybridObjects, 'NetworkPolicy', 'api').spec as Loose;
     expect(api.egress).toEqual([
       {
         to: [{ ipBlock: { cidr: '0.0.0.0/0' } }],
