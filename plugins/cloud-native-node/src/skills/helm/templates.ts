@@ -46,18 +46,22 @@ function perService(condition: string, ...body: string[]): string[] {
   ];
 }
 
+/** Where every object of a template starts: `---`, its type, its `metadata`. */
+function objectHead(
+  apiVersion: string,
+  kind: string,
+  metadata: string[],
+): string[] {
+  return ['---', `apiVersion: ${apiVersion}`, `kind: ${kind}`, ...metadata];
+}
+
 /** The head of an object of a service, from `---` to its labels. */
 function serviceObjectHead(
   apiVersion: string,
   kind: string,
   nameExpression = '$name',
 ): string[] {
-  return [
-    '---',
-    `apiVersion: ${apiVersion}`,
-    `kind: ${kind}`,
-    ...serviceMetadata(nameExpression),
-  ];
+  return objectHead(apiVersion, kind, serviceMetadata(nameExpression));
 }
 
 /** The selector of a workload or PodDisruptionBudget: the service's pods. */
@@ -684,19 +688,12 @@ const NOTES = file(
 );
 
 /**
- * The head of an object of `helm test`, from `---` to its (open)
- * `annotations:`; inside the TEST_CONNECTION template, where $testName,
- * $labels and $hook are set.
+ * The `metadata` of an object of `helm test`, up to its (open)
+ * `annotations:`; inside the TEST_CONNECTION template, where $testName and
+ * $labels are set.
  */
-function testObjectHead(
-  apiVersion: string,
-  kind: string,
-  nameExpression = '$testName',
-): string[] {
+function testMetadata(nameExpression = '$testName'): string[] {
   return [
-    '---',
-    `apiVersion: ${apiVersion}`,
-    `kind: ${kind}`,
     'metadata:',
     `  name: {{ ${nameExpression} | quote }}`,
     '  namespace: {{ .Release.Namespace | quote }}',
@@ -713,7 +710,7 @@ function testHookHead(
   nameExpression?: string,
 ): string[] {
   return [
-    ...testObjectHead(apiVersion, kind, nameExpression),
+    ...objectHead(apiVersion, kind, testMetadata(nameExpression)),
     '    {{- toYaml $hook | nindent 4 }}',
   ];
 }
@@ -743,7 +740,7 @@ const TEST_CONNECTION = file(
   '{{- $selector := dict "app.kubernetes.io/name" $testName "app.kubernetes.io/part-of" (include "cno.name" .) }}',
   '{{- $labels := merge (dict "app.kubernetes.io/name" $testName) (include "cno.sharedLabels" (dict "root" $ "component" "helm-test") | fromYaml) }}',
   '{{- $hook := dict "helm.sh/hook" "test" "helm.sh/hook-weight" "-1" "helm.sh/hook-delete-policy" "before-hook-creation,hook-succeeded" }}',
-  ...testObjectHead('v1', 'ServiceAccount'),
+  ...objectHead('v1', 'ServiceAccount', testMetadata()),
   '    {{- toYaml (merge (dict "helm.sh/hook-weight" "-2") $hook) | nindent 4 }}',
   'automountServiceAccountToken: false',
   '{{- if eq (toString .Values.tests.meshAuthorization) "istio" }}',
@@ -806,7 +803,7 @@ const TEST_CONNECTION = file(
   '            matchLabels:',
   '              {{- toYaml $selector | nindent 14 }}',
   '{{- end }}',
-  ...testObjectHead('v1', 'Pod'),
+  ...objectHead('v1', 'Pod', testMetadata()),
   '    helm.sh/hook: test',
   '    # Kept after the run so that `helm test --logs` can read it',
   '    helm.sh/hook-delete-policy: before-hook-creation',
