@@ -1,16 +1,15 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
 import { LocatedTool } from '../src/tools';
 import { generateKubernetesObjects } from '../src/skills/kubernetes';
 import {
+  ALL_PLANS,
   byId,
   chartCase,
   ChartCase,
+  chartedPlans,
   EXAMPLE_NAMES,
-  examplePlan,
-  FIXTURE_PLANS,
   helmRun,
   parseObjects,
   pinnedHelm,
@@ -21,6 +20,7 @@ import {
 } from '../src/skills/helm/__fixtures__/charts';
 import { runPackageToolChecks } from '../src/tools';
 import { productionEnvironment } from '../src/plan/profile';
+import { RESTRICTED_CONTAINER_SECURITY_CONTEXT } from './k8sHardening';
 
 /**
  * The chart against real Helm: `helm lint --strict` and `helm template`
@@ -39,23 +39,13 @@ import { productionEnvironment } from '../src/plan/profile';
 export function renderSuite(major: '3' | '4'): void {
   jest.setTimeout(300_000);
 
-  const PLANS: Array<[string, () => DeploymentPlan]> = [
-    ...EXAMPLE_NAMES.map((name): [string, () => DeploymentPlan] => [
-      name,
-      () => examplePlan(name),
-    ]),
-    ...Object.entries(FIXTURE_PLANS),
-  ];
+  /** Cases with Kubernetes services (every example but the serverless ones). */
+  const CHARTED_PLANS = chartedPlans();
+  const CHARTED = CHARTED_PLANS.map(([name]) => name);
 
-  /** Cases with Kubernetes services (every example but the serverless one). */
-  const CHARTED = PLANS.filter(([, plan]) =>
-    plan().services.some(s => s.runtime === 'kubernetes'),
-  ).map(([name]) => name);
-
-  const ENVIRONMENT_CASES: Array<[string, string]> = PLANS.filter(([name]) =>
-    CHARTED.includes(name),
-  ).flatMap(([name, plan]) =>
-    plan().environments.map(env => [name, env] as [string, string]),
+  const ENVIRONMENT_CASES: Array<[string, string]> = CHARTED_PLANS.flatMap(
+    ([name, plan]) =>
+      plan().environments.map(env => [name, env] as [string, string]),
   );
 
   const cases = new Map<string, ChartCase & { dir: string }>();
@@ -65,7 +55,7 @@ export function renderSuite(major: '3' | '4'): void {
   beforeAll(async () => {
     located = await pinnedHelm(major);
     root = await temporaryDir('cno-helm-render-');
-    for (const [name, plan] of PLANS) {
+    for (const [name, plan] of ALL_PLANS) {
       const built = await chartCase(name, plan());
       const dir = path.join(root, name);
       await writeFiles(dir, built.files);
@@ -84,6 +74,43 @@ export function renderSuite(major: '3' | '4'): void {
   }
 
   const helm = () => located;
+
+  /** The `-f` arguments of values-<environment>.yaml (none: values.yaml alone). */
+  function valuesOf(chart: string, environment?: string): string[] {
+    return environment ? ['-f', `${chart}/values-${environment}.yaml`] : [];
+  }
+
+  /** `helm template` of a case's chart into the plan's namespace. */
+  function helmTemplate(
+    name: string,
+    environment?: string,
+    extra: string[] = [],
+  ) {
+    const { dir, chart, plan } = get(name);
+    return helmRun(
+      helm(),
+      [
+        'template',
+        plan.name,
+        chart!,
+        '-n',
+        plan.namespace,
+        ...valuesOf(chart!, environment),
+        ...extra,
+      ],
+      dir,
+    );
+  }
+
+  /** `helm lint --strict` of a case's chart. */
+  function helmLint(name: string, environment?: string) {
+    const { dir, chart } = get(name);
+    return helmRun(
+      helm(),
+      ['lint', '--strict', chart!, ...valuesOf(chart!, environment)],
+      dir,
+    );
+  }
 
   it(`uses Helm ${major === '3' ? '3.18' : '4.1'}`, () => {
     expect(located.version).toMatch(major === '3' ? /^3\.18\./ : /^4\.1\./);
@@ -108,17 +135,10 @@ export function renderSuite(major: '3' | '4'): void {
   it.each(CHARTED)(
     '%s: helm lint --strict passes with values.yaml and every values-<env>.yaml',
     async name => {
-      const { dir, chart, plan } = get(name);
-      const runs = [
-        [],
-        ...plan.environments.map(env => ['-f', `${chart}/values-${env}.yaml`]),
-      ];
-      for (const extra of runs) {
-        const result = await helmRun(
-          helm(),
-          ['lint', '--strict', chart!, ...extra],
-          dir,
-        );
+      const { chart, plan } = get(name);
+      for (const environment of [undefined, ...plan.environments]) {
+        const extra = valuesOf(chart!, environment);
+        const result = await helmLint(name, environment);
         expect({
           args: extra,
           code: result.code,
@@ -132,20 +152,8 @@ export function renderSuite(major: '3' | '4'): void {
   it.each(ENVIRONMENT_CASES)(
     '%s/%s: helm template equals the manifests of the environment',
     async (name, environment) => {
-      const { dir, chart, plan, manifests } = get(name);
-      const result = await helmRun(
-        helm(),
-        [
-          'template',
-          plan.name,
-          chart!,
-          '-n',
-          plan.namespace,
-          '-f',
-          `${chart}/values-${environment}.yaml`,
-        ],
-        dir,
-      );
+      const { manifests } = get(name);
+      const result = await helmTemplate(name, environment);
       expect(result).toMatchObject({ code: 0 });
       const expected = releasedObjects(manifests.get(environment)!);
       expect(expected.length).toBeGreaterThan(0);
@@ -172,12 +180,8 @@ export function renderSuite(major: '3' | '4'): void {
   it.each(CHARTED)(
     '%s: values.yaml alone renders the production profile',
     async name => {
-      const { dir, chart, plan } = get(name);
-      const result = await helmRun(
-        helm(),
-        ['template', plan.name, chart!, '-n', plan.namespace],
-        dir,
-      );
+      const { plan } = get(name);
+      const result = await helmTemplate(name);
       expect(result).toMatchObject({ code: 0 });
       const rendered = withoutHelmAdditions(parseObjects(result.stdout));
       expect(rendered.objects).toEqual(
@@ -191,7 +195,7 @@ export function renderSuite(major: '3' | '4'): void {
   );
 
   it('the comparison fails when a value changes what is rendered', async () => {
-    const { dir, chart, plan, manifests } = get('shop-eks-t2');
+    const { dir, chart, manifests } = get('shop-eks-t2');
     const file = path.join(dir, chart!, 'values-dev.yaml');
     const original = await fs.readFile(file, 'utf8');
     const edits: Array<(values: any) => void> = [
@@ -206,19 +210,7 @@ export function renderSuite(major: '3' | '4'): void {
         const values = parse(original);
         edit(values);
         await fs.writeFile(file, stringify(values));
-        const result = await helmRun(
-          helm(),
-          [
-            'template',
-            plan.name,
-            chart!,
-            '-n',
-            plan.namespace,
-            '-f',
-            `${chart}/values-dev.yaml`,
-          ],
-          dir,
-        );
+        const result = await helmTemplate('shop-eks-t2', 'dev');
         expect(result.code).toBe(0);
         const rendered = withoutHelmAdditions(parseObjects(result.stdout));
         expect(rendered.objects).not.toEqual(
@@ -257,21 +249,13 @@ export function renderSuite(major: '3' | '4'): void {
     const original = await fs.readFile(file, 'utf8');
     try {
       // the unmodified file passes
-      const clean = await helmRun(
-        helm(),
-        ['lint', '--strict', chart!, '-f', `${chart}/values-${env}.yaml`],
-        dir,
-      );
+      const clean = await helmLint('shop-eks-t2', env);
       expect(clean.code).toBe(0);
       for (const [label, mutate, message] of typos) {
         const values = parse(original) ?? {};
         mutate(values);
         await fs.writeFile(file, stringify(values));
-        const result = await helmRun(
-          helm(),
-          ['lint', '--strict', chart!, '-f', `${chart}/values-${env}.yaml`],
-          dir,
-        );
+        const result = await helmLint('shop-eks-t2', env);
         expect({ label, code: result.code }).toEqual({ label, code: 1 });
         expect(result.output).toMatch(message);
       }
@@ -281,20 +265,8 @@ export function renderSuite(major: '3' | '4'): void {
   });
 
   it('renders a hardened, pinned helm test Pod that checks every Service', async () => {
-    const { dir, chart, plan, manifests } = get('shop-eks-t2');
-    const result = await helmRun(
-      helm(),
-      [
-        'template',
-        plan.name,
-        chart!,
-        '-n',
-        plan.namespace,
-        '-f',
-        `${chart}/values-prod.yaml`,
-      ],
-      dir,
-    );
+    const { manifests } = get('shop-eks-t2');
+    const result = await helmTemplate('shop-eks-t2', 'prod');
     const { hooks } = withoutHelmAdditions(parseObjects(result.stdout));
     const pod = hooks.find(h => h.kind === 'Pod') as any;
     expect(pod.metadata.name).toBe('shop-test-connection');
@@ -322,13 +294,9 @@ export function renderSuite(major: '3' | '4'): void {
       expect(container.image).toMatch(
         /^[a-z0-9./-]+(:\d+\.\d+\.\d+|@sha256:[a-f0-9]{64})$/,
       );
-      expect(container.securityContext).toEqual({
-        allowPrivilegeEscalation: false,
-        capabilities: { drop: ['ALL'] },
-        privileged: false,
-        readOnlyRootFilesystem: true,
-        runAsNonRoot: true,
-      });
+      expect(container.securityContext).toEqual(
+        RESTRICTED_CONTAINER_SECURITY_CONTEXT,
+      );
       expect(container.resources.limits).toBeDefined();
       expect(['wget', 'nc']).toContain(container.command[0]);
     }
@@ -345,11 +313,9 @@ export function renderSuite(major: '3' | '4'): void {
     // NetworkPolicies (T2): the hooks that let the test pod through
     expect(hooks.filter(h => h.kind === 'NetworkPolicy')).toHaveLength(2);
     // --skip-tests drops exactly the hooks
-    const skipped = await helmRun(
-      helm(),
-      ['template', plan.name, chart!, '-n', plan.namespace, '--skip-tests'],
-      dir,
-    );
+    const skipped = await helmTemplate('shop-eks-t2', undefined, [
+      '--skip-tests',
+    ]);
     expect(withoutHelmAdditions(parseObjects(skipped.stdout)).hooks).toEqual(
       [],
     );
@@ -385,12 +351,8 @@ export function renderSuite(major: '3' | '4'): void {
   ])(
     '%s: the test hooks let the test pod through NetworkPolicies and the mesh',
     async (name, kinds) => {
-      const { dir, chart, plan } = get(name);
-      const result = await helmRun(
-        helm(),
-        ['template', plan.name, chart!, '-n', plan.namespace],
-        dir,
-      );
+      const { plan } = get(name);
+      const result = await helmTemplate(name);
       const { hooks } = withoutHelmAdditions(parseObjects(result.stdout));
       expect(hooks.map(h => h.kind).sort()).toEqual(kinds);
       const testName = `${plan.name}-test-connection`;
@@ -415,12 +377,7 @@ export function renderSuite(major: '3' | '4'): void {
   );
 
   it('helm test connects to gRPC and TCP Services on their own ports, HTTP on 80', async () => {
-    const { dir, chart, plan } = get('fixture-protocols-alb');
-    const result = await helmRun(
-      helm(),
-      ['template', plan.name, chart!, '-n', plan.namespace],
-      dir,
-    );
+    const result = await helmTemplate('fixture-protocols-alb');
     const { hooks } = withoutHelmAdditions(parseObjects(result.stdout));
     const pod = hooks.find(h => h.kind === 'Pod') as any;
     const commands = Object.fromEntries(

@@ -55,6 +55,34 @@ export function workflowObject(images: ReadonlyArray<ImageContext>) {
     'cache-from': `type=gha,scope=${gha('matrix.service')}`,
     'cache-to': `type=gha,mode=max,scope=${gha('matrix.service')}`,
   };
+  /** The settings of a job that runs once per image of the matrix. */
+  const perImage = (timeoutMinutes: number) => ({
+    'runs-on': RUNNER,
+    'timeout-minutes': timeoutMinutes,
+    strategy: { 'fail-fast': false, matrix },
+  });
+  /**
+   * A build-push-action step of the matrix image for `platforms`;
+   * `output` loads or pushes it, `more` adds the inputs of that build.
+   */
+  const buildStep = (
+    name: string,
+    platforms: string,
+    output: { load?: boolean; push: boolean },
+    more: Record<string, unknown>,
+  ) => ({
+    name,
+    uses: ACTIONS.buildPush,
+    with: {
+      context: gha('matrix.context'),
+      file: gha('matrix.dockerfile'),
+      platforms,
+      ...output,
+      tags: gha('matrix.image'),
+      'build-args': buildArgs,
+      ...more,
+    },
+  });
 
   return {
     name: 'container-images',
@@ -89,26 +117,16 @@ export function workflowObject(images: ReadonlyArray<ImageContext>) {
       },
       'build-and-scan': {
         name: `Build and scan ${gha('matrix.service')}`,
-        'runs-on': RUNNER,
-        'timeout-minutes': 30,
-        strategy: { 'fail-fast': false, matrix },
+        ...perImage(30),
         steps: [
           checkout,
           { name: 'Set up Buildx', uses: ACTIONS.buildx },
-          {
-            name: 'Build (linux/amd64, loaded for the scan)',
-            uses: ACTIONS.buildPush,
-            with: {
-              context: gha('matrix.context'),
-              file: gha('matrix.dockerfile'),
-              platforms: 'linux/amd64',
-              load: true,
-              push: false,
-              tags: gha('matrix.image'),
-              'build-args': buildArgs,
-              ...cache,
-            },
-          },
+          buildStep(
+            'Build (linux/amd64, loaded for the scan)',
+            'linux/amd64',
+            { load: true, push: false },
+            cache,
+          ),
           {
             name: `Scan ${gha('matrix.image')} for vulnerabilities`,
             uses: TRIVY_ACTION,
@@ -125,9 +143,7 @@ export function workflowObject(images: ReadonlyArray<ImageContext>) {
         name: `Publish ${gha('matrix.service')} (linux/amd64, linux/arm64)`,
         needs: ['dockerfile-scan', 'build-and-scan'],
         if: "github.event_name == 'push' && github.ref == 'refs/heads/main'",
-        'runs-on': RUNNER,
-        'timeout-minutes': 60,
-        strategy: { 'fail-fast': false, matrix },
+        ...perImage(60),
         steps: [
           checkout,
           { name: 'Set up QEMU', uses: ACTIONS.qemu },
@@ -141,21 +157,16 @@ export function workflowObject(images: ReadonlyArray<ImageContext>) {
               password: gha('secrets.REGISTRY_PASSWORD'),
             },
           },
-          {
-            name: 'Build and push',
-            uses: ACTIONS.buildPush,
-            with: {
-              context: gha('matrix.context'),
-              file: gha('matrix.dockerfile'),
-              platforms: 'linux/amd64,linux/arm64',
-              push: true,
-              tags: gha('matrix.image'),
-              'build-args': buildArgs,
+          buildStep(
+            'Build and push',
+            'linux/amd64,linux/arm64',
+            { push: true },
+            {
               provenance: 'mode=max',
               sbom: true,
               'cache-from': cache['cache-from'],
             },
-          },
+          ),
         ],
       },
     },

@@ -38,12 +38,7 @@ spec:
   requirements: [cost]
   gitops: ${gitops}
   services:
-    - name: web
-      workload: service
-      language: node
-      port: 8080
-      expose: public
-      secrets: [DATABASE_URL]
+    - { name: web, workload: service, language: node, port: 8080, expose: public, secrets: [DATABASE_URL] }
 `;
 
 function objectsOf(plan: DeploymentPlan) {

@@ -537,6 +537,25 @@ function readme(
       chart,
     ].join(' → ');
   };
+  const provider = (d: Deployment) => d.cloud?.provider ?? 'any';
+  // The files to apply, a row per cluster; in an Argo CD hub, with the name
+  // the cluster is registered under
+  const fileTable = (withClusterNames: boolean) => {
+    const clusterName = (cell: string) =>
+      withClusterNames ? ` ${cell} |` : '';
+    return [
+      `| File | Environment | Cluster |${clusterName(
+        'Argo CD cluster name',
+      )} Syncs |`,
+      `| --- | --- | --- |${clusterName('---')} --- |`,
+      ...list.map(
+        d =>
+          `| \`gitops/${tool}/${d.file}.yaml\` | ${d.environment} | ${provider(
+            d,
+          )} |${clusterName(`\`${d.cluster}\``)} ${syncs(d)} |`,
+      ),
+    ];
+  };
   const lines = [
     `# GitOps (${argo ? 'Argo CD' : 'Flux'}) for ${plan.name}`,
     '',
@@ -557,21 +576,14 @@ function readme(
         plan.name
       }\`, listing every cluster as a destination) and the file of each cluster, all in the hub:`,
       '',
-      '| File | Environment | Cluster | Argo CD cluster name | Syncs |',
-      '| --- | --- | --- | --- | --- |',
-      ...list.map(
-        d =>
-          `| \`gitops/argocd/${d.file}.yaml\` | ${d.environment} | ${
-            d.cloud?.provider ?? 'any'
-          } | \`${d.cluster}\` | ${syncs(d)} |`,
-      ),
+      ...fileTable(true),
       '',
       '```sh',
       ...list.map(
         d =>
-          `argocd cluster add <kube-context of ${d.environment} on ${
-            d.cloud?.provider ?? 'any'
-          }> --name ${d.cluster}`,
+          `argocd cluster add <kube-context of ${d.environment} on ${provider(
+            d,
+          )}> --name ${d.cluster}`,
       ),
       `kubectl apply -n ${ARGOCD_NAMESPACE} -f ${sharedFile(tool)}`,
       ...list.map(
@@ -589,18 +601,11 @@ function readme(
         plan.name
       }\`) and the file of the cluster, in each cluster:`,
       '',
-      '| File | Environment | Cluster | Syncs |',
-      '| --- | --- | --- | --- |',
-      ...list.map(
-        d =>
-          `| \`gitops/flux/${d.file}.yaml\` | ${d.environment} | ${
-            d.cloud?.provider ?? 'any'
-          } | ${syncs(d)} |`,
-      ),
+      ...fileTable(false),
       '',
       '```sh',
       ...list.flatMap(d => [
-        `# cluster of ${d.environment} on ${d.cloud?.provider ?? 'any'}`,
+        `# cluster of ${d.environment} on ${provider(d)}`,
         `kubectl apply -f ${sharedFile(tool)}`,
         `kubectl apply -f gitops/flux/${d.file}.yaml`,
       ]),
@@ -611,14 +616,7 @@ function readme(
     lines.push(
       'Each file is applied once, in the cluster of its environment (one cluster per environment):',
       '',
-      '| File | Environment | Cluster | Syncs |',
-      '| --- | --- | --- | --- |',
-      ...list.map(
-        d =>
-          `| \`gitops/${tool}/${d.file}.yaml\` | ${d.environment} | ${
-            d.cloud?.provider ?? 'any'
-          } | ${syncs(d)} |`,
-      ),
+      ...fileTable(false),
       '',
       '```sh',
       ...list.map(d =>

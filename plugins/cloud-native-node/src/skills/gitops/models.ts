@@ -43,6 +43,13 @@ export const FLUX_SOURCE_API_VERSION = 'source.toolkit.fluxcd.io/v1';
 export const FLUX_KUSTOMIZE_API_VERSION = 'kustomize.toolkit.fluxcd.io/v1';
 export const FLUX_HELM_API_VERSION = 'helm.toolkit.fluxcd.io/v2';
 
+/** The metadata of a GitOps object: always namespaced, with its labels. */
+export interface GitOpsMetadata {
+  name: string;
+  namespace: string;
+  labels?: Record<string, string>;
+}
+
 // --- Argo CD ---------------------------------------------------------------
 
 export interface ArgoApplicationSource {
@@ -65,10 +72,7 @@ export type ArgoDestination =
 export interface ArgoApplication {
   apiVersion: typeof ARGO_API_VERSION;
   kind: 'Application';
-  metadata: {
-    name: string;
-    namespace: string;
-    labels?: Record<string, string>;
+  metadata: GitOpsMetadata & {
     annotations?: Record<string, string>;
     finalizers?: string[];
   };
@@ -99,11 +103,7 @@ export interface ArgoApplication {
 export interface ArgoAppProject {
   apiVersion: typeof ARGO_API_VERSION;
   kind: 'AppProject';
-  metadata: {
-    name: string;
-    namespace: string;
-    labels?: Record<string, string>;
-  };
+  metadata: GitOpsMetadata;
   spec: {
     description?: string;
     sourceRepos: string[];
@@ -147,108 +147,94 @@ const APPLICATION_SOURCE: Schema = {
   },
 };
 
-const APPLICATION_SCHEMA: Schema = resourceSchema(
-  ARGO_API_VERSION,
-  'Application',
-  {
-    type: 'object',
-    required: ['destination', 'project'],
-    properties: {
-      project: nonEmpty,
-      source: APPLICATION_SOURCE,
-      sources: { type: 'array', items: APPLICATION_SOURCE, minItems: 1 },
-      destination: {
-        type: 'object',
-        properties: {
-          server: { type: 'string', pattern: /^https:\/\// },
-          name: string,
-          namespace: { type: 'string', pattern: DNS_LABEL },
-        },
+const APPLICATION_SPEC: Schema = {
+  type: 'object',
+  required: ['destination', 'project'],
+  properties: {
+    project: nonEmpty,
+    source: APPLICATION_SOURCE,
+    sources: { type: 'array', items: APPLICATION_SOURCE, minItems: 1 },
+    destination: {
+      type: 'object',
+      properties: {
+        server: { type: 'string', pattern: /^https:\/\// },
+        name: string,
+        namespace: { type: 'string', pattern: DNS_LABEL },
       },
-      syncPolicy: {
-        type: 'object',
-        properties: {
-          automated: {
-            type: 'object',
-            properties: {
-              prune: { type: 'boolean' },
-              selfHeal: { type: 'boolean' },
-              allowEmpty: { type: 'boolean' },
-            },
+    },
+    syncPolicy: {
+      type: 'object',
+      properties: {
+        automated: {
+          type: 'object',
+          properties: {
+            prune: { type: 'boolean' },
+            selfHeal: { type: 'boolean' },
+            allowEmpty: { type: 'boolean' },
           },
-          syncOptions: {
-            type: 'array',
-            items: { type: 'string', enum: [...SYNC_OPTIONS] },
-            unique: true,
-          },
-          managedNamespaceMetadata: {
-            type: 'object',
-            properties: { labels: stringMap, annotations: stringMap },
-          },
-          retry: {
-            type: 'object',
-            properties: {
-              limit: { type: 'integer', minimum: -1 },
-              backoff: {
-                type: 'object',
-                properties: {
-                  duration,
-                  factor: { type: 'integer', minimum: 1 },
-                  maxDuration: duration,
-                },
+        },
+        syncOptions: {
+          type: 'array',
+          items: { type: 'string', enum: [...SYNC_OPTIONS] },
+          unique: true,
+        },
+        managedNamespaceMetadata: {
+          type: 'object',
+          properties: { labels: stringMap, annotations: stringMap },
+        },
+        retry: {
+          type: 'object',
+          properties: {
+            limit: { type: 'integer', minimum: -1 },
+            backoff: {
+              type: 'object',
+              properties: {
+                duration,
+                factor: { type: 'integer', minimum: 1 },
+                maxDuration: duration,
               },
             },
           },
         },
       },
-      revisionHistoryLimit: { type: 'integer', minimum: 0 },
     },
+    revisionHistoryLimit: { type: 'integer', minimum: 0 },
   },
-  { namespaced: true },
-);
+};
 
-const APP_PROJECT_SCHEMA: Schema = resourceSchema(
-  ARGO_API_VERSION,
-  'AppProject',
-  {
-    type: 'object',
-    properties: {
-      description: string,
-      sourceRepos: { type: 'array', items: nonEmpty, minItems: 1 },
-      destinations: {
-        type: 'array',
-        items: {
-          type: 'object',
-          properties: {
-            server: { type: 'string', pattern: /^https:\/\// },
-            name: string,
-            namespace: nonEmpty,
-          },
-        },
-      },
-      clusterResourceWhitelist: {
-        type: 'array',
-        items: {
-          type: 'object',
-          required: ['group', 'kind'],
-          properties: { group: string, kind: nonEmpty },
+const APP_PROJECT_SPEC: Schema = {
+  type: 'object',
+  properties: {
+    description: string,
+    sourceRepos: { type: 'array', items: nonEmpty, minItems: 1 },
+    destinations: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          server: { type: 'string', pattern: /^https:\/\// },
+          name: string,
+          namespace: nonEmpty,
         },
       },
     },
+    clusterResourceWhitelist: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['group', 'kind'],
+        properties: { group: string, kind: nonEmpty },
+      },
+    },
   },
-  { namespaced: true },
-);
+};
 
 // --- Flux ------------------------------------------------------------------
 
 export interface FluxGitRepository {
   apiVersion: typeof FLUX_SOURCE_API_VERSION;
   kind: 'GitRepository';
-  metadata: {
-    name: string;
-    namespace: string;
-    labels?: Record<string, string>;
-  };
+  metadata: GitOpsMetadata;
   spec: {
     url: string;
     interval: string;
@@ -266,11 +252,7 @@ export interface FluxSourceRef {
 export interface FluxKustomization {
   apiVersion: typeof FLUX_KUSTOMIZE_API_VERSION;
   kind: 'Kustomization';
-  metadata: {
-    name: string;
-    namespace: string;
-    labels?: Record<string, string>;
-  };
+  metadata: GitOpsMetadata;
   spec: {
     interval: string;
     retryInterval?: string;
@@ -286,11 +268,7 @@ export interface FluxKustomization {
 export interface FluxHelmRelease {
   apiVersion: typeof FLUX_HELM_API_VERSION;
   kind: 'HelmRelease';
-  metadata: {
-    name: string;
-    namespace: string;
-    labels?: Record<string, string>;
-  };
+  metadata: GitOpsMetadata;
   spec: {
     interval: string;
     releaseName: string;
@@ -340,139 +318,136 @@ const DEPENDS_ON: Schema = {
   },
 };
 
-const GIT_REPOSITORY_SCHEMA: Schema = resourceSchema(
-  FLUX_SOURCE_API_VERSION,
-  'GitRepository',
-  {
-    type: 'object',
-    required: ['url', 'interval'],
-    properties: {
-      url: { type: 'string', pattern: /^(http|https|ssh):\/\// },
-      interval: duration,
-      timeout: duration,
-      ref: {
-        type: 'object',
-        properties: {
-          branch: nonEmpty,
-          tag: nonEmpty,
-          semver: nonEmpty,
-          name: nonEmpty,
-          commit: nonEmpty,
-        },
-      },
-      secretRef: {
-        type: 'object',
-        required: ['name'],
-        properties: { name: nonEmpty },
+const GIT_REPOSITORY_SPEC: Schema = {
+  type: 'object',
+  required: ['url', 'interval'],
+  properties: {
+    url: { type: 'string', pattern: /^(http|https|ssh):\/\// },
+    interval: duration,
+    timeout: duration,
+    ref: {
+      type: 'object',
+      properties: {
+        branch: nonEmpty,
+        tag: nonEmpty,
+        semver: nonEmpty,
+        name: nonEmpty,
+        commit: nonEmpty,
       },
     },
+    secretRef: {
+      type: 'object',
+      required: ['name'],
+      properties: { name: nonEmpty },
+    },
   },
-  { namespaced: true },
-);
+};
 
-const KUSTOMIZATION_SCHEMA: Schema = resourceSchema(
-  FLUX_KUSTOMIZE_API_VERSION,
-  'Kustomization',
-  {
-    type: 'object',
-    required: ['interval', 'prune', 'sourceRef'],
-    properties: {
-      interval: duration,
-      retryInterval: duration,
-      timeout: duration,
-      path: { type: 'string', pattern: /^\.\// },
-      prune: { type: 'boolean' },
-      wait: { type: 'boolean' },
-      force: { type: 'boolean' },
-      targetNamespace: { type: 'string', pattern: DNS_LABEL },
-      sourceRef: SOURCE_REF,
-      dependsOn: DEPENDS_ON,
-    },
+const KUSTOMIZATION_SPEC: Schema = {
+  type: 'object',
+  required: ['interval', 'prune', 'sourceRef'],
+  properties: {
+    interval: duration,
+    retryInterval: duration,
+    timeout: duration,
+    path: { type: 'string', pattern: /^\.\// },
+    prune: { type: 'boolean' },
+    wait: { type: 'boolean' },
+    force: { type: 'boolean' },
+    targetNamespace: { type: 'string', pattern: DNS_LABEL },
+    sourceRef: SOURCE_REF,
+    dependsOn: DEPENDS_ON,
   },
-  { namespaced: true },
-);
+};
 
 const REMEDIATION_RETRIES = { type: 'integer', minimum: -1 } as const;
 
-const HELM_RELEASE_SCHEMA: Schema = resourceSchema(
-  FLUX_HELM_API_VERSION,
-  'HelmRelease',
-  {
-    type: 'object',
-    required: ['interval'],
-    properties: {
-      interval: duration,
-      timeout: duration,
-      releaseName: { type: 'string', minLength: 1, maxLength: 53 },
-      targetNamespace: { type: 'string', pattern: DNS_LABEL },
-      storageNamespace: { type: 'string', pattern: DNS_LABEL },
-      chart: {
-        type: 'object',
-        required: ['spec'],
-        properties: {
-          spec: {
-            type: 'object',
-            required: ['chart', 'sourceRef'],
-            properties: {
-              chart: nonEmpty,
-              version: nonEmpty,
-              reconcileStrategy: {
-                type: 'string',
-                enum: ['ChartVersion', 'Revision'],
-              },
-              sourceRef: SOURCE_REF,
-              valuesFiles: stringList,
-              interval: duration,
+const HELM_RELEASE_SPEC: Schema = {
+  type: 'object',
+  required: ['interval'],
+  properties: {
+    interval: duration,
+    timeout: duration,
+    releaseName: { type: 'string', minLength: 1, maxLength: 53 },
+    targetNamespace: { type: 'string', pattern: DNS_LABEL },
+    storageNamespace: { type: 'string', pattern: DNS_LABEL },
+    chart: {
+      type: 'object',
+      required: ['spec'],
+      properties: {
+        spec: {
+          type: 'object',
+          required: ['chart', 'sourceRef'],
+          properties: {
+            chart: nonEmpty,
+            version: nonEmpty,
+            reconcileStrategy: {
+              type: 'string',
+              enum: ['ChartVersion', 'Revision'],
             },
+            sourceRef: SOURCE_REF,
+            valuesFiles: stringList,
+            interval: duration,
           },
         },
       },
-      install: {
-        type: 'object',
-        properties: {
-          createNamespace: { type: 'boolean' },
-          remediation: {
-            type: 'object',
-            properties: { retries: REMEDIATION_RETRIES },
-          },
-        },
-      },
-      upgrade: {
-        type: 'object',
-        properties: {
-          cleanupOnFail: { type: 'boolean' },
-          remediation: {
-            type: 'object',
-            properties: {
-              retries: REMEDIATION_RETRIES,
-              strategy: { type: 'string', enum: ['rollback', 'uninstall'] },
-              remediateLastFailure: { type: 'boolean' },
-            },
-          },
-        },
-      },
-      driftDetection: {
-        type: 'object',
-        properties: {
-          mode: { type: 'string', enum: ['enabled', 'warn', 'disabled'] },
-        },
-      },
-      dependsOn: DEPENDS_ON,
-      values: stringMap,
     },
+    install: {
+      type: 'object',
+      properties: {
+        createNamespace: { type: 'boolean' },
+        remediation: {
+          type: 'object',
+          properties: { retries: REMEDIATION_RETRIES },
+        },
+      },
+    },
+    upgrade: {
+      type: 'object',
+      properties: {
+        cleanupOnFail: { type: 'boolean' },
+        remediation: {
+          type: 'object',
+          properties: {
+            retries: REMEDIATION_RETRIES,
+            strategy: { type: 'string', enum: ['rollback', 'uninstall'] },
+            remediateLastFailure: { type: 'boolean' },
+          },
+        },
+      },
+    },
+    driftDetection: {
+      type: 'object',
+      properties: {
+        mode: { type: 'string', enum: ['enabled', 'warn', 'disabled'] },
+      },
+    },
+    dependsOn: DEPENDS_ON,
+    values: stringMap,
   },
-  { namespaced: true },
-);
+};
 
 /**
  * The strict models of the GitOps kinds.
  */
-export const gitOpsModels = new StrictModelRegistry()
-  .register(ARGO_API_VERSION, 'Application', APPLICATION_SCHEMA)
-  .register(ARGO_API_VERSION, 'AppProject', APP_PROJECT_SCHEMA)
-  .register(FLUX_SOURCE_API_VERSION, 'GitRepository', GIT_REPOSITORY_SCHEMA)
-  .register(FLUX_KUSTOMIZE_API_VERSION, 'Kustomization', KUSTOMIZATION_SCHEMA)
-  .register(FLUX_HELM_API_VERSION, 'HelmRelease', HELM_RELEASE_SCHEMA);
+/** Every kind of GitOps object this package writes, with its `spec`. */
+const GITOPS_KINDS: Array<[apiVersion: string, kind: string, spec: Schema]> = [
+  [ARGO_API_VERSION, 'Application', APPLICATION_SPEC],
+  [ARGO_API_VERSION, 'AppProject', APP_PROJECT_SPEC],
+  [FLUX_SOURCE_API_VERSION, 'GitRepository', GIT_REPOSITORY_SPEC],
+  [FLUX_KUSTOMIZE_API_VERSION, 'Kustomization', KUSTOMIZATION_SPEC],
+  [FLUX_HELM_API_VERSION, 'HelmRelease', HELM_RELEASE_SPEC],
+];
+
+export const gitOpsModels = GITOPS_KINDS.reduce(
+  (registry, [apiVersion, kind, spec]) =>
+    registry.register(
+      apiVersion,
+      kind,
+      resourceSchema(apiVersion, kind, spec, { namespaced: true }),
+    ),
+  new StrictModelRegistry(),
+);
 
 /**
  * Strict findings of one GitOps object (an unknown kind is a finding), plus

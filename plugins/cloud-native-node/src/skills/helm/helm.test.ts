@@ -8,7 +8,7 @@ import { builtinSkills } from '../../engine/skills';
 import { SkillOutput } from '../../core/types';
 import { kubernetesManifestGenerator } from '../kubernetes';
 import {
-  EXAMPLE_NAMES,
+  chartedPlans,
   EXAMPLES_DIR,
   examplePlan,
   FIXTURE_PLANS,
@@ -22,16 +22,7 @@ import { splitImage, valuesOverride } from './values';
 // orchestrate() validates the package, which can take a few seconds
 jest.setTimeout(120_000);
 
-const ALL_PLANS: Array<[string, () => DeploymentPlan]> = [
-  ...EXAMPLE_NAMES.map((name): [string, () => DeploymentPlan] => [
-    name,
-    () => examplePlan(name),
-  ]),
-  ...Object.entries(FIXTURE_PLANS),
-];
-const CHARTED = ALL_PLANS.filter(([, plan]) =>
-  plan().services.some(s => s.runtime === 'kubernetes'),
-);
+const CHARTED = chartedPlans();
 
 function runSkill(plan: DeploymentPlan): SkillOutput {
   return kubernetesHelmBuilder.run({

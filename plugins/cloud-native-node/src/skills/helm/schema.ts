@@ -1,5 +1,6 @@
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
+import type { WorkloadObjectKind } from '@internal/backstage-plugin-cloud-native-common';
 
 /**
  * values.schema.json: a strict JSON Schema (draft-07, which both Helm 3's
@@ -116,6 +117,33 @@ function fieldsSchema(fields: string[], description: string): Schema {
   };
 }
 
+/**
+ * An object the chart owns: it may have no keys but `properties` (so a
+ * typo fails validation), and must have the `required` ones.
+ */
+function ownedObject(
+  properties: Record<string, Schema>,
+  required?: string[],
+): Schema {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    ...(required && { required }),
+    properties,
+  };
+}
+
+/** An owned object switched on and off by its required `enabled`. */
+function switchable(
+  properties: Record<string, Schema>,
+  required: string[] = [],
+): Schema {
+  return ownedObject({ enabled: { type: 'boolean' }, ...properties }, [
+    'enabled',
+    ...required,
+  ]);
+}
+
 const stringMap: Schema = {
   type: 'object',
   additionalProperties: { type: 'string' },
@@ -124,18 +152,28 @@ const quantity: Schema = {
   type: ['string', 'number'],
   pattern: '^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$',
 };
-const resourceList: Schema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    cpu: quantity,
-    memory: quantity,
-    'ephemeral-storage': quantity,
-  },
-};
+const resourceList: Schema = ownedObject({
+  cpu: quantity,
+  memory: quantity,
+  'ephemeral-storage': quantity,
+});
 const intOrPercent: Schema = {
   type: ['integer', 'string'],
   pattern: '^[0-9]+%$',
+};
+
+/**
+ * The workload kinds of the chart's services, in schema order (a Function
+ * runs on a serverless platform, not from the chart). A Record of the
+ * plan's kinds, so a new kind does not compile until it is decided here.
+ */
+const CHARTED_KINDS: Record<Exclude<WorkloadObjectKind, 'Function'>, true> = {
+  Deployment: true,
+  Rollout: true,
+  StatefulSet: true,
+  DaemonSet: true,
+  Job: true,
+  CronJob: true,
 };
 
 const serviceSchema: Schema = {
@@ -144,32 +182,21 @@ const serviceSchema: Schema = {
   additionalProperties: false,
   required: ['kind', 'component', 'image', 'resources'],
   properties: {
-    kind: {
-      enum: [
-        'Deployment',
-        'Rollout',
-        'StatefulSet',
-        'DaemonSet',
-        'Job',
-        'CronJob',
-      ],
-    },
+    kind: { enum: Object.keys(CHARTED_KINDS) },
     component: {
       type: 'string',
       minLength: 1,
       description: 'app.kubernetes.io/component',
     },
-    image: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['repository'],
-      properties: {
+    image: ownedObject(
+      {
         repository: { type: 'string', minLength: 1 },
         tag: { type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$' },
         digest: { type: 'string', pattern: '^[a-z0-9]+:[a-fA-F0-9]{32,}$' },
         pullPolicy: { enum: ['Always', 'IfNotPresent', 'Never'] },
       },
-    },
+      ['repository'],
+    ),
     port: {
       type: 'integer',
       minimum: 1,
@@ -182,38 +209,22 @@ const serviceSchema: Schema = {
         'What the port speaks (default http): the name of the container and Service ports, which meshes read',
     },
     replicas: { type: 'integer', minimum: 0 },
-    autoscaling: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['enabled'],
-      properties: {
-        enabled: { type: 'boolean' },
-        minReplicas: { type: 'integer', minimum: 1 },
-        maxReplicas: { type: 'integer', minimum: 1 },
-        targetCPUUtilizationPercentage: { type: 'integer', minimum: 1 },
-        targetMemoryUtilizationPercentage: { type: 'integer', minimum: 1 },
-        metrics: { type: 'array', description: 'Replaces the two targets' },
-        behavior: { type: 'object' },
+    autoscaling: switchable({
+      minReplicas: { type: 'integer', minimum: 1 },
+      maxReplicas: { type: 'integer', minimum: 1 },
+      targetCPUUtilizationPercentage: { type: 'integer', minimum: 1 },
+      targetMemoryUtilizationPercentage: { type: 'integer', minimum: 1 },
+      metrics: { type: 'array', description: 'Replaces the two targets' },
+      behavior: { type: 'object' },
+    }),
+    podDisruptionBudget: switchable({
+      minAvailable: intOrPercent,
+      maxUnavailable: intOrPercent,
+      unhealthyPodEvictionPolicy: {
+        enum: ['IfHealthyBudget', 'AlwaysAllow'],
       },
-    },
-    podDisruptionBudget: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['enabled'],
-      properties: {
-        enabled: { type: 'boolean' },
-        minAvailable: intOrPercent,
-        maxUnavailable: intOrPercent,
-        unhealthyPodEvictionPolicy: {
-          enum: ['IfHealthyBudget', 'AlwaysAllow'],
-        },
-      },
-    },
-    resources: {
-      type: 'object',
-      additionalProperties: false,
-      properties: { requests: resourceList, limits: resourceList },
-    },
+    }),
+    resources: ownedObject({ requests: resourceList, limits: resourceList }),
     config: {
       ...stringMap,
       description: 'Environment variables (ConfigMap <name>-config)',
@@ -225,12 +236,8 @@ const serviceSchema: Schema = {
       uniqueItems: true,
       items: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
     },
-    service: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['enabled', 'port'],
-      properties: {
-        enabled: { type: 'boolean' },
+    service: switchable(
+      {
         port: {
           type: 'integer',
           minimum: 1,
@@ -249,13 +256,10 @@ const serviceSchema: Schema = {
             'Annotations of the Services (Linkerd opaque ports for tcp)',
         },
       },
-    },
-    ingress: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['enabled', 'host'],
-      properties: {
-        enabled: { type: 'boolean' },
+      ['port'],
+    ),
+    ingress: switchable(
+      {
         host: {
           type: 'string',
           pattern:
@@ -269,12 +273,10 @@ const serviceSchema: Schema = {
           description: 'A port number, or a port name such as use-annotation',
         },
       },
-    },
-    persistence: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['size'],
-      properties: {
+      ['host'],
+    ),
+    persistence: ownedObject(
+      {
         size: quantity,
         storageClass: { type: 'string' },
         accessModes: {
@@ -289,7 +291,8 @@ const serviceSchema: Schema = {
           },
         },
       },
-    },
+      ['size'],
+    ),
     schedule: { type: 'string', minLength: 1 },
     timeZone: { type: 'string' },
     workload: {
@@ -298,27 +301,19 @@ const serviceSchema: Schema = {
         'Other fields of the workload spec (strategy, revisionHistoryLimit, ...)',
     },
     job: { type: 'object', description: 'Job spec fields' },
-    analysis: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        metrics: { type: 'array' },
-        dryRun: { type: 'array' },
-        measurementRetention: { type: 'array' },
+    analysis: ownedObject({
+      metrics: { type: 'array' },
+      dryRun: { type: 'array' },
+      measurementRetention: { type: 'array' },
+    }),
+    networkPolicy: ownedObject({
+      policyTypes: {
+        type: 'array',
+        items: { enum: ['Ingress', 'Egress'] },
       },
-    },
-    networkPolicy: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        policyTypes: {
-          type: 'array',
-          items: { enum: ['Ingress', 'Egress'] },
-        },
-        ingress: { type: 'array' },
-        egress: { type: 'array' },
-      },
-    },
+      ingress: { type: 'array' },
+      egress: { type: 'array' },
+    }),
     podAnnotations: stringMap,
     pod: fieldsSchema(POD_FIELDS, 'Pod spec fields'),
     container: fieldsSchema(
@@ -360,80 +355,61 @@ export function valuesSchema(chartName: string): Schema {
         minLength: 1,
         description: 'The cloud-native.backstage.io/environment label',
       },
-      priorityClass: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['name', 'value'],
-        properties: {
+      priorityClass: ownedObject(
+        {
           name: { type: 'string', pattern: DNS_LABEL },
           value: { type: 'integer' },
           globalDefault: { type: 'boolean' },
           preemptionPolicy: { enum: ['PreemptLowerPriority', 'Never'] },
           description: { type: 'string' },
         },
-      },
-      networkPolicies: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['enabled'],
-        properties: {
-          enabled: { type: 'boolean' },
-          namespaceWide: {
-            type: 'object',
-            description: 'NetworkPolicy specs by policy name',
-            additionalProperties: { type: 'object' },
-          },
+        ['name', 'value'],
+      ),
+      networkPolicies: switchable({
+        namespaceWide: {
+          type: 'object',
+          description: 'NetworkPolicy specs by policy name',
+          additionalProperties: { type: 'object' },
         },
-      },
-      externalSecrets: {
-        type: 'object',
-        additionalProperties: false,
-        required: [
+      }),
+      externalSecrets: ownedObject(
+        {
+          refreshInterval: { type: 'string' },
+          secretStoreRef: ownedObject(
+            {
+              kind: { enum: ['ClusterSecretStore', 'SecretStore'] },
+              name: { type: 'string', minLength: 1 },
+            },
+            ['kind', 'name'],
+          ),
+          creationPolicy: { enum: ['Owner', 'Orphan', 'Merge', 'None'] },
+          remoteKeyPrefix: { type: 'string' },
+        },
+        [
           'refreshInterval',
           'secretStoreRef',
           'creationPolicy',
           'remoteKeyPrefix',
         ],
-        properties: {
-          refreshInterval: { type: 'string' },
-          secretStoreRef: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['kind', 'name'],
-            properties: {
-              kind: { enum: ['ClusterSecretStore', 'SecretStore'] },
-              name: { type: 'string', minLength: 1 },
-            },
-          },
-          creationPolicy: { enum: ['Owner', 'Orphan', 'Merge', 'None'] },
-          remoteKeyPrefix: { type: 'string' },
-        },
-      },
+      ),
       services: {
         type: 'object',
         propertyNames: { pattern: DNS_LABEL, maxLength: 63 },
         additionalProperties: { $ref: '#/definitions/service' },
       },
-      tests: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['enabled'],
-        properties: {
-          enabled: { type: 'boolean' },
-          image: { type: 'string', minLength: 1 },
-          podAnnotations: stringMap,
-          meshAuthorization: {
-            enum: ['istio', 'linkerd'],
-            description:
-              'Authorize the test pod in the mesh (which denies by default)',
-          },
-          resources: {
-            type: 'object',
-            additionalProperties: false,
-            properties: { requests: resourceList, limits: resourceList },
-          },
+      tests: switchable({
+        image: { type: 'string', minLength: 1 },
+        podAnnotations: stringMap,
+        meshAuthorization: {
+          enum: ['istio', 'linkerd'],
+          description:
+            'Authorize the test pod in the mesh (which denies by default)',
         },
-      },
+        resources: ownedObject({
+          requests: resourceList,
+          limits: resourceList,
+        }),
+      }),
     },
     definitions: { service: serviceSchema },
   };

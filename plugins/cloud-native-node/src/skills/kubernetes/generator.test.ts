@@ -9,6 +9,7 @@ import {
   planOf,
   podTemplateOf,
   SHOP_SPEC,
+  shopObjects,
   spec,
   svc,
 } from './__fixtures__/plans';
@@ -63,14 +64,12 @@ describe('kubernetesManifestGenerator', () => {
   });
 
   it('kustomization.yaml lists exactly the files of its environment', () => {
-    expect(output.files.map(f => f.path)).toEqual([
-      'kubernetes/dev/kustomization.yaml',
-      'namespace/dev/kustomization.yaml',
-      'kubernetes/staging/kustomization.yaml',
-      'namespace/staging/kustomization.yaml',
-      'kubernetes/prod/kustomization.yaml',
-      'namespace/prod/kustomization.yaml',
+    // per environment, in plan order: the workloads, then the namespace
+    const expected = ['dev', 'staging', 'prod'].flatMap(env => [
+      `kubernetes/${env}/kustomization.yaml`,
+      `namespace/${env}/kustomization.yaml`,
     ]);
+    expect(output.files.map(f => f.path)).toEqual(expected);
     for (const file of output.files) {
       const directory = file.path.replace('/kustomization.yaml', '');
       const kustomization = parse(file.content);
@@ -233,7 +232,7 @@ describe('which services get objects', () => {
 });
 
 describe('secrets and config', () => {
-  const objects = generateKubernetesObjects(planOf(SHOP_SPEC()), 'prod');
+  const objects = shopObjects();
 
   it('ConfigMap <svc>-config with sorted data', () => {
     const config = objects.find(o => o.kind === 'ConfigMap')! as Loose;

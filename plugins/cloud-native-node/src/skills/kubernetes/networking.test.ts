@@ -4,8 +4,10 @@ import {
   byKind,
   find,
   Loose,
+  namesOf,
   planOf,
   SHOP_SPEC,
+  shopObjects,
   singleServicePlan,
   spec,
   svc,
@@ -109,10 +111,7 @@ describe('NetworkPolicy', () => {
   });
 
   it('GKE load balancers are allowed by their source ranges', () => {
-    const gcp = generateKubernetesObjects(
-      planOf(SHOP_SPEC({ cloud: 'gcp' })),
-      'prod',
-    );
+    const gcp = shopObjects({ cloud: 'gcp' });
     const web = find(gcp, 'NetworkPolicy', 'web').spec as Loose;
     expect(web.ingress).toContainEqual({
       from: [
@@ -159,11 +158,8 @@ describe('NetworkPolicy', () => {
         svc('thumb', 'function', { trigger: { type: 'queue' } }),
       ]),
     );
-    const api = find(
-      generateKubernetesObjects(hybrid, 'prod'),
-      'NetworkPolicy',
-      'api',
-    ).spec as Loose;
+    const hybridObjects = generateKubernetesObjects(hybrid, 'prod');
+    const api = find(hybridObjects, 'NetworkPolicy', 'api').spec as Loose;
     expect(api.egress).toEqual([
       {
         to: [{ ipBlock: { cidr: '0.0.0.0/0' } }],
@@ -173,20 +169,15 @@ describe('NetworkPolicy', () => {
   });
 
   it('none at T1', () => {
-    const t1 = generateKubernetesObjects(
-      planOf(SHOP_SPEC({ tier: 'T1' })),
-      'prod',
-    );
+    const t1 = shopObjects({ tier: 'T1' });
     expect(byKind(t1, 'NetworkPolicy')).toEqual([]);
   });
 });
 
 describe('Services and Ingress', () => {
   it('ClusterIP Service 80 → http for exposed services only', () => {
-    const objects = generateKubernetesObjects(planOf(SHOP_SPEC()), 'prod');
-    const names = byKind(objects, 'Service')
-      .map(s => s.metadata.name)
-      .sort();
+    const objects = shopObjects();
+    const names = namesOf(objects, 'Service');
     // orders is blue-green (critical at T2): it also has a preview Service
     expect(names).toEqual([
       'api',
@@ -260,11 +251,7 @@ describe('Services and Ingress', () => {
   });
 
   it('internal services have no Ingress', () => {
-    const objects = generateKubernetesObjects(planOf(SHOP_SPEC()), 'prod');
-    expect(
-      byKind(objects, 'Ingress')
-        .map(i => i.metadata.name)
-        .sort(),
-    ).toEqual(['api', 'web']);
+    const objects = shopObjects();
+    expect(namesOf(objects, 'Ingress')).toEqual(['api', 'web']);
   });
 });

@@ -8,10 +8,12 @@ import {
   podSpecOf,
   podTemplateOf,
   SHOP_SPEC,
+  shopObjects,
   singleServicePlan,
   spec,
   svc,
 } from './__fixtures__/plans';
+import { RESTRICTED_CONTAINER_SECURITY_CONTEXT } from '../../../testkit/k8sHardening';
 
 /** Plans that together cover every workload kind, strategy, tier and mesh. */
 const PLANS = [
@@ -82,13 +84,9 @@ describe('every pod is hardened', () => {
         ...pod.containers,
       ]) {
         containers++;
-        expect(container.securityContext).toEqual({
-          allowPrivilegeEscalation: false,
-          capabilities: { drop: ['ALL'] },
-          privileged: false,
-          readOnlyRootFilesystem: true,
-          runAsNonRoot: true,
-        });
+        expect(container.securityContext).toEqual(
+          RESTRICTED_CONTAINER_SECURITY_CONTEXT,
+        );
         expect(container.image).not.toMatch(/:latest$/);
         expect(container.image).toMatch(/:[A-Za-z0-9_.-]+$/);
         expect(container.imagePullPolicy).toBe('IfNotPresent');
@@ -147,11 +145,7 @@ describe('app container', () => {
   });
 
   it('env from the ConfigMap, secrets from the ExternalSecret target', () => {
-    const rollout = find(
-      generateKubernetesObjects(planOf(SHOP_SPEC({ tier: 'T1' })), 'prod'),
-      'Deployment',
-      'api',
-    );
+    const rollout = find(shopObjects({ tier: 'T1' }), 'Deployment', 'api');
     const container = podSpecOf(rollout).containers[0];
     expect(container.envFrom).toEqual([
       { configMapRef: { name: 'api-config' } },
@@ -181,7 +175,7 @@ describe('app container', () => {
 });
 
 describe('probe decision matrix', () => {
-  const objects = generateKubernetesObjects(planOf(SHOP_SPEC()), 'prod');
+  const objects = shopObjects();
   const container = (kind: string, name: string) =>
     podSpecOf(find(objects, kind, name)).containers[0];
 
@@ -275,7 +269,7 @@ describe('probe decision matrix', () => {
 });
 
 describe('wait-for-dependency init containers', () => {
-  const objects = generateKubernetesObjects(planOf(SHOP_SPEC()), 'prod');
+  const objects = shopObjects();
   const inits = (kind: string, name: string) =>
     (podSpecOf(find(objects, kind, name)).initContainers ?? []).map(
       (c: Loose) => c.name,
@@ -306,34 +300,25 @@ describe('wait-for-dependency init containers', () => {
 
 describe('mesh and observability annotations', () => {
   it('asks Istio and Linkerd for native sidecars', () => {
-    const istio = generateKubernetesObjects(
-      planOf(SHOP_SPEC({ mesh: 'istio' })),
-      'prod',
-    );
+    const istio = shopObjects({ mesh: 'istio' });
     expect(
       podTemplateOf(find(istio, 'Job', 'reindex')).metadata.annotations,
     ).toMatchObject({ 'sidecar.istio.io/nativeSidecar': 'true' });
-    const linkerd = generateKubernetesObjects(
-      planOf(SHOP_SPEC({ mesh: 'linkerd' })),
-      'prod',
-    );
+    const linkerd = shopObjects({ mesh: 'linkerd' });
     expect(
       podTemplateOf(find(linkerd, 'Deployment', 'catalog')).metadata
         .annotations,
     ).toMatchObject({
       'config.alpha.linkerd.io/proxy-enable-native-sidecar': 'true',
     });
-    const none = generateKubernetesObjects(planOf(SHOP_SPEC()), 'prod');
+    const none = shopObjects();
     expect(
       podTemplateOf(find(none, 'Deployment', 'catalog')).metadata.annotations,
     ).toBeUndefined();
   });
 
   it('Prometheus scrape annotations on serving pods at T3 only', () => {
-    const t3 = generateKubernetesObjects(
-      planOf(SHOP_SPEC({ tier: 'T3' })),
-      'prod',
-    );
+    const t3 = shopObjects({ tier: 'T3' });
     expect(
       podTemplateOf(find(t3, 'Deployment', 'catalog')).metadata.annotations,
     ).toEqual({
@@ -344,10 +329,7 @@ describe('mesh and observability annotations', () => {
     expect(
       podTemplateOf(find(t3, 'Deployment', 'mailer')).metadata.annotations,
     ).toBeUndefined();
-    const t2 = generateKubernetesObjects(
-      planOf(SHOP_SPEC({ tier: 'T2' })),
-      'prod',
-    );
+    const t2 = shopObjects({ tier: 'T2' });
     expect(
       podTemplateOf(find(t2, 'Deployment', 'catalog')).metadata.annotations,
     ).toBeUndefined();

@@ -24,6 +24,22 @@ const containerOf = (objects: KubernetesObject[], kind: string, name: string) =>
 const portsOf = (objects: KubernetesObject[], name: string) =>
   (find(objects, 'Service', name).spec as Loose).ports;
 
+/**
+ * A gRPC or TCP server: its one container port is named after the protocol,
+ * and both probes are TCP checks of it (no /healthz is assumed).
+ */
+function expectTcpProbedPort(
+  container: Loose,
+  portName: string,
+  containerPort: number,
+) {
+  expect(container.ports).toEqual([
+    { name: portName, containerPort, protocol: 'TCP' },
+  ]);
+  expect(container.readinessProbe.tcpSocket).toEqual({ port: portName });
+  expect(container.livenessProbe.tcpSocket).toEqual({ port: portName });
+}
+
 describe('service protocols', () => {
   const plan = planOf(PROTOCOLS_SPEC());
   const objects = objectsOf(plan);
@@ -47,13 +63,8 @@ describe('service protocols', () => {
     };
     expect(portsOf(objects, 'rpc')).toEqual([grpc]);
     expect(portsOf(objects, 'rpc-canary')).toEqual([grpc]);
-    const container = containerOf(objects, 'Rollout', 'rpc');
-    expect(container.ports).toEqual([
-      { name: 'grpc', containerPort: 9090, protocol: 'TCP' },
-    ]);
     // no /healthz is assumed for a gRPC server: TCP probes
-    expect(container.readinessProbe.tcpSocket).toEqual({ port: 'grpc' });
-    expect(container.livenessProbe.tcpSocket).toEqual({ port: 'grpc' });
+    expectTcpProbedPort(containerOf(objects, 'Rollout', 'rpc'), 'grpc', 9090);
   });
 
   it('puts TCP on its own port, named tcp, without appProtocol (no standard value)', () => {
@@ -62,12 +73,11 @@ describe('service protocols', () => {
         { name: 'tcp', port: 6379, targetPort: 'tcp', protocol: 'TCP' },
       ]);
     }
-    const container = containerOf(objects, 'StatefulSet', 'cache');
-    expect(container.ports).toEqual([
-      { name: 'tcp', containerPort: 6379, protocol: 'TCP' },
-    ]);
-    expect(container.readinessProbe.tcpSocket).toEqual({ port: 'tcp' });
-    expect(container.livenessProbe.tcpSocket).toEqual({ port: 'tcp' });
+    expectTcpProbedPort(
+      containerOf(objects, 'StatefulSet', 'cache'),
+      'tcp',
+      6379,
+    );
   });
 
   it('tells dependents the Service port: wait-for init containers', () => {

@@ -117,6 +117,17 @@ export function externalSecret(
   return asObject(object);
 }
 
+/** An HPA metric: the average utilization of a resource across the pods. */
+function utilization(resource: 'cpu' | 'memory', percent: number) {
+  return {
+    type: 'Resource',
+    resource: {
+      name: resource,
+      target: { type: 'Utilization', averageUtilization: percent },
+    },
+  };
+}
+
 export function horizontalPodAutoscaler(
   context: GenerationContext,
   servicePlan: ServicePlan,
@@ -143,22 +154,7 @@ export function horizontalPodAutoscaler(
       // Scale to zero needs the alpha HPAScaleToZero gate: at least 1.
       minReplicas: Math.max(1, profile.replicas.min),
       maxReplicas: profile.replicas.max,
-      metrics: [
-        {
-          type: 'Resource',
-          resource: {
-            name: 'cpu',
-            target: { type: 'Utilization', averageUtilization: 70 },
-          },
-        },
-        {
-          type: 'Resource',
-          resource: {
-            name: 'memory',
-            target: { type: 'Utilization', averageUtilization: 80 },
-          },
-        },
-      ],
+      metrics: [utilization('cpu', 70), utilization('memory', 80)],
       behavior: scalingBehavior(servicePlan.service.scaling),
     },
   };

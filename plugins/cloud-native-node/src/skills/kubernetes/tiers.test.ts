@@ -1,15 +1,14 @@
-import { generateKubernetesObjects } from './generator';
 import {
   byKind,
   find,
   Loose,
-  planOf,
+  namesOf,
   podSpecOf,
-  SHOP_SPEC,
+  shopObjects,
 } from './__fixtures__/plans';
 
 const objectsAt = (tier: 'T1' | 'T2' | 'T3', env = 'prod') =>
-  generateKubernetesObjects(planOf(SHOP_SPEC({ tier })), env);
+  shopObjects({ tier }, env);
 
 describe('tier differences', () => {
   const t1 = objectsAt('T1');
@@ -18,11 +17,14 @@ describe('tier differences', () => {
 
   it('PodDisruptionBudgets only from T2', () => {
     expect(byKind(t1, 'PodDisruptionBudget')).toEqual([]);
-    expect(
-      byKind(t2, 'PodDisruptionBudget')
-        .map(p => p.metadata.name)
-        .sort(),
-    ).toEqual(['api', 'catalog', 'db', 'mailer', 'orders', 'web']);
+    expect(namesOf(t2, 'PodDisruptionBudget')).toEqual([
+      'api',
+      'catalog',
+      'db',
+      'mailer',
+      'orders',
+      'web',
+    ]);
     expect(
       (find(t2, 'PodDisruptionBudget', 'catalog').spec as Loose).maxUnavailable,
     ).toBe(1);
@@ -93,28 +95,18 @@ describe('tier differences', () => {
 
   it('progressive delivery appears at T3 for high-traffic public services', () => {
     expect(byKind(t1, 'Rollout')).toEqual([]);
-    expect(
-      byKind(t3, 'Rollout')
-        .map(r => r.metadata.name)
-        .sort(),
-    ).toEqual(['api', 'orders', 'web']);
+    expect(namesOf(t3, 'Rollout')).toEqual(['api', 'orders', 'web']);
     expect(
       (find(t3, 'Rollout', 'web').spec as Loose).strategy.canary,
     ).toBeDefined();
   });
 
   it('mesh injection on the namespace', () => {
-    const istio = generateKubernetesObjects(
-      planOf(SHOP_SPEC({ mesh: 'istio' })),
-      'prod',
-    );
+    const istio = shopObjects({ mesh: 'istio' });
     expect(
       find(istio, 'Namespace', 'shop').metadata.labels!['istio-injection'],
     ).toBe('enabled');
-    const linkerd = generateKubernetesObjects(
-      planOf(SHOP_SPEC({ mesh: 'linkerd' })),
-      'prod',
-    );
+    const linkerd = shopObjects({ mesh: 'linkerd' });
     const ns = find(linkerd, 'Namespace', 'shop').metadata;
     expect(ns.annotations).toEqual({ 'linkerd.io/inject': 'enabled' });
     expect(ns.labels!['istio-injection']).toBeUndefined();

@@ -444,22 +444,15 @@ describe('DaemonSet', () => {
   const daemon = find(objects, 'DaemonSet', 'node-agent').spec as Loose;
 
   it('tolerates control-plane and unhealthy nodes', () => {
+    const tolerated = (key: string, effect: string) => ({
+      key,
+      operator: 'Exists',
+      effect,
+    });
     expect(daemon.template.spec.tolerations).toEqual([
-      {
-        key: 'node-role.kubernetes.io/control-plane',
-        operator: 'Exists',
-        effect: 'NoSchedule',
-      },
-      {
-        key: 'node.kubernetes.io/not-ready',
-        operator: 'Exists',
-        effect: 'NoExecute',
-      },
-      {
-        key: 'node.kubernetes.io/unreachable',
-        operator: 'Exists',
-        effect: 'NoExecute',
-      },
+      tolerated('node-role.kubernetes.io/control-plane', 'NoSchedule'),
+      tolerated('node.kubernetes.io/not-ready', 'NoExecute'),
+      tolerated('node.kubernetes.io/unreachable', 'NoExecute'),
     ]);
     expect(daemon.updateStrategy.rollingUpdate.maxUnavailable).toBe(1);
   });

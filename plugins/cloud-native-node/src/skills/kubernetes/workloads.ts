@@ -1,4 +1,5 @@
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IDeploymentStrategy } from 'kubernetes-models/apps/v1/DeploymentStrategy';
 import type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import type { IDaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
@@ -8,7 +9,10 @@ import type { IRollout } from '@kubernetes-models/argo-rollouts/argoproj.io/v1al
 import type { IAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate';
 import type { IComGithubArgoprojArgoRolloutsPkgApisRolloutsV1alpha1RolloutStrategy as IRolloutStrategy } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/RolloutStrategy';
 import type { IComGithubArgoprojArgoRolloutsPkgApisRolloutsV1alpha1RolloutTrafficRouting as ITrafficRouting } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/RolloutTrafficRouting';
-import { ServicePlan } from '@internal/backstage-plugin-cloud-native-common';
+import {
+  ServicePlan,
+  WorkloadObjectKind,
+} from '@internal/backstage-plugin-cloud-native-common';
 import { KubernetesObject } from '../../core/types';
 import { asObject } from '../../core/serialize';
 import { GenerationContext, serviceProfile } from './context';
@@ -67,6 +71,27 @@ function replicasField(
   return profile.autoscaling ? {} : { replicas: profile.replicas.min };
 }
 
+/**
+ * The spec of a Deployment or a Rollout: the same replicas, history,
+ * selector and pod template around the kind's own update `strategy`;
+ * `more` holds the kind's other fields, written before the selector.
+ */
+function replicatedSpec<Strategy, More extends object>(
+  context: GenerationContext,
+  servicePlan: ServicePlan,
+  strategy: Strategy,
+  more: More,
+) {
+  return {
+    ...replicasField(context, servicePlan),
+    revisionHistoryLimit: REVISION_HISTORY_LIMIT,
+    ...more,
+    selector: { matchLabels: selectorLabels(context.plan, servicePlan.name) },
+    strategy,
+    template: podTemplate(context, servicePlan),
+  };
+}
+
 export function deployment(
   context: GenerationContext,
   servicePlan: ServicePlan,
@@ -77,26 +102,21 @@ export function deployment(
       `${servicePlan.name}: a ${servicePlan.service.workload} runs as a Deployment, so its '${strategy}' strategy is a rolling update`,
     );
   }
+  const updateStrategy: IDeploymentStrategy =
+    strategy === 'recreate'
+      ? { type: 'Recreate' }
+      : {
+          type: 'RollingUpdate',
+          rollingUpdate: {
+            maxSurge: '25%',
+            maxUnavailable: context.plan.tierFeatures.maxUnavailable,
+          },
+        };
   const object: IDeployment & { metadata: { name: string } } = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: metadata(context, servicePlan),
-    spec: {
-      ...replicasField(context, servicePlan),
-      revisionHistoryLimit: REVISION_HISTORY_LIMIT,
-      selector: { matchLabels: selectorLabels(context.plan, servicePlan.name) },
-      strategy:
-        strategy === 'recreate'
-          ? { type: 'Recreate' }
-          : {
-              type: 'RollingUpdate',
-              rollingUpdate: {
-                maxSurge: '25%',
-                maxUnavailable: context.plan.tierFeatures.maxUnavailable,
-              },
-            },
-      template: podTemplate(context, servicePlan),
-    },
+    spec: replicatedSpec(context, servicePlan, updateStrategy, {}),
   };
   return asObject(object);
 }
@@ -274,14 +294,12 @@ export function rollout(
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Rollout',
     metadata: metadata(context, servicePlan),
-    spec: {
-      ...replicasField(context, servicePlan),
-      revisionHistoryLimit: REVISION_HISTORY_LIMIT,
-      rollbackWindow: { revisions: ROLLBACK_WINDOW_REVISIONS },
-      selector: { matchLabels: selectorLabels(context.plan, servicePlan.name) },
-      strategy: rolloutStrategy(context, servicePlan),
-      template: podTemplate(context, servicePlan),
-    },
+    spec: replicatedSpec(
+      context,
+      servicePlan,
+      rolloutStrategy(context, servicePlan),
+      { rollbackWindow: { revisions: ROLLBACK_WINDOW_REVISIONS } },
+    ),
   };
   return asObject(object);
 }
@@ -518,27 +536,29 @@ export function cronJob(
   return asObject(object);
 }
 
+/** The builder of the workload object of each kind a service can run as. */
+const WORKLOAD_BUILDERS: Record<
+  Exclude<WorkloadObjectKind, 'Function'>,
+  (context: GenerationContext, servicePlan: ServicePlan) => KubernetesObject
+> = {
+  Deployment: deployment,
+  Rollout: rollout,
+  StatefulSet: statefulSet,
+  DaemonSet: daemonSet,
+  Job: job,
+  CronJob: cronJob,
+};
+
 /** The workload object of a Kubernetes service. */
 export function workload(
   context: GenerationContext,
   servicePlan: ServicePlan,
 ): KubernetesObject {
-  switch (servicePlan.objectKind) {
-    case 'Deployment':
-      return deployment(context, servicePlan);
-    case 'Rollout':
-      return rollout(context, servicePlan);
-    case 'StatefulSet':
-      return statefulSet(context, servicePlan);
-    case 'DaemonSet':
-      return daemonSet(context, servicePlan);
-    case 'Job':
-      return job(context, servicePlan);
-    case 'CronJob':
-      return cronJob(context, servicePlan);
-    default:
-      throw new Error(
-        `${servicePlan.name}: ${servicePlan.objectKind} is not a Kubernetes workload`,
-      );
+  const { objectKind } = servicePlan;
+  if (objectKind === 'Function') {
+    throw new Error(
+      `${servicePlan.name}: ${objectKind} is not a Kubernetes workload`,
+    );
   }
+  return WORKLOAD_BUILDERS[objectKind](context, servicePlan);
 }

@@ -156,6 +156,25 @@ export function examplePlan(name: string): DeploymentPlan {
   return createPlan(parseSpecText(text, name));
 }
 
+/** A named plan of the chart tests, built only when it is called. */
+export type NamedPlan = [name: string, plan: () => DeploymentPlan];
+
+/** Every example and every fixture plan: the cases of the chart tests. */
+export const ALL_PLANS: NamedPlan[] = [
+  ...EXAMPLE_NAMES.map((name): NamedPlan => [name, () => examplePlan(name)]),
+  ...Object.entries(FIXTURE_PLANS),
+];
+
+/**
+ * The cases of ALL_PLANS with Kubernetes services, which get a chart (a
+ * serverless-only plan has none). A function: it builds every plan.
+ */
+export function chartedPlans(): NamedPlan[] {
+  return ALL_PLANS.filter(([, plan]) =>
+    plan().services.some(s => s.runtime === 'kubernetes'),
+  );
+}
+
 export async function writeFiles(
   root: string,
   files: GeneratedFile[],

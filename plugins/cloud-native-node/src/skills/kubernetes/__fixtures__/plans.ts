@@ -6,6 +6,7 @@ import {
   ServiceSpecInput,
 } from '@internal/backstage-plugin-cloud-native-common';
 import { KubernetesObject } from '../../../core/types';
+import { generateKubernetesObjects } from '../generator';
 
 type SpecOverrides = Partial<ArchitectureSpecInput['spec']>;
 
@@ -101,6 +102,14 @@ export const SHOP_SPEC = (overrides: SpecOverrides = {}) =>
     }),
   ]);
 
+/** The manifests of SHOP_SPEC with `overrides` in `env` (prod by default). */
+export function shopObjects(
+  overrides: SpecOverrides = {},
+  env = 'prod',
+): KubernetesObject[] {
+  return generateKubernetesObjects(planOf(SHOP_SPEC(overrides)), env);
+}
+
 /**
  * One service of each protocol at T3: a public gRPC API (canary), an
  * internal TCP broker (canary: by replicas), a TCP ledger (blue-green),
@@ -146,6 +155,13 @@ export function byKind(
   kind: string,
 ): KubernetesObject[] {
   return objects.filter(o => o.kind === kind);
+}
+
+/** The names of the objects of one kind, sorted: what a test lists. */
+export function namesOf(objects: KubernetesObject[], kind: string): string[] {
+  return byKind(objects, kind)
+    .map(o => o.metadata.name)
+    .sort();
 }
 
 export function find(
