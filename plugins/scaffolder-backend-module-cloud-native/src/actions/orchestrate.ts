@@ -7,6 +7,7 @@ import { CloudNativeDefaults } from '../config';
 import {
   architectureInputs,
   findingLine,
+  outputPlan,
   planOfInput,
   planOutputs,
   planSummary,
@@ -63,19 +64,9 @@ export function createCloudNativeOrchestrateAction(
       },
     },
     async handler(ctx) {
-      const {
-        architecture,
-        specPath,
-        targetPath = 'deployment',
-        failOnValidationError = true,
-      } = ctx.input;
-      const { target, plan } = await planOfInput({
-        workspacePath: ctx.workspacePath,
-        architecture,
-        specPath,
-        targetPath,
-        defaults,
-      });
+      const { targetPath = 'deployment', failOnValidationError = true } =
+        ctx.input;
+      const { target, plan } = await planOfInput(ctx, targetPath, defaults);
       ctx.logger.info(`Plan for ${plan.name}: ${planSummary(plan)}`);
       for (const q of plan.questions) {
         ctx.logger.warn(`question: ${q.question} (assumed: ${q.assumption})`);
@@ -108,13 +99,11 @@ export function createCloudNativeOrchestrateAction(
           warnings.length
         } warnings); about $${monthly.toFixed(2)}/month`,
       );
-      ctx.output('platform', plan.platform);
-      ctx.output('tier', plan.tier);
+      outputPlan(ctx, plan);
       ctx.output(
         'skills',
         plan.skills.map(s => s.id),
       );
-      ctx.output('summary', planSummary(plan));
       ctx.output('validationStatus', errors.length === 0 ? 'pass' : 'fail');
       ctx.output('errors', errors.length);
       ctx.output('warnings', warnings.length);

@@ -24,15 +24,11 @@ const packageInput = targetPathInput(
 );
 
 async function loadPackage(
-  workspacePath: string,
+  ctx: { workspacePath: string },
   targetPath: string,
   defaults: CloudNativeDefaults,
 ) {
-  const { target, plan } = await planOfPackage(
-    workspacePath,
-    targetPath,
-    defaults,
-  );
+  const { target, plan } = await planOfPackage(ctx, targetPath, defaults);
   try {
     const files = await readPackageDirectory(target, 'targetPath');
     return { target, plan, files };
@@ -84,11 +80,7 @@ export function createCloudNativeValidateAction(
     },
     async handler(ctx) {
       const { targetPath = 'deployment', failOnError = true } = ctx.input;
-      const { plan, files } = await loadPackage(
-        ctx.workspacePath,
-        targetPath,
-        defaults,
-      );
+      const { plan, files } = await loadPackage(ctx, targetPath, defaults);
       const started = Date.now();
       const result = await validatePackage(
         plan,
@@ -151,11 +143,7 @@ export function createCloudNativeCostAction(
     },
     async handler(ctx) {
       const { targetPath = 'deployment' } = ctx.input;
-      const { plan } = await planOfPackage(
-        ctx.workspacePath,
-        targetPath,
-        defaults,
-      );
+      const { plan } = await planOfPackage(ctx, targetPath, defaults);
       const estimate = estimateCost(plan);
       for (const [category, value] of Object.entries(estimate.byCategory)) {
         ctx.logger.info(`${category}: $${value.toFixed(2)}/month`);
@@ -205,7 +193,7 @@ export function createCloudNativeReportAction(
     async handler(ctx) {
       const { targetPath = 'deployment' } = ctx.input;
       const { target, plan, files } = await loadPackage(
-        ctx.workspacePath,
+        ctx,
         targetPath,
         defaults,
       );

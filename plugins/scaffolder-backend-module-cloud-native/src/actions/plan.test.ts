@@ -1,22 +1,20 @@
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { InputError } from '@backstage/errors';
 import { createCloudNativePlanAction } from './plan';
 import { shopArchitecture } from '../__fixtures__/architectures';
-import { outputOf } from '../__fixtures__/actionContext';
+import {
+  outputOf,
+  temporaryWorkspaceEachTest,
+} from '../__fixtures__/actionContext';
 
 describe('cloud-native:plan', () => {
-  let workspacePath: string;
-  beforeEach(async () => {
-    workspacePath = await fs.mkdtemp(path.join(os.tmpdir(), 'cno-plan-'));
-  });
-  afterEach(() => fs.rm(workspacePath, { recursive: true, force: true }));
+  const workspace = temporaryWorkspaceEachTest('cno-plan-');
 
   it('plans an inline architecture, writes the spec and plan, and outputs the decisions', async () => {
     const ctx = createMockActionContext({
-      workspacePath,
+      workspacePath: workspace(),
       input: { architecture: shopArchitecture },
     });
     await createCloudNativePlanAction().handler(ctx as any);
@@ -33,13 +31,13 @@ describe('cloud-native:plan', () => {
       expect.arrayContaining([expect.stringMatching(/^PLAT-010: /)]),
     );
     const spec = await fs.readFile(
-      path.join(workspacePath, 'deployment/architecture.yaml'),
+      path.join(workspace(), 'deployment/architecture.yaml'),
       'utf8',
     );
     expect(spec).toContain('name: shop');
     const plan = JSON.parse(
       await fs.readFile(
-        path.join(workspacePath, 'deployment/.cloud-native/plan.json'),
+        path.join(workspace(), 'deployment/.cloud-native/plan.json'),
         'utf8',
       ),
     );
@@ -49,7 +47,7 @@ describe('cloud-native:plan', () => {
   it('applies organisation defaults and ignores empty form fields', async () => {
     const { tier: _t, cloud: _c, ...rest } = shopArchitecture.spec;
     const ctx = createMockActionContext({
-      workspacePath,
+      workspacePath: workspace(),
       input: {
         architecture: {
           ...shopArchitecture,
@@ -71,7 +69,7 @@ describe('cloud-native:plan', () => {
     const bad = structuredClone(shopArchitecture);
     (bad.spec.services[1] as any).dependsOn = ['cache'];
     const ctx = createMockActionContext({
-      workspacePath,
+      workspacePath: workspace(),
       input: { architecture: bad },
     });
     const run = createCloudNativePlanAction().handler(ctx as any);
@@ -87,7 +85,7 @@ describe('cloud-native:plan', () => {
     'refuses targetPath %s outside the workspace',
     async targetPath => {
       const ctx = createMockActionContext({
-        workspacePath,
+        workspacePath: workspace(),
         input: { architecture: shopArchitecture, targetPath },
       });
       await expect(
@@ -100,14 +98,17 @@ describe('cloud-native:plan', () => {
     await expect(
       createCloudNativePlanAction().handler(
         createMockActionContext({
-          workspacePath,
+          workspacePath: workspace(),
           input: { specPath: '../../etc/passwd' },
         }) as any,
       ),
     ).rejects.toThrow(/specPath: .*outside the workspace/);
     await expect(
       createCloudNativePlanAction().handler(
-        createMockActionContext({ workspacePath, input: {} }) as any,
+        createMockActionContext({
+          workspacePath: workspace(),
+          input: {},
+        }) as any,
       ),
     ).rejects.toThrow(/specPath: no architecture spec/);
   });
@@ -116,7 +117,7 @@ describe('cloud-native:plan', () => {
     // createMockActionContext does not pass isDryRun through
     const ctx = {
       ...createMockActionContext({
-        workspacePath,
+        workspacePath: workspace(),
         input: { architecture: shopArchitecture },
       }),
       isDryRun: true,
