@@ -222,17 +222,15 @@ describe('tiers', () => {
 });
 
 describe('strategy rules', () => {
+  /** What STRAT-020 reads as a high-traffic public service. */
+  const highTrafficPublic = { expose: 'public', scaling: 'burst' } as const;
   const strategyOf = (p: ReturnType<typeof plan>, name: string) =>
     p.services.find(s => s.name === name)!;
 
   it('STRAT-020: canary with Rollouts for high-traffic public T3 services', () => {
     const p = plan(
       spec({ tier: 'T3' }, [
-        svc('web', 'service', {
-          port: 8080,
-          expose: 'public',
-          scaling: 'burst',
-        }),
+        svc('web', 'service', { port: 8080, ...highTrafficPublic }),
       ]),
     );
     const web = strategyOf(p, 'web');
@@ -256,11 +254,7 @@ describe('strategy rules', () => {
   it('STRAT-010: never Rollouts for stateful or daemon workloads', () => {
     const p = plan(
       spec({ tier: 'T3' }, [
-        svc('db', 'stateful', {
-          port: 5432,
-          expose: 'public',
-          scaling: 'burst',
-        }),
+        svc('db', 'stateful', { port: 5432, ...highTrafficPublic }),
         svc('agent', 'daemon'),
         svc('a', 'worker', { dependsOn: ['db'] }),
         svc('b', 'worker', { dependsOn: ['db'] }),
