@@ -300,6 +300,9 @@ describe('strategy rules', () => {
 });
 
 describe('protocol rules', () => {
+  /** A tcp message broker: what a traffic router cannot weigh (PROTO-020). */
+  const broker = (extra: Parameters<typeof svc>[2]) =>
+    svc('broker', 'service', { port: 4222, protocol: 'tcp', ...extra });
   const servicePlan = (p: ReturnType<typeof plan>, name: string) =>
     p.services.find(s => s.name === name)!;
   const serviceRuleIds = (p: ReturnType<typeof plan>, name: string) =>
@@ -349,11 +352,7 @@ describe('protocol rules', () => {
   it('PROTO-020: a tcp service gets no traffic router; its canary is weighted by replicas', () => {
     const p = plan(
       spec({ tier: 'T3', mesh: 'istio' }, [
-        svc('broker', 'service', {
-          port: 4222,
-          protocol: 'tcp',
-          strategy: 'canary',
-        }),
+        broker({ strategy: 'canary' }),
         svc('api', 'service', { port: 8080, strategy: 'canary' }),
       ]),
     );
@@ -373,11 +372,7 @@ describe('protocol rules', () => {
   it('PROTO-020: auto strategies never pick a router-based canary for tcp', () => {
     const p = plan(
       spec({ tier: 'T3', mesh: 'istio' }, [
-        svc('broker', 'service', {
-          port: 4222,
-          protocol: 'tcp',
-          scaling: 'burst',
-        }),
+        broker({ scaling: 'burst' }),
         svc('a', 'worker', { dependsOn: ['broker'] }),
         svc('b', 'worker', { dependsOn: ['broker'] }),
       ]),

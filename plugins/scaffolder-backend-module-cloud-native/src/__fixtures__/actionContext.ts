@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 
 /**
  * The value an action gave one of its outputs, read from a mock action
@@ -23,4 +24,14 @@ export function temporaryWorkspaceEachTest(prefix: string): () => string {
   });
   afterEach(() => fs.rm(workspacePath, { recursive: true, force: true }));
   return () => workspacePath;
+}
+
+/**
+ * A mock action context in dry-run mode, as the Template Editor runs an
+ * action (createMockActionContext does not pass isDryRun through).
+ */
+export function mockDryRunContext(
+  options: Parameters<typeof createMockActionContext>[0],
+) {
+  return { ...createMockActionContext(options), isDryRun: true };
 }

@@ -5,6 +5,7 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { mockServices } from '@backstage/backend-test-utils';
 import { shopArchitecture } from '../__fixtures__/architectures';
 import {
+  mockDryRunContext,
   outputOf,
   temporaryWorkspaceEachTest,
 } from '../__fixtures__/actionContext';
@@ -61,21 +62,20 @@ describe('package actions', () => {
   });
 
   it('orchestrate supports dry-run with the same result', async () => {
-    // createMockActionContext does not pass isDryRun through
-    const ctx = {
-      ...createMockActionContext({
-        workspacePath: workspace(),
-        input: { architecture: shopArchitecture },
-      }),
-      isDryRun: true,
-    };
+    const ctx = mockDryRunContext({
+      workspacePath: workspace(),
+      input: { architecture: shopArchitecture },
+    });
     await createCloudNativeOrchestrateAction().handler(ctx as any);
     expect(outputOf(ctx, 'validationStatus')).toBe('pass');
   });
 
   it('a golden path composed of single skills, then validate, cost and report', async () => {
     const run = async (action: any, input: any = {}) => {
-      const ctx = createMockActionContext({ workspacePath: workspace(), input });
+      const ctx = createMockActionContext({
+        workspacePath: workspace(),
+        input,
+      });
       await action.handler(ctx as any);
       return ctx;
     };
@@ -112,10 +112,7 @@ describe('package actions', () => {
         input: { architecture: shopArchitecture },
       }) as any,
     );
-    const file = path.join(
-      workspace(),
-      'deployment/kubernetes/prod/api.yaml',
-    );
+    const file = path.join(workspace(), 'deployment/kubernetes/prod/api.yaml');
     const text = await fs.readFile(file, 'utf8');
     await fs.writeFile(
       file,

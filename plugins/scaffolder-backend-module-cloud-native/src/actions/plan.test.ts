@@ -5,6 +5,7 @@ import { InputError } from '@backstage/errors';
 import { createCloudNativePlanAction } from './plan';
 import { shopArchitecture } from '../__fixtures__/architectures';
 import {
+  mockDryRunContext,
   outputOf,
   temporaryWorkspaceEachTest,
 } from '../__fixtures__/actionContext';
@@ -12,37 +13,44 @@ import {
 describe('cloud-native:plan', () => {
   const workspace = temporaryWorkspaceEachTest('cno-plan-');
 
-  it('plans an inline architecture, writes the spec and plan, and outputs the decisions', async () => {
-    const ctx = createMockActionContext({
-      workspacePath: workspace(),
-      input: { architecture: shopArchitecture },
-    });
-    await createCloudNativePlanAction().handler(ctx as any);
-    expect(ctx.output).toHaveBeenCalledWith('platform', 'kubernetes');
-    expect(ctx.output).toHaveBeenCalledWith('tier', 'T2');
-    expect(ctx.output).toHaveBeenCalledWith('skills', [
-      'container-image-optimizer',
-      'kubernetes-manifest-generator',
-      'kubernetes-helm-builder',
-      'cloud-kubernetes-integrator',
-    ]);
-    const rationale = outputOf(ctx, 'rationale');
-    expect(rationale).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^PLAT-010: /)]),
-    );
-    const spec = await fs.readFile(
-      path.join(workspace(), 'deployment/architecture.yaml'),
-      'utf8',
-    );
-    expect(spec).toContain('name: shop');
-    const plan = JSON.parse(
-      await fs.readFile(
-        path.join(workspace(), 'deployment/.cloud-native/plan.json'),
+  // A dry run works the same: the action has no side effects outside the workspace
+  it.each([
+    ['', createMockActionContext],
+    [' (dry run)', mockDryRunContext],
+  ])(
+    'plans an inline architecture, writes the spec and plan, and outputs the decisions%s',
+    async (_, mockContext) => {
+      const ctx = mockContext({
+        workspacePath: workspace(),
+        input: { architecture: shopArchitecture },
+      });
+      await createCloudNativePlanAction().handler(ctx as any);
+      expect(ctx.output).toHaveBeenCalledWith('platform', 'kubernetes');
+      expect(ctx.output).toHaveBeenCalledWith('tier', 'T2');
+      expect(ctx.output).toHaveBeenCalledWith('skills', [
+        'container-image-optimizer',
+        'kubernetes-manifest-generator',
+        'kubernetes-helm-builder',
+        'cloud-kubernetes-integrator',
+      ]);
+      const rationale = outputOf(ctx, 'rationale');
+      expect(rationale).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^PLAT-010: /)]),
+      );
+      const spec = await fs.readFile(
+        path.join(workspace(), 'deployment/architecture.yaml'),
         'utf8',
-      ),
-    );
-    expect(plan.platform).toBe('kubernetes');
-  });
+      );
+      expect(spec).toContain('name: shop');
+      const plan = JSON.parse(
+        await fs.readFile(
+          path.join(workspace(), 'deployment/.cloud-native/plan.json'),
+          'utf8',
+        ),
+      );
+      expect(plan.platform).toBe('kubernetes');
+    },
+  );
 
   it('applies organisation defaults and ignores empty form fields', async () => {
     const { tier: _t, cloud: _c, ...rest } = shopArchitecture.spec;
@@ -111,18 +119,5 @@ describe('cloud-native:plan', () => {
         }) as any,
       ),
     ).rejects.toThrow(/specPath: no architecture spec/);
-  });
-
-  it('works the same in dry-run (no side effects outside the workspace)', async () => {
-    // createMockActionContext does not pass isDryRun through
-    const ctx = {
-      ...createMockActionContext({
-        workspacePath: workspace(),
-        input: { architecture: shopArchitecture },
-      }),
-      isDryRun: true,
-    };
-    await createCloudNativePlanAction().handler(ctx as any);
-    expect(ctx.output).toHaveBeenCalledWith('platform', 'kubernetes');
   });
 });
