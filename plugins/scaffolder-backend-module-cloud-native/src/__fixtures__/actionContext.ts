@@ -1,7 +1,6 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 
 /**
  * The value an action gave one of its outputs, read from a mock action
@@ -27,11 +26,13 @@ export function temporaryWorkspaceEachTest(prefix: string): () => string {
 }
 
 /**
- * A mock action context in dry-run mode, as the Template Editor runs an
- * action (createMockActionContext does not pass isDryRun through).
+ * A mock action context (`createMockActionContext`) with `isDryRun` set, as
+ * the Template Editor runs an action: createMockActionContext does not pass
+ * isDryRun through.
  */
-export function mockDryRunContext(
-  options: Parameters<typeof createMockActionContext>[0],
-) {
-  return { ...createMockActionContext(options), isDryRun: true };
+export function withDryRun<T extends object>(
+  ctx: T,
+  isDryRun = true,
+): T & { isDryRun: boolean } {
+  return { ...ctx, isDryRun };
 }

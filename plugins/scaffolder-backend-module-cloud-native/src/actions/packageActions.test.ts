@@ -5,9 +5,9 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { mockServices } from '@backstage/backend-test-utils';
 import { shopArchitecture } from '../__fixtures__/architectures';
 import {
-  mockDryRunContext,
   outputOf,
   temporaryWorkspaceEachTest,
+  withDryRun,
 } from '../__fixtures__/actionContext';
 import { createCloudNativeOrchestrateAction } from './orchestrate';
 import { createCloudNativePlanAction } from './plan';
@@ -62,10 +62,12 @@ describe('package actions', () => {
   });
 
   it('orchestrate supports dry-run with the same result', async () => {
-    const ctx = mockDryRunContext({
-      workspacePath: workspace(),
-      input: { architecture: shopArchitecture },
-    });
+    const ctx = withDryRun(
+      createMockActionContext({
+        workspacePath: workspace(),
+        input: { architecture: shopArchitecture },
+      }),
+    );
     await createCloudNativeOrchestrateAction().handler(ctx as any);
     expect(outputOf(ctx, 'validationStatus')).toBe('pass');
   });

@@ -5,25 +5,25 @@ import { InputError } from '@backstage/errors';
 import { createCloudNativePlanAction } from './plan';
 import { shopArchitecture } from '../__fixtures__/architectures';
 import {
-  mockDryRunContext,
   outputOf,
   temporaryWorkspaceEachTest,
+  withDryRun,
 } from '../__fixtures__/actionContext';
 
 describe('cloud-native:plan', () => {
   const workspace = temporaryWorkspaceEachTest('cno-plan-');
 
   // A dry run works the same: the action has no side effects outside the workspace
-  it.each([
-    ['', createMockActionContext],
-    [' (dry run)', mockDryRunContext],
-  ])(
-    'plans an inline architecture, writes the spec and plan, and outputs the decisions%s',
-    async (_, mockContext) => {
-      const ctx = mockContext({
-        workspacePath: workspace(),
-        input: { architecture: shopArchitecture },
-      });
+  it.each([false, true])(
+    'plans an inline architecture, writes the spec and plan, and outputs the decisions (isDryRun: %s)',
+    async isDryRun => {
+      const ctx = withDryRun(
+        createMockActionContext({
+          workspacePath: workspace(),
+          input: { architecture: shopArchitecture },
+        }),
+        isDryRun,
+      );
       await createCloudNativePlanAction().handler(ctx as any);
       expect(ctx.output).toHaveBeenCalledWith('platform', 'kubernetes');
       expect(ctx.output).toHaveBeenCalledWith('tier', 'T2');
