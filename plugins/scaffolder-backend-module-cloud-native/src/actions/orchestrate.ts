@@ -7,12 +7,14 @@ import { CloudNativeDefaults } from '../config';
 import {
   architectureInputs,
   findingLine,
+  monthlyCostOutput,
   outputPlan,
   planOfInput,
   planOutputs,
   planSummary,
   targetPathInput,
   toolCheckLine,
+  validationOutputs,
   writeFiles,
 } from './workspace';
 import { examples } from './orchestrate.examples';
@@ -50,11 +52,8 @@ export function createCloudNativeOrchestrateAction(
         ...planOutputs,
         skills: z =>
           z.array(z.string(), { description: 'Skills that ran, in order' }),
-        validationStatus: z => z.string({ description: 'pass or fail' }),
-        errors: z => z.number({ description: 'Number of error findings' }),
-        warnings: z => z.number({ description: 'Number of warning findings' }),
-        monthlyCost: z =>
-          z.number({ description: 'Expected monthly cost in USD' }),
+        ...validationOutputs,
+        ...monthlyCostOutput,
         costRange: z =>
           z.string({ description: 'Low–high monthly range, e.g. "$120–$180"' }),
         reportPath: z =>

@@ -12,9 +12,11 @@ import {
 import { CloudNativeDefaults } from '../config';
 import {
   findingLine,
+  monthlyCostOutput,
   planOfPackage,
   targetPathInput,
   toolCheckLine,
+  validationOutputs,
   writeFiles,
 } from './workspace';
 import { packageExamples } from './packageActions.examples';
@@ -69,9 +71,7 @@ export function createCloudNativeValidateAction(
             .optional(),
       },
       output: {
-        validationStatus: z => z.string({ description: 'pass or fail' }),
-        errors: z => z.number({ description: 'Number of error findings' }),
-        warnings: z => z.number({ description: 'Number of warning findings' }),
+        ...validationOutputs,
         results: z =>
           z.record(z.string(), z.string(), {
             description: 'pass / fail / n/a per area',
@@ -132,8 +132,7 @@ export function createCloudNativeCostAction(
     schema: {
       input: packageInput,
       output: {
-        monthlyCost: z =>
-          z.number({ description: 'Expected monthly cost in USD' }),
+        ...monthlyCostOutput,
         low: z => z.number({ description: 'Low end of the monthly range' }),
         high: z => z.number({ description: 'High end of the monthly range' }),
         pricingDate: z =>
@@ -185,9 +184,8 @@ export function createCloudNativeReportAction(
       output: {
         reportPath: z =>
           z.string({ description: 'Workspace-relative path of the report' }),
-        validationStatus: z => z.string({ description: 'pass or fail' }),
-        monthlyCost: z =>
-          z.number({ description: 'Expected monthly cost in USD' }),
+        validationStatus: validationOutputs.validationStatus,
+        ...monthlyCostOutput,
       },
     },
     async handler(ctx) {

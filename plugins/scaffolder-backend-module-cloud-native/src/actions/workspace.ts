@@ -97,6 +97,19 @@ export const planOutputs = {
   summary: (z: any) => z.string({ description: 'One-line plan summary' }),
 };
 
+/** Outputs of the actions that validate: the verdict and the finding counts. */
+export const validationOutputs = {
+  validationStatus: (z: any) => z.string({ description: 'pass or fail' }),
+  errors: (z: any) => z.number({ description: 'Number of error findings' }),
+  warnings: (z: any) => z.number({ description: 'Number of warning findings' }),
+};
+
+/** The output of the actions that price the package. */
+export const monthlyCostOutput = {
+  monthlyCost: (z: any) =>
+    z.number({ description: 'Expected monthly cost in USD' }),
+};
+
 /**
  * The plan of the package at `targetPath`, from its `architecture.yaml`
  * (written by cloud-native:plan): what the single-skill and package actions
