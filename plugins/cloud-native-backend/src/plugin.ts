@@ -13,18 +13,16 @@ import { createRouter } from './service/router';
 import { PackageRevalidator } from './service/PackageRevalidator';
 import { ReportLocator } from './service/ReportLocator';
 import { ReportReader } from './service/ReportReader';
+import { readSecondsConfig } from './service/secondsConfig';
 
 const DEFAULT_ENTITY_CACHE_TTL_SECONDS = 10;
 
 function entityCacheTtlMs(config: RootConfigService): number {
-  const seconds =
-    config.getOptionalNumber('cloudNative.reports.entityCacheTtlSeconds') ??
-    DEFAULT_ENTITY_CACHE_TTL_SECONDS;
-  if (!(seconds >= 0)) {
-    throw new Error(
-      `cloudNative.reports.entityCacheTtlSeconds must be 0 or more, got ${seconds}`,
-    );
-  }
+  const seconds = readSecondsConfig(config, {
+    key: 'cloudNative.reports.entityCacheTtlSeconds',
+    defaultSeconds: DEFAULT_ENTITY_CACHE_TTL_SECONDS,
+    atLeast: 0,
+  });
   return seconds * 1000;
 }
 

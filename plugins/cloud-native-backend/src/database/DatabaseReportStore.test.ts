@@ -49,19 +49,20 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('records reports and lists them newest first', async () => {
+      /** The second report, as recorded and as listed. */
+      const failing = {
+        specDigest: 'spec-2',
+        reportDigest: 'b'.repeat(64),
+        validationStatus: 'fail' as const,
+        errors: 3,
+        warnings: 0,
+        monthlyCost: null,
+      };
       await store.recordReport(
         item({ recordedAt: new Date('2026-03-01T10:00:00.000Z') }),
       );
       await store.recordReport(
-        item({
-          specDigest: 'spec-2',
-          reportDigest: 'b'.repeat(64),
-          validationStatus: 'fail',
-          errors: 3,
-          warnings: 0,
-          monthlyCost: null,
-          recordedAt: new Date('2026-03-02T10:00:00.123Z'),
-        }),
+        item({ ...failing, recordedAt: new Date('2026-03-02T10:00:00.123Z') }),
       );
 
       const history = await store.listHistory({
@@ -71,12 +72,7 @@ describe.each(databases.eachSupportedId())(
         {
           id: expect.any(Number),
           recordedAt: '2026-03-02T10:00:00.123Z',
-          specDigest: 'spec-2',
-          reportDigest: 'b'.repeat(64),
-          validationStatus: 'fail',
-          errors: 3,
-          warnings: 0,
-          monthlyCost: null,
+          ...failing,
         },
         {
           id: expect.any(Number),

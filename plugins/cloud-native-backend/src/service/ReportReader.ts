@@ -12,6 +12,7 @@ import { MAX_REPORT_BYTES, parseReportText } from './parseReport';
 import { ReportSourceError, UnprocessableReportError } from './errors';
 import { assertRealPathInside, ReportLocation } from './ReportLocator';
 import { LocalCache } from './LocalCache';
+import { readSecondsConfig } from './secondsConfig';
 
 /**
  * A parsed deployment report and where and when it was read.
@@ -90,22 +91,17 @@ export class ReportReader {
       logger: LoggerService;
     },
   ): ReportReader {
-    const ttlSeconds =
-      config.getOptionalNumber('cloudNative.reports.cacheTtlSeconds') ??
-      DEFAULT_TTL_SECONDS;
-    if (!(ttlSeconds >= 0)) {
-      throw new Error(
-        `cloudNative.reports.cacheTtlSeconds must be 0 or more, got ${ttlSeconds}`,
-      );
-    }
-    const readTimeoutSeconds =
-      config.getOptionalNumber('cloudNative.reports.readTimeoutSeconds') ??
-      DEFAULT_READ_TIMEOUT_SECONDS;
-    if (!(readTimeoutSeconds > 0)) {
-      throw new Error(
-        `cloudNative.reports.readTimeoutSeconds must be more than 0, got ${readTimeoutSeconds}`,
-      );
-    }
+    const ttlSeconds = readSecondsConfig(config, {
+      key: 'cloudNative.reports.cacheTtlSeconds',
+      defaultSeconds: DEFAULT_TTL_SECONDS,
+      atLeast: 0,
+    });
+    // a timeout of 0 would fail every read, so 0 is not allowed here
+    const readTimeoutSeconds = readSecondsConfig(config, {
+      key: 'cloudNative.reports.readTimeoutSeconds',
+      defaultSeconds: DEFAULT_READ_TIMEOUT_SECONDS,
+      atLeast: 'more than 0',
+    });
     return new ReportReader(
       deps.urlReader,
       deps.cache,

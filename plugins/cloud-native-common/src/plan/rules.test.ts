@@ -222,17 +222,15 @@ describe('tiers', () => {
 });
 
 describe('strategy rules', () => {
+  /** What STRAT-020 reads as a high-traffic public service. */
+  const highTrafficPublic = { expose: 'public', scaling: 'burst' } as const;
   const strategyOf = (p: ReturnType<typeof plan>, name: string) =>
     p.services.find(s => s.name === name)!;
 
   it('STRAT-020: canary with Rollouts for high-traffic public T3 services', () => {
     const p = plan(
       spec({ tier: 'T3' }, [
-        svc('web', 'service', {
-          port: 8080,
-          expose: 'public',
-          scaling: 'burst',
-        }),
+        svc('web', 'service', { port: 8080, ...highTrafficPublic }),
       ]),
     );
     const web = strategyOf(p, 'web');
@@ -256,11 +254,7 @@ describe('strategy rules', () => {
   it('STRAT-010: never Rollouts for stateful or daemon workloads', () => {
     const p = plan(
       spec({ tier: 'T3' }, [
-        svc('db', 'stateful', {
-          port: 5432,
-          expose: 'public',
-          scaling: 'burst',
-        }),
+        svc('db', 'stateful', { port: 5432, ...highTrafficPublic }),
         svc('agent', 'daemon'),
         svc('a', 'worker', { dependsOn: ['db'] }),
         svc('b', 'worker', { dependsOn: ['db'] }),
@@ -306,6 +300,9 @@ describe('strategy rules', () => {
 });
 
 describe('protocol rules', () => {
+  /** A tcp message broker: what a traffic router cannot weigh (PROTO-020). */
+  const broker = (extra: Parameters<typeof svc>[2]) =>
+    svc('broker', 'service', { port: 4222, protocol: 'tcp', ...extra });
   const servicePlan = (p: ReturnType<typeof plan>, name: string) =>
     p.services.find(s => s.name === name)!;
   const serviceRuleIds = (p: ReturnType<typeof plan>, name: string) =>
@@ -355,11 +352,7 @@ describe('protocol rules', () => {
   it('PROTO-020: a tcp service gets no traffic router; its canary is weighted by replicas', () => {
     const p = plan(
       spec({ tier: 'T3', mesh: 'istio' }, [
-        svc('broker', 'service', {
-          port: 4222,
-          protocol: 'tcp',
-          strategy: 'canary',
-        }),
+        broker({ strategy: 'canary' }),
         svc('api', 'service', { port: 8080, strategy: 'canary' }),
       ]),
     );
@@ -379,11 +372,7 @@ describe('protocol rules', () => {
   it('PROTO-020: auto strategies never pick a router-based canary for tcp', () => {
     const p = plan(
       spec({ tier: 'T3', mesh: 'istio' }, [
-        svc('broker', 'service', {
-          port: 4222,
-          protocol: 'tcp',
-          scaling: 'burst',
-        }),
+        broker({ scaling: 'burst' }),
         svc('a', 'worker', { dependsOn: ['broker'] }),
         svc('b', 'worker', { dependsOn: ['broker'] }),
       ]),

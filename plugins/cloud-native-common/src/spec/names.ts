@@ -36,14 +36,13 @@ import type { Service, SpecIssue } from './normalize';
  * of at most 63).
  */
 
+type ReservedName = { kind: string; name: string; owner: string };
+
 /** Names the namespace has or the package writes, by kind. */
-function reservedNames(
-  app: string,
-  mesh: string,
-): Array<{ kind: string; name: string; owner: string }> {
+function reservedNames(app: string, mesh: string): ReservedName[] {
   const test = `${app}-test-connection`;
   const helmTest = 'the Helm test hook of the chart';
-  const reserved = [
+  const reserved: ReservedName[] = [
     {
       kind: 'ServiceAccount',
       name: 'default',
@@ -66,9 +65,9 @@ function reservedNames(
       owner: helmTest,
     })),
   ];
-  if (mesh === 'istio') {
-    return [
-      ...reserved,
+  // What each mesh adds: its namespace-wide policies and the Helm test's.
+  const byMesh: Record<string, ReservedName[]> = {
+    istio: [
       {
         kind: 'PeerAuthentication (Istio)',
         name: 'default',
@@ -80,11 +79,8 @@ function reservedNames(
         owner: 'the namespace-wide deny-by-default policy of the package',
       },
       { kind: 'AuthorizationPolicy (Istio)', name: test, owner: helmTest },
-    ];
-  }
-  if (mesh === 'linkerd') {
-    return [
-      ...reserved,
+    ],
+    linkerd: [
       {
         kind: 'MeshTLSAuthentication (Linkerd)',
         name: 'ingress-controller',
@@ -92,30 +88,23 @@ function reservedNames(
       },
       { kind: 'MeshTLSAuthentication (Linkerd)', name: test, owner: helmTest },
       { kind: 'AuthorizationPolicy (Linkerd)', name: test, owner: helmTest },
-    ];
-  }
-  return reserved;
+    ],
+  };
+  return [...reserved, ...(byMesh[mesh] ?? [])];
 }
 
 /** Kinds named exactly after the service. */
 function ownKinds(mesh: string): string[] {
   const kinds = ['ServiceAccount', 'Service', 'NetworkPolicy'];
-  if (mesh === 'istio') {
-    return [
-      ...kinds,
-      'PeerAuthentication (Istio)',
-      'AuthorizationPolicy (Istio)',
-    ];
-  }
-  if (mesh === 'linkerd') {
-    return [
-      ...kinds,
+  const byMesh: Record<string, string[]> = {
+    istio: ['PeerAuthentication (Istio)', 'AuthorizationPolicy (Istio)'],
+    linkerd: [
       'MeshTLSAuthentication (Linkerd)',
       'AuthorizationPolicy (Linkerd)',
       'HTTPRoute (Linkerd)',
-    ];
-  }
-  return kinds;
+    ],
+  };
+  return [...kinds, ...(byMesh[mesh] ?? [])];
 }
 
 /** A service and the strategies that may make it an Argo Rollout. */

@@ -221,6 +221,14 @@ describe('parseArchitecture', () => {
   });
 
   describe('protocol', () => {
+    /** A service that declares tcp on `port`, with further fields. */
+    const tcpSvc = (
+      name: string,
+      workload: Parameters<typeof svc>[1],
+      port: number,
+      extra: Parameters<typeof svc>[2] = {},
+    ) => svc(name, workload, { port, protocol: 'tcp', ...extra });
+
     const services = (input: unknown) => {
       const result = parseArchitecture(input);
       if (!result.ok) throw new Error(JSON.stringify(result.issues));
@@ -292,13 +300,7 @@ describe('parseArchitecture', () => {
 
     it('rejects tcp exposed public: an Ingress cannot route TCP', () => {
       const found = issues(
-        spec({}, [
-          svc('mqtt', 'service', {
-            port: 1883,
-            protocol: 'tcp',
-            expose: 'public',
-          }),
-        ]),
+        spec({}, [tcpSvc('mqtt', 'service', 1883, { expose: 'public' })]),
       );
       expect(found).toEqual([
         {
@@ -313,11 +315,7 @@ describe('parseArchitecture', () => {
     it('rejects an HTTP health path on a tcp port, not on a separate health port', () => {
       const found = issues(
         spec({}, [
-          svc('db', 'stateful', {
-            port: 5432,
-            protocol: 'tcp',
-            health: { path: '/health' },
-          }),
+          tcpSvc('db', 'stateful', 5432, { health: { path: '/health' } }),
         ]),
       );
       expect(found).toEqual([
@@ -329,9 +327,7 @@ describe('parseArchitecture', () => {
       // a health path on a separate port: tcp, also by default
       const [db, defaulted] = services(
         spec({}, [
-          svc('db', 'stateful', {
-            port: 26257,
-            protocol: 'tcp',
+          tcpSvc('db', 'stateful', 26257, {
             health: { path: '/health', port: 8080 },
           }),
           svc('pg', 'stateful', {
@@ -354,11 +350,7 @@ describe('parseArchitecture', () => {
     it('rejects a/b testing of a tcp service (header routing is HTTP)', () => {
       const found = issues(
         spec({ mesh: 'istio' }, [
-          svc('broker', 'service', {
-            port: 4222,
-            protocol: 'tcp',
-            strategy: 'ab-testing',
-          }),
+          tcpSvc('broker', 'service', 4222, { strategy: 'ab-testing' }),
         ]),
       );
       expect(found).toEqual([

@@ -76,11 +76,7 @@ export function createCloudNativeSkillAction(options: {
     },
     async handler(ctx) {
       const { targetPath = 'deployment', force = false } = ctx.input;
-      const { target, plan } = await planOfPackage(
-        ctx.workspacePath,
-        targetPath,
-        defaults,
-      );
+      const { target, plan } = await planOfPackage(ctx, targetPath, defaults);
       const planned = plan.skills.find(s => s.id === skill);
       if (!planned && !force) {
         ctx.logger.info(

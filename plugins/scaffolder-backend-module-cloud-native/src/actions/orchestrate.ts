@@ -7,11 +7,14 @@ import { CloudNativeDefaults } from '../config';
 import {
   architectureInputs,
   findingLine,
+  monthlyCostOutput,
+  outputPlan,
   planOfInput,
   planOutputs,
   planSummary,
   targetPathInput,
   toolCheckLine,
+  validationOutputs,
   writeFiles,
 } from './workspace';
 import { examples } from './orchestrate.examples';
@@ -49,11 +52,8 @@ export function createCloudNativeOrchestrateAction(
         ...planOutputs,
         skills: z =>
           z.array(z.string(), { description: 'Skills that ran, in order' }),
-        validationStatus: z => z.string({ description: 'pass or fail' }),
-        errors: z => z.number({ description: 'Number of error findings' }),
-        warnings: z => z.number({ description: 'Number of warning findings' }),
-        monthlyCost: z =>
-          z.number({ description: 'Expected monthly cost in USD' }),
+        ...validationOutputs,
+        ...monthlyCostOutput,
         costRange: z =>
           z.string({ description: 'Low–high monthly range, e.g. "$120–$180"' }),
         reportPath: z =>
@@ -63,19 +63,9 @@ export function createCloudNativeOrchestrateAction(
       },
     },
     async handler(ctx) {
-      const {
-        architecture,
-        specPath,
-        targetPath = 'deployment',
-        failOnValidationError = true,
-      } = ctx.input;
-      const { target, plan } = await planOfInput({
-        workspacePath: ctx.workspacePath,
-        architecture,
-        specPath,
-        targetPath,
-        defaults,
-      });
+      const { targetPath = 'deployment', failOnValidationError = true } =
+        ctx.input;
+      const { target, plan } = await planOfInput(ctx, targetPath, defaults);
       ctx.logger.info(`Plan for ${plan.name}: ${planSummary(plan)}`);
       for (const q of plan.questions) {
         ctx.logger.warn(`question: ${q.question} (assumed: ${q.assumption})`);
@@ -108,13 +98,11 @@ export function createCloudNativeOrchestrateAction(
           warnings.length
         } warnings); about $${monthly.toFixed(2)}/month`,
       );
-      ctx.output('platform', plan.platform);
-      ctx.output('tier', plan.tier);
+      outputPlan(ctx, plan);
       ctx.output(
         'skills',
         plan.skills.map(s => s.id),
       );
-      ctx.output('summary', planSummary(plan));
       ctx.output('validationStatus', errors.length === 0 ? 'pass' : 'fail');
       ctx.output('errors', errors.length);
       ctx.output('warnings', warnings.length);

@@ -1,11 +1,14 @@
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { mockServices } from '@backstage/backend-test-utils';
 import { shopArchitecture } from '../__fixtures__/architectures';
-import { outputOf } from '../__fixtures__/actionContext';
+import {
+  outputOf,
+  temporaryWorkspaceEachTest,
+  withDryRun,
+} from '../__fixtures__/actionContext';
 import { createCloudNativeOrchestrateAction } from './orchestrate';
 import { createCloudNativePlanAction } from './plan';
 import { createCloudNativeSkillAction, SKILL_ACTIONS } from './generateSkill';
@@ -19,15 +22,11 @@ import {
 jest.setTimeout(120_000);
 
 describe('package actions', () => {
-  let workspacePath: string;
-  beforeEach(async () => {
-    workspacePath = await fs.mkdtemp(path.join(os.tmpdir(), 'cno-pkg-'));
-  });
-  afterEach(() => fs.rm(workspacePath, { recursive: true, force: true }));
+  const workspace = temporaryWorkspaceEachTest('cno-pkg-');
 
   it('orchestrate writes a validated package with report, cost and guide', async () => {
     const ctx = createMockActionContext({
-      workspacePath,
+      workspacePath: workspace(),
       logger: mockServices.logger.mock(),
       input: { architecture: shopArchitecture },
     });
@@ -40,7 +39,7 @@ describe('package actions', () => {
     );
     const report = parse(
       await fs.readFile(
-        path.join(workspacePath, 'deployment/deployment-report.yaml'),
+        path.join(workspace(), 'deployment/deployment-report.yaml'),
         'utf8',
       ),
     );
@@ -50,7 +49,7 @@ describe('package actions', () => {
     expect(
       report.trace.every((t: any) => typeof t.durationMs === 'number'),
     ).toBe(true);
-    await fs.stat(path.join(workspacePath, 'deployment/docs/DEPLOYMENT.md'));
+    await fs.stat(path.join(workspace(), 'deployment/docs/DEPLOYMENT.md'));
     // The task log is the user's progress view: one line per skill
     const lines = (ctx.logger.info as jest.Mock).mock.calls.map(c =>
       String(c[0]),
@@ -63,21 +62,22 @@ describe('package actions', () => {
   });
 
   it('orchestrate supports dry-run with the same result', async () => {
-    // createMockActionContext does not pass isDryRun through
-    const ctx = {
-      ...createMockActionContext({
-        workspacePath,
+    const ctx = withDryRun(
+      createMockActionContext({
+        workspacePath: workspace(),
         input: { architecture: shopArchitecture },
       }),
-      isDryRun: true,
-    };
+    );
     await createCloudNativeOrchestrateAction().handler(ctx as any);
     expect(outputOf(ctx, 'validationStatus')).toBe('pass');
   });
 
   it('a golden path composed of single skills, then validate, cost and report', async () => {
     const run = async (action: any, input: any = {}) => {
-      const ctx = createMockActionContext({ workspacePath, input });
+      const ctx = createMockActionContext({
+        workspacePath: workspace(),
+        input,
+      });
       await action.handler(ctx as any);
       return ctx;
     };
@@ -100,7 +100,7 @@ describe('package actions', () => {
     expect(outputOf(report, 'validationStatus')).toBe('pass');
     const written = parse(
       await fs.readFile(
-        path.join(workspacePath, 'deployment/deployment-report.yaml'),
+        path.join(workspace(), 'deployment/deployment-report.yaml'),
         'utf8',
       ),
     );
@@ -110,21 +110,18 @@ describe('package actions', () => {
   it('validate fails on a broken package and names the problem', async () => {
     await createCloudNativeOrchestrateAction().handler(
       createMockActionContext({
-        workspacePath,
+        workspacePath: workspace(),
         input: { architecture: shopArchitecture },
       }) as any,
     );
-    const file = path.join(
-      workspacePath,
-      'deployment/kubernetes/prod/api.yaml',
-    );
+    const file = path.join(workspace(), 'deployment/kubernetes/prod/api.yaml');
     const text = await fs.readFile(file, 'utf8');
     await fs.writeFile(
       file,
       text.replace('serviceAccountName: api', 'serviceAcountName: api'),
     );
     const ctx = createMockActionContext({
-      workspacePath,
+      workspacePath: workspace(),
       logger: mockServices.logger.mock(),
       input: {},
     });
@@ -146,7 +143,7 @@ describe('package actions', () => {
       await expect(
         action.handler(
           createMockActionContext({
-            workspacePath,
+            workspacePath: workspace(),
             input: { targetPath: '../../etc' },
           }) as any,
         ),

@@ -12,9 +12,11 @@ import {
 import { CloudNativeDefaults } from '../config';
 import {
   findingLine,
+  monthlyCostOutput,
   planOfPackage,
   targetPathInput,
   toolCheckLine,
+  validationOutputs,
   writeFiles,
 } from './workspace';
 import { packageExamples } from './packageActions.examples';
@@ -24,15 +26,11 @@ const packageInput = targetPathInput(
 );
 
 async function loadPackage(
-  workspacePath: string,
+  ctx: { workspacePath: string },
   targetPath: string,
   defaults: CloudNativeDefaults,
 ) {
-  const { target, plan } = await planOfPackage(
-    workspacePath,
-    targetPath,
-    defaults,
-  );
+  const { target, plan } = await planOfPackage(ctx, targetPath, defaults);
   try {
     const files = await readPackageDirectory(target, 'targetPath');
     return { target, plan, files };
@@ -73,9 +71,7 @@ export function createCloudNativeValidateAction(
             .optional(),
       },
       output: {
-        validationStatus: z => z.string({ description: 'pass or fail' }),
-        errors: z => z.number({ description: 'Number of error findings' }),
-        warnings: z => z.number({ description: 'Number of warning findings' }),
+        ...validationOutputs,
         results: z =>
           z.record(z.string(), z.string(), {
             description: 'pass / fail / n/a per area',
@@ -84,11 +80,7 @@ export function createCloudNativeValidateAction(
     },
     async handler(ctx) {
       const { targetPath = 'deployment', failOnError = true } = ctx.input;
-      const { plan, files } = await loadPackage(
-        ctx.workspacePath,
-        targetPath,
-        defaults,
-      );
+      const { plan, files } = await loadPackage(ctx, targetPath, defaults);
       const started = Date.now();
       const result = await validatePackage(
         plan,
@@ -140,8 +132,7 @@ export function createCloudNativeCostAction(
     schema: {
       input: packageInput,
       output: {
-        monthlyCost: z =>
-          z.number({ description: 'Expected monthly cost in USD' }),
+        ...monthlyCostOutput,
         low: z => z.number({ description: 'Low end of the monthly range' }),
         high: z => z.number({ description: 'High end of the monthly range' }),
         pricingDate: z =>
@@ -151,11 +142,7 @@ export function createCloudNativeCostAction(
     },
     async handler(ctx) {
       const { targetPath = 'deployment' } = ctx.input;
-      const { plan } = await planOfPackage(
-        ctx.workspacePath,
-        targetPath,
-        defaults,
-      );
+      const { plan } = await planOfPackage(ctx, targetPath, defaults);
       const estimate = estimateCost(plan);
       for (const [category, value] of Object.entries(estimate.byCategory)) {
         ctx.logger.info(`${category}: $${value.toFixed(2)}/month`);
@@ -197,15 +184,14 @@ export function createCloudNativeReportAction(
       output: {
         reportPath: z =>
           z.string({ description: 'Workspace-relative path of the report' }),
-        validationStatus: z => z.string({ description: 'pass or fail' }),
-        monthlyCost: z =>
-          z.number({ description: 'Expected monthly cost in USD' }),
+        validationStatus: validationOutputs.validationStatus,
+        ...monthlyCostOutput,
       },
     },
     async handler(ctx) {
       const { targetPath = 'deployment' } = ctx.input;
       const { target, plan, files } = await loadPackage(
-        ctx.workspacePath,
+        ctx,
         targetPath,
         defaults,
       );

@@ -1,55 +1,61 @@
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { InputError } from '@backstage/errors';
 import { createCloudNativePlanAction } from './plan';
 import { shopArchitecture } from '../__fixtures__/architectures';
-import { outputOf } from '../__fixtures__/actionContext';
+import {
+  outputOf,
+  temporaryWorkspaceEachTest,
+  withDryRun,
+} from '../__fixtures__/actionContext';
 
 describe('cloud-native:plan', () => {
-  let workspacePath: string;
-  beforeEach(async () => {
-    workspacePath = await fs.mkdtemp(path.join(os.tmpdir(), 'cno-plan-'));
-  });
-  afterEach(() => fs.rm(workspacePath, { recursive: true, force: true }));
+  const workspace = temporaryWorkspaceEachTest('cno-plan-');
 
-  it('plans an inline architecture, writes the spec and plan, and outputs the decisions', async () => {
-    const ctx = createMockActionContext({
-      workspacePath,
-      input: { architecture: shopArchitecture },
-    });
-    await createCloudNativePlanAction().handler(ctx as any);
-    expect(ctx.output).toHaveBeenCalledWith('platform', 'kubernetes');
-    expect(ctx.output).toHaveBeenCalledWith('tier', 'T2');
-    expect(ctx.output).toHaveBeenCalledWith('skills', [
-      'container-image-optimizer',
-      'kubernetes-manifest-generator',
-      'kubernetes-helm-builder',
-      'cloud-kubernetes-integrator',
-    ]);
-    const rationale = outputOf(ctx, 'rationale');
-    expect(rationale).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^PLAT-010: /)]),
-    );
-    const spec = await fs.readFile(
-      path.join(workspacePath, 'deployment/architecture.yaml'),
-      'utf8',
-    );
-    expect(spec).toContain('name: shop');
-    const plan = JSON.parse(
-      await fs.readFile(
-        path.join(workspacePath, 'deployment/.cloud-native/plan.json'),
+  // A dry run works the same: the action has no side effects outside the workspace
+  it.each([false, true])(
+    'plans an inline architecture, writes the spec and plan, and outputs the decisions (isDryRun: %s)',
+    async isDryRun => {
+      const ctx = withDryRun(
+        createMockActionContext({
+          workspacePath: workspace(),
+          input: { architecture: shopArchitecture },
+        }),
+        isDryRun,
+      );
+      await createCloudNativePlanAction().handler(ctx as any);
+      expect(ctx.output).toHaveBeenCalledWith('platform', 'kubernetes');
+      expect(ctx.output).toHaveBeenCalledWith('tier', 'T2');
+      expect(ctx.output).toHaveBeenCalledWith('skills', [
+        'container-image-optimizer',
+        'kubernetes-manifest-generator',
+        'kubernetes-helm-builder',
+        'cloud-kubernetes-integrator',
+      ]);
+      const rationale = outputOf(ctx, 'rationale');
+      expect(rationale).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^PLAT-010: /)]),
+      );
+      const spec = await fs.readFile(
+        path.join(workspace(), 'deployment/architecture.yaml'),
         'utf8',
-      ),
-    );
-    expect(plan.platform).toBe('kubernetes');
-  });
+      );
+      expect(spec).toContain('name: shop');
+      const plan = JSON.parse(
+        await fs.readFile(
+          path.join(workspace(), 'deployment/.cloud-native/plan.json'),
+          'utf8',
+        ),
+      );
+      expect(plan.platform).toBe('kubernetes');
+    },
+  );
 
   it('applies organisation defaults and ignores empty form fields', async () => {
     const { tier: _t, cloud: _c, ...rest } = shopArchitecture.spec;
     const ctx = createMockActionContext({
-      workspacePath,
+      workspacePath: workspace(),
       input: {
         architecture: {
           ...shopArchitecture,
@@ -71,7 +77,7 @@ describe('cloud-native:plan', () => {
     const bad = structuredClone(shopArchitecture);
     (bad.spec.services[1] as any).dependsOn = ['cache'];
     const ctx = createMockActionContext({
-      workspacePath,
+      workspacePath: workspace(),
       input: { architecture: bad },
     });
     const run = createCloudNativePlanAction().handler(ctx as any);
@@ -87,7 +93,7 @@ describe('cloud-native:plan', () => {
     'refuses targetPath %s outside the workspace',
     async targetPath => {
       const ctx = createMockActionContext({
-        workspacePath,
+        workspacePath: workspace(),
         input: { architecture: shopArchitecture, targetPath },
       });
       await expect(
@@ -100,28 +106,18 @@ describe('cloud-native:plan', () => {
     await expect(
       createCloudNativePlanAction().handler(
         createMockActionContext({
-          workspacePath,
+          workspacePath: workspace(),
           input: { specPath: '../../etc/passwd' },
         }) as any,
       ),
     ).rejects.toThrow(/specPath: .*outside the workspace/);
     await expect(
       createCloudNativePlanAction().handler(
-        createMockActionContext({ workspacePath, input: {} }) as any,
+        createMockActionContext({
+          workspacePath: workspace(),
+          input: {},
+        }) as any,
       ),
     ).rejects.toThrow(/specPath: no architecture spec/);
-  });
-
-  it('works the same in dry-run (no side effects outside the workspace)', async () => {
-    // createMockActionContext does not pass isDryRun through
-    const ctx = {
-      ...createMockActionContext({
-        workspacePath,
-        input: { architecture: shopArchitecture },
-      }),
-      isDryRun: true,
-    };
-    await createCloudNativePlanAction().handler(ctx as any);
-    expect(ctx.output).toHaveBeenCalledWith('platform', 'kubernetes');
   });
 });

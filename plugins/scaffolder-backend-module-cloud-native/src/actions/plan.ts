@@ -2,6 +2,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { CloudNativeDefaults } from '../config';
 import {
   architectureInputs,
+  outputPlan,
   planOfInput,
   planOutputs,
   planSummary,
@@ -48,25 +49,17 @@ export function createCloudNativePlanAction(
       },
     },
     async handler(ctx) {
-      const { architecture, specPath, targetPath = 'deployment' } = ctx.input;
-      const { target, plan } = await planOfInput({
-        workspacePath: ctx.workspacePath,
-        architecture,
-        specPath,
-        targetPath,
-        defaults,
-      });
+      const { targetPath = 'deployment' } = ctx.input;
+      const { target, plan } = await planOfInput(ctx, targetPath, defaults);
       await writeFiles(target, stateFiles(plan));
-      const summary = planSummary(plan);
-      ctx.logger.info(`Plan for ${plan.name}: ${summary}`);
+      ctx.logger.info(`Plan for ${plan.name}: ${planSummary(plan)}`);
       for (const d of plan.decisions) {
         ctx.logger.info(`  ${d.ruleId}: ${d.rationale}`);
       }
       for (const q of plan.questions) {
         ctx.logger.warn(`  question: ${q.question} (assumed: ${q.assumption})`);
       }
-      ctx.output('platform', plan.platform);
-      ctx.output('tier', plan.tier);
+      outputPlan(ctx, plan);
       ctx.output(
         'skills',
         plan.skills.map(s => s.id),
@@ -81,7 +74,6 @@ export function createCloudNativePlanAction(
         'questions',
         plan.questions.map(q => `${q.question} Assumed: ${q.assumption}`),
       );
-      ctx.output('summary', summary);
     },
   });
 }

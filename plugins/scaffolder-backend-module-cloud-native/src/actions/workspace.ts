@@ -97,17 +97,34 @@ export const planOutputs = {
   summary: (z: any) => z.string({ description: 'One-line plan summary' }),
 };
 
+/** Outputs of the actions that validate: the verdict and the finding counts. */
+export const validationOutputs = {
+  validationStatus: (z: any) => z.string({ description: 'pass or fail' }),
+  errors: (z: any) => z.number({ description: 'Number of error findings' }),
+  warnings: (z: any) => z.number({ description: 'Number of warning findings' }),
+};
+
+/** The output of the actions that price the package. */
+export const monthlyCostOutput = {
+  monthlyCost: (z: any) =>
+    z.number({ description: 'Expected monthly cost in USD' }),
+};
+
 /**
  * The plan of the package at `targetPath`, from its `architecture.yaml`
  * (written by cloud-native:plan): what the single-skill and package actions
  * start from.
  */
 export async function planOfPackage(
-  workspacePath: string,
+  ctx: { workspacePath: string },
   targetPath: string,
   defaults: CloudNativeDefaults,
 ): Promise<{ target: string; plan: DeploymentPlan }> {
-  const target = resolveInWorkspace(workspacePath, targetPath, 'targetPath');
+  const target = resolveInWorkspace(
+    ctx.workspacePath,
+    targetPath,
+    'targetPath',
+  );
   const plan = createPlan(
     await loadArchitecture({
       workspacePath: target,
@@ -123,17 +140,33 @@ export async function planOfPackage(
  * in the workspace), and the package folder it writes to: what
  * cloud-native:plan and cloud-native:orchestrate start from.
  */
-export async function planOfInput(options: {
-  workspacePath: string;
-  architecture?: unknown;
-  specPath?: string;
-  targetPath: string;
-  defaults: CloudNativeDefaults;
-}): Promise<{ target: string; plan: DeploymentPlan }> {
-  const { workspacePath, targetPath } = options;
+export async function planOfInput(
+  ctx: {
+    workspacePath: string;
+    input: { architecture?: unknown; specPath?: string };
+  },
+  targetPath: string,
+  defaults: CloudNativeDefaults,
+): Promise<{ target: string; plan: DeploymentPlan }> {
+  const { workspacePath, input } = ctx;
   const target = resolveInWorkspace(workspacePath, targetPath, 'targetPath');
-  const plan = createPlan(await loadArchitecture(options));
+  const plan = createPlan(
+    await loadArchitecture({ workspacePath, ...input, defaults }),
+  );
   return { target, plan };
+}
+
+/**
+ * Sets the `planOutputs` (platform, tier, summary) of an action that plans,
+ * so cloud-native:plan and cloud-native:orchestrate report a plan the same way.
+ */
+export function outputPlan(
+  ctx: { output(name: keyof typeof planOutputs, value: string): void },
+  plan: DeploymentPlan,
+): void {
+  ctx.output('platform', plan.platform);
+  ctx.output('tier', plan.tier);
+  ctx.output('summary', planSummary(plan));
 }
 
 /** One line per finding for the task log. */

@@ -1,11 +1,5 @@
 import { useState } from 'react';
-import {
-  InfoCard,
-  StatusError,
-  StatusOK,
-  StatusPending,
-  StatusWarning,
-} from '@backstage/core-components';
+import { InfoCard } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
@@ -22,7 +16,7 @@ import TimelineSeparator from '@material-ui/lab/TimelineSeparator';
 import { TraceEntry } from '@internal/backstage-plugin-cloud-native-common';
 import { CloudNativeReport } from '../../api/types';
 import { formatDuration } from '../../lib/format';
-import { StatusText } from '../shared/StatusIcons';
+import { StatusKind, StatusText } from '../shared/StatusIcons';
 
 const useStyles = makeStyles(theme => ({
   opposite: { flex: 0, minWidth: 88, paddingLeft: 0 },
@@ -51,19 +45,17 @@ function skillState(entry: TraceEntry): SkillState {
   return entry.findings > 0 ? 'warning' : 'ok';
 }
 
+/** The icon and the word of each skill state. */
+const SKILL_STATUS: Record<SkillState, { kind: StatusKind; word: string }> = {
+  failed: { kind: 'error', word: 'failed' },
+  skipped: { kind: 'pending', word: 'skipped' },
+  warning: { kind: 'warning', word: 'ok, with findings' },
+  ok: { kind: 'ok', word: 'ok' },
+};
+
 function SkillStatus(props: { state: SkillState }) {
-  switch (props.state) {
-    case 'failed':
-      return <StatusText icon={<StatusError />}>failed</StatusText>;
-    case 'skipped':
-      return <StatusText icon={<StatusPending />}>skipped</StatusText>;
-    case 'warning':
-      return (
-        <StatusText icon={<StatusWarning />}>ok, with findings</StatusText>
-      );
-    default:
-      return <StatusText icon={<StatusOK />}>ok</StatusText>;
-  }
+  const { kind, word } = SKILL_STATUS[props.state];
+  return <StatusText kind={kind}>{word}</StatusText>;
 }
 
 const DOT_COLOR: Record<SkillState, 'primary' | 'secondary' | 'grey'> = {
