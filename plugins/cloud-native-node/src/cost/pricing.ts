@@ -115,6 +115,29 @@ export function scaleNode(
 }
 
 /**
+ * The representative node every cloud's workloads are packed on: 2 vCPU and
+ * 8 GiB on each of them, billed per node-hour.
+ */
+function representativeNode(
+  instanceType: string,
+  architecture: NodeShape['architecture'],
+  hourly: Omit<PricePoint, 'unit'>,
+): NodeShape {
+  return {
+    instanceType,
+    vcpu: 2,
+    memoryGiB: 8,
+    architecture,
+    hourly: {
+      price: hourly.price,
+      unit: 'node-hour',
+      source: hourly.source,
+      note: hourly.note,
+    },
+  };
+}
+
+/**
  * The sizes of a family: [factor, x86 instance type, arm64 instance types?].
  * The arm64 types are [cheaper bound, dearer bound], or one type when the
  * family has a single arm64 size (both bounds are then that type).
