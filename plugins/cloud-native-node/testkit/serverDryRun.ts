@@ -20,7 +20,7 @@ export type ApiTable = Record<string, Record<string, [string, boolean]>>;
  * The plural Kubernetes guesses for a kind (-s → -ses, -y → -ies, else -s):
  * the real plural of every kind served here.
  */
-function plural(kind: string): string {
+function pluralOf(kind: string): string {
   const lower = kind.toLowerCase();
   if (lower.endsWith('s')) return `${lower}es`;
   if (lower.endsWith('y')) return `${lower.slice(0, -1)}ies`;
@@ -28,18 +28,18 @@ function plural(kind: string): string {
 }
 
 /** The kinds of one group version: cluster-scoped ones first, then namespaced ones. */
-function kinds(
+function groupVersionKinds(
   namespaced: string[],
   clusterScoped: string[] = [],
 ): Record<string, [string, boolean]> {
   return Object.fromEntries([
-    ...clusterScoped.map(kind => [kind, [plural(kind), false]]),
-    ...namespaced.map(kind => [kind, [plural(kind), true]]),
+    ...clusterScoped.map(kind => [kind, [pluralOf(kind), false]]),
+    ...namespaced.map(kind => [kind, [pluralOf(kind), true]]),
   ]);
 }
 
 export const BUILTIN_API: ApiTable = {
-  v1: kinds(
+  v1: groupVersionKinds(
     [
       'Service',
       'ServiceAccount',
@@ -50,26 +50,32 @@ export const BUILTIN_API: ApiTable = {
     ],
     ['Namespace'],
   ),
-  'apps/v1': kinds(['Deployment', 'StatefulSet', 'DaemonSet']),
-  'batch/v1': kinds(['Job', 'CronJob']),
-  'autoscaling/v2': kinds(['HorizontalPodAutoscaler']),
-  'policy/v1': kinds(['PodDisruptionBudget']),
-  'networking.k8s.io/v1': kinds(['NetworkPolicy', 'Ingress']),
-  'storage.k8s.io/v1': kinds([], ['StorageClass']),
-  'scheduling.k8s.io/v1': kinds([], ['PriorityClass']),
-  'apiextensions.k8s.io/v1': kinds([], ['CustomResourceDefinition']),
+  'apps/v1': groupVersionKinds(['Deployment', 'StatefulSet', 'DaemonSet']),
+  'batch/v1': groupVersionKinds(['Job', 'CronJob']),
+  'autoscaling/v2': groupVersionKinds(['HorizontalPodAutoscaler']),
+  'policy/v1': groupVersionKinds(['PodDisruptionBudget']),
+  'networking.k8s.io/v1': groupVersionKinds(['NetworkPolicy', 'Ingress']),
+  'storage.k8s.io/v1': groupVersionKinds([], ['StorageClass']),
+  'scheduling.k8s.io/v1': groupVersionKinds([], ['PriorityClass']),
+  'apiextensions.k8s.io/v1': groupVersionKinds(
+    [],
+    ['CustomResourceDefinition'],
+  ),
 };
 
 export const CRD_API: ApiTable = {
-  'argoproj.io/v1alpha1': kinds([
+  'argoproj.io/v1alpha1': groupVersionKinds([
     'Rollout',
     'AnalysisTemplate',
     'Application',
     'AppProject',
   ]),
-  'external-secrets.io/v1': kinds(['ExternalSecret'], ['ClusterSecretStore']),
-  'karpenter.sh/v1': kinds([], ['NodePool']),
-  'karpenter.k8s.aws/v1': kinds([], ['EC2NodeClass']),
+  'external-secrets.io/v1': groupVersionKinds(
+    ['ExternalSecret'],
+    ['ClusterSecretStore'],
+  ),
+  'karpenter.sh/v1': groupVersionKinds([], ['NodePool']),
+  'karpenter.k8s.aws/v1': groupVersionKinds([], ['EC2NodeClass']),
 };
 
 export interface RecordedRequest {

@@ -146,96 +146,105 @@ function scriptProblems(
   return problems;
 }
 
-/** A property of the spec parser, checked on PARSE_RUNS values. */
-function parserProperty<Ts>(title: string, property: fc.IProperty<Ts>): void {
+describe('valid specs', () => {
   it(
-    title,
-    () => fc.assert(property, { numRuns: PARSE_RUNS, seed }),
+    'are accepted by the spec validation',
+    () => {
+      fc.assert(
+        fc.property(validSpecArb, input => {
+          expect(describeIssues(parseArchitecture(input))).toBe('');
+        }),
+        { numRuns: PARSE_RUNS, seed },
+      );
+    },
     PARSE_TIMEOUT,
   );
-}
 
-/** A property of the whole engine, checked on ENGINE_RUNS values. */
-function engineProperty<Ts>(
-  title: string,
-  property: fc.IAsyncProperty<Ts>,
-): void {
   it(
-    title,
-    () => fc.assert(property, { numRuns: ENGINE_RUNS, seed }),
-    ENGINE_TIMEOUT,
-  );
-}
-
-describe('valid specs', () => {
-  parserProperty(
-    'are accepted by the spec validation',
-    fc.property(validSpecArb, input => {
-      expect(describeIssues(parseArchitecture(input))).toBe('');
-    }),
-  );
-
-  engineProperty(
     'give 0 schema findings, byte-identical files on a second run, no IAM wildcard, parseable YAML/JSON and no credential',
-    fc.asyncProperty(validSpecArb, async input => {
-      const architecture = parseSpecObject(input);
-      const before = structuredClone(architecture);
-      const first = await generate(architecture);
-      // the engine does not modify its input
-      expect(architecture).toEqual(before);
-      const second = await generate(parseSpecObject(input));
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(validSpecArb, async input => {
+          const architecture = parseSpecObject(input);
+          const before = structuredClone(architecture);
+          const first = await generate(architecture);
+          // the engine does not modify its input
+          expect(architecture).toEqual(before);
+          const second = await generate(parseSpecObject(input));
 
-      expect(
-        schemaFindings(first.findings).filter(f => !isKnownSchemaBug(f)),
-      ).toEqual([]);
-      expect(differences(first, second)).toEqual([]);
-      expect(iamWildcardErrors(first.files)).toEqual([]);
-      expect(unparsableFiles(first.files)).toEqual([]);
-      expect(filesWithSecrets(first.files)).toEqual([]);
-    }),
+          expect(
+            schemaFindings(first.findings).filter(f => !isKnownSchemaBug(f)),
+          ).toEqual([]);
+          expect(differences(first, second)).toEqual([]);
+          expect(iamWildcardErrors(first.files)).toEqual([]);
+          expect(unparsableFiles(first.files)).toEqual([]);
+          expect(filesWithSecrets(first.files)).toEqual([]);
+        }),
+        { numRuns: ENGINE_RUNS, seed },
+      );
+    },
+    ENGINE_TIMEOUT,
   );
 });
 
 describe('invalid specs', () => {
-  parserProperty(
+  it(
     'are rejected with issues at the mutated field, never by throwing',
-    fc.property(invalidSpecArb, ({ spec, expectedPath, mutation }) => {
-      const result = parseArchitecture(spec);
-      expect({ mutation, ok: result.ok }).toEqual({ mutation, ok: false });
-      const issues = issuesOf(result);
-      expect(issues.length).toBeGreaterThan(0);
-      expect(
-        issues.filter(
-          i =>
-            typeof i.path !== 'string' ||
-            i.path.length === 0 ||
-            i.message.length === 0,
-        ),
-      ).toEqual([]);
-      expect({
-        mutation,
-        pathFound: issues.some(i => i.path.startsWith(expectedPath)),
-        paths: issues.map(i => i.path),
-      }).toMatchObject({ mutation, pathFound: true });
-    }),
+    () => {
+      fc.assert(
+        fc.property(invalidSpecArb, ({ spec, expectedPath, mutation }) => {
+          const result = parseArchitecture(spec);
+          expect({ mutation, ok: result.ok }).toEqual({ mutation, ok: false });
+          const issues = issuesOf(result);
+          expect(issues.length).toBeGreaterThan(0);
+          expect(
+            issues.filter(
+              i =>
+                typeof i.path !== 'string' ||
+                i.path.length === 0 ||
+                i.message.length === 0,
+            ),
+          ).toEqual([]);
+          expect({
+            mutation,
+            pathFound: issues.some(i => i.path.startsWith(expectedPath)),
+            paths: issues.map(i => i.path),
+          }).toMatchObject({ mutation, pathFound: true });
+        }),
+        { numRuns: PARSE_RUNS, seed },
+      );
+    },
+    PARSE_TIMEOUT,
   );
 
-  parserProperty(
+  it(
     'as YAML text, make parseSpecText throw SpecValidationError only',
-    fc.property(invalidSpecArb, ({ spec }) => {
-      const text = stringify(copy(spec));
-      expect(() => parseSpecText(text)).toThrow(SpecValidationError);
-    }),
+    () => {
+      fc.assert(
+        fc.property(invalidSpecArb, ({ spec }) => {
+          const text = stringify(copy(spec));
+          expect(() => parseSpecText(text)).toThrow(SpecValidationError);
+        }),
+        { numRuns: PARSE_RUNS, seed },
+      );
+    },
+    PARSE_TIMEOUT,
   );
 
-  parserProperty(
+  it(
     'anything at all: parseArchitecture returns issues with paths, never throws',
-    fc.property(fc.anything({ withNullPrototype: true }), value => {
-      const result = parseArchitecture(value);
-      expect(result.ok).toBe(false);
-      expect(issuesOf(result).length).toBeGreaterThan(0);
-      expect(issuesOf(result).every(i => i.path.length > 0)).toBe(true);
-    }),
+    () => {
+      fc.assert(
+        fc.property(fc.anything({ withNullPrototype: true }), value => {
+          const result = parseArchitecture(value);
+          expect(result.ok).toBe(false);
+          expect(issuesOf(result).length).toBeGreaterThan(0);
+          expect(issuesOf(result).every(i => i.path.length > 0)).toBe(true);
+        }),
+        { numRuns: PARSE_RUNS, seed },
+      );
+    },
+    PARSE_TIMEOUT,
   );
 
   it(
@@ -316,102 +325,126 @@ const injectionSpecsWithoutWildcards = injectionSpecArb.map(spec => {
 });
 
 describe('injection', () => {
-  parserProperty(
+  it(
     'names with YAML, template or shell syntax are rejected',
-    fc.property(
-      validSpecArb,
-      badNameArb,
-      fc.constantFrom('service', 'metadata', 'environment', 'dependsOn'),
-      (valid, name, where) => {
-        const spec = copy(valid);
-        if (where === 'service') spec.spec.services[0].name = name;
-        else if (where === 'metadata') spec.metadata.name = name;
-        else if (where === 'environment') spec.spec.environments = [name];
-        else spec.spec.services[0].dependsOn = [name];
-        expect(parseArchitecture(spec).ok).toBe(false);
-      },
-    ),
+    () => {
+      fc.assert(
+        fc.property(
+          validSpecArb,
+          badNameArb,
+          fc.constantFrom('service', 'metadata', 'environment', 'dependsOn'),
+          (valid, name, where) => {
+            const spec = copy(valid);
+            if (where === 'service') spec.spec.services[0].name = name;
+            else if (where === 'metadata') spec.metadata.name = name;
+            else if (where === 'environment') spec.spec.environments = [name];
+            else spec.spec.services[0].dependsOn = [name];
+            expect(parseArchitecture(spec).ok).toBe(false);
+          },
+        ),
+        { numRuns: PARSE_RUNS, seed },
+      );
+    },
+    PARSE_TIMEOUT,
   );
 
-  parserProperty(
+  it(
     'secret-looking env values are rejected at their field, and the message does not echo them',
-    fc.property(validSpecArb, secretValueArb, (valid, { key, value }) => {
-      const spec = copy(valid);
-      const service = spec.spec.services[0];
-      service.env = { ...(service.env ?? {}), [key]: value };
-      service.secrets = (service.secrets ?? []).filter(
-        (s: string) => s !== key,
+    () => {
+      fc.assert(
+        fc.property(validSpecArb, secretValueArb, (valid, { key, value }) => {
+          const spec = copy(valid);
+          const service = spec.spec.services[0];
+          service.env = { ...(service.env ?? {}), [key]: value };
+          service.secrets = (service.secrets ?? []).filter(
+            (s: string) => s !== key,
+          );
+          const result = parseArchitecture(spec);
+          expect(result.ok).toBe(false);
+          expect(issuesOf(result).map(i => i.path)).toContain(
+            `spec.services[0].env.${key}`,
+          );
+          expect(
+            issuesOf(result).filter(i => i.message.includes(value)),
+          ).toEqual([]);
+        }),
+        { numRuns: PARSE_RUNS, seed },
       );
-      const result = parseArchitecture(spec);
-      expect(result.ok).toBe(false);
-      expect(issuesOf(result).map(i => i.path)).toContain(
-        `spec.services[0].env.${key}`,
-      );
-      expect(issuesOf(result).filter(i => i.message.includes(value))).toEqual(
-        [],
-      );
-    }),
+    },
+    PARSE_TIMEOUT,
   );
 
-  engineProperty(
+  it(
     'hostile free text is encoded safely: files parse back, ConfigMaps and Helm values hold the exact env values, scripts never carry it',
-    fc.asyncProperty(injectionSpecsWithoutWildcards, async input => {
-      const result = parseArchitecture(input);
-      // the injection arbitrary makes valid specs only
-      expect(describeIssues(result)).toBe('');
-      const architecture = parseSpecObject(input);
-      const pkg = await generate(architecture);
-      expect(unparsableFiles(pkg.files)).toEqual([]);
-      expect(filesWithSecrets(pkg.files)).toEqual([]);
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(injectionSpecsWithoutWildcards, async input => {
+          const result = parseArchitecture(input);
+          // the injection arbitrary makes valid specs only
+          expect(describeIssues(result)).toBe('');
+          const architecture = parseSpecObject(input);
+          const pkg = await generate(architecture);
+          expect(unparsableFiles(pkg.files)).toEqual([]);
+          expect(filesWithSecrets(pkg.files)).toEqual([]);
 
-      const { found, expected } = envPlacements(pkg);
-      expect(found).toEqual(expected);
+          const { found, expected } = envPlacements(pkg);
+          expect(found).toEqual(expected);
 
-      const chart = pkg.files.find(
-        f => f.path === `helm/${pkg.plan.name}/Chart.yaml`,
+          const chart = pkg.files.find(
+            f => f.path === `helm/${pkg.plan.name}/Chart.yaml`,
+          );
+          const meta = architecture.metadata;
+          expect(
+            chart
+              ? yamlDocuments(chart.content)[0].description
+              : meta.description ?? meta.title,
+          ).toBe(meta.description ?? meta.title);
+
+          expect(
+            scriptProblems(pkg, [
+              input.metadata.title,
+              input.metadata.description,
+              input.metadata.owner,
+              ...input.spec.services.flatMap(s => [
+                ...Object.values(s.env ?? {}),
+                s.trigger?.source,
+              ]),
+            ]),
+          ).toEqual([]);
+        }),
+        { numRuns: ENGINE_RUNS, seed },
       );
-      const meta = architecture.metadata;
-      expect(
-        chart
-          ? yamlDocuments(chart.content)[0].description
-          : meta.description ?? meta.title,
-      ).toBe(meta.description ?? meta.title);
-
-      expect(
-        scriptProblems(pkg, [
-          input.metadata.title,
-          input.metadata.description,
-          input.metadata.owner,
-          ...input.spec.services.flatMap(s => [
-            ...Object.values(s.env ?? {}),
-            s.trigger?.source,
-          ]),
-        ]),
-      ).toEqual([]);
-    }),
+    },
+    ENGINE_TIMEOUT,
   );
 
-  parserProperty(
+  it(
     'env values with newlines or NUL are rejected, not encoded',
-    fc.property(
-      validSpecArb,
-      fc.tuple(
-        fc.string({ maxLength: 8 }),
-        fc.constantFrom('\n', '\r', '\0', '\r\n', '\nkind: Secret\n'),
-        fc.string({ maxLength: 8 }),
-      ),
-      (valid, [head, breaker, tail]) => {
-        const spec = copy(valid);
-        spec.spec.services[0].env = {
-          LOG_LEVEL: `${head}${breaker}${tail}`,
-        };
-        spec.spec.services[0].secrets = [];
-        const result = parseArchitecture(spec);
-        expect(result.ok).toBe(false);
-        expect(issuesOf(result).map(i => i.path)).toContain(
-          'spec.services[0].env.LOG_LEVEL',
-        );
-      },
-    ),
+    () => {
+      fc.assert(
+        fc.property(
+          validSpecArb,
+          fc.tuple(
+            fc.string({ maxLength: 8 }),
+            fc.constantFrom('\n', '\r', '\0', '\r\n', '\nkind: Secret\n'),
+            fc.string({ maxLength: 8 }),
+          ),
+          (valid, [head, breaker, tail]) => {
+            const spec = copy(valid);
+            spec.spec.services[0].env = {
+              LOG_LEVEL: `${head}${breaker}${tail}`,
+            };
+            spec.spec.services[0].secrets = [];
+            const result = parseArchitecture(spec);
+            expect(result.ok).toBe(false);
+            expect(issuesOf(result).map(i => i.path)).toContain(
+              'spec.services[0].env.LOG_LEVEL',
+            );
+          },
+        ),
+        { numRuns: PARSE_RUNS, seed },
+      );
+    },
+    PARSE_TIMEOUT,
   );
 });
