@@ -24,6 +24,7 @@ import {
   requirementKinds,
   tiers,
   triggerTypes,
+  workloadKinds,
 } from '@internal/backstage-plugin-cloud-native-common';
 
 /**
@@ -520,17 +521,7 @@ export function serviceArb(
   context: SpecContext,
 ): fc.Arbitrary<ServiceSpecInput> {
   const workloads: WorkloadKind[] =
-    context.platform === 'serverless'
-      ? ['function']
-      : [
-          'service',
-          'worker',
-          'stateful',
-          'daemon',
-          'job',
-          'cronjob',
-          'function',
-        ];
+    context.platform === 'serverless' ? ['function'] : [...workloadKinds];
   return fc.constantFrom(...workloads).chain(workload =>
     fc
       .record(
@@ -876,123 +867,121 @@ export const invalidSpecArb: fc.Arbitrary<InvalidSpec> = fc
     const services = valid.spec.services;
     const i = a % services.length;
     const at = `spec.services[${i}]`;
+    /** `valid`, changed by `change`: invalid at `expectedPath`. */
+    const mutated = (
+      mutation: string,
+      expectedPath: string,
+      change: (spec: ArchitectureSpecInput) => void,
+    ): InvalidSpec => {
+      const spec = clone(valid);
+      change(spec);
+      return { mutation, spec, expectedPath };
+    };
+    /** `valid` with env `key` = `value` on service i, not declared a secret. */
+    const withEnvValue = (
+      mutation: string,
+      key: string,
+      value: string,
+    ): InvalidSpec =>
+      mutated(mutation, `${at}.env.${key}`, spec => {
+        const service = spec.spec.services[i];
+        service.env = { ...(service.env ?? {}), [key]: value };
+        service.secrets = service.secrets?.filter(s => s !== key);
+      });
     const mutations: Array<fc.Arbitrary<InvalidSpec>> = [
-      badNameArb.map(name => {
-        const spec = clone(valid);
-        spec.spec.services[i].name = name;
-        return { mutation: 'bad service name', spec, expectedPath: at };
-      }),
-      badNameArb.map(name => {
-        const spec = clone(valid);
-        spec.metadata.name = name;
-        return {
-          mutation: 'bad metadata.name',
-          spec,
-          expectedPath: 'metadata.name',
-        };
-      }),
-      badNameArb.map(name => {
-        const spec = clone(valid);
-        spec.spec.environments = ['prod', name];
-        return {
-          mutation: 'bad environment',
-          spec,
-          expectedPath: 'spec.environments',
-        };
-      }),
-      fc.constant(null).map(() => {
-        const spec = clone(valid);
-        const copy = clone(spec.spec.services[i]);
-        delete copy.dependsOn;
-        spec.spec.services.push(copy);
-        return {
-          mutation: 'duplicate service name',
-          spec,
-          expectedPath: `spec.services[${services.length}].name`,
-        };
-      }),
+      badNameArb.map(name =>
+        mutated('bad service name', at, spec => {
+          spec.spec.services[i].name = name;
+        }),
+      ),
+      badNameArb.map(name =>
+        mutated('bad metadata.name', 'metadata.name', spec => {
+          spec.metadata.name = name;
+        }),
+      ),
+      badNameArb.map(name =>
+        mutated('bad environment', 'spec.environments', spec => {
+          spec.spec.environments = ['prod', name];
+        }),
+      ),
+      fc.constant(null).map(() =>
+        mutated(
+          'duplicate service name',
+          `spec.services[${services.length}].name`,
+          spec => {
+            const copy = clone(spec.spec.services[i]);
+            delete copy.dependsOn;
+            spec.spec.services.push(copy);
+          },
+        ),
+      ),
       fc
         .constantFrom('default', 'default-deny-all', 'allow-dns-egress')
-        .map(name => {
-          const spec = clone(valid);
-          spec.spec.services[i].name = name;
-          return {
-            mutation: 'reserved service name',
-            spec,
-            expectedPath: `${at}.name`,
-          };
+        .map(name =>
+          mutated('reserved service name', `${at}.name`, spec => {
+            spec.spec.services[i].name = name;
+          }),
+        ),
+      fc.constant(null).map(() =>
+        mutated(
+          'service named like a derived object',
+          `spec.services[${services.length + 1}].name`,
+          spec => {
+            const names = new Set(services.map(s => s.name));
+            let db = 'dbx';
+            while (names.has(db) || names.has(`${db}-headless`)) db += 'x';
+            spec.spec.services.push(
+              {
+                name: db,
+                workload: 'stateful',
+                image: 'postgres:16',
+                port: 5432,
+              },
+              { name: `${db}-headless`, workload: 'worker', image: 'nginx' },
+            );
+          },
+        ),
+      ),
+      fc.constant(null).map(() =>
+        mutated('duplicate environment', 'spec.environments', spec => {
+          const env = spec.spec.environments?.[0] ?? 'prod';
+          spec.spec.environments = [env, env];
         }),
-      fc.constant(null).map(() => {
-        const spec = clone(valid);
-        const names = new Set(services.map(s => s.name));
-        let db = 'dbx';
-        while (names.has(db) || names.has(`${db}-headless`)) db += 'x';
-        spec.spec.services.push(
-          { name: db, workload: 'stateful', image: 'postgres:16', port: 5432 },
-          { name: `${db}-headless`, workload: 'worker', image: 'nginx' },
-        );
-        return {
-          mutation: 'service named like a derived object',
-          spec,
-          expectedPath: `spec.services[${services.length + 1}].name`,
-        };
-      }),
-      fc.constant(null).map(() => {
-        const spec = clone(valid);
-        const env = spec.spec.environments?.[0] ?? 'prod';
-        spec.spec.environments = [env, env];
-        return {
-          mutation: 'duplicate environment',
-          spec,
-          expectedPath: 'spec.environments',
-        };
-      }),
+      ),
       dnsLabelArb
         .filter(n => !services.some(s => s.name === n))
-        .map(unknown => {
-          const spec = clone(valid);
-          spec.spec.services[i].dependsOn = [unknown];
-          return {
-            mutation: 'unknown dependsOn',
-            spec,
-            expectedPath: `${at}.dependsOn`,
-          };
+        .map(unknown =>
+          mutated('unknown dependsOn', `${at}.dependsOn`, spec => {
+            spec.spec.services[i].dependsOn = [unknown];
+          }),
+        ),
+      fc.constant(null).map(() =>
+        mutated('self dependency', `${at}.dependsOn`, spec => {
+          spec.spec.services[i].dependsOn = [services[i].name];
         }),
-      fc.constant(null).map(() => {
-        const spec = clone(valid);
-        spec.spec.services[i].dependsOn = [services[i].name];
-        return {
-          mutation: 'self dependency',
-          spec,
-          expectedPath: `${at}.dependsOn`,
-        };
-      }),
-      badCronArb.map(schedule => {
-        const spec = clone(valid);
-        const service = spec.spec.services[i];
-        if (spec.spec.platform === 'serverless') {
-          service.trigger = { type: 'schedule' };
-        } else {
-          service.workload = 'cronjob';
-          delete service.trigger;
-          delete service.memoryMB;
-          delete service.completions;
-          delete service.parallelism;
-          delete service.storage;
-          if (
-            service.strategy &&
-            !['auto', 'rolling', 'recreate'].includes(service.strategy)
-          ) {
-            delete service.strategy;
+      ),
+      badCronArb.map(schedule =>
+        mutated('invalid cron', `${at}.schedule`, spec => {
+          const service = spec.spec.services[i];
+          if (spec.spec.platform === 'serverless') {
+            service.trigger = { type: 'schedule' };
+          } else {
+            service.workload = 'cronjob';
+            delete service.trigger;
+            delete service.memoryMB;
+            delete service.completions;
+            delete service.parallelism;
+            delete service.storage;
+            if (
+              service.strategy &&
+              !['auto', 'rolling', 'recreate'].includes(service.strategy)
+            ) {
+              delete service.strategy;
+            }
           }
-        }
-        service.schedule = schedule;
-        return {
-          mutation: 'invalid cron',
-          spec,
-          expectedPath: `${at}.schedule`,
-        };
-      }),
+          service.schedule = schedule;
+        }),
+      ),
       badQuantityArb.map(({ field, value }) => {
         const spec = clone(valid);
         const service = spec.spec.services[i];
@@ -1015,33 +1004,17 @@ export const invalidSpecArb: fc.Arbitrary<InvalidSpec> = fc
           expectedPath: `${at}.resources.${field}`,
         };
       }),
-      secretValueArb.map(({ key, value }) => {
-        const spec = clone(valid);
-        const service = spec.spec.services[i];
-        service.env = { ...(service.env ?? {}), [key]: value };
-        service.secrets = service.secrets?.filter(s => s !== key);
-        return {
-          mutation: 'secret-looking env value',
-          spec,
-          expectedPath: `${at}.env.${key}`,
-        };
-      }),
+      secretValueArb.map(({ key, value }) =>
+        withEnvValue('secret-looking env value', key, value),
+      ),
       fc
         .tuple(
           fc.constantFrom('single\nline', 'a\rb', 'nul\0byte', 'x\n'),
           envKeyArb,
         )
-        .map(([value, key]) => {
-          const spec = clone(valid);
-          const service = spec.spec.services[i];
-          service.env = { ...(service.env ?? {}), [key]: value };
-          service.secrets = service.secrets?.filter(s => s !== key);
-          return {
-            mutation: 'multi-line env value',
-            spec,
-            expectedPath: `${at}.env.${key}`,
-          };
-        }),
+        .map(([value, key]) =>
+          withEnvValue('multi-line env value', key, value),
+        ),
       fc
         .tuple(
           fc.constantFrom('root', 'spec', 'metadata', 'service'),

@@ -16,50 +16,66 @@ export const TOKEN = 'fake-token-123';
 /** kind → [plural, namespaced], per group version */
 export type ApiTable = Record<string, Record<string, [string, boolean]>>;
 
+/**
+ * The plural Kubernetes guesses for a kind (-s → -ses, -y → -ies, else -s):
+ * the real plural of every kind served here.
+ */
+function pluralOf(kind: string): string {
+  const lower = kind.toLowerCase();
+  if (lower.endsWith('s')) return `${lower}es`;
+  if (lower.endsWith('y')) return `${lower.slice(0, -1)}ies`;
+  return `${lower}s`;
+}
+
+/** The kinds of one group version: cluster-scoped ones first, then namespaced ones. */
+function groupVersionKinds(
+  namespaced: string[],
+  clusterScoped: string[] = [],
+): Record<string, [string, boolean]> {
+  return Object.fromEntries([
+    ...clusterScoped.map(kind => [kind, [pluralOf(kind), false]]),
+    ...namespaced.map(kind => [kind, [pluralOf(kind), true]]),
+  ]);
+}
+
 export const BUILTIN_API: ApiTable = {
-  v1: {
-    Namespace: ['namespaces', false],
-    Service: ['services', true],
-    ServiceAccount: ['serviceaccounts', true],
-    ConfigMap: ['configmaps', true],
-    Secret: ['secrets', true],
-    Pod: ['pods', true],
-    PersistentVolumeClaim: ['persistentvolumeclaims', true],
-  },
-  'apps/v1': {
-    Deployment: ['deployments', true],
-    StatefulSet: ['statefulsets', true],
-    DaemonSet: ['daemonsets', true],
-  },
-  'batch/v1': { Job: ['jobs', true], CronJob: ['cronjobs', true] },
-  'autoscaling/v2': {
-    HorizontalPodAutoscaler: ['horizontalpodautoscalers', true],
-  },
-  'policy/v1': { PodDisruptionBudget: ['poddisruptionbudgets', true] },
-  'networking.k8s.io/v1': {
-    NetworkPolicy: ['networkpolicies', true],
-    Ingress: ['ingresses', true],
-  },
-  'storage.k8s.io/v1': { StorageClass: ['storageclasses', false] },
-  'scheduling.k8s.io/v1': { PriorityClass: ['priorityclasses', false] },
-  'apiextensions.k8s.io/v1': {
-    CustomResourceDefinition: ['customresourcedefinitions', false],
-  },
+  v1: groupVersionKinds(
+    [
+      'Service',
+      'ServiceAccount',
+      'ConfigMap',
+      'Secret',
+      'Pod',
+      'PersistentVolumeClaim',
+    ],
+    ['Namespace'],
+  ),
+  'apps/v1': groupVersionKinds(['Deployment', 'StatefulSet', 'DaemonSet']),
+  'batch/v1': groupVersionKinds(['Job', 'CronJob']),
+  'autoscaling/v2': groupVersionKinds(['HorizontalPodAutoscaler']),
+  'policy/v1': groupVersionKinds(['PodDisruptionBudget']),
+  'networking.k8s.io/v1': groupVersionKinds(['NetworkPolicy', 'Ingress']),
+  'storage.k8s.io/v1': groupVersionKinds([], ['StorageClass']),
+  'scheduling.k8s.io/v1': groupVersionKinds([], ['PriorityClass']),
+  'apiextensions.k8s.io/v1': groupVersionKinds(
+    [],
+    ['CustomResourceDefinition'],
+  ),
 };
 
 export const CRD_API: ApiTable = {
-  'argoproj.io/v1alpha1': {
-    Rollout: ['rollouts', true],
-    AnalysisTemplate: ['analysistemplates', true],
-    Application: ['applications', true],
-    AppProject: ['appprojects', true],
-  },
-  'external-secrets.io/v1': {
-    ExternalSecret: ['externalsecrets', true],
-    ClusterSecretStore: ['clustersecretstores', false],
-  },
-  'karpenter.sh/v1': { NodePool: ['nodepools', false] },
-  'karpenter.k8s.aws/v1': { EC2NodeClass: ['ec2nodeclasses', false] },
+  'argoproj.io/v1alpha1': groupVersionKinds([
+    'Rollout',
+    'AnalysisTemplate',
+    'Application',
+    'AppProject',
+  ]),
+  'external-secrets.io/v1': groupVersionKinds(
+    ['ExternalSecret'],
+    ['ClusterSecretStore'],
+  ),
+  'karpenter.sh/v1': groupVersionKinds([], ['NodePool']),
+  'karpenter.k8s.aws/v1': groupVersionKinds([], ['EC2NodeClass']),
 };
 
 export interface RecordedRequest {
@@ -102,6 +118,16 @@ export function statusBody(
   };
 }
 
+/** What the API server answers for a path it does not serve. */
+const NOT_FOUND: FakeAnswer = {
+  status: 404,
+  body: statusBody(
+    404,
+    'NotFound',
+    'the server could not find the requested resource',
+  ),
+};
+
 export async function startFakeApiServer(
   options: {
     api?: ApiTable;
@@ -128,16 +154,7 @@ export async function startFakeApiServer(
     if (request.method === 'GET' && discovery) {
       const groupVersion = discovery[1] ?? discovery[2];
       const kinds = api[groupVersion];
-      if (!kinds) {
-        return {
-          status: 404,
-          body: statusBody(
-            404,
-            'NotFound',
-            'the server could not find the requested resource',
-          ),
-        };
-      }
+      if (!kinds) return NOT_FOUND;
       return {
         status: 200,
         body: {
@@ -186,14 +203,7 @@ export async function startFakeApiServer(
       }
       return { status: 200, body: JSON.parse(request.body) };
     }
-    return {
-      status: 404,
-      body: statusBody(
-        404,
-        'NotFound',
-        'the server could not find the requested resource',
-      ),
-    };
+    return NOT_FOUND;
   };
 
   const server = http.createServer((req, res) => {

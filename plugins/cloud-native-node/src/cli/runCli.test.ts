@@ -1,18 +1,19 @@
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { runCli } from './runCli';
 import { captureIO } from '../../testkit/cli';
+import {
+  spec as architecture,
+  svc,
+} from '../skills/kubernetes/__fixtures__/plans';
+import { tmpDirPerTest } from './__fixtures__/tmpDir';
+import { runCno } from './__fixtures__/runCno';
 
 const EXAMPLES = path.resolve(__dirname, '../../../../examples');
 
 describe('cno', () => {
-  let tmp: string;
-  beforeEach(async () => {
-    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'cno-cli-'));
-  });
-  afterEach(() => fs.rm(tmp, { recursive: true, force: true }));
+  const tmp = tmpDirPerTest('cno-cli-');
 
   it('plan prints the platform, skills and rule ids', async () => {
     const c = captureIO();
@@ -39,31 +40,30 @@ describe('cno', () => {
   });
 
   it('exits 2 and names the field path for an invalid spec', async () => {
-    const spec = path.join(tmp, 'bad.yaml');
+    const spec = path.join(tmp(), 'bad.yaml');
+    const cron = svc('a', 'cronjob', {
+      language: 'go',
+      schedule: '99 * * * *',
+    });
     await fs.writeFile(
       spec,
-      [
-        'apiVersion: cloud-native.backstage.io/v1alpha1',
-        'kind: Architecture',
-        'metadata: { name: x }',
-        'spec:',
-        '  type: batch',
-        '  cloud: aws',
-        '  tier: T1',
-        '  requirements: [cost]',
-        '  services:',
-        '    - { name: a, workload: cronjob, language: go, schedule: "99 * * * *" }',
-      ].join('\n'),
+      stringify(
+        architecture(
+          { type: 'batch', cloud: 'aws', tier: 'T1', requirements: ['cost'] },
+          [cron],
+          'x',
+        ),
+      ),
     );
     const c = captureIO();
     expect(
-      await runCli(['generate', spec, '--out', path.join(tmp, 'o')], c.io),
+      await runCli(['generate', spec, '--out', path.join(tmp(), 'o')], c.io),
     ).toBe(2);
     expect(c.err()).toMatch(/spec.services\[0\].schedule: invalid cron/);
   });
 
   it('exits 2 for YAML syntax errors, with the line', async () => {
-    const spec = path.join(tmp, 'bad.yaml');
+    const spec = path.join(tmp(), 'bad.yaml');
     await fs.writeFile(spec, 'kind: [unclosed\n');
     const c = captureIO();
     expect(await runCli(['plan', spec], c.io)).toBe(2);
@@ -72,13 +72,13 @@ describe('cno', () => {
 
   it('exits 2 for a missing spec file and for unknown commands', async () => {
     const c = captureIO();
-    expect(await runCli(['plan', path.join(tmp, 'nope.yaml')], c.io)).toBe(2);
+    expect(await runCli(['plan', path.join(tmp(), 'nope.yaml')], c.io)).toBe(2);
     expect(c.err()).toMatch(/cannot read .*ENOENT/);
     expect(await runCli(['frobnicate'], captureIO().io)).toBe(2);
   });
 
   it('refuses YAML aliases', async () => {
-    const spec = path.join(tmp, 'alias.yaml');
+    const spec = path.join(tmp(), 'alias.yaml');
     const text = await fs.readFile(
       path.join(EXAMPLES, 'web-app-t1/architecture.yaml'),
       'utf8',
@@ -95,7 +95,7 @@ describe('cno', () => {
   });
 
   it('generate writes the package and the report, and refuses a foreign directory', async () => {
-    const out = path.join(tmp, 'pkg');
+    const out = path.join(tmp(), 'pkg');
     const c = captureIO();
     const code = await runCli(
       [
@@ -114,7 +114,7 @@ describe('cno', () => {
     expect(report.deployment_strategy.platform).toBe('kubernetes');
     expect(report.validation_results.kubernetes_manifests).toBe('pass');
 
-    const foreign = path.join(tmp, 'foreign');
+    const foreign = path.join(tmp(), 'foreign');
     await fs.mkdir(foreign);
     await fs.writeFile(path.join(foreign, 'README.md'), 'mine');
     const c2 = captureIO();
@@ -159,26 +159,21 @@ describe('cno schema', () => {
 
 describe('cno validate and cno cost', () => {
   jest.setTimeout(120_000);
-  let tmp: string;
-  beforeEach(async () => {
-    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'cno-validate-'));
-  });
-  afterEach(() => fs.rm(tmp, { recursive: true, force: true }));
+  const tmp = tmpDirPerTest('cno-validate-');
 
   it('validates an example package (exit 0) and a broken copy (exit 1)', async () => {
-    const c = captureIO();
-    expect(
-      await runCli(
-        ['validate', path.join(EXAMPLES, 'shop-eks-t2/package'), '--no-tools'],
-        c.io,
-      ),
-    ).toBe(0);
-    expect(c.out()).toMatch(/kubernetes_manifests: pass/);
+    const valid = await runCno([
+      'validate',
+      path.join(EXAMPLES, 'shop-eks-t2/package'),
+      '--no-tools',
+    ]);
+    expect(valid.code).toBe(0);
+    expect(valid.out).toMatch(/kubernetes_manifests: pass/);
 
-    await fs.cp(path.join(EXAMPLES, 'shop-eks-t2/package'), tmp, {
+    await fs.cp(path.join(EXAMPLES, 'shop-eks-t2/package'), tmp(), {
       recursive: true,
     });
-    const file = path.join(tmp, 'kubernetes/prod/api.yaml');
+    const file = path.join(tmp(), 'kubernetes/prod/api.yaml');
     await fs.writeFile(
       file,
       (
@@ -189,7 +184,7 @@ describe('cno validate and cno cost', () => {
       ),
     );
     const broken = captureIO();
-    expect(await runCli(['validate', tmp, '--no-tools'], broken.io)).toBe(1);
+    expect(await runCli(['validate', tmp(), '--no-tools'], broken.io)).toBe(1);
     expect(broken.out()).toMatch(
       /error +policy\/read-only-root-filesystem kubernetes\/prod\/api.yaml/,
     );
@@ -198,37 +193,19 @@ describe('cno validate and cno cost', () => {
 
   it('exits 2 for a directory that is not a package', async () => {
     const c = captureIO();
-    expect(await runCli(['validate', tmp], c.io)).toBe(2);
+    expect(await runCli(['validate', tmp()], c.io)).toBe(2);
     expect(c.err()).toMatch(/no architecture.yaml/);
   });
 
   it('prints the cost table of a spec and of a package', async () => {
-    const spec = captureIO();
-    expect(
-      await runCli(
-        ['cost', path.join(EXAMPLES, 'web-app-t1/architecture.yaml')],
-        spec.io,
-      ),
-    ).toBe(0);
-    expect(spec.out()).toMatch(/Total: 160\.49 USD\/month/);
-    const dir = captureIO();
-    expect(
-      await runCli(
-        ['cost', path.join(EXAMPLES, 'web-app-t1/package'), '--json'],
-        dir.io,
-      ),
-    ).toBe(0);
-    expect(JSON.parse(dir.out()).total).toBe(160.49);
-    expect(
-      await runCli(
-        [
-          'cost',
-          path.join(EXAMPLES, 'web-app-t1/architecture.yaml'),
-          '--env',
-          'nope',
-        ],
-        captureIO().io,
-      ),
-    ).toBe(2);
+    const specFile = path.join(EXAMPLES, 'web-app-t1/architecture.yaml');
+    const ofSpec = await runCno(['cost', specFile]);
+    expect(ofSpec.code).toBe(0);
+    expect(ofSpec.out).toMatch(/Total: 160\.49 USD\/month/);
+    const packageDir = path.join(EXAMPLES, 'web-app-t1/package');
+    const ofPackage = await runCno(['cost', packageDir, '--json']);
+    expect(ofPackage.code).toBe(0);
+    expect(JSON.parse(ofPackage.out).total).toBe(160.49);
+    expect((await runCno(['cost', specFile, '--env', 'nope'])).code).toBe(2);
   });
 });

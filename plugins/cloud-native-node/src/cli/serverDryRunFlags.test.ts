@@ -40,6 +40,24 @@ async function validateWithDryRun(kubeconfig: string, ...extra: string[]) {
   return { c, code };
 }
 
+/** `cno generate <example spec> --out <out> --server-dry-run --kubeconfig ...` */
+async function generateWithDryRun(out: string, kubeconfig: string) {
+  const c = captureIO();
+  const code = await runCli(
+    [
+      'generate',
+      SPEC,
+      '--out',
+      out,
+      '--server-dry-run',
+      '--kubeconfig',
+      kubeconfig,
+    ],
+    c.io,
+  );
+  return { c, code };
+}
+
 describe('cno --server-dry-run', () => {
   let dir: string;
   let fake: FakeApiServer | undefined;
@@ -168,18 +186,9 @@ describe('cno --server-dry-run', () => {
 
   it('generate checks the flags before writing anything', async () => {
     const out = path.join(dir, 'out');
-    const c = captureIO();
-    const code = await runCli(
-      [
-        'generate',
-        SPEC,
-        '--out',
-        out,
-        '--server-dry-run',
-        '--kubeconfig',
-        path.join(dir, 'missing'),
-      ],
-      c.io,
+    const { c, code } = await generateWithDryRun(
+      out,
+      path.join(dir, 'missing'),
     );
     expect(code).toBe(2);
     expect(c.err()).toMatch(
@@ -192,19 +201,7 @@ describe('cno --server-dry-run', () => {
     fake = await startFakeApiServer();
     const kubeconfig = await writeKubeconfig(dir, fake.url);
     const out = path.join(dir, 'out');
-    const c = captureIO();
-    const code = await runCli(
-      [
-        'generate',
-        SPEC,
-        '--out',
-        out,
-        '--server-dry-run',
-        '--kubeconfig',
-        kubeconfig,
-      ],
-      c.io,
-    );
+    const { c, code } = await generateWithDryRun(out, kubeconfig);
     expect(c.err()).not.toMatch(/^cno:/m);
     expect(code).toBe(0);
     const report = parse(

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { ServerDryRunOptions } from '../core/types';
+import { CliInputError } from './io';
 import {
   loadDryRunCluster,
   ServerDryRunConfigError,
@@ -10,12 +11,12 @@ import {
  * `cno generate`).
  */
 
-/** A bad flag value; the message starts with the flag. */
-export class ServerDryRunFlagError extends Error {
+/** A bad flag value: bad input whose message starts with the flag. */
+export class ServerDryRunFlagError extends CliInputError {
   readonly flag: string;
 
   constructor(flag: string, message: string) {
-    super(`${flag}: ${message}`);
+    super(flag, message);
     this.name = 'ServerDryRunFlagError';
     this.flag = flag;
   }

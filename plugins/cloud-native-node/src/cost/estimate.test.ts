@@ -4,12 +4,12 @@ import {
   ArchitectureSpecInput,
   createPlan,
   DeploymentPlan,
-  parseArchitecture,
   ServiceSpecInput,
 } from '@internal/backstage-plugin-cloud-native-common';
 import { parse } from 'yaml';
 import { parseSpecText } from '../engine/loadSpec';
 import { cloudServerlessDesigner } from '../skills/serverless';
+import * as fixtures from '../skills/kubernetes/__fixtures__/plans';
 import {
   CostEstimate,
   estimateCost,
@@ -29,35 +29,32 @@ async function examplePlan(name: string): Promise<DeploymentPlan> {
   return createPlan(parseSpecText(text, name));
 }
 
+/** A plan of `services`, on AWS unless `overrides` says otherwise. */
 function planOf(
   overrides: Partial<ArchitectureSpecInput['spec']>,
   services: ServiceSpecInput[],
 ): DeploymentPlan {
-  const result = parseArchitecture({
-    apiVersion: 'cloud-native.backstage.io/v1alpha1',
-    kind: 'Architecture',
-    metadata: { name: 'costs' },
-    spec: {
-      type: 'microservices',
-      cloud: 'aws',
-      tier: 'T2',
-      requirements: ['performance'],
-      environments: ['prod'],
-      mesh: 'none',
-      ...overrides,
-      services,
-    },
-  });
-  if (!result.ok) throw new Error(JSON.stringify(result.issues));
-  return createPlan(result.architecture);
+  return fixtures.planOf(
+    fixtures.spec({ cloud: 'aws', ...overrides }, services, 'costs'),
+  );
 }
 
-function svc(
+const svc = fixtures.svc;
+
+/** A stateful service of `image` listening on `port`, with a fixed replica count. */
+function statefulSvc(
   name: string,
-  workload: ServiceSpecInput['workload'],
-  extra: Partial<ServiceSpecInput> = {},
+  image: string,
+  port: number,
+  replicas: number,
+  extra: Partial<ServiceSpecInput>,
 ): ServiceSpecInput {
-  return { name, workload, language: 'node', ...extra };
+  return svc(name, 'stateful', {
+    image,
+    port,
+    replicas: { min: replicas, max: replicas },
+    ...extra,
+  });
 }
 
 function nodeLines(estimate: CostEstimate) {
@@ -308,10 +305,7 @@ describe('estimateCost: Kubernetes method', () => {
     // 33 GiB rounds up to the 64 GiB tier: 64 × 19.71 / 128 = 9.855 → 9.86
     const rounded = estimateCost(
       planOf({ cloud: 'azure' }, [
-        svc('db', 'stateful', {
-          image: 'postgres:16',
-          port: 5432,
-          replicas: { min: 1, max: 1 },
+        statefulSvc('db', 'postgres:16', 5432, 1, {
           storage: { size: '33Gi' },
         }),
       ]),
@@ -397,12 +391,13 @@ describe('estimateCost: node size', () => {
   it('sizes the nodes so the largest pod fits next to the DaemonSets', () => {
     const estimate = estimateCost(
       planOf({ cloud: 'gcp' }, [
-        svc('search', 'stateful', {
-          image: 'docker.elastic.co/elasticsearch/elasticsearch:8.15.3',
-          port: 9200,
-          replicas: { min: 3, max: 3 },
-          resources: { cpu: '3', memory: '12Gi' },
-        }),
+        statefulSvc(
+          'search',
+          'docker.elastic.co/elasticsearch/elasticsearch:8.15.3',
+          9200,
+          3,
+          { resources: { cpu: '3', memory: '12Gi' } },
+        ),
         agent({ cpu: '100m', memory: '128Mi' }),
       ]),
     );

@@ -639,20 +639,25 @@ function nodeSizing(pricing: ProviderPricing, demand: NodeDemand): NodeSizing {
   };
 }
 
+/** What the networking of one environment's cluster is priced from. */
+interface ClusterNetwork {
+  plan: DeploymentPlan;
+  pricing: ProviderPricing;
+  environment: string;
+  /** Internet egress of the environment, GB per month */
+  egressGB: number;
+}
+
 /** The load balancer of the public services: hours, LCUs, data processed. */
 function loadBalancerLines(
-  plan: DeploymentPlan,
-  pricing: ProviderPricing,
-  environment: string,
-  egressGB: number,
+  { plan, pricing, environment, egressGB }: ClusterNetwork,
   requests: number,
 ): DraftLine[] {
-  const label = pricing.label;
-  const lines: DraftLine[] = [];
-  // Load balancer, when a Kubernetes service is public
   const hasPublic = plan.services.some(
     s => s.runtime === 'kubernetes' && s.service.expose === 'public',
   );
+  const label = pricing.label;
+  const lines: DraftLine[] = [];
   if (hasPublic) {
     const lb = pricing.loadBalancer;
     lines.push(
@@ -704,15 +709,11 @@ function loadBalancerLines(
 
 /** The NAT gateway of private nodes (from T2): hours and data processed. */
 function natLines(
-  plan: DeploymentPlan,
-  pricing: ProviderPricing,
-  environment: string,
-  egressGB: number,
+  { plan, pricing, environment, egressGB }: ClusterNetwork,
   nodes: number,
 ): DraftLine[] {
   const label = pricing.label;
   const lines: DraftLine[] = [];
-  // NAT gateway: private nodes from T2
   if (plan.tier !== 'T1') {
     const nat = pricing.nat;
     if (nat.perNodeHour) {
@@ -904,11 +905,10 @@ function clusterLines(
     ),
   );
 
-  lines.push(
-    ...loadBalancerLines(plan, pricing, environment, egressGB, requests),
-  );
+  const network: ClusterNetwork = { plan, pricing, environment, egressGB };
+  lines.push(...loadBalancerLines(network, requests));
 
-  lines.push(...natLines(plan, pricing, environment, egressGB, nodes));
+  lines.push(...natLines(network, nodes));
 
   lines.push(...volumeLines(plan, pricing, environment, workloads));
 
@@ -1027,8 +1027,6 @@ function lineRef(l: CostLine): string {
 /** Spot / preemptible nodes for stateless, multi-replica workloads. */
 function spotRecommendations(expected: ScenarioResult): CostRecommendation[] {
   const clusters = expected.clusters;
-  const recommendations: CostRecommendation[] = [];
-  // Spot / preemptible for stateless, multi-replica workloads
   let eligibleCost = 0;
   const motivating: CostLine[] = [];
   const names = new Set<string>();
@@ -1044,25 +1042,53 @@ function spotRecommendations(expected: ScenarioResult): CostRecommendation[] {
       }
     }
   }
-  if (eligibleCost > 0) {
-    recommendations.push({
-      id: 'spot-nodes',
-      text: `Run the stateless, multi-replica workloads (${[...names].join(
+  if (eligibleCost <= 0) return [];
+  return [
+    recommendation(
+      'spot-nodes',
+      `Run the stateless, multi-replica workloads (${[...names].join(
         ', ',
-      )}) on a spot / preemptible node pool: ${Math.round(
-        DISCOUNTS.spot.low * 100,
-      )}-${Math.round(
-        DISCOUNTS.spot.high * 100,
-      )}% cheaper compute, but nodes can be reclaimed at short notice, so keep StatefulSets, DaemonSet-only nodes and single-replica workloads on on-demand nodes. Savings are on their requested share of the node cost (${roundCents(
+      )}) on a spot / preemptible node pool: ${percentRange(
+        DISCOUNTS.spot,
+      )} cheaper compute, but nodes can be reclaimed at short notice, so keep StatefulSets, DaemonSet-only nodes and single-replica workloads on on-demand nodes. Savings are on their requested share of the node cost (${roundCents(
         eligibleCost,
       ).toFixed(2)} USD/month).`,
-      monthlySavingsLow: roundCents(eligibleCost * DISCOUNTS.spot.low),
-      monthlySavingsHigh: roundCents(eligibleCost * DISCOUNTS.spot.high),
-      motivatedBy: motivating.map(lineRef).join('; '),
-    });
-  }
+      savingsAt(eligibleCost, DISCOUNTS.spot),
+      motivating,
+    ),
+  ];
+}
 
-  return recommendations;
+/**
+ * One recommendation: the monthly savings range (rounded to cents here) and
+ * the lines it is computed from, named in `motivatedBy`.
+ */
+function recommendation(
+  id: string,
+  text: string,
+  savings: { low: number; high: number },
+  motivating: CostLine[],
+): CostRecommendation {
+  return {
+    id,
+    text,
+    monthlySavingsLow: roundCents(savings.low),
+    monthlySavingsHigh: roundCents(savings.high),
+    motivatedBy: motivating.map(lineRef).join('; '),
+  };
+}
+
+/** A low-high fraction as a percent range, e.g. `60-90%`. */
+function percentRange(range: { low: number; high: number }): string {
+  return `${Math.round(range.low * 100)}-${Math.round(range.high * 100)}%`;
+}
+
+/** What a discount range saves on `cost`, unrounded. */
+function savingsAt(
+  cost: number,
+  discount: { low: number; high: number },
+): { low: number; high: number } {
+  return { low: cost * discount.low, high: cost * discount.high };
 }
 
 /** Commitments on steady (baseline) compute outside development. */
@@ -1071,8 +1097,6 @@ function commitmentRecommendations(
   low: ScenarioResult,
 ): CostRecommendation[] {
   const clusters = expected.clusters;
-  const recommendations: CostRecommendation[] = [];
-  // Commitments on steady (baseline) compute outside development
   let steady = 0;
   const motivating: CostLine[] = [];
   for (const c of low.clusters) {
@@ -1083,37 +1107,29 @@ function commitmentRecommendations(
     );
     if (match) motivating.push(match.nodeLine);
   }
-  if (steady > 0) {
-    const pct = (x: number) => Math.round(x * 100);
-    recommendations.push({
-      id: 'commitment-1y',
-      text: `Commit to the steady compute (the nodes that run at minimum replicas outside development: ${roundCents(
+  if (steady <= 0) return [];
+  return [
+    recommendation(
+      'commitment-1y',
+      `Commit to the steady compute (the nodes that run at minimum replicas outside development: ${roundCents(
         steady,
       ).toFixed(
         2,
-      )} USD/month) for one year (Savings Plans, committed use discounts, reservations): about ${pct(
-        DISCOUNTS.commit1y.low,
-      )}-${pct(
-        DISCOUNTS.commit1y.high,
-      )}% off. Not additive with spot on the same nodes.`,
-      monthlySavingsLow: roundCents(steady * DISCOUNTS.commit1y.low),
-      monthlySavingsHigh: roundCents(steady * DISCOUNTS.commit1y.high),
-      motivatedBy: motivating.map(lineRef).join('; '),
-    });
-    recommendations.push({
-      id: 'commitment-3y',
-      text: `Or commit the same steady compute for three years: about ${pct(
-        DISCOUNTS.commit3y.low,
-      )}-${pct(
-        DISCOUNTS.commit3y.high,
-      )}% off, worth it only if the workload is certain to stay on this cloud and instance family.`,
-      monthlySavingsLow: roundCents(steady * DISCOUNTS.commit3y.low),
-      monthlySavingsHigh: roundCents(steady * DISCOUNTS.commit3y.high),
-      motivatedBy: motivating.map(lineRef).join('; '),
-    });
-  }
-
-  return recommendations;
+      )} USD/month) for one year (Savings Plans, committed use discounts, reservations): about ${percentRange(
+        DISCOUNTS.commit1y,
+      )} off. Not additive with spot on the same nodes.`,
+      savingsAt(steady, DISCOUNTS.commit1y),
+      motivating,
+    ),
+    recommendation(
+      'commitment-3y',
+      `Or commit the same steady compute for three years: about ${percentRange(
+        DISCOUNTS.commit3y,
+      )} off, worth it only if the workload is certain to stay on this cloud and instance family.`,
+      savingsAt(steady, DISCOUNTS.commit3y),
+      motivating,
+    ),
+  ];
 }
 
 /** Right-sizing: node capacity nobody requests. */
@@ -1121,8 +1137,6 @@ function rightSizingRecommendations(
   expected: ScenarioResult,
 ): CostRecommendation[] {
   const clusters = expected.clusters;
-  const recommendations: CostRecommendation[] = [];
-  // Right-sizing: node capacity nobody requests
   let headroomCost = 0;
   const motivating: CostLine[] = [];
   const details: string[] = [];
@@ -1139,30 +1153,26 @@ function rightSizingRecommendations(
       );
     }
   }
-  if (headroomCost > 0) {
-    recommendations.push({
-      id: 'right-sizing',
-      text: `Right-size the nodes: requests leave capacity unused (${details.join(
+  if (headroomCost <= 0) return [];
+  return [
+    recommendation(
+      'right-sizing',
+      `Right-size the nodes: requests leave capacity unused (${details.join(
         '; ',
       )}; usable = ${Math.round(
         ALLOCATABLE_FRACTION * TARGET_UTILIZATION * 100,
       )}% of a node). Smaller node types, or a shared cluster for small environments, recover part of it: low = half the headroom (instance sizes come in steps), high = all of it (${roundCents(
         headroomCost,
       ).toFixed(2)} USD/month).`,
-      monthlySavingsLow: roundCents(headroomCost / 2),
-      monthlySavingsHigh: roundCents(headroomCost),
-      motivatedBy: motivating.map(lineRef).join('; '),
-    });
-  }
-
-  return recommendations;
+      { low: headroomCost / 2, high: headroomCost },
+      motivating,
+    ),
+  ];
 }
 
 /** Arm64 nodes where the images are multi-arch. */
 function armRecommendations(expected: ScenarioResult): CostRecommendation[] {
   const clusters = expected.clusters;
-  const recommendations: CostRecommendation[] = [];
-  // Arm64 nodes where images are multi-arch
   let armLow = 0;
   let armHigh = 0;
   const motivating: CostLine[] = [];
@@ -1186,21 +1196,19 @@ function armRecommendations(expected: ScenarioResult): CostRecommendation[] {
         ? arm[0].instanceType
         : `${arm[0].instanceType} / ${arm[1].instanceType}`;
   }
-  if (armHigh > 0) {
-    recommendations.push({
-      id: 'arm64-nodes',
-      text: `Move to arm64 nodes (${armName}): the images this package builds (${[
+  if (armHigh <= 0) return [];
+  return [
+    recommendation(
+      'arm64-nodes',
+      `Move to arm64 nodes (${armName}): the images this package builds (${[
         ...built,
       ].join(
         ', ',
       )}) are published for linux/amd64 and linux/arm64. Low = only their share of the nodes at the smaller price gap; high = the whole node pool at the larger gap, once every prebuilt image is confirmed multi-arch.`,
-      monthlySavingsLow: roundCents(armLow),
-      monthlySavingsHigh: roundCents(armHigh),
-      motivatedBy: motivating.map(lineRef).join('; '),
-    });
-  }
-
-  return recommendations;
+      { low: armLow, high: armHigh },
+      motivating,
+    ),
+  ];
 }
 
 /** Development environments scaled to zero at night. */
@@ -1208,14 +1216,13 @@ function scheduleRecommendations(
   expected: ScenarioResult,
 ): CostRecommendation[] {
   const clusters = expected.clusters;
-  const recommendations: CostRecommendation[] = [];
-  // Development environments scaled to zero at night
   const devNodes = clusters.filter(c => c.environmentClass === 'development');
   const cost = devNodes.reduce((a, c) => a + c.nodeLine.monthlyCost, 0);
-  if (cost > 0) {
-    recommendations.push({
-      id: 'dev-scale-to-zero',
-      text: `Scale development environments (${[
+  if (cost <= 0) return [];
+  return [
+    recommendation(
+      'dev-scale-to-zero',
+      `Scale development environments (${[
         ...new Set(devNodes.map(c => c.environment)),
       ].join(
         ', ',
@@ -1224,13 +1231,13 @@ function scheduleRecommendations(
       )}% of their node hours, nights and weekends ${Math.round(
         DEV_OFF_FRACTION_HIGH * 100,
       )}%. The control plane and load balancer keep running.`,
-      monthlySavingsLow: roundCents(cost * DEV_OFF_FRACTION_LOW),
-      monthlySavingsHigh: roundCents(cost * DEV_OFF_FRACTION_HIGH),
-      motivatedBy: devNodes.map(c => lineRef(c.nodeLine)).join('; '),
-    });
-  }
-
-  return recommendations;
+      {
+        low: cost * DEV_OFF_FRACTION_LOW,
+        high: cost * DEV_OFF_FRACTION_HIGH,
+      },
+      devNodes.map(c => c.nodeLine),
+    ),
+  ];
 }
 
 function recommendationsFor(

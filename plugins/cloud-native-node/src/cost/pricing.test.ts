@@ -1,4 +1,3 @@
-import { runsPerMonth } from './cron';
 import { AZURE_P10, PRICING, regionNote } from './pricing';
 
 /** Every object with a numeric `price` in the snapshot. */
@@ -121,29 +120,5 @@ describe('pricing snapshot', () => {
     expect(regionNote('aks', 'westeurope')).toMatch(/eastus/);
     expect(regionNote('cloud-run', 'europe-west1')).toMatch(/us-central1/);
     expect(regionNote('generic', 'default')).toMatch(/AWS/);
-  });
-});
-
-describe('runsPerMonth', () => {
-  it.each([
-    ['0 6 * * *', 30],
-    ['@daily', 30],
-    ['0 * * * *', 730],
-    ['@hourly', 730],
-    ['*/15 * * * *', 2920],
-    ['0 3 * * sun', 4],
-    ['@weekly', 4],
-    ['0 9 * * 1-5', 22],
-    ['@monthly', 1],
-    ['0 0 1,15 * *', 2],
-    ['@yearly', 0.08],
-    ['30 1 * * *', 30],
-  ])('%s → %d', (schedule, runs) => {
-    expect(runsPerMonth(schedule)).toBe(runs);
-  });
-
-  it('rejects what it cannot read', () => {
-    expect(() => runsPerMonth('* * *')).toThrow(/5 fields/);
-    expect(() => runsPerMonth('0 0 * * funday')).toThrow(/unsupported/);
   });
 });

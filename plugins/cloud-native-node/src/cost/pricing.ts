@@ -114,24 +114,55 @@ export function scaleNode(
   };
 }
 
-/** The sizes of a family: [factor, x86 instance type, arm64 instance types?]. */
+/**
+ * The representative node every cloud's workloads are packed on: 2 vCPU and
+ * 8 GiB on each of them, billed per node-hour.
+ */
+function representativeNode(
+  instanceType: string,
+  architecture: NodeShape['architecture'],
+  hourly: Omit<PricePoint, 'unit'>,
+): NodeShape {
+  return {
+    instanceType,
+    vcpu: 2,
+    memoryGiB: 8,
+    architecture,
+    hourly: {
+      price: hourly.price,
+      unit: 'node-hour',
+      source: hourly.source,
+      note: hourly.note,
+    },
+  };
+}
+
+/**
+ * The sizes of a family: [factor, x86 instance type, arm64 instance types?].
+ * The arm64 types are [cheaper bound, dearer bound], or one type when the
+ * family has a single arm64 size (both bounds are then that type).
+ */
 function family(
   base: NodeShape,
   arm: [NodeShape, NodeShape] | undefined,
-  sizes: Array<[number, string, [string, string]?]>,
+  sizes: Array<[number, string, (string | [string, string])?]>,
 ): NodeSize[] {
-  return sizes.map(([factor, instanceType, armTypes]) => ({
-    factor,
-    node: scaleNode(base, factor, instanceType),
-    ...(arm && armTypes
-      ? {
-          armNodes: [
-            scaleNode(arm[0], factor, armTypes[0]),
-            scaleNode(arm[1], factor, armTypes[1]),
-          ] as [NodeShape, NodeShape],
-        }
-      : {}),
-  }));
+  return sizes.map(([factor, instanceType, armTypes]) => {
+    const [cheaper, dearer] =
+      typeof armTypes === 'string' ? [armTypes, armTypes] : armTypes ?? [];
+    return {
+      factor,
+      node: scaleNode(base, factor, instanceType),
+      ...(arm && cheaper && dearer
+        ? {
+            armNodes: [
+              scaleNode(arm[0], factor, cheaper),
+              scaleNode(arm[1], factor, dearer),
+            ] as [NodeShape, NodeShape],
+          }
+        : {}),
+    };
+  });
 }
 
 const AWS_BASE: Omit<ProviderPricing, 'nodeSizes'> = {
@@ -144,43 +175,22 @@ const AWS_BASE: Omit<ProviderPricing, 'nodeSizes'> = {
     source: 'https://aws.amazon.com/eks/pricing/',
     note: 'Kubernetes versions in standard support; extended support is $0.60 per cluster-hour',
   },
-  node: {
-    instanceType: 'm6i.large',
-    vcpu: 2,
-    memoryGiB: 8,
-    architecture: 'x86_64',
-    hourly: {
-      price: 0.096,
-      unit: 'node-hour',
-      source: AWS_EC2,
-      note: 'm6i.large, 2 vCPU, 8 GiB, Linux on demand, us-east-1',
-    },
-  },
+  node: representativeNode('m6i.large', 'x86_64', {
+    price: 0.096,
+    source: AWS_EC2,
+    note: 'm6i.large, 2 vCPU, 8 GiB, Linux on demand, us-east-1',
+  }),
   armNodes: [
-    {
-      instanceType: 'm7g.large',
-      vcpu: 2,
-      memoryGiB: 8,
-      architecture: 'arm64',
-      hourly: {
-        price: 0.0816,
-        unit: 'node-hour',
-        source: AWS_EC2,
-        note: 'm7g.large (Graviton3), 2 vCPU, 8 GiB, us-east-1',
-      },
-    },
-    {
-      instanceType: 'm6g.large',
-      vcpu: 2,
-      memoryGiB: 8,
-      architecture: 'arm64',
-      hourly: {
-        price: 0.077,
-        unit: 'node-hour',
-        source: AWS_EC2,
-        note: 'm6g.large (Graviton2), 2 vCPU, 8 GiB, us-east-1',
-      },
-    },
+    representativeNode('m7g.large', 'arm64', {
+      price: 0.0816,
+      source: AWS_EC2,
+      note: 'm7g.large (Graviton3), 2 vCPU, 8 GiB, us-east-1',
+    }),
+    representativeNode('m6g.large', 'arm64', {
+      price: 0.077,
+      source: AWS_EC2,
+      note: 'm6g.large (Graviton2), 2 vCPU, 8 GiB, us-east-1',
+    }),
   ],
   disk: {
     name: 'EBS gp3',
@@ -255,18 +265,11 @@ const GCP_BASE: Omit<ProviderPricing, 'nodeSizes'> = {
     source: 'https://cloud.google.com/kubernetes-engine/pricing',
     note: 'cluster management fee (Standard and Autopilot); the free tier credit ($74.40/month per billing account, one zonal or Autopilot cluster) is not applied',
   },
-  node: {
-    instanceType: 'e2-standard-2',
-    vcpu: 2,
-    memoryGiB: 8,
-    architecture: 'x86_64',
-    hourly: {
-      price: 0.067,
-      unit: 'node-hour',
-      source: GCE_VM,
-      note: 'e2-standard-2, 2 vCPU, 8 GiB, on demand, us-central1 ($0.067006)',
-    },
-  },
+  node: representativeNode('e2-standard-2', 'x86_64', {
+    price: 0.067,
+    source: GCE_VM,
+    note: 'e2-standard-2, 2 vCPU, 8 GiB, on demand, us-central1 ($0.067006)',
+  }),
   // Arm64 (t2a-standard-2, c4a-standard-2) costs more per hour than
   // e2-standard-2, so no Graviton-style saving is offered on GKE.
   disk: {
@@ -329,6 +332,13 @@ const AZURE_DISK_TIERS = [
 /** Premium SSD P10: $19.71 per month for a 128 GiB disk. */
 export const AZURE_P10 = { sizeGiB: 128, monthly: 19.71 };
 
+/** Azure's only arm64 shape of the representative size. */
+const AZURE_ARM_NODE = representativeNode('Standard_D2ps_v5', 'arm64', {
+  price: 0.077,
+  source: AZURE_VM,
+  note: 'D2ps v5 (Ampere Altra), 2 vCPU, 8 GiB, Linux pay as you go, East US',
+});
+
 const AZURE_BASE: Omit<ProviderPricing, 'nodeSizes'> = {
   provider: 'aks',
   label: 'AKS',
@@ -347,44 +357,13 @@ const AZURE_BASE: Omit<ProviderPricing, 'nodeSizes'> = {
       'https://azure.microsoft.com/en-us/pricing/details/kubernetes-service/',
     note: 'Free tier (no uptime SLA), used at T1',
   },
-  node: {
-    instanceType: 'Standard_D2s_v5',
-    vcpu: 2,
-    memoryGiB: 8,
-    architecture: 'x86_64',
-    hourly: {
-      price: 0.096,
-      unit: 'node-hour',
-      source: AZURE_VM,
-      note: 'D2s v5, 2 vCPU, 8 GiB, Linux pay as you go, East US',
-    },
-  },
-  armNodes: [
-    {
-      instanceType: 'Standard_D2ps_v5',
-      vcpu: 2,
-      memoryGiB: 8,
-      architecture: 'arm64',
-      hourly: {
-        price: 0.077,
-        unit: 'node-hour',
-        source: AZURE_VM,
-        note: 'D2ps v5 (Ampere Altra), 2 vCPU, 8 GiB, Linux pay as you go, East US',
-      },
-    },
-    {
-      instanceType: 'Standard_D2ps_v5',
-      vcpu: 2,
-      memoryGiB: 8,
-      architecture: 'arm64',
-      hourly: {
-        price: 0.077,
-        unit: 'node-hour',
-        source: AZURE_VM,
-        note: 'D2ps v5 (Ampere Altra), 2 vCPU, 8 GiB, Linux pay as you go, East US',
-      },
-    },
-  ],
+  node: representativeNode('Standard_D2s_v5', 'x86_64', {
+    price: 0.096,
+    source: AZURE_VM,
+    note: 'D2s v5, 2 vCPU, 8 GiB, Linux pay as you go, East US',
+  }),
+  // Dpsv5 has one arm64 size per Dsv5 size: both bounds are the same node
+  armNodes: [AZURE_ARM_NODE, AZURE_ARM_NODE],
   disk: {
     name: 'Premium SSD',
     perGiBMonth: {
@@ -441,13 +420,13 @@ const AZURE: ProviderPricing = {
   ...AZURE_BASE,
   // Dsv5: D2s to D96s; arm64 Dpsv5 up to D64ps
   nodeSizes: family(AZURE_BASE.node, AZURE_BASE.armNodes, [
-    [1, 'Standard_D2s_v5', ['Standard_D2ps_v5', 'Standard_D2ps_v5']],
-    [2, 'Standard_D4s_v5', ['Standard_D4ps_v5', 'Standard_D4ps_v5']],
-    [4, 'Standard_D8s_v5', ['Standard_D8ps_v5', 'Standard_D8ps_v5']],
-    [8, 'Standard_D16s_v5', ['Standard_D16ps_v5', 'Standard_D16ps_v5']],
-    [16, 'Standard_D32s_v5', ['Standard_D32ps_v5', 'Standard_D32ps_v5']],
-    [24, 'Standard_D48s_v5', ['Standard_D48ps_v5', 'Standard_D48ps_v5']],
-    [32, 'Standard_D64s_v5', ['Standard_D64ps_v5', 'Standard_D64ps_v5']],
+    [1, 'Standard_D2s_v5', 'Standard_D2ps_v5'],
+    [2, 'Standard_D4s_v5', 'Standard_D4ps_v5'],
+    [4, 'Standard_D8s_v5', 'Standard_D8ps_v5'],
+    [8, 'Standard_D16s_v5', 'Standard_D16ps_v5'],
+    [16, 'Standard_D32s_v5', 'Standard_D32ps_v5'],
+    [24, 'Standard_D48s_v5', 'Standard_D48ps_v5'],
+    [32, 'Standard_D64s_v5', 'Standard_D64ps_v5'],
     [48, 'Standard_D96s_v5'],
   ]),
 };

@@ -1,7 +1,14 @@
 import { ServicePlan } from '@internal/backstage-plugin-cloud-native-common';
 import { AB_HEADER } from '../plan/rollout';
 import { CLUSTER_LABEL, Facts, RolloutFacts } from './facts';
-import { block, code, mermaidLabel, table, text } from './markdown';
+import {
+  block,
+  code,
+  listSection,
+  mermaidLabel,
+  table,
+  text,
+} from './markdown';
 
 /**
  * docs/ARCHITECTURE.md: the platform decision with its rule ids, the
@@ -393,16 +400,15 @@ export function renderArchitecture(facts: Facts): string {
           .join(', ')})`,
     ),
     '',
-    '## Open questions',
-    '',
-    ...(plan.questions.length === 0
-      ? ['None.']
-      : plan.questions.map(
-          q =>
-            `- ${code(q.id)}: ${text(
-              q.question,
-            )} Assumed until answered: ${text(q.assumption)}.`,
-        )),
+    ...listSection(
+      'Open questions',
+      plan.questions.map(
+        q =>
+          `- ${code(q.id)}: ${text(q.question)} Assumed until answered: ${text(
+            q.assumption,
+          )}.`,
+      ),
+    ),
   );
   return `${lines.join('\n')}\n`;
 }

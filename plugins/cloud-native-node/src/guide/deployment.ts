@@ -1,4 +1,8 @@
 import {
+  ClusterProvider,
+  DeploymentPlan,
+} from '@internal/backstage-plugin-cloud-native-common';
+import {
   AB_HEADER,
   CANARY_WEIGHTS,
   analysisTemplateName,
@@ -19,6 +23,7 @@ import {
 } from './facts';
 import { FLUX_NAMESPACE } from '../plan/gitops';
 import { ClusterInstall } from '../plan/install';
+import { ServerlessPlatforms } from '../plan/serverless';
 import { manifestDirectory } from '../plan/names';
 import { block, code, table, text } from './markdown';
 
@@ -88,6 +93,107 @@ function kubeContext(env: string): string {
 // --------------------------------------------------------------------------
 // Prerequisites
 
+/** The CLI of each mesh and GitOps controller: [tool, version, what for]. */
+const CONTROLLER_CLIS: Partial<
+  Record<DeploymentPlan['mesh'] | DeploymentPlan['gitops'], string[]>
+> = {
+  istio: [
+    'istioctl',
+    'same minor version as the Istio control plane (1.22+)',
+    'installing Istio, `istioctl analyze`, proxy diagnostics',
+  ],
+  linkerd: [
+    'linkerd CLI',
+    'same version as the Linkerd control plane (2.15+)',
+    'installing Linkerd, `linkerd check --proxy`',
+  ],
+  argocd: [
+    'argocd CLI (optional)',
+    'same version as the Argo CD server (2.10+)',
+    'syncing and inspecting the Applications of gitops/argocd',
+  ],
+  flux: [
+    'flux CLI',
+    '2.3+',
+    'installing Flux and inspecting the objects of gitops/flux',
+  ],
+};
+
+/** The tool row of the plan's mesh or GitOps choice; none for `none`. */
+function controllerCli(
+  choice: DeploymentPlan['mesh'] | DeploymentPlan['gitops'],
+): string[][] {
+  const row = CONTROLLER_CLIS[choice];
+  return row ? [row] : [];
+}
+
+/**
+ * The CLI of each cloud, needed for its clusters, its functions or both (the
+ * row says which), and the tools its functions deploy with.
+ */
+const CLOUD_TOOLS: ReadonlyArray<{
+  provider: ClusterProvider;
+  functions: keyof ServerlessPlatforms;
+  cli: string;
+  version: string;
+  clusterUse: string;
+  functionsUse: string;
+  functionTools: string[][];
+}> = [
+  {
+    provider: 'eks',
+    functions: 'aws',
+    cli: 'AWS CLI',
+    version: 'v2',
+    clusterUse: 'EKS credentials and add-ons',
+    functionsUse: 'Lambda and CloudFormation checks',
+    functionTools: [
+      [
+        'AWS SAM CLI',
+        '1.100+',
+        `${code('sam build')} / ${code(
+          'sam deploy',
+        )} of serverless/aws/template.yaml`,
+      ],
+      [
+        'osls (Serverless Framework v3 fork)',
+        'through npx, Node.js 20+',
+        `alternative: ${code(
+          'npx osls deploy',
+        )} of serverless/aws/serverless.yml`,
+      ],
+    ],
+  },
+  {
+    provider: 'gke',
+    functions: 'gcp',
+    cli: 'gcloud CLI',
+    version: 'current, with gke-gcloud-auth-plugin',
+    clusterUse: 'GKE credentials',
+    functionsUse: `${code(
+      'gcloud run services replace',
+    )}, Cloud Functions, IAM`,
+    functionTools: [],
+  },
+  {
+    provider: 'aks',
+    functions: 'azure',
+    cli: 'Azure CLI',
+    version: '2.60+',
+    clusterUse: 'AKS credentials and add-ons',
+    functionsUse: 'the ARM deployment of serverless/azure',
+    functionTools: [
+      [
+        'Azure Functions Core Tools (`func`)',
+        'v4',
+        `${code(
+          'func azure functionapp publish',
+        )} (run by serverless/azure/deploy.sh)`,
+      ],
+    ],
+  },
+];
+
 function tools(facts: Facts): string[][] {
   const { plan } = facts;
   const rows: string[][] = [];
@@ -127,86 +233,21 @@ function tools(facts: Facts): string[][] {
         .join(', ')}`,
     ]);
   }
-  if (plan.mesh === 'istio') {
-    rows.push([
-      'istioctl',
-      'same minor version as the Istio control plane (1.22+)',
-      'installing Istio, `istioctl analyze`, proxy diagnostics',
-    ]);
-  }
-  if (plan.mesh === 'linkerd') {
-    rows.push([
-      'linkerd CLI',
-      'same version as the Linkerd control plane (2.15+)',
-      'installing Linkerd, `linkerd check --proxy`',
-    ]);
-  }
+  rows.push(...controllerCli(plan.mesh));
   const serverless = facts.serverless.length > 0;
   const t = facts.serverlessTargets;
-  if (providers.has('eks') || (serverless && t.aws)) {
+  for (const cloud of CLOUD_TOOLS) {
+    const cluster = providers.has(cloud.provider);
+    const functions = serverless && t[cloud.functions];
+    if (!cluster && !functions) continue;
     rows.push([
-      'AWS CLI',
-      'v2',
-      [
-        providers.has('eks') ? 'EKS credentials and add-ons' : '',
-        serverless && t.aws ? 'Lambda and CloudFormation checks' : '',
-      ]
+      cloud.cli,
+      cloud.version,
+      [cluster ? cloud.clusterUse : '', functions ? cloud.functionsUse : '']
         .filter(Boolean)
         .join('; '),
     ]);
-  }
-  if (serverless && t.aws) {
-    rows.push(
-      [
-        'AWS SAM CLI',
-        '1.100+',
-        `${code('sam build')} / ${code(
-          'sam deploy',
-        )} of serverless/aws/template.yaml`,
-      ],
-      [
-        'osls (Serverless Framework v3 fork)',
-        'through npx, Node.js 20+',
-        `alternative: ${code(
-          'npx osls deploy',
-        )} of serverless/aws/serverless.yml`,
-      ],
-    );
-  }
-  if (providers.has('gke') || (serverless && t.gcp)) {
-    rows.push([
-      'gcloud CLI',
-      'current, with gke-gcloud-auth-plugin',
-      [
-        providers.has('gke') ? 'GKE credentials' : '',
-        serverless && t.gcp
-          ? `${code('gcloud run services replace')}, Cloud Functions, IAM`
-          : '',
-      ]
-        .filter(Boolean)
-        .join('; '),
-    ]);
-  }
-  if (providers.has('aks') || (serverless && t.azure)) {
-    rows.push([
-      'Azure CLI',
-      '2.60+',
-      [
-        providers.has('aks') ? 'AKS credentials and add-ons' : '',
-        serverless && t.azure ? 'the ARM deployment of serverless/azure' : '',
-      ]
-        .filter(Boolean)
-        .join('; '),
-    ]);
-  }
-  if (serverless && t.azure) {
-    rows.push([
-      'Azure Functions Core Tools (`func`)',
-      'v4',
-      `${code(
-        'func azure functionapp publish',
-      )} (run by serverless/azure/deploy.sh)`,
-    ]);
+    if (functions) rows.push(...cloud.functionTools);
   }
   if (serverless && t.knative) {
     rows.push([
@@ -215,20 +256,7 @@ function tools(facts: Facts): string[][] {
       'the Knative Services of serverless/knative',
     ]);
   }
-  if (plan.gitops === 'argocd') {
-    rows.push([
-      'argocd CLI (optional)',
-      'same version as the Argo CD server (2.10+)',
-      'syncing and inspecting the Applications of gitops/argocd',
-    ]);
-  }
-  if (plan.gitops === 'flux') {
-    rows.push([
-      'flux CLI',
-      '2.3+',
-      'installing Flux and inspecting the objects of gitops/flux',
-    ]);
-  }
+  rows.push(...controllerCli(plan.gitops));
   if (facts.publicServices.length > 0 || serverless) {
     rows.push(['curl', 'any', 'smoke tests of the public endpoints']);
   }
@@ -1010,6 +1038,21 @@ function deploySection(facts: Facts): Section | undefined {
 // --------------------------------------------------------------------------
 // Serverless
 
+/** A `### heading` of shell commands, after an optional one-paragraph intro. */
+function shellSteps(
+  heading: string,
+  commands: string[],
+  intro?: string,
+): string[] {
+  return [
+    `### ${heading}`,
+    '',
+    ...(intro ? [intro, ''] : []),
+    ...block('sh', commands),
+    '',
+  ];
+}
+
 function serverlessSection(facts: Facts): Section | undefined {
   if (facts.serverless.length === 0) return undefined;
   const { plan } = facts;
@@ -1031,8 +1074,8 @@ function serverlessSection(facts: Facts): Section | undefined {
         )} --config-env ${env}   # first time; later: sam deploy --config-env ${env}`,
       );
     }
-    body.push('### AWS Lambda (SAM)', '', ...block('sh', lines), '');
     body.push(
+      ...shellSteps('AWS Lambda (SAM)', lines),
       'Or with the Serverless Framework v3 fork (the same application in `serverless/aws/serverless.yml`):',
       '',
       ...block('sh', [
@@ -1045,13 +1088,10 @@ function serverlessSection(facts: Facts): Section | undefined {
   }
   if (t.azure) {
     body.push(
-      '### Azure Functions',
-      '',
-      ...block('sh', [
+      ...shellSteps('Azure Functions', [
         `az group create --name <resource-group> --location ${plan.region}`,
         'serverless/azure/deploy.sh <resource-group>   # az deployment group create, then func azure functionapp publish <app> per function',
       ]),
-      '',
     );
   }
   if (t.gcp) {
@@ -1063,29 +1103,25 @@ function serverlessSection(facts: Facts): Section | undefined {
         ? runFiles
         : facts.serverless.map(s => `serverless/gcp/run/${s.name}.yaml`);
     body.push(
-      '### Google Cloud Run / Cloud Functions',
-      '',
-      'Replace `PROJECT_ID` (and `PROJECT_NUMBER`) in serverless/gcp first.',
-      '',
-      ...block('sh', [
-        ...runs.map(
-          f => `gcloud run services replace ${f} --region=${plan.region}`,
-        ),
-        '# event functions: the deploy commands of serverless/gcp/functions.yaml',
-        '# IAM: the commands of serverless/gcp/iam.yaml',
-      ]),
-      '',
+      ...shellSteps(
+        'Google Cloud Run / Cloud Functions',
+        [
+          ...runs.map(
+            f => `gcloud run services replace ${f} --region=${plan.region}`,
+          ),
+          '# event functions: the deploy commands of serverless/gcp/functions.yaml',
+          '# IAM: the commands of serverless/gcp/iam.yaml',
+        ],
+        'Replace `PROJECT_ID` (and `PROJECT_NUMBER`) in serverless/gcp first.',
+      ),
     );
   }
   if (t.knative) {
     body.push(
-      '### Knative',
-      '',
-      ...block('sh', [
+      ...shellSteps('Knative', [
         'kubectl apply -f serverless/knative',
         `kubectl get ksvc -n ${facts.ns}`,
       ]),
-      '',
     );
   }
   return { title: 'Deploy the serverless functions', body };

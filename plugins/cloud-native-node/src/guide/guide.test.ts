@@ -1,10 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  ArchitectureSpecInput,
   createPlan,
   DeploymentPlan,
-  parseArchitecture,
 } from '@internal/backstage-plugin-cloud-native-common';
 import { parseSpecText } from '../engine/loadSpec';
 import { renderDeploymentGuide } from '.';
@@ -13,6 +11,8 @@ import { EXAMPLES_DIR, EXAMPLE_NAMES } from '../__fixtures__/examples';
 import {
   planOf as fixturePlanOf,
   PROTOCOLS_SPEC,
+  spec,
+  svc,
 } from '../skills/kubernetes/__fixtures__/plans';
 import { cloudKubernetesIntegrator } from '../skills/cloud';
 
@@ -372,10 +372,14 @@ describe('renderDeploymentGuide', () => {
     });
 
     it('uses kubectl apply -k for rendered manifests', () => {
-      const plan = planOf({
-        environments: ['prod'],
-        services: [{ name: 'web', workload: 'service', language: 'node' }],
-      });
+      // mesh: 'auto' is the spec default (the fixture's is 'none')
+      const plan = fixturePlanOf(
+        spec(
+          { environments: ['prod'], mesh: 'auto' },
+          [svc('web', 'service')],
+          'solo',
+        ),
+      );
       expect(plan.packaging).toBe('manifests');
       const { deployment } = render(plan);
       expect(deployment).toContain(
@@ -565,23 +569,6 @@ describe('renderDeploymentGuide', () => {
     }
   });
 });
-
-function planOf(spec: Partial<ArchitectureSpecInput['spec']>): DeploymentPlan {
-  const result = parseArchitecture({
-    apiVersion: 'cloud-native.backstage.io/v1alpha1',
-    kind: 'Architecture',
-    metadata: { name: 'solo' },
-    spec: {
-      type: 'microservices',
-      cloud: 'platform-agnostic',
-      tier: 'T2',
-      requirements: ['performance'],
-      ...spec,
-    },
-  });
-  if (!result.ok) throw new Error(JSON.stringify(result.issues));
-  return createPlan(result.architecture);
-}
 
 describe('commands name files of the package', () => {
   // Every `-f <file>` / `-k <dir>` a reader copies from the committed

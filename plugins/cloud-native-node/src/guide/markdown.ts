@@ -41,6 +41,11 @@ export function table(header: string[], rows: string[][]): string[] {
   return [line(header), line(header.map(() => '---')), ...rows.map(line)];
 }
 
+/** A `## heading` listing `items`, or saying `None.` when there are none. */
+export function listSection(heading: string, items: string[]): string[] {
+  return [`## ${heading}`, '', ...(items.length === 0 ? ['None.'] : items)];
+}
+
 /** A fenced code block; the fence is longer than any backtick run inside. */
 export function block(language: string, lines: string[]): string[] {
   const body = lines.join('\n');

@@ -1,4 +1,5 @@
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
+import { listSection } from './markdown';
 
 function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
@@ -69,13 +70,12 @@ export function renderPackageReadme(plan: DeploymentPlan): string {
         `${i + 1}. **${s.id}**: ${cell(s.reason)} (${s.ruleIds.join(', ')})`,
     ),
     '',
-    '## Open questions',
-    '',
-    ...(plan.questions.length === 0
-      ? ['None.']
-      : plan.questions.map(
-          q => `- ${cell(q.question)} _Assumed: ${cell(q.assumption)}._`,
-        )),
+    ...listSection(
+      'Open questions',
+      plan.questions.map(
+        q => `- ${cell(q.question)} _Assumed: ${cell(q.assumption)}._`,
+      ),
+    ),
     '',
     'The full decision record, validation findings and deployment steps are in',
     '`deployment-report.yaml`.',

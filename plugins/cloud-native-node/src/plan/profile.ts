@@ -220,33 +220,27 @@ export function scalingBehavior(
     stabilizationWindowSeconds: 300,
     policies: [{ type: 'Percent', value: percent, periodSeconds: 60 }],
   });
+  /** The larger of +`percent` % and +`pods` pods per period, after `waitSeconds` of load. */
+  const scaleUp = (
+    waitSeconds: number,
+    percent: number,
+    pods: number,
+    periodSeconds: number,
+  ) => ({
+    stabilizationWindowSeconds: waitSeconds,
+    selectPolicy: 'Max',
+    policies: [
+      { type: 'Percent', value: percent, periodSeconds },
+      { type: 'Pods', value: pods, periodSeconds },
+    ],
+  });
   switch (scaling) {
     case 'burst':
       // Double every 15 s (at least 4 pods), immediately.
-      return {
-        scaleUp: {
-          stabilizationWindowSeconds: 0,
-          selectPolicy: 'Max',
-          policies: [
-            { type: 'Percent', value: 100, periodSeconds: 15 },
-            { type: 'Pods', value: 4, periodSeconds: 15 },
-          ],
-        },
-        scaleDown: scaleDown(50),
-      };
+      return { scaleUp: scaleUp(0, 100, 4, 15), scaleDown: scaleDown(50) };
     case 'variable':
       // +50 % (at least 2 pods) a minute after 30 s of sustained load.
-      return {
-        scaleUp: {
-          stabilizationWindowSeconds: 30,
-          selectPolicy: 'Max',
-          policies: [
-            { type: 'Percent', value: 50, periodSeconds: 60 },
-            { type: 'Pods', value: 2, periodSeconds: 60 },
-          ],
-        },
-        scaleDown: scaleDown(25),
-      };
+      return { scaleUp: scaleUp(30, 50, 2, 60), scaleDown: scaleDown(25) };
     default:
       return { scaleDown: scaleDown(10) };
   }

@@ -9,20 +9,12 @@ import fc from 'fast-check';
 import { UnsafePathError } from '../core/errors';
 import { assertSafeRelativePath, writePackage } from '../package/writePackage';
 import { runCli } from '../cli/runCli';
+import { withoutHelmAndKubectl } from './__fixtures__/noTools';
+import { thrownBy } from './__fixtures__/thrown';
 import { engineFuzzRuns, fuzzRuns, fuzzSeed } from '../../testkit/arbitraries';
 import { isInside, listTree } from '../../testkit/robustness';
 
 const RUNS = fuzzRuns(200);
-
-/** What `run` threw, or undefined. */
-function refusal(run: () => unknown): unknown {
-  try {
-    run();
-    return undefined;
-  } catch (error) {
-    return error;
-  }
-}
 
 async function refusalAsync(run: () => Promise<unknown>): Promise<unknown> {
   try {
@@ -111,7 +103,7 @@ describe('assertSafeRelativePath', () => {
 
   it('a UNC path: refused on Windows; on POSIX a backslash is part of a file name, so it stays inside', () => {
     const unc = '\\\\server\\share\\x';
-    const error = refusal(() => assertSafeRelativePath(unc, '--out'));
+    const error = thrownBy(() => assertSafeRelativePath(unc, '--out'));
     expect(error instanceof UnsafePathError).toBe(process.platform === 'win32');
     expect(
       error instanceof UnsafePathError ||
@@ -129,7 +121,9 @@ describe('assertSafeRelativePath', () => {
   it('every path it accepts resolves inside the package root', () => {
     fc.assert(
       fc.property(hostilePathArb, candidate => {
-        const error = refusal(() => assertSafeRelativePath(candidate, '--out'));
+        const error = thrownBy(() =>
+          assertSafeRelativePath(candidate, '--out'),
+        );
         expect(error === undefined || error instanceof UnsafePathError).toBe(
           true,
         );
@@ -215,26 +209,10 @@ describe('cno generate --out <weird>', () => {
   ].join('\n');
   let base: string;
   let specFile: string;
-  const saved = {
-    helm: process.env.CNO_HELM_PATH,
-    kubectl: process.env.CNO_KUBECTL_PATH,
-  };
   const silent = { stdout: () => {}, stderr: () => {} };
 
-  beforeAll(() => {
-    // No real tools: the tool checks are skipped, and each run takes ~0.3 s
-    process.env.CNO_HELM_PATH = '/nonexistent/helm';
-    process.env.CNO_KUBECTL_PATH = '/nonexistent/kubectl';
-  });
-  afterAll(() => {
-    for (const [key, value] of [
-      ['CNO_HELM_PATH', saved.helm],
-      ['CNO_KUBECTL_PATH', saved.kubectl],
-    ] as const) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  });
+  // No real tools: the tool checks are skipped
+  withoutHelmAndKubectl();
   beforeEach(async () => {
     base = await fs.mkdtemp(path.join(os.tmpdir(), 'cno-out-'));
     specFile = path.join(base, 'spec.yaml');

@@ -38,6 +38,7 @@ import {
   unparsableFiles,
   yamlDocuments,
 } from '../../testkit/robustness';
+import { thrownBy } from './__fixtures__/thrown';
 
 const PARSE_RUNS = fuzzRuns(200);
 const ENGINE_RUNS = engineFuzzRuns(25);
@@ -59,16 +60,6 @@ const describeIssues = (result: ParseArchitectureResult) =>
   issuesOf(result)
     .map(i => `${i.path}: ${i.message}`)
     .join('; ');
-
-/** What parseSpecText threw, or undefined when it returned. */
-function thrownBy(parse: () => unknown): unknown {
-  try {
-    parse();
-    return undefined;
-  } catch (error) {
-    return error;
-  }
-}
 
 const copy = <T>(value: T): any => JSON.parse(JSON.stringify(value));
 

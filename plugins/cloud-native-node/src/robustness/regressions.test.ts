@@ -14,6 +14,7 @@ import {
   ServiceSpecInput,
 } from '@internal/backstage-plugin-cloud-native-common';
 import { runCli } from '../cli/runCli';
+import { withoutHelmAndKubectl } from './__fixtures__/noTools';
 import { parseSpecObject } from '../engine/loadSpec';
 import { orchestrate } from '../engine/orchestrate';
 import { iamWildcardErrors, listTree } from '../../testkit/robustness';
@@ -307,24 +308,9 @@ describe('engine bugs found by the property tests (fixed)', () => {
     let out: string;
     let outside: string;
     let specFile: string;
-    const saved = {
-      helm: process.env.CNO_HELM_PATH,
-      kubectl: process.env.CNO_KUBECTL_PATH,
-    };
 
-    beforeAll(() => {
-      process.env.CNO_HELM_PATH = '/nonexistent/helm';
-      process.env.CNO_KUBECTL_PATH = '/nonexistent/kubectl';
-    });
-    afterAll(() => {
-      for (const [key, value] of [
-        ['CNO_HELM_PATH', saved.helm],
-        ['CNO_KUBECTL_PATH', saved.kubectl],
-      ] as const) {
-        if (value === undefined) delete process.env[key];
-        else process.env[key] = value;
-      }
-    });
+    // No real tools: the tool checks are skipped
+    withoutHelmAndKubectl();
     beforeEach(async () => {
       base = await fs.mkdtemp(path.join(os.tmpdir(), 'cno-symlink-'));
       out = path.join(base, 'out');

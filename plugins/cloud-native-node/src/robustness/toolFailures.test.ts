@@ -20,7 +20,7 @@ import { parseSpecObject } from '../engine/loadSpec';
 import { orchestrate } from '../engine/orchestrate';
 import { GeneratedFile } from '../core/types';
 import { locateTool, runPackageToolChecks } from '../tools';
-import { validatePackage } from '../validation';
+import { ToolCheck, validatePackage } from '../validation';
 import { toolScript, waitUntilGone } from '../../testkit/processes';
 import { spec } from '../skills/kubernetes/__fixtures__/plans';
 
@@ -30,6 +30,13 @@ const SPEC = spec(
   { cloud: 'aws', mesh: undefined, environments: ['dev', 'prod'] },
   [{ name: 'web', workload: 'service', language: 'node' }],
 );
+
+/** Every check is skipped, with `reason`. */
+function expectAllSkipped(checks: ToolCheck[], reason: string): void {
+  for (const check of checks) {
+    expect(check).toMatchObject({ status: 'skipped', reason });
+  }
+}
 
 /** Answers `helm version` like helm 3.18, then runs `rest` for any other call. */
 const versionThen = (rest: string) =>
@@ -67,17 +74,23 @@ describe('helm failures', () => {
 
   const noKubectl = path.join(os.tmpdir(), 'cno-no-such-kubectl');
 
+  /** Validates the package with `helmPath` and no kubectl; its helm chart checks. */
+  async function validateWithHelm(helmPath: string) {
+    const result = await validatePackage(plan, files, {
+      helmPath,
+      kubectlPath: noKubectl,
+    });
+    const helmChecks = result.toolChecks.filter(t => t.area === 'helm_chart');
+    return { result, helmChecks };
+  }
+
   it('a helm that crashes on lint/template: fail, with the exit code, through the whole pipeline', async () => {
     const helmPath = await toolScript(
       dir,
       'helm',
       versionThen('echo "Error: chart is broken" >&2\nexit 1'),
     );
-    const result = await validatePackage(plan, files, {
-      helmPath,
-      kubectlPath: noKubectl,
-    });
-    const helmChecks = result.toolChecks.filter(t => t.area === 'helm_chart');
+    const { result, helmChecks } = await validateWithHelm(helmPath);
     expect(helmChecks).toHaveLength(4); // lint + template, per environment
     for (const check of helmChecks) {
       expect(check.status).toBe('fail');
@@ -96,18 +109,12 @@ describe('helm failures', () => {
 
   it('a helm that crashes on every call (even version): skipped, with a reason', async () => {
     const helmPath = await toolScript(dir, 'helm', 'exit 1');
-    const result = await validatePackage(plan, files, {
-      helmPath,
-      kubectlPath: noKubectl,
-    });
-    const helmChecks = result.toolChecks.filter(t => t.area === 'helm_chart');
+    const { result, helmChecks } = await validateWithHelm(helmPath);
     expect(helmChecks.length).toBeGreaterThan(0);
-    for (const check of helmChecks) {
-      expect(check.status).toBe('skipped');
-      expect(check.reason).toBe(
-        `helm at ${helmPath} failed its version check: exited with 1 without output on stderr`,
-      );
-    }
+    expectAllSkipped(
+      helmChecks,
+      `helm at ${helmPath} failed its version check: exited with 1 without output on stderr`,
+    );
     expect(result.results.helm_chart).toBe('n/a');
   });
 
@@ -117,18 +124,12 @@ describe('helm failures', () => {
       'helm',
       'echo "fatal error: runtime: cannot allocate memory" >&2\necho "goroutine 1 [running]:" >&2\nexit 2',
     );
-    const result = await validatePackage(plan, files, {
-      helmPath,
-      kubectlPath: noKubectl,
-    });
-    const helmChecks = result.toolChecks.filter(t => t.area === 'helm_chart');
+    const { result, helmChecks } = await validateWithHelm(helmPath);
     expect(helmChecks).toHaveLength(4);
-    for (const check of helmChecks) {
-      expect(check).toMatchObject({
-        status: 'skipped',
-        reason: `helm at ${helmPath} failed its version check: fatal error: runtime: cannot allocate memory`,
-      });
-    }
+    expectAllSkipped(
+      helmChecks,
+      `helm at ${helmPath} failed its version check: fatal error: runtime: cannot allocate memory`,
+    );
     // not found stays "not found"
     const kustomize = result.toolChecks.filter(t => t.area === 'kustomize');
     expect(kustomize.length).toBeGreaterThan(0);
@@ -231,25 +232,13 @@ describe('helm failures', () => {
 
   it('a missing helm: every helm check is skipped with the reason', async () => {
     const helmPath = path.join(dir, 'no', 'such', 'helm');
-    const result = await validatePackage(plan, files, {
-      helmPath,
-      kubectlPath: noKubectl,
-    });
-    const helmChecks = result.toolChecks.filter(t => t.area === 'helm_chart');
+    const { result, helmChecks } = await validateWithHelm(helmPath);
     expect(helmChecks).toHaveLength(4);
-    for (const check of helmChecks) {
-      expect(check).toMatchObject({
-        status: 'skipped',
-        reason: 'helm not found',
-      });
-    }
-    const kustomize = result.toolChecks.filter(t => t.area === 'kustomize');
-    for (const check of kustomize) {
-      expect(check).toMatchObject({
-        status: 'skipped',
-        reason: 'kubectl not found',
-      });
-    }
+    expectAllSkipped(helmChecks, 'helm not found');
+    expectAllSkipped(
+      result.toolChecks.filter(t => t.area === 'kustomize'),
+      'kubectl not found',
+    );
     expect(result.results.helm_chart).toBe('n/a');
     expect(result.findings.filter(f => f.ruleId.startsWith('tool/'))).toEqual(
       [],

@@ -1,8 +1,8 @@
 import { promises as fs, readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../runCli';
 import { captureIO } from '../../../testkit/cli';
+import { tmpDirPerTest } from '../__fixtures__/tmpDir';
 
 const FIXTURES = path.resolve(__dirname, '../../diagnose/__fixtures__');
 
@@ -17,11 +17,7 @@ function podsAndEvents(name: string): string {
 }
 
 describe('cno diagnose', () => {
-  let tmp: string;
-  beforeEach(async () => {
-    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'cno-diagnose-'));
-  });
-  afterEach(() => fs.rm(tmp, { recursive: true, force: true }));
+  const tmp = tmpDirPerTest('cno-diagnose-');
 
   it('reads kubectl get pods,events -o json from standard input', async () => {
     const c = captureIO(podsAndEvents('crashloop-oomkilled'));
@@ -34,7 +30,7 @@ describe('cno diagnose', () => {
   });
 
   it('reads the same list from a file, and - for standard input', async () => {
-    const file = path.join(tmp, 'state.json');
+    const file = path.join(tmp(), 'state.json');
     await fs.writeFile(file, podsAndEvents('image-unauthorized'));
     const fromFile = captureIO();
     const fromStdin = captureIO(podsAndEvents('image-unauthorized'));
@@ -99,7 +95,7 @@ describe('cno diagnose', () => {
 
   it('exits 2 for a missing file, naming it', async () => {
     const c = captureIO();
-    const missing = path.join(tmp, 'missing.json');
+    const missing = path.join(tmp(), 'missing.json');
     expect(await runCli(['diagnose', missing], c.io)).toBe(2);
     expect(c.err()).toBe(`cno: ${missing}: cannot read: ENOENT\n`);
   });
