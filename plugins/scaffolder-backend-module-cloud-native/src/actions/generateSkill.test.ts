@@ -118,7 +118,7 @@ describe('single-skill actions', () => {
     // one service, one environment: the plan chooses no Helm chart
     await createCloudNativePlanAction().handler(
       createMockActionContext({
-        workspacePath,
+        workspacePath: workspace(),
         input: {
           architecture: {
             ...shopArchitecture,
@@ -132,7 +132,7 @@ describe('single-skill actions', () => {
       }) as any,
     );
     const ctx = createMockActionContext({
-      workspacePath,
+      workspacePath: workspace(),
       input: { force: true },
     });
     await action('cloud-native:helm:generate').handler(ctx as any);
