@@ -202,7 +202,6 @@ describe('kubernetesHelmBuilder', () => {
           podDisruptionBudget: { enabled: false },
           ingress: { host: 'storefront.dev.example.com' },
         },
-        postgres: { replicas: 1, podDisruptionBudget: { enabled: false } },
       },
     });
   });
