@@ -14,6 +14,7 @@ export * from './spec/secrets';
 export * from './spec/pruneEmpty';
 export * from './plan/types';
 export * from './plan/rules';
+export * from './plan/imageProfiles';
 export * from './report/schema';
 export * from './report/history';
 export * from './jsonSchema';

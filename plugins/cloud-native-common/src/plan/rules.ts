@@ -6,6 +6,7 @@ import {
   SERVERLESS_MAX_TIMEOUT_SECONDS,
 } from '../spec/normalize';
 import { Cloud, Tier } from '../spec/schema';
+import { ImageProfile, imageProfileOf, NON_ROOT_UID } from './imageProfiles';
 import {
   ClusterProvider,
   DeploymentPlan,
@@ -85,6 +86,10 @@ export const DECISION_RULES = {
     'tcp for a stateful service without an HTTP health path on its port (a database, cache or broker); its Service listens on its own port',
   'PROTO-020':
     'A tcp service gets no traffic routing and no HTTP analysis: a canary is weighted by replicas, blue-green switches the Service selector',
+  'IMAGE-001':
+    "A prebuilt image runs as its profile says (user, data directory, writable paths, probes): the spec's imageProfile, else the well-known profile of the image",
+  'STATE-001':
+    'A data store whose image does not replicate by itself runs one replica: several would be independent servers behind one Service (asked as a question)',
 } as const;
 
 /** @public */
@@ -544,12 +549,15 @@ function runtimeOf(
 /** One service's runtime, strategy, image and the rules that chose them. */
 function planService(
   architecture: Architecture,
-  service: Service,
+  specService: Service,
   context: ServicePlanContext,
 ): ServicePlan {
   const { spec } = architecture;
   const { platform, rerouted, mesh, trafficRouter } = context;
-  const runtime = runtimeOf(service, context);
+  const runtime = runtimeOf(specService, context);
+  const imageProfile =
+    runtime === 'kubernetes' ? imageProfileOf(specService) : undefined;
+  const service = replicatedAsPlanned(specService, imageProfile);
   const serviceDependents = context.dependents.get(service.name) ?? [];
   const highTraffic =
     service.expose === 'public' &&
@@ -589,6 +597,17 @@ function planService(
       ),
     );
   }
+  if (imageProfile) {
+    serviceDecisions.unshift(decision('IMAGE-001', imageProfile.name));
+  }
+  if (service !== specService) {
+    serviceDecisions.push(
+      decision(
+        'STATE-001',
+        `'${service.name}' asks for ${specService.replicas.min} replicas; replication needs ${imageProfile?.replication}`,
+      ),
+    );
+  }
   if (rerouted.has(service.name) && service.workload === 'function') {
     serviceDecisions.unshift(
       decision(
@@ -607,8 +626,28 @@ function planService(
     highTraffic,
     critical,
     decisions: serviceDecisions,
+    ...(imageProfile ? { imageProfile } : {}),
     service,
   };
+}
+
+/**
+ * The service with the replicas it can have (STATE-001): a data store whose
+ * image does not form a cluster by itself runs one replica, whatever the
+ * spec asks; the plan asks about replication instead (planQuestions).
+ */
+function replicatedAsPlanned(
+  service: Service,
+  profile: ImageProfile | undefined,
+): Service {
+  if (
+    service.workload !== 'stateful' ||
+    !profile?.replication ||
+    service.replicas.max <= 1
+  ) {
+    return service;
+  }
+  return { ...service, replicas: { min: 1, max: 1 } };
 }
 
 /** The questions the plan's assumptions answer (after the platform's). */
@@ -641,7 +680,15 @@ function planQuestions(
     });
   }
   for (const service of services) {
-    if (
+    const replication = service.decisions.find(d => d.ruleId === 'STATE-001');
+    if (replication) {
+      questions.push({
+        id: `Q-STATEFUL-REPLICATION-${service.name}`,
+        question: `'${service.name}' asks for several replicas of ${service.imageProfile?.name}, which does not replicate by itself: run ${service.imageProfile?.replication}?`,
+        assumption:
+          'one replica (a StatefulSet without replication); a managed service is recommended for production',
+      });
+    } else if (
       service.service.workload === 'stateful' &&
       service.service.replicas.min < 2 &&
       spec.tier !== 'T1'
@@ -650,6 +697,19 @@ function planQuestions(
         id: `Q-STATEFUL-HA-${service.name}`,
         question: `'${service.name}' is stateful with ${service.service.replicas.min} replica at ${spec.tier}: is a managed database an option?`,
         assumption: 'a single-replica StatefulSet (no HA)',
+      });
+    }
+    if (
+      service.runtime === 'kubernetes' &&
+      service.service.image &&
+      !service.imageProfile
+    ) {
+      questions.push({
+        id: `Q-IMAGE-PROFILE-${service.name}`,
+        question: `Which user does '${service.service.image}' run as, where does it keep its data, and does it run with a read-only root file system? (declare imageProfile on '${service.name}')`,
+        assumption: `the hardening of the images this package builds: uid ${NON_ROOT_UID}, read-only root, writable /tmp${
+          service.service.workload === 'stateful' ? ', data at /data' : ''
+        }`,
       });
     }
   }

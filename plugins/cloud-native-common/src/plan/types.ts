@@ -1,5 +1,6 @@
 import { Architecture, Service } from '../spec/normalize';
 import { Cloud, Tier } from '../spec/schema';
+import type { ImageProfile } from './imageProfiles';
 
 /**
  * The skills, in the order they run (dependencies first): the six that the
@@ -82,6 +83,8 @@ export interface ServicePlan {
   /** Critical: other services depend on it */
   critical: boolean;
   decisions: RuleDecision[];
+  /** What its prebuilt image needs to run (IMAGE-001); unset for built images and undescribed ones */
+  imageProfile?: ImageProfile;
   service: Service;
 }
 

@@ -44,6 +44,8 @@ export interface Service {
   strategy: Strategy;
   health?: { path: string; port: number; startupSeconds: number };
   storage?: { size: string; class?: string };
+  /** What the prebuilt image needs to run (see plan/imageProfiles.ts) */
+  imageProfile?: DeclaredImageProfile;
   schedule?: string;
   timeZone?: string;
   completions?: number;
@@ -54,6 +56,25 @@ export interface Service {
   dependsOn: string[];
   env: Record<string, string>;
   secrets: string[];
+}
+
+/**
+ * A prebuilt image's needs as the spec declares them (`imageProfile`);
+ * unset fields come from the well-known profile of the image, if any.
+ *
+ * @public
+ */
+export interface DeclaredImageProfile {
+  user: number;
+  group?: number;
+  fsGroup?: number;
+  dataPath?: string;
+  writablePaths?: string[];
+  readOnlyRootFilesystem?: boolean;
+  env?: Record<string, string>;
+  probeCommand?: string[];
+  /** The image forms a cluster of its replicas itself (replicas are kept) */
+  clustered?: boolean;
 }
 
 /**
@@ -376,6 +397,12 @@ function workloadFieldIssues(
       message: `only a stateful service has storage; make '${service.name}' stateful or remove storage`,
     });
   }
+  if (service.imageProfile && !service.image) {
+    issues.push({
+      path: `${at}.imageProfile`,
+      message: `only a prebuilt image has an imageProfile (the images this package builds run as uid 65532 with a read-only root); set image or remove imageProfile`,
+    });
+  }
   if (
     workload === 'function' &&
     platform === 'serverless' &&
@@ -538,6 +565,7 @@ function normalizedService(
     },
     storage:
       workload === 'stateful' ? service.storage ?? { size: '10Gi' } : undefined,
+    ...(service.imageProfile ? { imageProfile: service.imageProfile } : {}),
     schedule: service.schedule,
     timeZone: service.timeZone,
     completions: service.completions,

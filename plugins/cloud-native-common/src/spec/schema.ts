@@ -22,6 +22,19 @@ const dnsLabel = (what: string) =>
       `${what} must be lower-case letters, digits and '-', starting and ending with a letter or digit (RFC 1123 label)`,
     );
 
+/** An absolute path inside a container, for a volume mount. */
+const absolutePath = (what: string) =>
+  z
+    .string()
+    .regex(
+      /^\/[^:]*$/,
+      `${what} must be an absolute path without ':' (e.g. /var/lib/app)`,
+    )
+    .refine(
+      path => !path.split('/').includes('..'),
+      `${what} must not contain '..'`,
+    );
+
 // Kubernetes resource quantities (a subset that covers what people write).
 const CPU_QUANTITY = /^([0-9]+m|[0-9]+(\.[0-9]+)?)$/;
 const MEMORY_QUANTITY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|K|M|G|T)?$/;
@@ -170,6 +183,22 @@ export const serviceSpecSchema = z
             'storage.size must be a quantity such as 20Gi',
           ),
         class: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
+    imageProfile: z
+      .object({
+        user: z.number().int().min(1).max(2147483647),
+        group: z.number().int().min(0).max(2147483647).optional(),
+        fsGroup: z.number().int().min(0).max(2147483647).optional(),
+        dataPath: absolutePath('imageProfile.dataPath').optional(),
+        writablePaths: z
+          .array(absolutePath('imageProfile.writablePaths entry'))
+          .optional(),
+        readOnlyRootFilesystem: z.boolean().optional(),
+        env: z.record(z.string(), z.string()).optional(),
+        probeCommand: z.array(z.string().min(1)).min(1).optional(),
+        clustered: z.boolean().optional(),
       })
       .strict()
       .optional(),

@@ -193,7 +193,6 @@ describe('kubernetesHelmBuilder', () => {
           podDisruptionBudget: { enabled: false },
           ingress: { host: 'storefront.dev.example.com' },
         },
-        postgres: { replicas: 1, podDisruptionBudget: { enabled: false } },
       },
     });
   });

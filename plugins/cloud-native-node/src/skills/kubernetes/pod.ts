@@ -5,7 +5,10 @@ import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
 import type { IPodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
-import { ServicePlan } from '@internal/backstage-plugin-cloud-native-common';
+import {
+  NON_ROOT_UID,
+  ServicePlan,
+} from '@internal/backstage-plugin-cloud-native-common';
 import { GenerationContext, serviceProfile } from './context';
 import {
   hasClusterService,
@@ -26,7 +29,7 @@ import { MESH_NATIVE_SIDECAR_ANNOTATIONS } from '../../plan/platform';
  */
 
 /** The non-root user of distroless `nonroot` images (and of our Dockerfiles). */
-export const NON_ROOT_ID = 65532;
+export const NON_ROOT_ID = NON_ROOT_UID;
 /** Pinned image of the wait-for-dependency init containers. */
 export const WAIT_IMAGE = 'busybox:1.36';
 /** Seconds the container keeps serving after it is removed from endpoints. */
@@ -46,27 +49,35 @@ export const CONFIG_HASH_ANNOTATION = 'cloud-native.backstage.io/config-hash';
  * Pod Security Admission `restricted` requires, plus a read-only root file
  * system.
  */
-export function hardenedContainerSecurityContext(): ISecurityContext {
+export function hardenedContainerSecurityContext(
+  readOnlyRootFilesystem = true,
+): ISecurityContext {
   return {
     allowPrivilegeEscalation: false,
     capabilities: { drop: ['ALL'] },
     privileged: false,
-    readOnlyRootFilesystem: true,
+    readOnlyRootFilesystem,
     runAsNonRoot: true,
   };
 }
 
-/** The pod security context: numeric non-root user, RuntimeDefault seccomp. */
-export function podSecurityContext(stateful: boolean): IPodSecurityContext {
+/**
+ * The pod security context: numeric non-root user (the image profile's, else
+ * the user of the images this package builds), RuntimeDefault seccomp.
+ */
+export function podSecurityContext(
+  servicePlan: ServicePlan,
+): IPodSecurityContext {
+  const stateful = servicePlan.objectKind === 'StatefulSet';
+  const profile = servicePlan.imageProfile;
+  const fsGroup = profile?.fsGroup ?? NON_ROOT_ID;
   return {
     runAsNonRoot: true,
-    runAsUser: NON_ROOT_ID,
-    runAsGroup: NON_ROOT_ID,
+    runAsUser: profile?.user ?? NON_ROOT_ID,
+    runAsGroup: profile?.group ?? NON_ROOT_ID,
     // fsGroup makes the volume claim writable by the non-root user; only
     // stateful pods have a volume that needs it.
-    ...(stateful
-      ? { fsGroup: NON_ROOT_ID, fsGroupChangePolicy: 'OnRootMismatch' }
-      : {}),
+    ...(stateful ? { fsGroup, fsGroupChangePolicy: 'OnRootMismatch' } : {}),
     seccompProfile: { type: 'RuntimeDefault' },
   };
 }
@@ -102,6 +113,10 @@ function probeHandler(servicePlan: ServicePlan): Partial<IProbe> | undefined {
       },
     };
   }
+  // the image's own check (pg_isready, redis-cli ping): it answers when the
+  // server accepts work, not only when the port is open
+  const command = servicePlan.imageProfile?.probeCommand;
+  if (command) return { exec: { command: [...command] } };
   if (port !== undefined) return { tcpSocket: { port: portName(servicePlan) } };
   return undefined;
 }
@@ -362,6 +377,76 @@ function scheduling(
 /** The data volume claim template name and mount path of StatefulSets. */
 export const DATA_VOLUME = { name: 'data', mountPath: '/data' } as const;
 
+/** The mount of the data volume: where the image keeps its data. */
+export function dataVolumeMount(servicePlan: ServicePlan): {
+  name: string;
+  mountPath: string;
+} {
+  return {
+    name: DATA_VOLUME.name,
+    mountPath: servicePlan.imageProfile?.dataPath ?? DATA_VOLUME.mountPath,
+  };
+}
+
+/** An emptyDir of the pod, mounted at a path of the app container. */
+interface PathVolume {
+  name: string;
+  mountPath: string;
+  /** Seeded with the image's own files at that path (seededPaths) */
+  seeded: boolean;
+}
+
+/**
+ * The emptyDir volumes of the paths an image writes besides /tmp and its
+ * data: its profile's writablePaths (empty) and seededPaths (filled with
+ * the image's files first), named after the path: /var/run/postgresql is
+ * `writable-var-run-postgresql`.
+ */
+function pathVolumes(servicePlan: ServicePlan): PathVolume[] {
+  const profile = servicePlan.imageProfile;
+  const taken = new Set<string>();
+  const paths = [
+    ...(profile?.writablePaths ?? []).map(path => ({ path, seeded: false })),
+    ...(profile?.seededPaths ?? []).map(path => ({ path, seeded: true })),
+  ];
+  return paths.map(({ path, seeded }) => {
+    const slug = path
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '');
+    const base = `writable-${slug}`.slice(0, 60).replace(/-+$/, '');
+    let name = base;
+    for (let i = 2; taken.has(name); i++) name = `${base}-${i}`;
+    taken.add(name);
+    return { name, mountPath: path, seeded };
+  });
+}
+
+/** Where a seeding init container mounts the emptyDir it fills. */
+const SEED_MOUNT = '/seed';
+
+/**
+ * The init containers that copy the image's own files into the emptyDirs of
+ * its seededPaths (the pattern of the Elastic operator for the config
+ * directory): the app container then writes there with a read-only root.
+ */
+function seedContainers(servicePlan: ServicePlan): IContainer[] {
+  return pathVolumes(servicePlan)
+    .filter(volume => volume.seeded)
+    .map(volume => ({
+      name: `seed-${volume.name.slice('writable-'.length)}`.slice(0, 63),
+      image: servicePlan.image,
+      imagePullPolicy: 'IfNotPresent',
+      command: ['sh', '-c', `cp -R ${volume.mountPath}/. ${SEED_MOUNT}/`],
+      resources: {
+        requests: { cpu: '10m', memory: '32Mi' },
+        limits: { cpu: '200m', memory: '64Mi' },
+      },
+      securityContext: hardenedContainerSecurityContext(),
+      volumeMounts: [{ name: volume.name, mountPath: SEED_MOUNT }],
+    }));
+}
+
 /** The name of the PriorityClass of DaemonSets. */
 export function nodeCriticalPriorityClass(planName: string): string {
   return `${planName}-node-critical`;
@@ -381,6 +466,15 @@ export function appContainer(
   if (service.secrets.length > 0) {
     envFrom.push({ secretRef: { name: `${servicePlan.name}-secrets` } });
   }
+  // what the image needs to use its data volume (PGDATA): part of the pod,
+  // not of the service's configuration
+  const single = servicePlan.service.replicas.max <= 1;
+  const imageEnv = Object.entries({
+    ...servicePlan.imageProfile?.env,
+    ...(single ? servicePlan.imageProfile?.singleReplicaEnv : {}),
+  })
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, value]) => ({ name, value }));
   return {
     name: servicePlan.name,
     image: servicePlan.image,
@@ -396,12 +490,15 @@ export function appContainer(
           ],
         }
       : {}),
+    ...(imageEnv.length > 0 ? { env: imageEnv } : {}),
     ...(envFrom.length > 0 ? { envFrom } : {}),
     resources: {
       requests: { ...profile.resources.requests },
       limits: { ...profile.resources.limits },
     },
-    securityContext: hardenedContainerSecurityContext(),
+    securityContext: hardenedContainerSecurityContext(
+      servicePlan.imageProfile?.readOnlyRootFilesystem ?? true,
+    ),
     ...probes(context, servicePlan),
     // The sleep keeps serving while endpoints and load balancers drop the
     // pod. Distroless images have no shell for `exec: sleep`, so this uses
@@ -415,7 +512,13 @@ export function appContainer(
       : {}),
     volumeMounts: [
       { name: 'tmp', mountPath: '/tmp' },
-      ...(servicePlan.objectKind === 'StatefulSet' ? [{ ...DATA_VOLUME }] : []),
+      ...pathVolumes(servicePlan).map(({ name, mountPath }) => ({
+        name,
+        mountPath,
+      })),
+      ...(servicePlan.objectKind === 'StatefulSet'
+        ? [dataVolumeMount(servicePlan)]
+        : []),
     ],
     terminationMessagePolicy: 'FallbackToLogsOnError',
   };
@@ -427,7 +530,10 @@ export function podTemplate(
   servicePlan: ServicePlan,
 ): IPodTemplateSpec {
   const stateful = servicePlan.objectKind === 'StatefulSet';
-  const initContainers = waitForDependencies(context, servicePlan);
+  const initContainers = [
+    ...seedContainers(servicePlan),
+    ...waitForDependencies(context, servicePlan),
+  ];
   const annotations = podAnnotations(context, servicePlan);
   return {
     metadata: {
@@ -439,7 +545,7 @@ export function podTemplate(
       automountServiceAccountToken: false,
       // No <SERVICE>_PORT_... variables for every Service in the namespace.
       enableServiceLinks: false,
-      securityContext: podSecurityContext(stateful),
+      securityContext: podSecurityContext(servicePlan),
       ...(servicePlan.objectKind === 'DaemonSet'
         ? { priorityClassName: nodeCriticalPriorityClass(context.plan.name) }
         : {}),
@@ -448,7 +554,13 @@ export function podTemplate(
       ...scheduling(context, servicePlan),
       ...(initContainers.length > 0 ? { initContainers } : {}),
       containers: [appContainer(context, servicePlan)],
-      volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }],
+      volumes: [
+        { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
+        ...pathVolumes(servicePlan).map(({ name }) => ({
+          name,
+          emptyDir: { sizeLimit: '64Mi' },
+        })),
+      ],
     },
   };
 }

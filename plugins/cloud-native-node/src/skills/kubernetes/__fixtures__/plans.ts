@@ -82,8 +82,11 @@ export const SHOP_SPEC = (overrides: SpecOverrides = {}) =>
     }),
     svc('catalog', 'service', { port: 8080, dependsOn: ['db'] }),
     svc('orders', 'service', { port: 8080, dependsOn: ['db'] }),
+    // a PostgreSQL that replicates itself (Patroni, health on its REST
+    // port 8008): an image without a well-known profile, so it keeps its
+    // replicas (STATE-001 applies to images that do not replicate)
     svc('db', 'stateful', {
-      image: 'postgres:16.4',
+      image: 'registry.example.com/shop/patroni:16.4',
       port: 5432,
       storage: { size: '50Gi', class: 'gp3' },
       health: { path: '/healthz', port: 8008 },
@@ -144,7 +147,8 @@ export const PROTOCOLS_SPEC = (overrides: SpecOverrides = {}) =>
     {
       name: 'cache',
       workload: 'stateful',
-      image: 'redis:7.4-bookworm',
+      // replicated by the team's own image (a plain redis would be one replica)
+      image: 'registry.example.com/shop/redis-cluster:7.4',
       port: 6379,
       replicas: { min: 3, max: 3 },
     },

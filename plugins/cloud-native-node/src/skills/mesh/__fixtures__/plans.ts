@@ -54,8 +54,9 @@ export const LINKERD_SPEC = (overrides: Record<string, unknown> = {}) =>
       }),
       svc('catalog', 'service', { port: 8080, dependsOn: ['db'] }),
       svc('orders', 'service', { port: 8080, dependsOn: ['db', 'catalog'] }),
+      // Patroni (health on its REST port 8008): replicates itself
       svc('db', 'stateful', {
-        image: 'postgres:16.4',
+        image: 'registry.example.com/shop/patroni:16.4',
         port: 5432,
         storage: { size: '50Gi' },
         health: { path: '/healthz', port: 8008 },
