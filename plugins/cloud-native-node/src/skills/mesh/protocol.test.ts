@@ -4,7 +4,6 @@ import {
   meshRun,
   objectsOf,
   planOf,
-  runSkills,
   serviceObject,
 } from './__fixtures__/plans';
 import { isLinkerdObject, validateLinkerdObject } from './index';
@@ -109,10 +108,10 @@ describe('Istio by protocol', () => {
 });
 
 describe('Linkerd by protocol', () => {
-  const { mesh } = runSkills(planOf(PROTOCOLS_SPEC({ mesh: 'linkerd' })));
+  const run = meshRun(() => planOf(PROTOCOLS_SPEC({ mesh: 'linkerd' })));
 
   it('every Linkerd object passes validateLinkerdObject', () => {
-    const issues = mesh.manifests.flatMap(m =>
+    const issues = run.mesh.manifests.flatMap(m =>
       m.objects
         .filter(o => isLinkerdObject(o))
         .flatMap(o =>
@@ -127,7 +126,7 @@ describe('Linkerd by protocol', () => {
 
   it('tcp: an opaque Server and its authorization, no HTTPRoute or ServiceProfile', () => {
     for (const name of ['cache', 'broker', 'ledger']) {
-      const objects = objectsOf(mesh, `mesh/prod/${name}.yaml`);
+      const objects = objectsOf(run.mesh, `mesh/prod/${name}.yaml`);
       expect(find(objects, 'Server', name).spec as Loose).toMatchObject({
         port: 'tcp',
         proxyProtocol: 'opaque',
@@ -137,7 +136,7 @@ describe('Linkerd by protocol', () => {
       ).toEqual([]);
       expect(kindsOf(objects)).toContain(`AuthorizationPolicy/${name}`);
     }
-    expect(mesh.notes).toContainEqual(
+    expect(run.mesh.notes).toContainEqual(
       expect.stringMatching(
         /^cache: Server tcp \(opaque\) allows ServiceAccounts cache, web; no HTTPRoute or ServiceProfile \(opaque TCP\)$/,
       ),
@@ -145,7 +144,7 @@ describe('Linkerd by protocol', () => {
   });
 
   it('grpc: a gRPC Server with its HTTPRoute, no ServiceProfile (timeouts would cut streams)', () => {
-    const objects = objectsOf(mesh, 'mesh/prod/rpc.yaml');
+    const objects = objectsOf(run.mesh, 'mesh/prod/rpc.yaml');
     expect(find(objects, 'Server', 'rpc').spec as Loose).toMatchObject({
       port: 'grpc',
       proxyProtocol: 'gRPC',
@@ -154,7 +153,7 @@ describe('Linkerd by protocol', () => {
     expect(
       kindsOf(objects).filter(k => k.startsWith('ServiceProfile')),
     ).toEqual([]);
-    const web = objectsOf(mesh, 'mesh/prod/web.yaml');
+    const web = objectsOf(run.mesh, 'mesh/prod/web.yaml');
     expect((find(web, 'Server', 'web').spec as Loose).proxyProtocol).toBe(
       'HTTP/1',
     );
