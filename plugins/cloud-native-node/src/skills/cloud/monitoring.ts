@@ -71,6 +71,25 @@ export function prometheusRuleName(plan: DeploymentPlan): string {
 const SCRAPE_POLICY_NAME = 'allow-metrics-scrape';
 
 /**
+ * What the per-service monitors (ServiceMonitor, PodMonitoring) share: named
+ * after the service, with its labels, selecting its pods' labels.
+ */
+function monitorTarget(
+  plan: DeploymentPlan,
+  servicePlan: ServicePlan,
+  environment: string,
+) {
+  return {
+    metadata: {
+      name: servicePlan.name,
+      namespace: plan.namespace,
+      labels: serviceLabels(plan, servicePlan, environment),
+    },
+    selector: { matchLabels: selectorLabels(plan, servicePlan.name) },
+  };
+}
+
+/**
  * A ServiceMonitor selecting the Service `<svc>`. The selector labels also
  * match `<svc>-preview` / `<svc>-headless` (same labels), which point at the
  * same pods: the `keep` relabeling scrapes each pod once, through `<svc>`.
@@ -80,16 +99,13 @@ export function serviceMonitor(
   servicePlan: ServicePlan,
   environment: string,
 ): KubernetesObject {
+  const { metadata, selector } = monitorTarget(plan, servicePlan, environment);
   const object: IServiceMonitor & { metadata: { name: string } } = {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'ServiceMonitor',
-    metadata: {
-      name: servicePlan.name,
-      namespace: plan.namespace,
-      labels: serviceLabels(plan, servicePlan, environment),
-    },
+    metadata,
     spec: {
-      selector: { matchLabels: selectorLabels(plan, servicePlan.name) },
+      selector,
       endpoints: [
         {
           port: METRICS_PORT,
@@ -133,16 +149,13 @@ export function podMonitoring(
   servicePlan: ServicePlan,
   environment: string,
 ): KubernetesObject {
+  const { metadata, selector } = monitorTarget(plan, servicePlan, environment);
   const object: PodMonitoring = {
     apiVersion: POD_MONITORING_API_VERSION,
     kind: 'PodMonitoring',
-    metadata: {
-      name: servicePlan.name,
-      namespace: plan.namespace,
-      labels: serviceLabels(plan, servicePlan, environment),
-    },
+    metadata,
     spec: {
-      selector: { matchLabels: selectorLabels(plan, servicePlan.name) },
+      selector,
       endpoints: [
         plan.mesh === 'istio'
           ? {

@@ -15,6 +15,7 @@ import {
   fqdn,
   hasClusterService,
   hasPeers,
+  isPublic,
   isServing,
   MeshContext,
   serverlessCallersOf,
@@ -132,12 +133,6 @@ function publicAuthentication(context: MeshContext): {
     kind: 'NetworkAuthentication',
     describe: 'any network (the ALB; narrow to the VPC CIDR)',
   };
-}
-
-function isPublic(servicePlan: ServicePlan): boolean {
-  return (
-    servicePlan.service.expose === 'public' && hasClusterService(servicePlan)
-  );
 }
 
 /**
