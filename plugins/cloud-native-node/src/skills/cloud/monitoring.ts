@@ -190,6 +190,36 @@ function errorRatioRecord(window: string): string {
 const LATENCY_RECORD = 'service:http_request_duration_seconds:p99_rate5m';
 
 /**
+ * A multi-window burn-rate alert: the error ratio over both windows (long,
+ * short) above `threshold`, i.e. `factor` times the error budget.
+ */
+function burnRateAlert(options: {
+  alert: string;
+  windows: [long: string, short: string];
+  factor: string;
+  threshold: number;
+  for: string;
+  severity: 'critical' | 'warning';
+  objective: string;
+  budgetGoneIn: string;
+}) {
+  const { threshold, objective } = options;
+  const [long, short] = options.windows;
+  return {
+    alert: options.alert,
+    expr: `${errorRatioRecord(long)} > ${threshold} and ${errorRatioRecord(
+      short,
+    )} > ${threshold}`,
+    for: options.for,
+    labels: { severity: options.severity, slo: 'availability' },
+    annotations: {
+      summary: `{{ $labels.service }} burns its ${objective} availability error budget ${options.factor}x too fast`,
+      description: `5xx ratio over ${long} and ${short} above ${threshold} ({{ $value | humanizePercentage }}): at this rate the 30-day budget is gone in ${options.budgetGoneIn}.`,
+    },
+  };
+}
+
+/**
  * SLO rules of the scraped services: error-ratio recording rules per window,
  * then page on a fast burn (14.4× the budget over 1 h and 5 m: 2 % of a
  * 30-day budget in an hour) and ticket on a slow burn (6× over 6 h and
@@ -238,30 +268,26 @@ export function prometheusRule(
         {
           name: `${plan.name}-slo-alerts`,
           rules: [
-            {
+            burnRateAlert({
               alert: 'ErrorBudgetFastBurn',
-              expr: `${errorRatioRecord('1h')} > ${fast} and ${errorRatioRecord(
-                '5m',
-              )} > ${fast}`,
+              windows: ['1h', '5m'],
+              factor: '14.4',
+              threshold: fast,
               for: '2m',
-              labels: { severity: 'critical', slo: 'availability' },
-              annotations: {
-                summary: `{{ $labels.service }} burns its ${objective} availability error budget 14.4x too fast`,
-                description: `5xx ratio over 1h and 5m above ${fast} ({{ $value | humanizePercentage }}): at this rate the 30-day budget is gone in about 2 days.`,
-              },
-            },
-            {
+              severity: 'critical',
+              objective,
+              budgetGoneIn: 'about 2 days',
+            }),
+            burnRateAlert({
               alert: 'ErrorBudgetSlowBurn',
-              expr: `${errorRatioRecord('6h')} > ${slow} and ${errorRatioRecord(
-                '30m',
-              )} > ${slow}`,
+              windows: ['6h', '30m'],
+              factor: '6',
+              threshold: slow,
               for: '15m',
-              labels: { severity: 'warning', slo: 'availability' },
-              annotations: {
-                summary: `{{ $labels.service }} burns its ${objective} availability error budget 6x too fast`,
-                description: `5xx ratio over 6h and 30m above ${slow} ({{ $value | humanizePercentage }}): at this rate the 30-day budget is gone in 5 days.`,
-              },
-            },
+              severity: 'warning',
+              objective,
+              budgetGoneIn: '5 days',
+            }),
             {
               alert: 'LatencyP99High',
               expr: `${LATENCY_RECORD} > ${LATENCY_P99_SECONDS}`,
