@@ -1,4 +1,3 @@
-import { expectRefusesUnmodelled } from '../../../testkit/meshModelFamilies';
 import { Loose } from '../kubernetes/__fixtures__/plans';
 import {
   isLinkerdObject,
@@ -245,21 +244,29 @@ describe('validateLinkerdObject', () => {
   });
 
   it('refuses versions and kinds it does not model', () => {
-    expectRefusesUnmodelled(
-      { isMember: isLinkerdObject, validate: validateLinkerdObject },
-      {
-        otherVersion: broken('Server', o => {
+    expect(
+      validateLinkerdObject(
+        broken('Server', o => {
           o.apiVersion = 'policy.linkerd.io/v1beta1';
         }),
-        versionMessage:
+      ),
+    ).toEqual([
+      {
+        path: 'apiVersion',
+        message:
           'Server is modelled for policy.linkerd.io/v1beta2, got "policy.linkerd.io/v1beta1"',
-        unmodelledKind: {
-          apiVersion: 'policy.linkerd.io/v1beta1',
-          kind: 'ServerAuthorization',
-          metadata,
-          spec: {},
-        },
       },
-    );
+    ]);
+    expect(
+      validateLinkerdObject({
+        apiVersion: 'policy.linkerd.io/v1beta1',
+        kind: 'ServerAuthorization',
+        metadata,
+        spec: {},
+      }).map(i => i.path),
+    ).toEqual(['kind']);
+    expect(
+      isLinkerdObject({ apiVersion: 'networking.istio.io/v1', kind: 'X' }),
+    ).toBe(false);
   });
 });

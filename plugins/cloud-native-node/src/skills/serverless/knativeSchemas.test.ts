@@ -1,6 +1,5 @@
 import { parseAllDocuments } from 'yaml';
 import { builtinValidators } from '../../engine/validators';
-import { expectRefusesUnmodelled } from '../../../testkit/meshModelFamilies';
 import { KubernetesObject } from '../../core/types';
 import { allTriggersSpec, planOf, withSpec } from './__fixtures__/plans';
 import { cloudServerlessDesigner } from './skill';
@@ -349,21 +348,29 @@ describe('validateKnativeObject', () => {
   });
 
   it('refuses Knative versions and kinds it does not model', () => {
-    expectRefusesUnmodelled(
-      { isMember: isKnativeObject, validate: validateKnativeObject },
-      {
-        otherVersion: broken('Service/api', o => {
+    expect(
+      validateKnativeObject(
+        broken('Service/api', o => {
           o.apiVersion = 'serving.knative.dev/v1beta1';
         }),
-        versionMessage:
+      ),
+    ).toEqual([
+      {
+        path: 'apiVersion',
+        message:
           'Service is modelled for serving.knative.dev/v1, got "serving.knative.dev/v1beta1"',
-        unmodelledKind: {
-          apiVersion: 'serving.knative.dev/v1',
-          kind: 'Route',
-          metadata: { name: 'x' },
-          spec: {},
-        },
       },
-    );
+    ]);
+    expect(
+      paths({
+        apiVersion: 'serving.knative.dev/v1',
+        kind: 'Route',
+        metadata: { name: 'x' },
+        spec: {},
+      }),
+    ).toEqual(['kind']);
+    expect(
+      isKnativeObject({ apiVersion: 'networking.istio.io/v1', kind: 'X' }),
+    ).toBe(false);
   });
 });
