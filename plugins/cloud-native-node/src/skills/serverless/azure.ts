@@ -272,51 +272,64 @@ interface Scope {
   id: string;
 }
 
+/** A top-level resource `<type>/<name>`. */
+function resourceScope(type: string, name: string): Scope {
+  return {
+    scope: `format('${type}/{0}', ${name})`,
+    id: `resourceId('${type}', ${name})`,
+  };
+}
+
+/**
+ * A child resource `<parent>/<path>/<childName>` of a `parentType` resource;
+ * `path` alternates child types and the fixed names between them
+ * (`queueServices/default/queues`), as ARM full names do.
+ */
+function childScope(
+  parentType: string,
+  parent: string,
+  path: string,
+  childName: string,
+): Scope {
+  const segments = path.split('/');
+  const types = segments.filter((_, index) => index % 2 === 0);
+  const fixedNames = segments.filter((_, index) => index % 2 === 1);
+  const names = [parent, ...fixedNames.map(quote), quote(childName)];
+  return {
+    scope: `format('${parentType}/{0}/${path}/{1}', ${parent}, ${quote(
+      childName,
+    )})`,
+    id: `resourceId('${[parentType, ...types].join('/')}', ${names.join(
+      ', ',
+    )})`,
+  };
+}
+
+const STORAGE_ACCOUNTS = 'Microsoft.Storage/storageAccounts';
+
 const scopes = {
-  hostStorage: (): Scope => ({
-    scope: `format('Microsoft.Storage/storageAccounts/{0}', ${HOST_STORAGE})`,
-    id: `resourceId('Microsoft.Storage/storageAccounts', ${HOST_STORAGE})`,
-  }),
-  queue: (account: string, queue: string): Scope => ({
-    scope: `format('Microsoft.Storage/storageAccounts/{0}/queueServices/default/queues/{1}', ${account}, ${quote(
+  hostStorage: () => resourceScope(STORAGE_ACCOUNTS, HOST_STORAGE),
+  queue: (account: string, queue: string) =>
+    childScope(
+      STORAGE_ACCOUNTS,
+      account,
+      'queueServices/default/queues',
       queue,
-    )})`,
-    id: `resourceId('Microsoft.Storage/storageAccounts/queueServices/queues', ${account}, 'default', ${quote(
-      queue,
-    )})`,
-  }),
-  container: (container: string): Scope => ({
-    scope: `format('Microsoft.Storage/storageAccounts/{0}/blobServices/default/containers/{1}', ${EVENT_STORAGE}, ${quote(
+    ),
+  container: (container: string) =>
+    childScope(
+      STORAGE_ACCOUNTS,
+      EVENT_STORAGE,
+      'blobServices/default/containers',
       container,
-    )})`,
-    id: `resourceId('Microsoft.Storage/storageAccounts/blobServices/containers', ${EVENT_STORAGE}, 'default', ${quote(
-      container,
-    )})`,
-  }),
-  eventHub: (hub: string): Scope => ({
-    scope: `format('Microsoft.EventHub/namespaces/{0}/eventhubs/{1}', ${EVENT_HUBS}, ${quote(
-      hub,
-    )})`,
-    id: `resourceId('Microsoft.EventHub/namespaces/eventhubs', ${EVENT_HUBS}, ${quote(
-      hub,
-    )})`,
-  }),
-  serviceBusQueue: (queue: string): Scope => ({
-    scope: `format('Microsoft.ServiceBus/namespaces/{0}/queues/{1}', ${SERVICE_BUS}, ${quote(
-      queue,
-    )})`,
-    id: `resourceId('Microsoft.ServiceBus/namespaces/queues', ${SERVICE_BUS}, ${quote(
-      queue,
-    )})`,
-  }),
-  keyVault: (): Scope => ({
-    scope: `format('Microsoft.KeyVault/vaults/{0}', ${KEY_VAULT})`,
-    id: `resourceId('Microsoft.KeyVault/vaults', ${KEY_VAULT})`,
-  }),
-  appInsights: (): Scope => ({
-    scope: `format('Microsoft.Insights/components/{0}', ${APP_INSIGHTS})`,
-    id: `resourceId('Microsoft.Insights/components', ${APP_INSIGHTS})`,
-  }),
+    ),
+  eventHub: (hub: string) =>
+    childScope('Microsoft.EventHub/namespaces', EVENT_HUBS, 'eventhubs', hub),
+  serviceBusQueue: (queue: string) =>
+    childScope('Microsoft.ServiceBus/namespaces', SERVICE_BUS, 'queues', queue),
+  keyVault: () => resourceScope('Microsoft.KeyVault/vaults', KEY_VAULT),
+  appInsights: () =>
+    resourceScope('Microsoft.Insights/components', APP_INSIGHTS),
 };
 
 /** One role assignment, as the README's IAM summary lists it. */
