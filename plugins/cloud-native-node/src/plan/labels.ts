@@ -31,19 +31,25 @@ export { sortedRecord } from '../core/collections';
 export const MANAGED_BY = 'cloud-native-orchestrator';
 export const ENVIRONMENT_LABEL = 'cloud-native.backstage.io/environment';
 
-const NAME = 'app.kubernetes.io/name';
-const INSTANCE = 'app.kubernetes.io/instance';
-const PART_OF = 'app.kubernetes.io/part-of';
-const COMPONENT = 'app.kubernetes.io/component';
-const MANAGED = 'app.kubernetes.io/managed-by';
-const VERSION = 'app.kubernetes.io/version';
+/** The Kubernetes recommended labels this package sets, by their meaning. */
+const RECOMMENDED = {
+  name: 'app.kubernetes.io/name',
+  instance: 'app.kubernetes.io/instance',
+  partOf: 'app.kubernetes.io/part-of',
+  component: 'app.kubernetes.io/component',
+  managedBy: 'app.kubernetes.io/managed-by',
+  version: 'app.kubernetes.io/version',
+} as const;
 
 /** The immutable labels used in every selector of a service. */
 export function selectorLabels(
   plan: DeploymentPlan,
   service: string,
 ): Record<string, string> {
-  return sortedRecord({ [NAME]: service, [PART_OF]: plan.name });
+  return sortedRecord({
+    [RECOMMENDED.name]: service,
+    [RECOMMENDED.partOf]: plan.name,
+  });
 }
 
 /**
@@ -74,12 +80,12 @@ export function serviceLabels(
   const version = imageVersion(servicePlan.image);
   return sortedRecord({
     ...selectorLabels(plan, servicePlan.name),
-    [INSTANCE]: `${plan.name}-${servicePlan.name}`
+    [RECOMMENDED.instance]: `${plan.name}-${servicePlan.name}`
       .slice(0, 63)
       .replace(/-+$/, ''),
-    [COMPONENT]: servicePlan.service.workload,
-    [MANAGED]: MANAGED_BY,
-    ...(version ? { [VERSION]: version } : {}),
+    [RECOMMENDED.component]: servicePlan.service.workload,
+    [RECOMMENDED.managedBy]: MANAGED_BY,
+    ...(version ? { [RECOMMENDED.version]: version } : {}),
     [ENVIRONMENT_LABEL]: environment,
   });
 }
@@ -91,11 +97,11 @@ export function sharedLabels(
   environment: string,
 ): Record<string, string> {
   return sortedRecord({
-    [NAME]: plan.name,
-    [INSTANCE]: plan.name,
-    [PART_OF]: plan.name,
-    [COMPONENT]: component,
-    [MANAGED]: MANAGED_BY,
+    [RECOMMENDED.name]: plan.name,
+    [RECOMMENDED.instance]: plan.name,
+    [RECOMMENDED.partOf]: plan.name,
+    [RECOMMENDED.component]: component,
+    [RECOMMENDED.managedBy]: MANAGED_BY,
     [ENVIRONMENT_LABEL]: environment,
   });
 }

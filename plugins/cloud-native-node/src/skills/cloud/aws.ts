@@ -13,6 +13,8 @@ import {
   jsonFile,
   MANAGED_BY_LABELS,
   PLACEHOLDERS,
+  RegistryOwner,
+  registryOwner,
   serviceAccountSubject,
   shellQuote,
 } from './context';
@@ -20,7 +22,7 @@ import { kubernetesServices } from '../../plan/workload';
 import { shorten } from '../../plan/names';
 import { monitoringResources } from './providerCommon';
 import { serviceAccountPatch } from './patches';
-import { secretStoreObjects, storeServiceAccountRef } from './secretStore';
+import { secretStoreResources, storeServiceAccountRef } from './secretStore';
 import { storageOutput } from './storage';
 import { ProviderEnvironment, ProviderOutput } from './types';
 
@@ -47,19 +49,8 @@ export const KARPENTER_AMI_ALIAS = 'al2023@v20260423';
 const ECR = /^([0-9]{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\/|$)/;
 
 /** The AWS account: from an ECR registry/image when there is one. */
-export function awsAccount(plan: DeploymentPlan): {
-  accountId: string;
-  source: 'registry' | 'placeholder';
-} {
-  const candidates = [
-    plan.architecture.spec.registry,
-    ...kubernetesServices(plan).map(s => s.image),
-  ];
-  for (const candidate of candidates) {
-    const match = candidate ? ECR.exec(candidate) : null;
-    if (match) return { accountId: match[1], source: 'registry' };
-  }
-  return { accountId: PLACEHOLDERS.awsAccountId, source: 'placeholder' };
+export function awsAccount(plan: DeploymentPlan): RegistryOwner {
+  return registryOwner(plan, [ECR], PLACEHOLDERS.awsAccountId);
 }
 
 /** IAM role names are at most 64 characters. */
@@ -79,7 +70,7 @@ export function eksRoleArn(
   environment: string,
   identity: CloudIdentity,
 ): string {
-  return `arn:aws:iam::${awsAccount(plan).accountId}:role/${eksRoleName(
+  return `arn:aws:iam::${awsAccount(plan).id}:role/${eksRoleName(
     plan,
     environment,
     identity,
@@ -100,7 +91,7 @@ export function trustPolicy(plan: DeploymentPlan, identity: CloudIdentity) {
         Effect: 'Allow',
         Principal: {
           Federated: `arn:aws:iam::${
-            awsAccount(plan).accountId
+            awsAccount(plan).id
           }:oidc-provider/${issuer}`,
         },
         Action: 'sts:AssumeRoleWithWebIdentity',
@@ -128,7 +119,7 @@ function secretsPolicy(plan: DeploymentPlan, identity: CloudIdentity) {
         Resource: services.map(
           service =>
             `arn:aws:secretsmanager:${plan.region}:${
-              awsAccount(plan).accountId
+              awsAccount(plan).id
             }:secret:${plan.name}/${service}/*`,
         ),
       },
@@ -266,7 +257,7 @@ function createRolesScript(
   identities: CloudIdentity[],
 ): string {
   const cluster = clusterName(plan, environment);
-  const { accountId } = awsAccount(plan);
+  const { id: accountId } = awsAccount(plan);
   const lines = [
     '#!/usr/bin/env bash',
     `# IRSA roles of ${plan.name} (${environment}), for the EKS cluster ${cluster}.`,
@@ -381,7 +372,6 @@ function environmentOutput(
   );
 
   // IRSA
-  const store = identities.find(i => i.service === undefined);
   for (const identity of identities) {
     const annotations = {
       'eks.amazonaws.com/role-arn': eksRoleArn(plan, environment, identity),
@@ -397,25 +387,20 @@ function environmentOutput(
       );
     }
   }
-  if (store) {
-    resources.push({
-      file: 'secret-store.yaml',
-      objects: secretStoreObjects(
-        plan,
-        environment,
-        store,
-        { 'eks.amazonaws.com/role-arn': eksRoleArn(plan, environment, store) },
-        {
-          aws: {
-            service: 'SecretsManager',
-            region: plan.region,
-            auth: { jwt: { serviceAccountRef: storeServiceAccountRef(store) } },
-          },
+  resources.push(
+    ...secretStoreResources(plan, environment, identities, store => ({
+      annotations: {
+        'eks.amazonaws.com/role-arn': eksRoleArn(plan, environment, store),
+      },
+      provider: {
+        aws: {
+          service: 'SecretsManager',
+          region: plan.region,
+          auth: { jwt: { serviceAccountRef: storeServiceAccountRef(store) } },
         },
-      ),
-      validation: 'schema',
-    });
-  }
+      },
+    })),
+  );
 
   if (karpenter) {
     resources.push({
@@ -448,8 +433,8 @@ export function awsOutput(plan: DeploymentPlan): ProviderOutput {
   const account = awsAccount(plan);
   notes.add(
     account.source === 'registry'
-      ? `AWS account ${account.accountId} taken from the ECR registry`
-      : `AWS account unknown (no ECR registry): IAM documents use the placeholder ${account.accountId}`,
+      ? `AWS account ${account.id} taken from the ECR registry`
+      : `AWS account unknown (no ECR registry): IAM documents use the placeholder ${account.id}`,
   );
   if (cloudIdentities(plan).length > 0) {
     notes.add(

@@ -21,7 +21,7 @@ import {
   workloadTarget,
 } from './patches';
 import { monitoringResources } from './providerCommon';
-import { secretStoreObjects, storeServiceAccountRef } from './secretStore';
+import { secretStoreResources, storeServiceAccountRef } from './secretStore';
 import { storageOutput } from './storage';
 import { ProviderEnvironment, ProviderOutput } from './types';
 
@@ -299,36 +299,21 @@ export function azureOutput(plan: DeploymentPlan): ProviderOutput {
         'Key Vault secret names (letters, digits, "-")',
       ),
     );
-    const store = identities.find(i => i.service === undefined);
-    if (store) {
-      resources.push({
-        file: 'secret-store.yaml',
-        objects: secretStoreObjects(
-          plan,
-          environment,
-          store,
-          {
-            [CLIENT_ID_ANNOTATION]: clientIdPlaceholder(
-              plan,
-              environment,
-              store,
-            ),
+    resources.push(
+      ...secretStoreResources(plan, environment, identities, store => ({
+        annotations: {
+          [CLIENT_ID_ANNOTATION]: clientIdPlaceholder(plan, environment, store),
+        },
+        provider: {
+          azurekv: {
+            authType: 'WorkloadIdentity',
+            vaultUrl: `https://${vaultName(plan, environment)}.vault.azure.net`,
+            tenantId: PLACEHOLDERS.azureTenantId,
+            serviceAccountRef: storeServiceAccountRef(store),
           },
-          {
-            azurekv: {
-              authType: 'WorkloadIdentity',
-              vaultUrl: `https://${vaultName(
-                plan,
-                environment,
-              )}.vault.azure.net`,
-              tenantId: PLACEHOLDERS.azureTenantId,
-              serviceAccountRef: storeServiceAccountRef(store),
-            },
-          },
-        ),
-        validation: 'schema',
-      });
-    }
+        },
+      })),
+    );
     resources.push(...monitoringResources(plan, 'aks', environment));
     environments.push({ environment, resources, patches });
 

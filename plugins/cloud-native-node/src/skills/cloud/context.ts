@@ -32,6 +32,37 @@ export const COLLECTOR_NAMESPACES: Record<ManagedProvider, string[]> = {
   aks: ['kube-system', 'monitoring'],
 };
 
+/** The cloud account or project a plan deploys to, and where it came from. */
+export interface RegistryOwner {
+  id: string;
+  /** `registry`: read from an image reference; `placeholder`: not found */
+  source: 'registry' | 'placeholder';
+}
+
+/**
+ * The account or project that one of `patterns` captures (group 1) in an
+ * image reference of the plan (the registry first, then each service's
+ * image), or the documented `placeholder` when none matches.
+ */
+export function registryOwner(
+  plan: DeploymentPlan,
+  patterns: RegExp[],
+  placeholder: string,
+): RegistryOwner {
+  const candidates = [
+    plan.architecture.spec.registry,
+    ...kubernetesServices(plan).map(s => s.image),
+  ];
+  for (const candidate of candidates) {
+    if (!candidate) continue;
+    for (const pattern of patterns) {
+      const match = pattern.exec(candidate);
+      if (match) return { id: match[1], source: 'registry' };
+    }
+  }
+  return { id: placeholder, source: 'placeholder' };
+}
+
 /**
  * Placeholders, documented in every provider README. They are literal values
  * (valid where they appear, so every file parses and validates) rather than

@@ -13,6 +13,7 @@ import {
   clusterName,
   COLLECTOR_NAMESPACES,
   PLACEHOLDERS,
+  RegistryOwner,
   scrapedServices,
 } from './context';
 import { ManagedProvider } from '../../plan/names';
@@ -121,67 +122,71 @@ function secretNames(
   ];
 }
 
+const PLACEHOLDER_COLUMNS = ['Value', 'Where', 'Replace with'];
+
+/**
+ * The placeholders row of the account or project id: nothing to replace
+ * when it was read from the registry.
+ */
+function ownerRow(
+  owner: RegistryOwner,
+  where: string,
+  fromRegistry: string,
+  replaceWith: string,
+): string[] {
+  return [
+    `\`${owner.id}\``,
+    where,
+    owner.source === 'registry' ? fromRegistry : replaceWith,
+  ];
+}
+
 function placeholders(
   plan: DeploymentPlan,
   provider: ManagedProvider,
 ): string[] {
   switch (provider) {
-    case 'eks': {
-      const account = awsAccount(plan);
-      return table(
-        ['Value', 'Where', 'Replace with'],
+    case 'eks':
+      return table(PLACEHOLDER_COLUMNS, [
+        ownerRow(
+          awsAccount(plan),
+          'role ARNs, IAM documents',
+          'nothing: the account of the ECR registry',
+          "your account id (AWS's documentation example account)",
+        ),
         [
-          [
-            `\`${account.accountId}\``,
-            'role ARNs, IAM documents',
-            account.source === 'registry'
-              ? 'nothing: the account of the ECR registry'
-              : "your account id (AWS's documentation example account)",
-          ],
-          [
-            `\`${PLACEHOLDERS.eksOidcId}\``,
-            'trust policies',
-            'the cluster OIDC id (`create-roles.sh` substitutes it)',
-          ],
+          `\`${PLACEHOLDERS.eksOidcId}\``,
+          'trust policies',
+          'the cluster OIDC id (`create-roles.sh` substitutes it)',
         ],
-      );
-    }
-    case 'gke': {
-      const project = gcpProject(plan);
-      return table(
-        ['Value', 'Where', 'Replace with'],
-        [
-          [
-            `\`${project.projectId}\``,
-            'GSA emails, bindings, the ClusterSecretStore',
-            project.source === 'registry'
-              ? 'nothing: the project of the Artifact Registry'
-              : 'your project id',
-          ],
-        ],
-      );
-    }
+      ]);
+    case 'gke':
+      return table(PLACEHOLDER_COLUMNS, [
+        ownerRow(
+          gcpProject(plan),
+          'GSA emails, bindings, the ClusterSecretStore',
+          'nothing: the project of the Artifact Registry',
+          'your project id',
+        ),
+      ]);
     default:
-      return table(
-        ['Value', 'Where', 'Replace with'],
+      return table(PLACEHOLDER_COLUMNS, [
         [
-          [
-            '`00000000-0000-0000-0000-<12 hex>`',
-            'client-id annotations, identities.json',
-            "the managed identity's client id (`setup.sh` substitutes it in the overlay)",
-          ],
-          [
-            `\`${PLACEHOLDERS.azureTenantId}\``,
-            'tenant id (ClusterSecretStore), subscription id (role scopes)',
-            'your tenant / subscription id',
-          ],
-          [
-            `\`https://${plan.region}.oic.prod-aks.azure.com/${PLACEHOLDERS.azureTenantId}/00000000-0000-0000-0000-<12 hex>/\``,
-            'federated credentials',
-            'the cluster OIDC issuer (`setup.sh` reads it)',
-          ],
+          '`00000000-0000-0000-0000-<12 hex>`',
+          'client-id annotations, identities.json',
+          "the managed identity's client id (`setup.sh` substitutes it in the overlay)",
         ],
-      );
+        [
+          `\`${PLACEHOLDERS.azureTenantId}\``,
+          'tenant id (ClusterSecretStore), subscription id (role scopes)',
+          'your tenant / subscription id',
+        ],
+        [
+          `\`https://${plan.region}.oic.prod-aks.azure.com/${PLACEHOLDERS.azureTenantId}/00000000-0000-0000-0000-<12 hex>/\``,
+          'federated credentials',
+          'the cluster OIDC issuer (`setup.sh` reads it)',
+        ],
+      ]);
   }
 }
 

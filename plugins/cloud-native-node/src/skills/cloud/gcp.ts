@@ -6,14 +6,15 @@ import {
   identityKey,
   clusterName,
   PLACEHOLDERS,
+  RegistryOwner,
+  registryOwner,
   shellQuote,
   jsonFile,
 } from './context';
-import { kubernetesServices } from '../../plan/workload';
 import { shorten } from '../../plan/names';
 import { externalSecretKeyPatches, serviceAccountPatch } from './patches';
 import { monitoringResources } from './providerCommon';
-import { secretStoreObjects, storeServiceAccountRef } from './secretStore';
+import { secretStoreResources, storeServiceAccountRef } from './secretStore';
 import { storageOutput } from './storage';
 import { ProviderEnvironment, ProviderOutput } from './types';
 
@@ -49,21 +50,12 @@ const CONTAINER_REGISTRY =
   /^(?:[a-z]+\.)?gcr\.io\/([a-z](?:[a-z0-9-]{0,28}[a-z0-9])?)(\/|$)/;
 
 /** The GCP project: from an Artifact Registry / GCR reference when any. */
-export function gcpProject(plan: DeploymentPlan): {
-  projectId: string;
-  source: 'registry' | 'placeholder';
-} {
-  const candidates = [
-    plan.architecture.spec.registry,
-    ...kubernetesServices(plan).map(s => s.image),
-  ];
-  for (const candidate of candidates) {
-    if (!candidate) continue;
-    const match =
-      ARTIFACT_REGISTRY.exec(candidate) ?? CONTAINER_REGISTRY.exec(candidate);
-    if (match) return { projectId: match[1], source: 'registry' };
-  }
-  return { projectId: PLACEHOLDERS.gcpProject, source: 'placeholder' };
+export function gcpProject(plan: DeploymentPlan): RegistryOwner {
+  return registryOwner(
+    plan,
+    [ARTIFACT_REGISTRY, CONTAINER_REGISTRY],
+    PLACEHOLDERS.gcpProject,
+  );
 }
 
 /**
@@ -92,7 +84,7 @@ export function gsaEmail(
   identity: CloudIdentity,
 ): string {
   return `${gsaAccountId(plan, environment, identity)}@${
-    gcpProject(plan).projectId
+    gcpProject(plan).id
   }.iam.gserviceaccount.com`;
 }
 
@@ -100,7 +92,7 @@ function workloadIdentityMember(
   plan: DeploymentPlan,
   identity: CloudIdentity,
 ): string {
-  return `serviceAccount:${gcpProject(plan).projectId}.svc.id.goog[${
+  return `serviceAccount:${gcpProject(plan).id}.svc.id.goog[${
     identity.namespace
   }/${identity.serviceAccount}]`;
 }
@@ -120,7 +112,7 @@ export function gcpBindings(
   environment: string,
   identity: CloudIdentity,
 ) {
-  const { projectId } = gcpProject(plan);
+  const { id: projectId } = gcpProject(plan);
   const email = gsaEmail(plan, environment, identity);
   return {
     googleServiceAccount: {
@@ -157,7 +149,7 @@ function setupScript(
   environment: string,
   identities: CloudIdentity[],
 ): string {
-  const { projectId } = gcpProject(plan);
+  const { id: projectId } = gcpProject(plan);
   const lines = [
     '#!/usr/bin/env bash',
     `# Workload Identity of ${
@@ -208,7 +200,7 @@ function setupScript(
 
 /** `cloud/gke/cluster.md`: Autopilot or Standard, by tier. */
 function clusterDocument(plan: DeploymentPlan): string {
-  const { projectId } = gcpProject(plan);
+  const { id: projectId } = gcpProject(plan);
   const standard = plan.tier === 'T3';
   const lines = [
     `# GKE clusters of ${plan.name}`,
@@ -306,38 +298,26 @@ export function gcpOutput(plan: DeploymentPlan): ProviderOutput {
         'Secret Manager secret names (no "/")',
       ),
     );
-    const store = identities.find(i => i.service === undefined);
-    if (store) {
-      resources.push({
-        file: 'secret-store.yaml',
-        objects: secretStoreObjects(
-          plan,
-          environment,
-          store,
-          {
-            'iam.gke.io/gcp-service-account': gsaEmail(
-              plan,
-              environment,
-              store,
-            ),
-          },
-          {
-            gcpsm: {
-              projectID: project.projectId,
-              auth: {
-                workloadIdentity: {
-                  clusterLocation: plan.region,
-                  clusterName: clusterName(plan, environment),
-                  clusterProjectID: project.projectId,
-                  serviceAccountRef: storeServiceAccountRef(store),
-                },
+    resources.push(
+      ...secretStoreResources(plan, environment, identities, store => ({
+        annotations: {
+          'iam.gke.io/gcp-service-account': gsaEmail(plan, environment, store),
+        },
+        provider: {
+          gcpsm: {
+            projectID: project.id,
+            auth: {
+              workloadIdentity: {
+                clusterLocation: plan.region,
+                clusterName: clusterName(plan, environment),
+                clusterProjectID: project.id,
+                serviceAccountRef: storeServiceAccountRef(store),
               },
             },
           },
-        ),
-        validation: 'schema',
-      });
-    }
+        },
+      })),
+    );
     resources.push(...monitoringResources(plan, 'gke', environment));
     environments.push({ environment, resources, patches });
 
@@ -364,8 +344,8 @@ export function gcpOutput(plan: DeploymentPlan): ProviderOutput {
 
   notes.add(
     project.source === 'registry'
-      ? `GCP project '${project.projectId}' taken from the registry`
-      : `GCP project unknown (no Artifact Registry/GCR reference): placeholder '${project.projectId}'`,
+      ? `GCP project '${project.id}' taken from the registry`
+      : `GCP project unknown (no Artifact Registry/GCR reference): placeholder '${project.id}'`,
   );
   notes.add(
     plan.tier === 'T3'

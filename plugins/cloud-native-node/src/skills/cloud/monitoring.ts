@@ -71,6 +71,25 @@ export function prometheusRuleName(plan: DeploymentPlan): string {
 const SCRAPE_POLICY_NAME = 'allow-metrics-scrape';
 
 /**
+ * What the per-service monitors (ServiceMonitor, PodMonitoring) share: named
+ * after the service, with its labels, selecting its pods' labels.
+ */
+function monitorTarget(
+  plan: DeploymentPlan,
+  servicePlan: ServicePlan,
+  environment: string,
+) {
+  return {
+    metadata: {
+      name: servicePlan.name,
+      namespace: plan.namespace,
+      labels: serviceLabels(plan, servicePlan, environment),
+    },
+    selector: { matchLabels: selectorLabels(plan, servicePlan.name) },
+  };
+}
+
+/**
  * A ServiceMonitor selecting the Service `<svc>`. The selector labels also
  * match `<svc>-preview` / `<svc>-headless` (same labels), which point at the
  * same pods: the `keep` relabeling scrapes each pod once, through `<svc>`.
@@ -80,16 +99,13 @@ export function serviceMonitor(
   servicePlan: ServicePlan,
   environment: string,
 ): KubernetesObject {
+  const { metadata, selector } = monitorTarget(plan, servicePlan, environment);
   const object: IServiceMonitor & { metadata: { name: string } } = {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'ServiceMonitor',
-    metadata: {
-      name: servicePlan.name,
-      namespace: plan.namespace,
-      labels: serviceLabels(plan, servicePlan, environment),
-    },
+    metadata,
     spec: {
-      selector: { matchLabels: selectorLabels(plan, servicePlan.name) },
+      selector,
       endpoints: [
         {
           port: METRICS_PORT,
@@ -133,16 +149,13 @@ export function podMonitoring(
   servicePlan: ServicePlan,
   environment: string,
 ): KubernetesObject {
+  const { metadata, selector } = monitorTarget(plan, servicePlan, environment);
   const object: PodMonitoring = {
     apiVersion: POD_MONITORING_API_VERSION,
     kind: 'PodMonitoring',
-    metadata: {
-      name: servicePlan.name,
-      namespace: plan.namespace,
-      labels: serviceLabels(plan, servicePlan, environment),
-    },
+    metadata,
     spec: {
-      selector: { matchLabels: selectorLabels(plan, servicePlan.name) },
+      selector,
       endpoints: [
         plan.mesh === 'istio'
           ? {
@@ -175,6 +188,36 @@ function errorRatioRecord(window: string): string {
 }
 
 const LATENCY_RECORD = 'service:http_request_duration_seconds:p99_rate5m';
+
+/**
+ * A multi-window burn-rate alert: the error ratio over both windows (long,
+ * short) above `threshold`, i.e. `factor` times the error budget.
+ */
+function burnRateAlert(options: {
+  alert: string;
+  windows: [long: string, short: string];
+  factor: string;
+  threshold: number;
+  for: string;
+  severity: 'critical' | 'warning';
+  objective: string;
+  budgetGoneIn: string;
+}) {
+  const { threshold, objective } = options;
+  const [long, short] = options.windows;
+  return {
+    alert: options.alert,
+    expr: `${errorRatioRecord(long)} > ${threshold} and ${errorRatioRecord(
+      short,
+    )} > ${threshold}`,
+    for: options.for,
+    labels: { severity: options.severity, slo: 'availability' },
+    annotations: {
+      summary: `{{ $labels.service }} burns its ${objective} availability error budget ${options.factor}x too fast`,
+      description: `5xx ratio over ${long} and ${short} above ${threshold} ({{ $value | humanizePercentage }}): at this rate the 30-day budget is gone in ${options.budgetGoneIn}.`,
+    },
+  };
+}
 
 /**
  * SLO rules of the scraped services: error-ratio recording rules per window,
@@ -225,30 +268,26 @@ export function prometheusRule(
         {
           name: `${plan.name}-slo-alerts`,
           rules: [
-            {
+            burnRateAlert({
               alert: 'ErrorBudgetFastBurn',
-              expr: `${errorRatioRecord('1h')} > ${fast} and ${errorRatioRecord(
-                '5m',
-              )} > ${fast}`,
+              windows: ['1h', '5m'],
+              factor: '14.4',
+              threshold: fast,
               for: '2m',
-              labels: { severity: 'critical', slo: 'availability' },
-              annotations: {
-                summary: `{{ $labels.service }} burns its ${objective} availability error budget 14.4x too fast`,
-                description: `5xx ratio over 1h and 5m above ${fast} ({{ $value | humanizePercentage }}): at this rate the 30-day budget is gone in about 2 days.`,
-              },
-            },
-            {
+              severity: 'critical',
+              objective,
+              budgetGoneIn: 'about 2 days',
+            }),
+            burnRateAlert({
               alert: 'ErrorBudgetSlowBurn',
-              expr: `${errorRatioRecord('6h')} > ${slow} and ${errorRatioRecord(
-                '30m',
-              )} > ${slow}`,
+              windows: ['6h', '30m'],
+              factor: '6',
+              threshold: slow,
               for: '15m',
-              labels: { severity: 'warning', slo: 'availability' },
-              annotations: {
-                summary: `{{ $labels.service }} burns its ${objective} availability error budget 6x too fast`,
-                description: `5xx ratio over 6h and 30m above ${slow} ({{ $value | humanizePercentage }}): at this rate the 30-day budget is gone in 5 days.`,
-              },
-            },
+              severity: 'warning',
+              objective,
+              budgetGoneIn: '5 days',
+            }),
             {
               alert: 'LatencyP99High',
               expr: `${LATENCY_RECORD} > ${LATENCY_P99_SECONDS}`,

@@ -7,6 +7,7 @@ import { sharedLabels } from '../../plan/labels';
 import { secretStoreName } from '../../plan/names';
 import { asObject } from '../../core/serialize';
 import { CloudIdentity } from './context';
+import { ResourceFile } from './types';
 import { sortedRecord } from '../../core/collections';
 
 /**
@@ -48,6 +49,42 @@ export function secretStoreObjects(
     },
   };
   return [asObject(serviceAccount), asObject(store)];
+}
+
+/** How one provider's store reaches its backend. */
+export interface StoreBackend {
+  /** On the store's ServiceAccount: the cloud identity it maps to */
+  annotations: Record<string, string>;
+  provider: ISecretStoreProvider;
+}
+
+/**
+ * `secret-store.yaml` of one environment ({@link secretStoreObjects}) when
+ * some service reads secrets, i.e. when the plan has the store identity
+ * (the one of no service); nothing otherwise.
+ */
+export function secretStoreResources(
+  plan: DeploymentPlan,
+  environment: string,
+  identities: CloudIdentity[],
+  backend: (store: CloudIdentity) => StoreBackend,
+): ResourceFile[] {
+  const store = identities.find(i => i.service === undefined);
+  if (!store) return [];
+  const { annotations, provider } = backend(store);
+  return [
+    {
+      file: 'secret-store.yaml',
+      objects: secretStoreObjects(
+        plan,
+        environment,
+        store,
+        annotations,
+        provider,
+      ),
+      validation: 'schema',
+    },
+  ];
 }
 
 /** The reference ESO uses to request the store identity's token. */

@@ -94,6 +94,16 @@ export function hasPeers(
 /** Serving: long-running with a container port (it receives traffic). */
 export { isServing, hasClusterService };
 
+/**
+ * Public: exposed to the internet through the plan's ingress, which reaches
+ * the pods through the Service `<svc>` (so the mesh must admit it).
+ */
+export function isPublic(servicePlan: ServicePlan): boolean {
+  return (
+    servicePlan.service.expose === 'public' && hasClusterService(servicePlan)
+  );
+}
+
 /** How the Service `<svc>` is switched or split during a release. */
 export type RoutingMode =
   /** Argo Rollouts re-weights `<svc>` / `<svc>-canary` in the VirtualService */

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { parse } from 'yaml';
 import { toYamlDocuments } from '../../core/serialize';
 import { generatePackage } from '../../engine/orchestrate';
@@ -7,7 +6,7 @@ import { SkillOutput } from '../../core/types';
 import { kubernetesManifestGenerator } from '../kubernetes';
 import {
   LINKERD_SPEC,
-  marketplacePlanFrom,
+  marketplacePlan,
   planOf,
   runSkills,
   spec,
@@ -19,13 +18,6 @@ import {
 } from './index';
 
 jest.setTimeout(60_000);
-
-const MARKETPLACE = path.resolve(
-  __dirname,
-  '../../../../../examples/marketplace-gke-t3/architecture.yaml',
-);
-const marketplacePlan = (overrides: Record<string, unknown> = {}) =>
-  marketplacePlanFrom(MARKETPLACE, overrides);
 
 /** Everything the skill returns, as the engine would write it. */
 function serialized(output: SkillOutput): string {

@@ -1,16 +1,13 @@
-import path from 'node:path';
-import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
-import { KubernetesObject, SkillOutput } from '../../core/types';
-import {
-  createKubernetesSchemaValidator,
-  KubernetesSchemaValidator,
-} from '../../validation/schema';
+import { KubernetesObject } from '../../core/types';
 import { find, Loose } from '../kubernetes/__fixtures__/plans';
 import { GOOGLE_LOAD_BALANCER_RANGES } from '../../plan/platform';
 import {
   expectedCallers,
-  marketplacePlanFrom,
+  marketplacePlan,
+  meshRun,
+  objectsOf,
   runSkills,
+  serviceObject,
 } from './__fixtures__/plans';
 import {
   AB_HEADER_ROUTE,
@@ -19,23 +16,6 @@ import {
 } from './index';
 
 jest.setTimeout(60_000);
-
-const MARKETPLACE = path.resolve(
-  __dirname,
-  '../../../../../examples/marketplace-gke-t3/architecture.yaml',
-);
-const marketplacePlan = (overrides: Record<string, unknown> = {}) =>
-  marketplacePlanFrom(MARKETPLACE, overrides);
-
-function objectsOf(output: SkillOutput, file: string): KubernetesObject[] {
-  const manifest = output.manifests.find(m => m.path === file);
-  if (!manifest) {
-    throw new Error(
-      `no ${file} among ${output.manifests.map(m => m.path).join(', ')}`,
-    );
-  }
-  return manifest.objects;
-}
 
 /** Every principal of every rule of an AuthorizationPolicy. */
 function principalsOf(policy: KubernetesObject): string[] {
@@ -47,22 +27,13 @@ function principalsOf(policy: KubernetesObject): string[] {
 }
 
 describe('kubernetes-servicemesh-configurator: Istio (marketplace example)', () => {
-  let plan: DeploymentPlan;
-  let kubernetes: SkillOutput;
-  let mesh: SkillOutput;
-  let validator: KubernetesSchemaValidator;
-
-  beforeAll(async () => {
-    plan = await marketplacePlan();
-    ({ kubernetes, mesh } = runSkills(plan));
-    validator = await createKubernetesSchemaValidator();
-  });
+  const run = meshRun(() => marketplacePlan());
 
   it('is an Istio plan with the strategies this suite relies on', () => {
-    expect(plan.mesh).toBe('istio');
-    expect(plan.tier).toBe('T3');
+    expect(run.plan.mesh).toBe('istio');
+    expect(run.plan.tier).toBe('T3');
     const strategy = (name: string) =>
-      plan.services.find(s => s.name === name)!.strategy;
+      run.plan.services.find(s => s.name === name)!.strategy;
     expect(strategy('gateway')).toBe('canary');
     expect(strategy('checkout')).toBe('blue-green');
     expect(strategy('recommendations')).toBe('ab-testing');
@@ -71,10 +42,10 @@ describe('kubernetes-servicemesh-configurator: Istio (marketplace example)', () 
   it('every object passes the strict schema validator', () => {
     const findings: string[] = [];
     const kinds = new Set<string>();
-    for (const manifest of mesh.manifests) {
+    for (const manifest of run.mesh.manifests) {
       for (const object of manifest.objects) {
         kinds.add(`${object.apiVersion}/${object.kind}`);
-        for (const finding of validator.validate(object)) {
+        for (const finding of run.validator.validate(object)) {
           findings.push(
             `${manifest.path} ${object.kind}/${object.metadata.name} ${finding.ruleId} ${finding.objectPath}: ${finding.message}`,
           );
@@ -92,15 +63,11 @@ describe('kubernetes-servicemesh-configurator: Istio (marketplace example)', () 
 
   it('the validator does see a broken Istio object (the test can fail)', () => {
     const virtualService = structuredClone(
-      find(
-        objectsOf(mesh, 'mesh/prod/gateway.yaml'),
-        'VirtualService',
-        'gateway',
-      ),
+      serviceObject(run.mesh, 'VirtualService', 'gateway'),
     ) as Loose;
     virtualService.spec.http[0].retries.attempts = 'three';
     virtualService.spec.http[0].retry = {};
-    const findings = validator.validate(virtualService);
+    const findings = run.validator.validate(virtualService);
     expect(findings.map(f => f.ruleId).sort()).toEqual([
       'schema/invalid',
       'schema/unknown-field',
@@ -108,9 +75,9 @@ describe('kubernetes-servicemesh-configurator: Istio (marketplace example)', () 
   });
 
   it('every Istio-routed Rollout finds its VirtualService and routes, weighted 100/0', () => {
-    const routed = plan.environments.flatMap(environment =>
-      plan.services.flatMap(({ name }) => {
-        const rollout = kubernetes.manifests
+    const routed = run.plan.environments.flatMap(environment =>
+      run.plan.services.flatMap(({ name }) => {
+        const rollout = run.kubernetes.manifests
           .find(m => m.path === `kubernetes/${environment}/${name}.yaml`)
           ?.objects.find(o => o.kind === 'Rollout') as Loose;
         const canary = rollout?.spec.strategy.canary;
@@ -129,7 +96,7 @@ describe('kubernetes-servicemesh-configurator: Istio (marketplace example)', () 
     for (const { environment, name, canary } of routed) {
       const { virtualService: reference } = canary.trafficRouting.istio;
       const virtualService = find(
-        objectsOf(mesh, `mesh/${environment}/${name}.yaml`),
+        objectsOf(run.mesh, `mesh/${environment}/${name}.yaml`),
         'VirtualService',
         reference.name,
       ) as Loose;
@@ -148,16 +115,8 @@ describe('kubernetes-servicemesh-configurator: Istio (marketplace example)', () 
   });
 
   it('the canary gateway: one weighted route, the name the Rollout references', () => {
-    const rollout = find(
-      objectsOf(kubernetes, 'kubernetes/prod/gateway.yaml'),
-      'Rollout',
-      'gateway',
-    ) as Loose;
-    const virtualService = find(
-      objectsOf(mesh, 'mesh/prod/gateway.yaml'),
-      'VirtualService',
-      'gateway',
-    ) as Loose;
+    const rollout = serviceObject(run.kubernetes, 'Rollout', 'gateway');
+    const virtualService = serviceObject(run.mesh, 'VirtualService', 'gateway');
     expect(virtualService.spec.hosts).toEqual([
       'gateway',
       'gateway.marketplace.svc.cluster.local',
@@ -175,18 +134,9 @@ describe('kubernetes-servicemesh-configurator: Istio (marketplace example)', () 
   });
 
   it('the A/B service: an x-variant: b header route to the canary before the weighted route', () => {
-    const rollout = find(
-      objectsOf(kubernetes, 'kubernetes/prod/recommendations.yaml'),
-      'Rollout',
-      'recommendations',
-    ) as Loose;
-    const http = (
-      find(
-        objectsOf(mesh, 'mesh/prod/recommendations.yaml'),
-        'VirtualService',
-        'recommendations',
-      ) as Loose
-    ).spec.http;
+    const rollout = serviceObject(run.kubernetes, 'Rollout', 'recommendations');
+    const http = serviceObject(run.mesh, 'VirtualService', 'recommendations')
+      .spec.http;
     expect(http.map((r: Loose) => r.name)).toEqual([
       AB_HEADER_ROUTE,
       'primary',
@@ -219,16 +169,12 @@ describe('kubernetes-servicemesh-configurator: Istio (marketplace example)', () 
   });
 
   it('the blue-green service routes to its active Service only', () => {
-    const rollout = find(
-      objectsOf(kubernetes, 'kubernetes/prod/checkout.yaml'),
-      'Rollout',
-      'checkout',
-    ) as Loose;
-    const virtualService = find(
-      objectsOf(mesh, 'mesh/prod/checkout.yaml'),
+    const rollout = serviceObject(run.kubernetes, 'Rollout', 'checkout');
+    const virtualService = serviceObject(
+      run.mesh,
       'VirtualService',
       'checkout',
-    ) as Loose;
+    );
     expect(virtualService.spec.http).toHaveLength(1);
     expect(virtualService.spec.http[0].route).toEqual([
       {
@@ -241,7 +187,7 @@ describe('kubernetes-servicemesh-configurator: Istio (marketplace example)', () 
     // the preview Service gets the same traffic policy
     expect(
       find(
-        objectsOf(mesh, 'mesh/prod/checkout.yaml'),
+        objectsOf(run.mesh, 'mesh/prod/checkout.yaml'),
         'DestinationRule',
         'checkout-preview',
       ).spec,
@@ -250,9 +196,9 @@ describe('kubernetes-servicemesh-configurator: Istio (marketplace example)', () 
 
   it('VirtualServices and DestinationRules name Services the kubernetes skill writes', () => {
     const missing: string[] = [];
-    for (const manifest of mesh.manifests) {
+    for (const manifest of run.mesh.manifests) {
       const services = new Set(
-        kubernetes.manifests
+        run.kubernetes.manifests
           .filter(m => m.environment === manifest.environment)
           .flatMap(m => m.objects)
           .filter(o => o.kind === 'Service')
@@ -282,7 +228,7 @@ describe('kubernetes-servicemesh-configurator: Istio (marketplace example)', () 
       );
     }
     expect(missing).toEqual([]);
-    const drHosts = mesh.manifests
+    const drHosts = run.mesh.manifests
       .flatMap(m => m.objects)
       .filter(o => o.kind === 'DestinationRule')
       .map(o => [o.metadata.name, (o.spec as Loose).host]);
@@ -293,7 +239,7 @@ describe('kubernetes-servicemesh-configurator: Istio (marketplace example)', () 
   });
 
   it('every DestinationRule has circuit breaking, a connection pool and ISTIO_MUTUAL', () => {
-    const rules = mesh.manifests
+    const rules = run.mesh.manifests
       .flatMap(m => m.objects)
       .filter(o => o.kind === 'DestinationRule');
     // 7 serving services + gateway/recommendations canary + checkout/catalog preview, twice
@@ -325,24 +271,25 @@ describe('kubernetes-servicemesh-configurator: Istio (marketplace example)', () 
   it('AuthorizationPolicy principals are exactly the dependsOn graph', () => {
     const replicasOf = (environment: string, name: string): number =>
       (
-        kubernetes.manifests
+        run.kubernetes.manifests
           .find(m => m.path === `kubernetes/${environment}/${name}.yaml`)!
           .objects.find(o => o.kind === 'StatefulSet')?.spec as Loose
       )?.replicas ?? 0;
-    for (const environment of plan.environments) {
-      for (const servicePlan of plan.services.filter(
+    for (const environment of run.plan.environments) {
+      for (const servicePlan of run.plan.services.filter(
         s => s.runtime === 'kubernetes',
       )) {
         const { name } = servicePlan;
-        const policy = find(
-          objectsOf(mesh, `mesh/${environment}/${name}.yaml`),
+        const policy = serviceObject(
+          run.mesh,
           'AuthorizationPolicy',
           name,
+          environment,
         );
         const principal = (sa: string) =>
           `cluster.local/ns/marketplace/sa/${sa}`;
         const expected = [
-          ...expectedCallers(plan, name).map(principal),
+          ...expectedCallers(run.plan, name).map(principal),
           ...(servicePlan.service.expose === 'public'
             ? [ISTIO_INGRESS_GATEWAY_PRINCIPAL]
             : []),
@@ -361,11 +308,7 @@ describe('kubernetes-servicemesh-configurator: Istio (marketplace example)', () 
       }
     }
     // spot checks of the graph itself
-    const catalog = find(
-      objectsOf(mesh, 'mesh/prod/catalog.yaml'),
-      'AuthorizationPolicy',
-      'catalog',
-    ) as Loose;
+    const catalog = serviceObject(run.mesh, 'AuthorizationPolicy', 'catalog');
     expect(catalog.spec.rules[0]).toEqual({
       from: [
         {
@@ -380,16 +323,12 @@ describe('kubernetes-servicemesh-configurator: Istio (marketplace example)', () 
       to: [{ operation: { ports: ['8080'] } }],
     });
     // nothing calls the log agent: an ALLOW policy without rules (deny all)
-    const agent = find(
-      objectsOf(mesh, 'mesh/prod/log-agent.yaml'),
-      'AuthorizationPolicy',
-      'log-agent',
-    ) as Loose;
+    const agent = serviceObject(run.mesh, 'AuthorizationPolicy', 'log-agent');
     expect(agent.spec.rules).toBeUndefined();
   });
 
   it('public services accept the GKE load balancer in plaintext on their port only', () => {
-    const objects = objectsOf(mesh, 'mesh/prod/gateway.yaml');
+    const objects = objectsOf(run.mesh, 'mesh/prod/gateway.yaml');
     const policy = find(objects, 'AuthorizationPolicy', 'gateway') as Loose;
     expect(policy.spec.rules).toContainEqual({
       from: [{ source: { ipBlocks: GOOGLE_LOAD_BALANCER_RANGES } }],
@@ -408,14 +347,14 @@ describe('kubernetes-servicemesh-configurator: Istio (marketplace example)', () 
     });
     // internal services get no such exception
     expect(
-      objectsOf(mesh, 'mesh/prod/catalog.yaml').some(
+      objectsOf(run.mesh, 'mesh/prod/catalog.yaml').some(
         o => o.kind === 'PeerAuthentication',
       ),
     ).toBe(false);
   });
 
   it('mesh.yaml: STRICT mTLS and the namespace-wide allow-nothing policy', () => {
-    const shared = objectsOf(mesh, 'mesh/prod/mesh.yaml');
+    const shared = objectsOf(run.mesh, 'mesh/prod/mesh.yaml');
     expect(shared.map(o => `${o.kind}/${o.metadata.name}`)).toEqual([
       'PeerAuthentication/default',
       `AuthorizationPolicy/${ALLOW_NOTHING_POLICY}`,
@@ -456,16 +395,16 @@ describe('kubernetes-servicemesh-configurator: Istio (marketplace example)', () 
   });
 
   it('notes: versions, the verified injection label, one line per service', () => {
-    expect(mesh.notes[0]).toContain('networking.istio.io/v1');
-    expect(mesh.notes[1]).toMatch(
+    expect(run.mesh.notes[0]).toContain('networking.istio.io/v1');
+    expect(run.mesh.notes[1]).toMatch(
       /^Sidecar injection: verified istio-injection/,
     );
     // functions (the example's Cloud Run / Cloud Functions) are not meshed
-    for (const servicePlan of plan.services.filter(
+    for (const servicePlan of run.plan.services.filter(
       s => s.runtime === 'kubernetes',
     )) {
       expect(
-        mesh.notes.filter(n => n.startsWith(`${servicePlan.name}: `)),
+        run.mesh.notes.filter(n => n.startsWith(`${servicePlan.name}: `)),
       ).toHaveLength(1);
     }
   });

@@ -16,6 +16,7 @@ import {
   fqdn,
   hasClusterService,
   hasPeers,
+  isPublic,
   isServing,
   MeshContext,
   routingMode,
@@ -261,12 +262,6 @@ function publicSource(context: MeshContext, port: number): PublicSource {
     plaintext: true,
     describe: 'any source on the public port (the ALB; narrow to the VPC CIDR)',
   };
-}
-
-function isPublic(servicePlan: ServicePlan): boolean {
-  return (
-    servicePlan.service.expose === 'public' && hasClusterService(servicePlan)
-  );
 }
 
 /**

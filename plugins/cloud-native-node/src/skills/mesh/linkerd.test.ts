@@ -1,16 +1,13 @@
-import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
-import { KubernetesObject, SkillOutput } from '../../core/types';
-import {
-  createKubernetesSchemaValidator,
-  KubernetesSchemaValidator,
-} from '../../validation/schema';
 import { find, Loose, podSpecOf } from '../kubernetes/__fixtures__/plans';
 import { GOOGLE_LOAD_BALANCER_RANGES } from '../../plan/platform';
 import {
   expectedCallers,
   LINKERD_SPEC,
+  meshRun,
+  objectsOf,
   planOf,
   runSkills,
+  serviceObject,
 } from './__fixtures__/plans';
 import {
   isLinkerdObject,
@@ -20,42 +17,29 @@ import {
 
 jest.setTimeout(60_000);
 
-function objectsOf(output: SkillOutput, path: string): KubernetesObject[] {
-  return output.manifests.find(m => m.path === path)?.objects ?? [];
-}
-
 const SERVING = ['web', 'api', 'catalog', 'orders', 'db'];
 const NOT_SERVING = ['mailer', 'node-agent', 'report'];
 
 describe('kubernetes-servicemesh-configurator: Linkerd', () => {
-  let plan: DeploymentPlan;
-  let kubernetes: SkillOutput;
-  let mesh: SkillOutput;
-  let validator: KubernetesSchemaValidator;
-
-  beforeAll(async () => {
-    plan = planOf(LINKERD_SPEC());
-    ({ kubernetes, mesh } = runSkills(plan));
-    validator = await createKubernetesSchemaValidator();
-  });
+  const run = meshRun(() => planOf(LINKERD_SPEC()));
 
   it('mesh auto picks Linkerd for more than five services at T2', () => {
-    expect(plan.services.length).toBeGreaterThanOrEqual(6);
-    expect(plan.mesh).toBe('linkerd');
-    expect(plan.skills.map(s => s.id)).toContain(
+    expect(run.plan.services.length).toBeGreaterThanOrEqual(6);
+    expect(run.plan.mesh).toBe('linkerd');
+    expect(run.plan.skills.map(s => s.id)).toContain(
       'kubernetes-servicemesh-configurator',
     );
   });
 
   it('writes mesh.yaml and one file per serving service, per environment', () => {
-    expect(mesh.manifests.map(m => m.path)).toEqual(
+    expect(run.mesh.manifests.map(m => m.path)).toEqual(
       ['dev', 'prod'].flatMap(env => [
         `mesh/${env}/mesh.yaml`,
         ...SERVING.map(name => `mesh/${env}/${name}.yaml`),
       ]),
     );
     for (const name of NOT_SERVING) {
-      expect(mesh.notes).toContainEqual(
+      expect(run.mesh.notes).toContainEqual(
         expect.stringMatching(new RegExp(`^${name}: no port, so no Server`)),
       );
     }
@@ -64,7 +48,7 @@ describe('kubernetes-servicemesh-configurator: Linkerd', () => {
   it('every Linkerd object passes validateLinkerdObject; anything else passes the schema validator', () => {
     const findings: string[] = [];
     let linkerd = 0;
-    for (const manifest of mesh.manifests) {
+    for (const manifest of run.mesh.manifests) {
       for (const object of manifest.objects) {
         const label = `${manifest.path} ${object.kind}/${object.metadata.name}`;
         if (isLinkerdObject(object)) {
@@ -73,7 +57,7 @@ describe('kubernetes-servicemesh-configurator: Linkerd', () => {
             findings.push(`${label} ${issue.path}: ${issue.message}`);
           }
         } else {
-          for (const finding of validator.validate(object)) {
+          for (const finding of run.validator.validate(object)) {
             findings.push(`${label} ${finding.objectPath}: ${finding.message}`);
           }
         }
@@ -84,16 +68,16 @@ describe('kubernetes-servicemesh-configurator: Linkerd', () => {
   });
 
   it('the schema validator does not know Linkerd kinds (why validateLinkerdObject exists)', () => {
-    const server = find(objectsOf(mesh, 'mesh/prod/api.yaml'), 'Server', 'api');
-    expect(validator.validate(server).map(f => f.ruleId)).toEqual([
+    const server = serviceObject(run.mesh, 'Server', 'api');
+    expect(run.validator.validate(server).map(f => f.ruleId)).toEqual([
       'schema/unknown-kind',
     ]);
   });
 
   it('Server, HTTPRoute, AuthorizationPolicy, MeshTLSAuthentication and ServiceProfile for each serving service', () => {
-    for (const environment of plan.environments) {
+    for (const environment of run.plan.environments) {
       for (const name of SERVING) {
-        const objects = objectsOf(mesh, `mesh/${environment}/${name}.yaml`);
+        const objects = objectsOf(run.mesh, `mesh/${environment}/${name}.yaml`);
         const server = find(objects, 'Server', name) as Loose;
         expect(server.apiVersion).toBe(LINKERD_API_VERSIONS.Server);
         expect(server.spec.podSelector).toEqual({
@@ -134,7 +118,7 @@ describe('kubernetes-servicemesh-configurator: Linkerd', () => {
         );
         // every service with callers: MeshTLSAuthentication + a policy on
         // its Server (web, public and uncalled, is checked separately)
-        const callers = expectedCallers(plan, name);
+        const callers = expectedCallers(run.plan, name);
         const policy = objects.find(
           o => o.kind === 'AuthorizationPolicy' && o.metadata.name === name,
         );
@@ -169,34 +153,31 @@ describe('kubernetes-servicemesh-configurator: Linkerd', () => {
 
   it('the Server port is the container port the kubernetes skill names after the protocol', () => {
     for (const name of SERVING) {
-      const workload = kubernetes.manifests
+      const workload = run.kubernetes.manifests
         .find(m => m.path === `kubernetes/prod/${name}.yaml`)!
         .objects.find(o => podSpecOf(o));
       const ports = podSpecOf(workload!).containers[0].ports;
-      const server = find(
-        objectsOf(mesh, `mesh/prod/${name}.yaml`),
-        'Server',
-        name,
-      ) as Loose;
+      const server = serviceObject(run.mesh, 'Server', name);
       expect(ports).toContainEqual(
         expect.objectContaining({
           name: server.spec.port,
-          containerPort: plan.services.find(s => s.name === name)!.service.port,
+          containerPort: run.plan.services.find(s => s.name === name)!.service
+            .port,
         }),
       );
     }
   });
 
   it('identityRefs are exactly the dependsOn callers (plus a replicated StatefulSet itself)', () => {
-    for (const environment of plan.environments) {
+    for (const environment of run.plan.environments) {
       for (const name of SERVING) {
-        const objects = objectsOf(mesh, `mesh/${environment}/${name}.yaml`);
-        const statefulSet = kubernetes.manifests
+        const objects = objectsOf(run.mesh, `mesh/${environment}/${name}.yaml`);
+        const statefulSet = run.kubernetes.manifests
           .find(m => m.path === `kubernetes/${environment}/${name}.yaml`)!
           .objects.find(o => o.kind === 'StatefulSet');
         const replicated = ((statefulSet?.spec as Loose)?.replicas ?? 0) > 1;
         const expected = [
-          ...expectedCallers(plan, name),
+          ...expectedCallers(run.plan, name),
           ...(replicated ? [name] : []),
         ].sort();
         const authentication = objects.find(
@@ -216,7 +197,7 @@ describe('kubernetes-servicemesh-configurator: Linkerd', () => {
     expect(
       (
         find(
-          objectsOf(mesh, 'mesh/dev/db.yaml'),
+          objectsOf(run.mesh, 'mesh/dev/db.yaml'),
           'MeshTLSAuthentication',
           'db',
         ) as Loose
@@ -229,7 +210,7 @@ describe('kubernetes-servicemesh-configurator: Linkerd', () => {
   });
 
   it('web is public and nothing calls it: only the ingress controller may', () => {
-    const objects = objectsOf(mesh, 'mesh/prod/web.yaml');
+    const objects = objectsOf(run.mesh, 'mesh/prod/web.yaml');
     expect(objects.some(o => o.kind === 'MeshTLSAuthentication')).toBe(false);
     expect(
       (find(objects, 'AuthorizationPolicy', 'web-ingress') as Loose).spec
@@ -243,7 +224,7 @@ describe('kubernetes-servicemesh-configurator: Linkerd', () => {
     ]);
     expect(
       find(
-        objectsOf(mesh, 'mesh/prod/mesh.yaml'),
+        objectsOf(run.mesh, 'mesh/prod/mesh.yaml'),
         'MeshTLSAuthentication',
         'ingress-controller',
       ).spec,
@@ -255,7 +236,7 @@ describe('kubernetes-servicemesh-configurator: Linkerd', () => {
   });
 
   it('HTTP probes on the Server port get their own route, authorized from any network', () => {
-    const objects = objectsOf(mesh, 'mesh/prod/api.yaml');
+    const objects = objectsOf(run.mesh, 'mesh/prod/api.yaml');
     expect(
       (find(objects, 'HTTPRoute', 'api-probes') as Loose).spec.rules,
     ).toEqual([
@@ -283,7 +264,7 @@ describe('kubernetes-servicemesh-configurator: Linkerd', () => {
     });
     // db's probes use another port (8008): no probe route on its Server
     expect(
-      objectsOf(mesh, 'mesh/prod/db.yaml').some(
+      objectsOf(run.mesh, 'mesh/prod/db.yaml').some(
         o => o.metadata.name === 'db-probes',
       ),
     ).toBe(false);
@@ -291,7 +272,7 @@ describe('kubernetes-servicemesh-configurator: Linkerd', () => {
 
   it('ServiceProfile: retry budget, per-route timeouts, GET retryable', () => {
     const profile = find(
-      objectsOf(mesh, 'mesh/prod/orders.yaml'),
+      objectsOf(run.mesh, 'mesh/prod/orders.yaml'),
       'ServiceProfile',
       'orders.shop.svc.cluster.local',
     ) as Loose;
@@ -312,19 +293,18 @@ describe('kubernetes-servicemesh-configurator: Linkerd', () => {
   });
 
   it('a database (tcp: stateful, health on a separate port) is opaque, HTTP services are HTTP/1', () => {
-    expect(
-      (find(objectsOf(mesh, 'mesh/prod/db.yaml'), 'Server', 'db') as Loose)
-        .spec,
-    ).toMatchObject({ port: 'tcp', proxyProtocol: 'opaque' });
-    expect(
-      (find(objectsOf(mesh, 'mesh/prod/api.yaml'), 'Server', 'api') as Loose)
-        .spec.proxyProtocol,
-    ).toBe('HTTP/1');
+    expect(serviceObject(run.mesh, 'Server', 'db').spec).toMatchObject({
+      port: 'tcp',
+      proxyProtocol: 'opaque',
+    });
+    expect(serviceObject(run.mesh, 'Server', 'api').spec.proxyProtocol).toBe(
+      'HTTP/1',
+    );
   });
 
   it('injection is the Namespace annotation of the kubernetes skill, verified, not duplicated', () => {
     // kubernetes/<env>/namespace.yaml and namespace/<env>, two environments
-    const namespaces = kubernetes.manifests
+    const namespaces = run.kubernetes.manifests
       .flatMap(m => m.objects)
       .filter(o => o.kind === 'Namespace');
     expect(namespaces).toHaveLength(4);
@@ -334,9 +314,9 @@ describe('kubernetes-servicemesh-configurator: Linkerd', () => {
       });
     }
     expect(
-      mesh.manifests.flatMap(m => m.objects).map(o => o.kind),
+      run.mesh.manifests.flatMap(m => m.objects).map(o => o.kind),
     ).not.toContain('Namespace');
-    expect(mesh.notes).toContainEqual(
+    expect(run.mesh.notes).toContainEqual(
       expect.stringMatching(
         /^Sidecar injection: verified linkerd.io\/inject: enabled on Namespace \S+ in all 2 environment\(s\)/,
       ),

@@ -15,6 +15,7 @@ import {
   fqdn,
   hasClusterService,
   hasPeers,
+  isPublic,
   isServing,
   MeshContext,
   serverlessCallersOf,
@@ -132,12 +133,6 @@ function publicAuthentication(context: MeshContext): {
     kind: 'NetworkAuthentication',
     describe: 'any network (the ALB; narrow to the VPC CIDR)',
   };
-}
-
-function isPublic(servicePlan: ServicePlan): boolean {
-  return (
-    servicePlan.service.expose === 'public' && hasClusterService(servicePlan)
-  );
 }
 
 /**
@@ -362,31 +357,29 @@ export function linkerdServiceObjects(
     );
     allowed.push(authentication.describe);
   }
+  // Unauthenticated GET endpoints: any network may reach them, on one
+  // exact path each, through its own HTTPRoute.
+  const openEndpoints: { suffix: string; path: string; who: string }[] = [];
   const probe = probePath(servicePlan);
   if (probe) {
-    const route = `${name}-probes`;
-    routes.push(
-      httpRoute(context, servicePlan, route, {
-        path: { type: 'Exact', value: probe },
-        method: 'GET',
-      }),
-    );
-    policies.push(
-      authorizationPolicy(
-        context,
-        servicePlan,
-        route,
-        { kind: 'HTTPRoute', name: route },
-        { kind: 'NetworkAuthentication', name: ANY_NETWORK },
-      ),
-    );
-    allowed.push(`kubelet probes on GET ${probe}`);
+    openEndpoints.push({
+      suffix: 'probes',
+      path: probe,
+      who: 'kubelet probes',
+    });
   }
   if (scrapesMetrics(context, servicePlan)) {
-    const route = `${name}-metrics`;
+    openEndpoints.push({
+      suffix: 'metrics',
+      path: METRICS_PATH,
+      who: 'Prometheus',
+    });
+  }
+  for (const endpoint of openEndpoints) {
+    const route = `${name}-${endpoint.suffix}`;
     routes.push(
       httpRoute(context, servicePlan, route, {
-        path: { type: 'Exact', value: METRICS_PATH },
+        path: { type: 'Exact', value: endpoint.path },
         method: 'GET',
       }),
     );
@@ -399,7 +392,7 @@ export function linkerdServiceObjects(
         { kind: 'NetworkAuthentication', name: ANY_NETWORK },
       ),
     );
-    allowed.push(`Prometheus on GET ${METRICS_PATH}`);
+    allowed.push(`${endpoint.who} on GET ${endpoint.path}`);
   }
   const objects: KubernetesObject[] = [
     toObject({

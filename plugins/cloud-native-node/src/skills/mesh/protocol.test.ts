@@ -1,10 +1,11 @@
-import { KubernetesObject, SkillOutput } from '../../core/types';
-import {
-  createKubernetesSchemaValidator,
-  KubernetesSchemaValidator,
-} from '../../validation/schema';
+import { KubernetesObject } from '../../core/types';
 import { find, Loose, PROTOCOLS_SPEC } from '../kubernetes/__fixtures__/plans';
-import { planOf, runSkills } from './__fixtures__/plans';
+import {
+  meshRun,
+  objectsOf,
+  planOf,
+  serviceObject,
+} from './__fixtures__/plans';
 import { isLinkerdObject, validateLinkerdObject } from './index';
 
 jest.setTimeout(60_000);
@@ -14,25 +15,16 @@ jest.setTimeout(60_000);
  * flows, TCP proxied opaquely with mTLS and authorization.
  */
 
-function objectsOf(output: SkillOutput, path: string): KubernetesObject[] {
-  return output.manifests.find(m => m.path === path)?.objects ?? [];
-}
-
 const kindsOf = (objects: KubernetesObject[]) =>
   objects.map(o => `${o.kind}/${o.metadata.name}`);
 
 describe('Istio by protocol', () => {
-  const { mesh } = runSkills(planOf(PROTOCOLS_SPEC({ mesh: 'istio' })));
-  let validator: KubernetesSchemaValidator;
-
-  beforeAll(async () => {
-    validator = await createKubernetesSchemaValidator();
-  });
+  const run = meshRun(() => planOf(PROTOCOLS_SPEC({ mesh: 'istio' })));
 
   it('every object passes the strict schema validator', () => {
-    const findings = mesh.manifests.flatMap(m =>
+    const findings = run.mesh.manifests.flatMap(m =>
       m.objects.flatMap(o =>
-        validator
+        run.validator
           .validate(o)
           .map(f => `${m.path} ${o.kind}/${o.metadata.name}: ${f.message}`),
       ),
@@ -42,7 +34,7 @@ describe('Istio by protocol', () => {
 
   it('tcp: no VirtualService, DestinationRules with the TCP pool and outlier detection only', () => {
     for (const name of ['cache', 'broker', 'ledger']) {
-      const objects = objectsOf(mesh, `mesh/prod/${name}.yaml`);
+      const objects = objectsOf(run.mesh, `mesh/prod/${name}.yaml`);
       expect(
         kindsOf(objects).filter(k => k.startsWith('VirtualService')),
       ).toEqual([]);
@@ -68,11 +60,7 @@ describe('Istio by protocol', () => {
   });
 
   it('tcp: the AuthorizationPolicy has only principals and ports (valid for TCP)', () => {
-    const policy = find(
-      objectsOf(mesh, 'mesh/prod/cache.yaml'),
-      'AuthorizationPolicy',
-      'cache',
-    ).spec as Loose;
+    const policy = serviceObject(run.mesh, 'AuthorizationPolicy', 'cache').spec;
     const operations = policy.rules.flatMap((rule: Loose) =>
       (rule.to ?? []).map((to: Loose) => to.operation),
     );
@@ -88,11 +76,7 @@ describe('Istio by protocol', () => {
   });
 
   it('grpc: routes on its own port, retried on gRPC statuses, no timeouts (streams)', () => {
-    const service = find(
-      objectsOf(mesh, 'mesh/prod/rpc.yaml'),
-      'VirtualService',
-      'rpc',
-    ).spec as Loose;
+    const service = serviceObject(run.mesh, 'VirtualService', 'rpc').spec;
     expect(service.http).toEqual([
       {
         name: 'primary',
@@ -114,11 +98,7 @@ describe('Istio by protocol', () => {
       },
     ]);
     // HTTP is unchanged: port 80, timeout and 5xx retries
-    const web = find(
-      objectsOf(mesh, 'mesh/prod/web.yaml'),
-      'VirtualService',
-      'web',
-    ).spec as Loose;
+    const web = serviceObject(run.mesh, 'VirtualService', 'web').spec;
     expect(web.http[0]).toMatchObject({
       route: [{ destination: { host: 'web', port: { number: 80 } } }],
       timeout: '15s',
@@ -128,10 +108,10 @@ describe('Istio by protocol', () => {
 });
 
 describe('Linkerd by protocol', () => {
-  const { mesh } = runSkills(planOf(PROTOCOLS_SPEC({ mesh: 'linkerd' })));
+  const run = meshRun(() => planOf(PROTOCOLS_SPEC({ mesh: 'linkerd' })));
 
   it('every Linkerd object passes validateLinkerdObject', () => {
-    const issues = mesh.manifests.flatMap(m =>
+    const issues = run.mesh.manifests.flatMap(m =>
       m.objects
         .filter(o => isLinkerdObject(o))
         .flatMap(o =>
@@ -146,7 +126,7 @@ describe('Linkerd by protocol', () => {
 
   it('tcp: an opaque Server and its authorization, no HTTPRoute or ServiceProfile', () => {
     for (const name of ['cache', 'broker', 'ledger']) {
-      const objects = objectsOf(mesh, `mesh/prod/${name}.yaml`);
+      const objects = objectsOf(run.mesh, `mesh/prod/${name}.yaml`);
       expect(find(objects, 'Server', name).spec as Loose).toMatchObject({
         port: 'tcp',
         proxyProtocol: 'opaque',
@@ -156,7 +136,7 @@ describe('Linkerd by protocol', () => {
       ).toEqual([]);
       expect(kindsOf(objects)).toContain(`AuthorizationPolicy/${name}`);
     }
-    expect(mesh.notes).toContainEqual(
+    expect(run.mesh.notes).toContainEqual(
       expect.stringMatching(
         /^cache: Server tcp \(opaque\) allows ServiceAccounts cache, web; no HTTPRoute or ServiceProfile \(opaque TCP\)$/,
       ),
@@ -164,7 +144,7 @@ describe('Linkerd by protocol', () => {
   });
 
   it('grpc: a gRPC Server with its HTTPRoute, no ServiceProfile (timeouts would cut streams)', () => {
-    const objects = objectsOf(mesh, 'mesh/prod/rpc.yaml');
+    const objects = objectsOf(run.mesh, 'mesh/prod/rpc.yaml');
     expect(find(objects, 'Server', 'rpc').spec as Loose).toMatchObject({
       port: 'grpc',
       proxyProtocol: 'gRPC',
@@ -173,7 +153,7 @@ describe('Linkerd by protocol', () => {
     expect(
       kindsOf(objects).filter(k => k.startsWith('ServiceProfile')),
     ).toEqual([]);
-    const web = objectsOf(mesh, 'mesh/prod/web.yaml');
+    const web = objectsOf(run.mesh, 'mesh/prod/web.yaml');
     expect((find(web, 'Server', 'web').spec as Loose).proxyProtocol).toBe(
       'HTTP/1',
     );

@@ -1,6 +1,7 @@
 import {
   DeploymentPlan,
   Language,
+  TriggerType,
 } from '@internal/backstage-plugin-cloud-native-common';
 import { GeneratedFile } from '../../core/types';
 import { FunctionContext } from './context';
@@ -80,21 +81,20 @@ export type AzureBinding =
   | 'eventHubTrigger'
   | 'blobTrigger';
 
+/** The binding of each trigger (queues: of Storage; Service Bus aside). */
+const TRIGGER_BINDINGS: Record<TriggerType, AzureBinding> = {
+  http: 'httpTrigger',
+  queue: 'queueTrigger',
+  schedule: 'timerTrigger',
+  stream: 'eventHubTrigger',
+  storage: 'blobTrigger',
+};
+
 export function azureBinding(fn: FunctionContext): AzureBinding {
-  switch (fn.trigger) {
-    case 'queue':
-      return fn.source?.scheme === 'servicebus'
-        ? 'serviceBusTrigger'
-        : 'queueTrigger';
-    case 'schedule':
-      return 'timerTrigger';
-    case 'stream':
-      return 'eventHubTrigger';
-    case 'storage':
-      return 'blobTrigger';
-    default:
-      return 'httpTrigger';
+  if (fn.trigger === 'queue' && fn.source?.scheme === 'servicebus') {
+    return 'serviceBusTrigger';
   }
+  return TRIGGER_BINDINGS[fn.trigger];
 }
 
 /** The queue, hub or container name a function's trigger reads. */
@@ -272,51 +272,64 @@ interface Scope {
   id: string;
 }
 
+/** A top-level resource `<type>/<name>`. */
+function resourceScope(type: string, name: string): Scope {
+  return {
+    scope: `format('${type}/{0}', ${name})`,
+    id: `resourceId('${type}', ${name})`,
+  };
+}
+
+/**
+ * A child resource `<parent>/<path>/<childName>` of a `parentType` resource;
+ * `path` alternates child types and the fixed names between them
+ * (`queueServices/default/queues`), as ARM full names do.
+ */
+function childScope(
+  parentType: string,
+  parent: string,
+  path: string,
+  childName: string,
+): Scope {
+  const segments = path.split('/');
+  const types = segments.filter((_, index) => index % 2 === 0);
+  const fixedNames = segments.filter((_, index) => index % 2 === 1);
+  const names = [parent, ...fixedNames.map(quote), quote(childName)];
+  return {
+    scope: `format('${parentType}/{0}/${path}/{1}', ${parent}, ${quote(
+      childName,
+    )})`,
+    id: `resourceId('${[parentType, ...types].join('/')}', ${names.join(
+      ', ',
+    )})`,
+  };
+}
+
+const STORAGE_ACCOUNTS = 'Microsoft.Storage/storageAccounts';
+
 const scopes = {
-  hostStorage: (): Scope => ({
-    scope: `format('Microsoft.Storage/storageAccounts/{0}', ${HOST_STORAGE})`,
-    id: `resourceId('Microsoft.Storage/storageAccounts', ${HOST_STORAGE})`,
-  }),
-  queue: (account: string, queue: string): Scope => ({
-    scope: `format('Microsoft.Storage/storageAccounts/{0}/queueServices/default/queues/{1}', ${account}, ${quote(
+  hostStorage: () => resourceScope(STORAGE_ACCOUNTS, HOST_STORAGE),
+  queue: (account: string, queue: string) =>
+    childScope(
+      STORAGE_ACCOUNTS,
+      account,
+      'queueServices/default/queues',
       queue,
-    )})`,
-    id: `resourceId('Microsoft.Storage/storageAccounts/queueServices/queues', ${account}, 'default', ${quote(
-      queue,
-    )})`,
-  }),
-  container: (container: string): Scope => ({
-    scope: `format('Microsoft.Storage/storageAccounts/{0}/blobServices/default/containers/{1}', ${EVENT_STORAGE}, ${quote(
+    ),
+  container: (container: string) =>
+    childScope(
+      STORAGE_ACCOUNTS,
+      EVENT_STORAGE,
+      'blobServices/default/containers',
       container,
-    )})`,
-    id: `resourceId('Microsoft.Storage/storageAccounts/blobServices/containers', ${EVENT_STORAGE}, 'default', ${quote(
-      container,
-    )})`,
-  }),
-  eventHub: (hub: string): Scope => ({
-    scope: `format('Microsoft.EventHub/namespaces/{0}/eventhubs/{1}', ${EVENT_HUBS}, ${quote(
-      hub,
-    )})`,
-    id: `resourceId('Microsoft.EventHub/namespaces/eventhubs', ${EVENT_HUBS}, ${quote(
-      hub,
-    )})`,
-  }),
-  serviceBusQueue: (queue: string): Scope => ({
-    scope: `format('Microsoft.ServiceBus/namespaces/{0}/queues/{1}', ${SERVICE_BUS}, ${quote(
-      queue,
-    )})`,
-    id: `resourceId('Microsoft.ServiceBus/namespaces/queues', ${SERVICE_BUS}, ${quote(
-      queue,
-    )})`,
-  }),
-  keyVault: (): Scope => ({
-    scope: `format('Microsoft.KeyVault/vaults/{0}', ${KEY_VAULT})`,
-    id: `resourceId('Microsoft.KeyVault/vaults', ${KEY_VAULT})`,
-  }),
-  appInsights: (): Scope => ({
-    scope: `format('Microsoft.Insights/components/{0}', ${APP_INSIGHTS})`,
-    id: `resourceId('Microsoft.Insights/components', ${APP_INSIGHTS})`,
-  }),
+    ),
+  eventHub: (hub: string) =>
+    childScope('Microsoft.EventHub/namespaces', EVENT_HUBS, 'eventhubs', hub),
+  serviceBusQueue: (queue: string) =>
+    childScope('Microsoft.ServiceBus/namespaces', SERVICE_BUS, 'queues', queue),
+  keyVault: () => resourceScope('Microsoft.KeyVault/vaults', KEY_VAULT),
+  appInsights: () =>
+    resourceScope('Microsoft.Insights/components', APP_INSIGHTS),
 };
 
 /** One role assignment, as the README's IAM summary lists it. */
@@ -478,50 +491,38 @@ function eventSourcesOf(fns: ReadonlyArray<FunctionContext>): EventSources {
   return sources;
 }
 
-/** The queue service of an account and its queues, sorted. */
-function queueResources(
-  account: string,
-  accountId: string,
-  queues: Set<string>,
-) {
-  return [
-    child(
-      'Microsoft.Storage/storageAccounts/queueServices',
-      `format('{0}/default', ${account})`,
-      accountId,
-    ),
-    ...[...queues]
-      .sort()
-      .map(queue =>
-        child(
-          'Microsoft.Storage/storageAccounts/queueServices/queues',
-          `format('{0}/default/{1}', ${account}, ${quote(queue)})`,
-          `resourceId('Microsoft.Storage/storageAccounts/queueServices', ${account}, 'default')`,
-        ),
-      ),
-  ];
-}
+/** The two storage-account services this template fills, by child kind. */
+const STORAGE_SERVICES = {
+  queues: { service: 'queueServices', properties: undefined },
+  containers: {
+    service: 'blobServices',
+    // Private: only the identities granted a role read the blobs
+    properties: { publicAccess: 'None' },
+  },
+} as const;
 
-/** The blob service of an account and its private containers, sorted. */
-function containerResources(
+/**
+ * A storage account's queue or blob service and its queues or containers,
+ * sorted by name.
+ */
+function storageChildren(
+  kind: keyof typeof STORAGE_SERVICES,
   account: string,
   accountId: string,
-  containers: Iterable<string>,
+  names: Iterable<string>,
 ) {
+  const { service, properties } = STORAGE_SERVICES[kind];
+  const serviceType = `Microsoft.Storage/storageAccounts/${service}`;
   return [
-    child(
-      'Microsoft.Storage/storageAccounts/blobServices',
-      `format('{0}/default', ${account})`,
-      accountId,
-    ),
-    ...[...containers]
+    child(serviceType, `format('{0}/default', ${account})`, accountId),
+    ...[...names]
       .sort()
-      .map(container =>
+      .map(name =>
         child(
-          'Microsoft.Storage/storageAccounts/blobServices/containers',
-          `format('{0}/default/{1}', ${account}, ${quote(container)})`,
-          `resourceId('Microsoft.Storage/storageAccounts/blobServices', ${account}, 'default')`,
-          { publicAccess: 'None' },
+          `${serviceType}/${kind}`,
+          `format('{0}/default/{1}', ${account}, ${quote(name)})`,
+          `resourceId('${serviceType}', ${account}, 'default')`,
+          properties,
         ),
       ),
   ];
@@ -535,7 +536,8 @@ function addHostStorage(
 ) {
   arm.resources.push(
     storageAccount(HOST_STORAGE, arm.t3),
-    ...containerResources(
+    ...storageChildren(
+      'containers',
       HOST_STORAGE,
       HOST_STORAGE_ID,
       fns.map(fn => dnsName(`deploy-${fn.name}`, 63)),
@@ -543,7 +545,12 @@ function addHostStorage(
   );
   if (sources.hostQueues.size > 0) {
     arm.resources.push(
-      ...queueResources(HOST_STORAGE, HOST_STORAGE_ID, sources.hostQueues),
+      ...storageChildren(
+        'queues',
+        HOST_STORAGE,
+        HOST_STORAGE_ID,
+        sources.hostQueues,
+      ),
     );
   }
 }
@@ -556,12 +563,22 @@ function addEventStorage(arm: ArmBuild, sources: EventSources) {
   arm.resources.push(storageAccount(EVENT_STORAGE, arm.t3));
   if (sources.storageQueues.size > 0) {
     arm.resources.push(
-      ...queueResources(EVENT_STORAGE, EVENT_STORAGE_ID, sources.storageQueues),
+      ...storageChildren(
+        'queues',
+        EVENT_STORAGE,
+        EVENT_STORAGE_ID,
+        sources.storageQueues,
+      ),
     );
   }
   if (sources.containers.size === 0) return;
   arm.resources.push(
-    ...containerResources(EVENT_STORAGE, EVENT_STORAGE_ID, sources.containers),
+    ...storageChildren(
+      'containers',
+      EVENT_STORAGE,
+      EVENT_STORAGE_ID,
+      sources.containers,
+    ),
   );
   arm.variables.eventGridTopicName = `evgt-${arm.app}-storage`;
   arm.resources.push({

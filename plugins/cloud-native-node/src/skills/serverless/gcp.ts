@@ -398,6 +398,43 @@ function eventFunction(plan: DeploymentPlan, fn: FunctionContext): JsonObject {
   };
 }
 
+/** How `gcloud` addresses each kind of resource a binding is on. */
+const BINDING_TARGETS = {
+  'run.service': { group: ['run', 'services'], regional: true },
+  project: { group: ['projects'], regional: false },
+  'storage.bucket': { group: ['storage', 'buckets'], regional: false },
+  'pubsub.topic': { group: ['pubsub', 'topics'], regional: false },
+  'secretmanager.secret': { group: ['secrets'], regional: false },
+};
+
+/** A binding to make, on a resource `gcloud` knows how to address. */
+type BindingRequest = Omit<GcpBinding, 'command' | 'resource'> & {
+  resource: { type: keyof typeof BINDING_TARGETS; name: string };
+};
+
+/** A binding with the `gcloud ... add-iam-policy-binding` command that makes it. */
+function withCommand(region: string, binding: BindingRequest): GcpBinding {
+  const { member, role, resource, reason } = binding;
+  const target = BINDING_TARGETS[resource.type];
+  return {
+    member,
+    role,
+    resource,
+    reason,
+    command: command([
+      'gcloud',
+      ...target.group,
+      'add-iam-policy-binding',
+      resource.type === 'storage.bucket'
+        ? `gs://${resource.name}`
+        : resource.name,
+      ...(target.regional ? [`--region=${region}`] : []),
+      `--member=${member}`,
+      `--role=${role}`,
+    ]),
+  };
+}
+
 /** IAM bindings, each on the one resource it needs. */
 export function gcpBindings(
   plan: DeploymentPlan,
@@ -408,111 +445,61 @@ export function gcpBindings(
   const gcsAgent = `serviceAccount:service-PROJECT_NUMBER@gs-project-accounts.iam.gserviceaccount.com`;
   const pubsubAgent = `serviceAccount:service-PROJECT_NUMBER@gcp-sa-pubsub.iam.gserviceaccount.com`;
   let storageAgentBound = false;
+  const grant = (binding: BindingRequest) =>
+    bindings.push(withCommand(region, binding));
   for (const fn of fns) {
     const member = `serviceAccount:${serviceAccountEmail(fn)}`;
     const run = (who: string, reason: string) =>
-      bindings.push({
+      grant({
         member: who,
         role: 'roles/run.invoker',
         resource: { type: 'run.service', name: fn.name },
         reason,
-        command: command([
-          'gcloud',
-          'run',
-          'services',
-          'add-iam-policy-binding',
-          fn.name,
-          `--region=${region}`,
-          `--member=${who}`,
-          '--role=roles/run.invoker',
-        ]),
       });
     if (fn.trigger === 'http') {
       if (fn.public) run('allUsers', 'public HTTP function');
     } else {
       const source = eventSource(fn);
       run(member, 'Eventarc invokes the function as its trigger identity');
-      bindings.push({
+      grant({
         member,
         role: 'roles/eventarc.eventReceiver',
         resource: { type: 'project', name: PROJECT_PLACEHOLDER },
         reason:
           'Eventarc requires it on the project for the trigger identity (no narrower scope exists)',
-        command: command([
-          'gcloud',
-          'projects',
-          'add-iam-policy-binding',
-          PROJECT_PLACEHOLDER,
-          `--member=${member}`,
-          '--role=roles/eventarc.eventReceiver',
-        ]),
       });
       if (source.kind === 'storage') {
-        bindings.push({
+        grant({
           member,
           role: 'roles/storage.objectViewer',
           resource: { type: 'storage.bucket', name: source.name },
           reason: 'read the uploaded objects',
-          command: command([
-            'gcloud',
-            'storage',
-            'buckets',
-            'add-iam-policy-binding',
-            `gs://${source.name}`,
-            `--member=${member}`,
-            '--role=roles/storage.objectViewer',
-          ]),
         });
         if (!storageAgentBound) {
           storageAgentBound = true;
-          bindings.push({
+          grant({
             member: gcsAgent,
             role: 'roles/pubsub.publisher',
             resource: { type: 'project', name: PROJECT_PLACEHOLDER },
             reason:
               'Cloud Storage publishes object events for Eventarc (Google requirement)',
-            command: command([
-              'gcloud',
-              'projects',
-              'add-iam-policy-binding',
-              PROJECT_PLACEHOLDER,
-              `--member=${gcsAgent}`,
-              '--role=roles/pubsub.publisher',
-            ]),
           });
         }
       }
-      bindings.push({
+      grant({
         member: pubsubAgent,
         role: 'roles/pubsub.publisher',
         resource: { type: 'pubsub.topic', name: deadLetterTopic(fn) },
         reason: 'forward undeliverable events to the dead-letter topic',
-        command: command([
-          'gcloud',
-          'pubsub',
-          'topics',
-          'add-iam-policy-binding',
-          deadLetterTopic(fn),
-          `--member=${pubsubAgent}`,
-          '--role=roles/pubsub.publisher',
-        ]),
       });
     }
     for (const name of fn.secrets) {
       const id = secretId(plan, fn, name);
-      bindings.push({
+      grant({
         member,
         role: 'roles/secretmanager.secretAccessor',
         resource: { type: 'secretmanager.secret', name: id },
         reason: `read secret ${name}`,
-        command: command([
-          'gcloud',
-          'secrets',
-          'add-iam-policy-binding',
-          id,
-          `--member=${member}`,
-          '--role=roles/secretmanager.secretAccessor',
-        ]),
       });
     }
   }

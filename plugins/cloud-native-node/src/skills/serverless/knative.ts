@@ -194,21 +194,29 @@ function knativeEventing(
           name: fn.name,
         },
       },
-      delivery: {
-        retry: 5,
-        backoffPolicy: 'exponential',
-        backoffDelay: 'PT1S',
-        deadLetterSink: {
-          ref: {
-            apiVersion: 'messaging.knative.dev/v1',
-            kind: 'Channel',
-            name: deadLetterChannel(plan),
-          },
-        },
-      },
+      delivery: delivery(plan),
     },
   });
   return objects;
+}
+
+/**
+ * How Knative delivers events to a subscriber (the Broker's default and each
+ * Subscription): five exponential retries, then the dead-letter Channel.
+ */
+function delivery(plan: DeploymentPlan) {
+  return {
+    retry: 5,
+    backoffPolicy: 'exponential',
+    backoffDelay: 'PT1S',
+    deadLetterSink: {
+      ref: {
+        apiVersion: 'messaging.knative.dev/v1',
+        kind: 'Channel',
+        name: deadLetterChannel(plan),
+      },
+    },
+  };
 }
 
 /** Every file under serverless/knative. */
@@ -245,18 +253,7 @@ export function knativeFiles(
           labels: labels(plan),
         },
         spec: {
-          delivery: {
-            retry: 5,
-            backoffPolicy: 'exponential',
-            backoffDelay: 'PT1S',
-            deadLetterSink: {
-              ref: {
-                apiVersion: 'messaging.knative.dev/v1',
-                kind: 'Channel',
-                name: deadLetterChannel(plan),
-              },
-            },
-          },
+          delivery: delivery(plan),
         },
       },
       {

@@ -1,27 +1,43 @@
 import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { parse } from 'yaml';
 import {
   createPlan,
   DeploymentPlan,
 } from '@internal/backstage-plugin-cloud-native-common';
 import { parseSpecObject } from '../../../engine/loadSpec';
-import { SkillOutput } from '../../../core/types';
+import { KubernetesObject, SkillOutput } from '../../../core/types';
+import {
+  createKubernetesSchemaValidator,
+  KubernetesSchemaValidator,
+} from '../../../validation/schema';
 import { kubernetesManifestGenerator } from '../../kubernetes';
-import { planOf, spec, svc } from '../../kubernetes/__fixtures__/plans';
+import {
+  find,
+  Loose,
+  planOf,
+  spec,
+  svc,
+} from '../../kubernetes/__fixtures__/plans';
 import { kubernetesServicemeshConfigurator } from '../generator';
 
 export { planOf, spec, svc };
 
+// Test fixture only (never part of a build): the repository's example.
+const MARKETPLACE = path.resolve(
+  // eslint-disable-next-line no-restricted-syntax
+  __dirname,
+  '../../../../../../examples/marketplace-gke-t3/architecture.yaml',
+);
+
 /**
  * The marketplace example (GKE, T3, Istio; canary gateway, blue-green
- * checkout, A/B recommendations), optionally with spec overrides. Tests pass
- * the path of examples/marketplace-gke-t3/architecture.yaml.
+ * checkout, A/B recommendations), optionally with spec overrides.
  */
-export async function marketplacePlanFrom(
-  file: string,
+export async function marketplacePlan(
   overrides: Record<string, unknown> = {},
 ): Promise<DeploymentPlan> {
-  const raw = parse(await fs.readFile(file, 'utf8'));
+  const raw = parse(await fs.readFile(MARKETPLACE, 'utf8'));
   raw.spec = { ...raw.spec, ...overrides };
   return createPlan(parseSpecObject(raw, 'marketplace'));
 }
@@ -81,6 +97,63 @@ export function runSkills(plan: DeploymentPlan): {
     outputs: { 'kubernetes-manifest-generator': kubernetes },
   });
   return { kubernetes, mesh };
+}
+
+/** What a mesh test suite reads: one plan, both skills' outputs, a validator. */
+export interface MeshRun {
+  plan: DeploymentPlan;
+  kubernetes: SkillOutput;
+  mesh: SkillOutput;
+  validator: KubernetesSchemaValidator;
+}
+
+/**
+ * Sets up a suite's {@link MeshRun} once, in `beforeAll` (planning and the
+ * schema validator are slow): call it in a `describe` and read the fields in
+ * its tests, not before.
+ */
+export function meshRun(
+  makePlan: () => DeploymentPlan | Promise<DeploymentPlan>,
+): MeshRun {
+  const run = {} as MeshRun;
+  beforeAll(async () => {
+    run.plan = await makePlan();
+    Object.assign(run, runSkills(run.plan));
+    run.validator = await createKubernetesSchemaValidator();
+  });
+  return run;
+}
+
+/** The objects of one manifest file of a skill's output; throws when absent. */
+export function objectsOf(
+  output: SkillOutput,
+  file: string,
+): KubernetesObject[] {
+  const manifest = output.manifests.find(m => m.path === file);
+  if (!manifest) {
+    throw new Error(
+      `no ${file} among ${output.manifests.map(m => m.path).join(', ')}`,
+    );
+  }
+  return manifest.objects;
+}
+
+/**
+ * The object `kind`/`name` in service `name`'s own file of one environment
+ * (`mesh/<environment>/<name>.yaml`, `kubernetes/<environment>/<name>.yaml`).
+ */
+export function serviceObject(
+  output: SkillOutput,
+  kind: string,
+  name: string,
+  environment = 'prod',
+): Loose {
+  const [dir] = output.manifests[0]?.path.split('/') ?? [];
+  return find(
+    objectsOf(output, `${dir}/${environment}/${name}.yaml`),
+    kind,
+    name,
+  );
 }
 
 /**
