@@ -1350,11 +1350,7 @@ function canaryPhases(facts: Facts, r: RolloutFacts): string[] {
     ? `background analysis ${code(
         analysisTemplateName(name),
       )}: success rate ≥ 99% every 1m; 2 failed measurements abort`
-    : `no automatic analysis (${
-        r.service.service.port === undefined
-          ? 'no port'
-          : 'tcp: no HTTP success rate'
-      }): a person watches`;
+    : `no automatic analysis (${noAnalysisReason(r)}): a person watches`;
   const watch: Record<number, string> = {
     5: 'errors and latency of the canary pods against stable, restarts, logs of the new version',
     25: 'the same, plus resource use of the canary pods and the calls to its dependencies',
@@ -1413,6 +1409,14 @@ function canaryPhases(facts: Facts, r: RolloutFacts): string[] {
   ];
 }
 
+/** Why a Rollout has no success-rate analysis (plan/rollout.ts hasAnalysis). */
+function noAnalysisReason(r: RolloutFacts): string {
+  const { port, protocol } = r.service.service;
+  if (port === undefined) return 'no port';
+  if (protocol === 'tcp') return 'tcp: no HTTP success rate';
+  return 'this package collects its metrics only from T3 on managed clusters';
+}
+
 function blueGreenPhases(facts: Facts, r: RolloutFacts): string[] {
   const { ns, plan } = facts;
   const name = r.service.name;
@@ -1427,7 +1431,9 @@ function blueGreenPhases(facts: Facts, r: RolloutFacts): string[] {
         ? `pre-promotion analysis ${code(analysisTemplateName(name))} on ${code(
             `${name}-preview`,
           )}: 5 measurements, 1m apart, success rate ≥ 99%`
-        : 'the preview pods are ready (tcp: no HTTP success-rate analysis)',
+        : `the preview pods are ready (no success-rate analysis: ${noAnalysisReason(
+            r,
+          )})`,
       r.analysed
         ? 'readiness of the preview pods, errors in their logs, the analysis run'
         : `readiness of the preview pods, errors in their logs, test connections through ${code(

@@ -81,7 +81,7 @@ export function collectFacts(
       service,
       mode,
       router: trafficRouterFor(plan, service),
-      analysed: hasAnalysis(service),
+      analysed: hasAnalysis(plan, service),
     });
   }
   const inSomeProfile = (test: (p: EnvironmentProfile, s: string) => boolean) =>

@@ -651,7 +651,7 @@ describe('ports in the guide', () => {
       'no automatic analysis (tcp: no HTTP success rate): a person watches',
     );
     expect(deployment).toContain(
-      'the preview pods are ready (tcp: no HTTP success-rate analysis)',
+      'the preview pods are ready (no success-rate analysis: tcp: no HTTP success rate)',
     );
   });
 });

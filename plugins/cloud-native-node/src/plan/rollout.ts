@@ -2,6 +2,7 @@ import {
   DeploymentPlan,
   ServicePlan,
 } from '@internal/backstage-plugin-cloud-native-common';
+import { isCollected } from './metrics';
 
 /**
  * Progressive delivery, decided once: the strategy a Rollout renders after
@@ -98,10 +99,16 @@ export function hasCanaryServices(servicePlan: ServicePlan): boolean {
 /**
  * Whether a Rollout's releases are judged by the HTTP success-rate
  * analysis: it needs a port that answers requests, so not without a port
- * and not for TCP (PROTO-020), whose connections have no success rate.
+ * and not for TCP (PROTO-020), whose connections have no success rate; and
+ * it needs the metric it reads to be collected, by this package
+ * (isCollected: T3 on managed clusters). A gate on a metric nothing scrapes
+ * is inconclusive forever: every release would pause.
  */
-export function hasAnalysis(servicePlan: ServicePlan): boolean {
-  return hasCanaryServices(servicePlan);
+export function hasAnalysis(
+  plan: DeploymentPlan,
+  servicePlan: ServicePlan,
+): boolean {
+  return hasCanaryServices(servicePlan) && isCollected(plan, servicePlan);
 }
 
 /** The AnalysisTemplate of a service's Rollout. */

@@ -3,11 +3,7 @@ import {
   ServicePlan,
 } from '@internal/backstage-plugin-cloud-native-common';
 import { GeneratedFile } from '../../core/types';
-import {
-  hasClusterService,
-  isServing,
-  kubernetesServices,
-} from '../../plan/workload';
+import { kubernetesServices } from '../../plan/workload';
 import {
   type ManagedProvider,
   digest,
@@ -98,22 +94,7 @@ export function servicesWithSecrets(plan: DeploymentPlan): ServicePlan[] {
   return kubernetesServices(plan).filter(s => s.service.secrets.length > 0);
 }
 
-/**
- * Services scraped for metrics: long-running, with the ClusterIP Service
- * `<svc>` (port `http`: HTTP services only, gRPC and TCP ports do not serve
- * `/metrics`), and an image this package builds (whose `/metrics` and
- * `http_requests_total` are the package's convention; prebuilt images such
- * as databases need an exporter instead).
- */
-export function scrapedServices(plan: DeploymentPlan): ServicePlan[] {
-  return kubernetesServices(plan).filter(
-    s =>
-      isServing(s) &&
-      hasClusterService(s) &&
-      s.buildsImage &&
-      s.service.protocol === 'http',
-  );
-}
+export { scrapedServices } from '../../plan/metrics';
 
 /** A cloud identity bound to one Kubernetes ServiceAccount. */
 export interface CloudIdentity {

@@ -176,10 +176,20 @@ describe('kubernetesHelmBuilder', () => {
       storageClass: 'gp3',
       accessModes: ['ReadWriteOnce'],
     });
-    // the Go template syntax of Argo Rollouts lives in values, not templates
-    expect(JSON.stringify(values.services.api.analysis)).toContain(
-      '{{args.namespace}}',
+    // T2: no collected metrics, so no release gate (plan/metrics.ts)
+    expect(values.services.api.analysis).toBeUndefined();
+  });
+
+  it('the Go template syntax of Argo Rollouts lives in values, not templates', () => {
+    const t3 = runSkill(examplePlan('marketplace-gke-t3'));
+    const values = parse(file(t3, 'helm/marketplace/values.yaml'));
+    const analysed = Object.values(values.services).filter(
+      (s: any) => s.analysis,
     );
+    expect(analysed.length).toBeGreaterThan(0);
+    for (const service of analysed as any[]) {
+      expect(JSON.stringify(service.analysis)).toContain('{{args.namespace}}');
+    }
   });
 
   it('values-<env>.yaml holds only what the environment changes', () => {

@@ -1,3 +1,4 @@
+import { isScraped } from '../../plan/metrics';
 import type { IService } from 'kubernetes-models/v1/Service';
 import type { IServicePort } from 'kubernetes-models/v1/ServicePort';
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
@@ -16,7 +17,6 @@ import {
   isServing,
   portName,
   servicePort,
-  speaksHttp,
 } from '../../plan/workload';
 import { asObject } from '../../core/serialize';
 import { GenerationContext, serviceProfile } from './context';
@@ -401,11 +401,7 @@ export function serviceNetworkPolicy(
           : { from: sources, ports: [{ protocol: 'TCP', port }] },
       );
     }
-    if (
-      plan.tierFeatures.observability &&
-      isServing(servicePlan) &&
-      speaksHttp(servicePlan)
-    ) {
+    if (isScraped(plan, servicePlan)) {
       ingressRules.push({
         from: [namespaceSelector(MONITORING_NAMESPACE)],
         ports: [{ protocol: 'TCP', port }],

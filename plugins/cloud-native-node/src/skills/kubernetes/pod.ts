@@ -9,6 +9,7 @@ import {
   NON_ROOT_UID,
   ServicePlan,
 } from '@internal/backstage-plugin-cloud-native-common';
+import { isScraped } from '../../plan/metrics';
 import { GenerationContext, serviceProfile } from './context';
 import {
   hasClusterService,
@@ -17,7 +18,6 @@ import {
   listenPort,
   portName,
   servicePort,
-  speaksHttp,
 } from '../../plan/workload';
 import { selectorLabels, serviceLabels, sortedRecord } from '../../plan/labels';
 import { MESH_NATIVE_SIDECAR_ANNOTATIONS } from '../../plan/platform';
@@ -248,13 +248,9 @@ function podAnnotations(
     // when the ConfigMap changes.
     annotations[CONFIG_HASH_ANNOTATION] = configHash(env);
   }
-  // Prometheus scrapes `/metrics` over HTTP: not a gRPC or TCP port
-  if (
-    context.plan.tierFeatures.observability &&
-    isServing(servicePlan) &&
-    speaksHttp(servicePlan) &&
-    port !== undefined
-  ) {
+  // Prometheus scrapes `/metrics` over HTTP: not a gRPC or TCP port, and
+  // not a prebuilt image (plan/metrics.ts)
+  if (isScraped(context.plan, servicePlan) && port !== undefined) {
     annotations[PROMETHEUS_SCRAPE_ANNOTATIONS.scrape] = 'true';
     annotations[PROMETHEUS_SCRAPE_ANNOTATIONS.port] = String(port);
     annotations[PROMETHEUS_SCRAPE_ANNOTATIONS.path] = '/metrics';

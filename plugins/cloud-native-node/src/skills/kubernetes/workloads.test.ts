@@ -130,10 +130,13 @@ describe('Rollout', () => {
   const canaryPlan = (
     cloud: 'aws' | 'platform-agnostic',
     mesh: 'none' | 'istio' | 'linkerd',
+    // T3 on a managed cluster: the package collects the metrics its
+    // analysis reads (plan/metrics.ts)
+    tier: 'T2' | 'T3' = 'T3',
   ) =>
     singleServicePlan(
       svc('web', 'service', { expose: 'public', strategy: 'canary' }),
-      { cloud, mesh },
+      { cloud, mesh, tier },
     );
 
   it('a rollback to one of the last 3 revisions is fast-tracked (rollbackWindow)', () => {
@@ -151,7 +154,7 @@ describe('Rollout', () => {
   });
 
   it('canary: 5 → 25 → 50 → 100 with pauses and background analysis', () => {
-    const objects = prod(canaryPlan('platform-agnostic', 'none'));
+    const objects = prod(canaryPlan('aws', 'none'));
     const canary = (find(objects, 'Rollout', 'web').spec as Loose).strategy
       .canary;
     expect(canary.steps).toEqual([
@@ -178,10 +181,27 @@ describe('Rollout', () => {
     expect(template.metrics[0].successCondition).toBe('result[0] >= 0.99');
     expect(template.metrics[0].failureLimit).toBe(2);
     expect(template.metrics[0].interval).toBe('1m');
+    // the application's metric, which the package's ServiceMonitor scrapes
     expect(template.metrics[0].provider.prometheus.query).toContain(
-      'nginx_ingress_controller_requests',
+      'http_requests_total',
     );
     expect(template.metrics[0].count).toBeUndefined();
+  });
+
+  it('canary without collected metrics: the same steps, no analysis (it would never conclude)', () => {
+    for (const plan of [
+      canaryPlan('aws', 'none', 'T2'),
+      // ingress-nginx's metrics are the cluster's, not the package's
+      canaryPlan('platform-agnostic', 'none'),
+    ]) {
+      const objects = prod(plan);
+      const canary = (find(objects, 'Rollout', 'web').spec as Loose).strategy
+        .canary;
+      expect(canary.steps).toHaveLength(7);
+      expect(canary.analysis).toBeUndefined();
+      expect(canary.trafficRouting).toBeDefined();
+      expect(byKind(objects, 'AnalysisTemplate')).toEqual([]);
+    }
   });
 
   it('canary traffic routing per router', () => {
@@ -243,14 +263,21 @@ describe('Rollout', () => {
     const plan = (tier: 'T2' | 'T3') =>
       singleServicePlan(svc('orders', 'service', { strategy: 'blue-green' }), {
         tier,
+        cloud: 'aws',
       });
-    const objects = prod(plan('T2'));
+    // T2: no metrics are collected, so no analysis: promotion on readiness
+    const t2 = (find(prod(plan('T2')), 'Rollout', 'orders').spec as Loose)
+      .strategy.blueGreen;
+    expect(t2.autoPromotionEnabled).toBe(true);
+    expect(t2).not.toHaveProperty('prePromotionAnalysis');
+    const objects = prod(plan('T3'));
     const blueGreen = (find(objects, 'Rollout', 'orders').spec as Loose)
       .strategy.blueGreen;
     expect(blueGreen).toEqual({
       activeService: 'orders',
       previewService: 'orders-preview',
-      autoPromotionEnabled: true,
+      // T3: a person promotes after the pre-promotion analysis
+      autoPromotionEnabled: false,
       prePromotionAnalysis: {
         templates: [{ templateName: 'orders-success-rate' }],
         args: [{ name: 'service-name', value: 'orders-preview' }],
@@ -266,10 +293,6 @@ describe('Rollout', () => {
       (find(objects, 'AnalysisTemplate', 'orders-success-rate').spec as Loose)
         .metrics[0].count,
     ).toBe(5);
-
-    const t3 = (find(prod(plan('T3')), 'Rollout', 'orders').spec as Loose)
-      .strategy.blueGreen;
-    expect(t3.autoPromotionEnabled).toBe(false);
   });
 
   it('critical services become blue-green Rollouts from T2 (plan rule STRAT-021)', () => {

@@ -164,9 +164,17 @@ function rolloutStrategy(
   const mode = rolloutMode(context.plan, servicePlan)!;
   const name = servicePlan.name;
   const hasPort = servicePlan.service.port !== undefined;
-  const analysed = hasAnalysis(servicePlan);
+  const analysed = hasAnalysis(context.plan, servicePlan);
   const templates = [{ templateName: analysisTemplateName(name) }];
-  if (hasPort && !analysed) {
+  if (hasCanaryServices(servicePlan) && !analysed) {
+    context.notes.add(
+      `${name}: no success-rate analysis for its ${mode}: nothing this package writes collects its metrics (ServiceMonitors from T3 on managed clusters), and a gate on an uncollected metric would pause every release; ${
+        context.plan.tier === 'T3' && mode === 'blue-green'
+          ? 'a person promotes'
+          : 'promotion follows readiness and the pauses'
+      }`,
+    );
+  } else if (hasPort && !analysed) {
     context.notes.add(
       `${name}: speaks tcp, so its ${mode} has no HTTP success-rate analysis and no traffic router (PROTO-020): ${
         mode === 'blue-green'
@@ -221,11 +229,15 @@ function rolloutStrategy(
           },
           managedRoutes: [{ name: AB_ROUTE }],
         },
-        analysis: {
-          templates,
-          startingStep: 2,
-          args: [{ name: 'service-name', value: `${name}-canary` }],
-        },
+        ...(analysed
+          ? {
+              analysis: {
+                templates,
+                startingStep: 2,
+                args: [{ name: 'service-name', value: `${name}-canary` }],
+              },
+            }
+          : {}),
         steps: [
           // Variant B gets pods but no weighted traffic...
           { setCanaryScale: { weight: 50 } },
@@ -247,7 +259,7 @@ function rolloutStrategy(
       },
     };
   }
-  const trafficRouting = analysed
+  const trafficRouting = hasCanaryServices(servicePlan)
     ? canaryTrafficRouting(context, servicePlan)
     : undefined;
   if (!hasPort) {
@@ -304,10 +316,10 @@ export function rollout(
   return asObject(object);
 }
 
-function successRateQuery(
-  context: GenerationContext,
-  servicePlan: ServicePlan,
-): { query: string; source: string } {
+function successRateQuery(context: GenerationContext): {
+  query: string;
+  source: string;
+} {
   // `(x or vector(0)) / (y or vector(0))` is NaN without traffic, which
   // neither condition matches: the measurement is inconclusive and the
   // rollout pauses for a person instead of failing or passing silently.
@@ -323,16 +335,9 @@ function successRateQuery(
       ),
     };
   }
-  if (trafficRouterFor(context.plan, servicePlan) === 'nginx') {
-    return {
-      source: 'ingress-nginx metrics',
-      query: ratio(
-        'nginx_ingress_controller_requests',
-        'namespace="{{args.namespace}}",service="{{args.service-name}}"',
-        'status!~"5.."',
-      ),
-    };
-  }
+  // not the ingress controller's metrics even when it routes the canary:
+  // they are collected by the cluster, if at all; the application's are
+  // collected by the package's ServiceMonitor (hasAnalysis)
   return {
     source:
       'the application metric http_requests_total (labels namespace/service as added by a Prometheus Operator ServiceMonitor, status label code)',
@@ -354,8 +359,8 @@ export function analysisTemplate(
   servicePlan: ServicePlan,
 ): KubernetesObject | undefined {
   const mode = rolloutMode(context.plan, servicePlan);
-  if (!mode || !hasAnalysis(servicePlan)) return undefined;
-  const { query, source } = successRateQuery(context, servicePlan);
+  if (!mode || !hasAnalysis(context.plan, servicePlan)) return undefined;
+  const { query, source } = successRateQuery(context);
   context.notes.add(
     `${servicePlan.name}: the ${mode} analysis reads ${source} from ${PROMETHEUS_ADDRESS}; without traffic it is inconclusive and the rollout pauses`,
   );
