@@ -42,7 +42,13 @@ export interface Service {
   resources: { cpu: string; memory: string };
   scaling: 'fixed' | 'predictable' | 'variable' | 'burst';
   strategy: Strategy;
-  health?: { path: string; port: number; startupSeconds: number };
+  health?: {
+    path: string;
+    /** Liveness endpoint (no dependency checks); unset: TCP on the port */
+    livenessPath?: string;
+    port: number;
+    startupSeconds: number;
+  };
   storage?: { size: string; class?: string };
   /** What the prebuilt image needs to run (see plan/imageProfiles.ts) */
   imageProfile?: DeclaredImageProfile;
@@ -560,6 +566,7 @@ function normalizedService(
     strategy: service.strategy ?? 'auto',
     health: health && {
       path: health.path,
+      ...(health.livenessPath ? { livenessPath: health.livenessPath } : {}),
       port: health.port ?? port ?? 8080,
       startupSeconds: health.startupSeconds ?? 0,
     },

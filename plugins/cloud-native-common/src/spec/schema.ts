@@ -169,6 +169,11 @@ export const serviceSpecSchema = z
     health: z
       .object({
         path: z.string().startsWith('/', 'health.path must start with /'),
+        // a check that the process lives, without its dependencies
+        livenessPath: z
+          .string()
+          .startsWith('/', 'health.livenessPath must start with /')
+          .optional(),
         port: z.number().int().min(1).max(65535).optional(),
         startupSeconds: z.number().int().min(0).max(3600).optional(),
       })

@@ -181,8 +181,10 @@ describe('probe decision matrix', () => {
 
   it('startup probe when startupSeconds > 0: failureThreshold = ceil(s / 5)', () => {
     const web = container('Deployment', 'web');
+    // as liveness: started once the process accepts connections, whether or
+    // not its dependencies are up (the readiness path /ready may ask them)
     expect(web.startupProbe).toEqual({
-      httpGet: { path: '/ready', port: 'http' },
+      tcpSocket: { port: 'http' },
       periodSeconds: 5,
       timeoutSeconds: 2,
       failureThreshold: 6,
@@ -205,19 +207,41 @@ describe('probe decision matrix', () => {
     expect(slow.startupProbe.failureThreshold).toBe(13);
   });
 
-  it('readiness and liveness on the health path of serving pods', () => {
+  it('readiness on the health path; liveness does not reuse it (it may check the database)', () => {
     const catalog = container('Deployment', 'catalog');
     expect(catalog.readinessProbe.httpGet).toEqual({
       path: '/healthz',
       port: 'http',
     });
-    expect(catalog.livenessProbe.httpGet).toEqual({
-      path: '/healthz',
-      port: 'http',
-    });
+    // before: liveness on /healthz, so a database outage restarted catalog
+    expect(catalog.livenessProbe.httpGet).toBeUndefined();
+    expect(catalog.livenessProbe.tcpSocket).toEqual({ port: 'http' });
     expect(catalog.livenessProbe.periodSeconds).toBeGreaterThan(
       catalog.readinessProbe.periodSeconds,
     );
+  });
+
+  it('liveness on health.livenessPath when the spec declares one', () => {
+    const api = podSpecOf(
+      find(
+        generateKubernetesObjects(
+          singleServicePlan(
+            svc('api', 'service', {
+              port: 8080,
+              health: { path: '/readyz', livenessPath: '/livez' },
+            }),
+          ),
+          'prod',
+        ),
+        'Deployment',
+        'api',
+      ),
+    ).containers[0];
+    expect(api.readinessProbe.httpGet).toEqual({
+      path: '/readyz',
+      port: 'http',
+    });
+    expect(api.livenessProbe.httpGet).toEqual({ path: '/livez', port: 'http' });
   });
 
   it('a health port other than the container port is used by number', () => {
@@ -263,7 +287,7 @@ describe('probe decision matrix', () => {
         'agent',
       ),
     ).containers[0];
-    expect(agent.livenessProbe.httpGet).toEqual({ path: '/live', port: 9100 });
+    expect(agent.livenessProbe.tcpSocket).toEqual({ port: 9100 });
     expect(agent.readinessProbe).toBeUndefined();
   });
 });

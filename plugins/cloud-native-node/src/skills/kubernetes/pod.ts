@@ -102,16 +102,21 @@ export function nativeSidecar(container: IContainer): IContainer {
   };
 }
 
+/** The port of the health endpoint: the named container port when it is the same. */
+function healthPort(servicePlan: ServicePlan): string | number | undefined {
+  const { health } = servicePlan.service;
+  if (!health) return undefined;
+  return health.port === listenPort(servicePlan)
+    ? portName(servicePlan)
+    : health.port;
+}
+
+/** The readiness check: the health path (which may check dependencies). */
 function probeHandler(servicePlan: ServicePlan): Partial<IProbe> | undefined {
   const { health } = servicePlan.service;
   const port = listenPort(servicePlan);
   if (health) {
-    return {
-      httpGet: {
-        path: health.path,
-        port: health.port === port ? portName(servicePlan) : health.port,
-      },
-    };
+    return { httpGet: { path: health.path, port: healthPort(servicePlan)! } };
   }
   // the image's own check (pg_isready, redis-cli ping): it answers when the
   // server accepts work, not only when the port is open
@@ -122,13 +127,33 @@ function probeHandler(servicePlan: ServicePlan): Partial<IProbe> | undefined {
 }
 
 /**
+ * The liveness (and startup) check: whether the process is alive, never
+ * whether its dependencies are. A health path is a readiness check that
+ * often asks the database (Spring's /actuator/health does by default): as a
+ * liveness probe, a database outage would restart every pod instead of
+ * taking them out of rotation. So `health.livenessPath` when the spec
+ * declares one, else TCP on the health port; the image's own command and
+ * TCP on the port as for readiness otherwise.
+ */
+function livenessHandler(
+  servicePlan: ServicePlan,
+): Partial<IProbe> | undefined {
+  const { health } = servicePlan.service;
+  if (!health) return probeHandler(servicePlan);
+  const port = healthPort(servicePlan)!;
+  return health.livenessPath
+    ? { httpGet: { path: health.livenessPath, port } }
+    : { tcpSocket: { port } };
+}
+
+/**
  * The probe decision matrix:
  *
  * | probe | when | check |
  * |-|-|-|
- * | startup | `health.startupSeconds > 0` (long-running) | health path; failureThreshold = ceil(startupSeconds / 5 s) |
- * | readiness | serving (long-running with a port) | health path, else TCP on the port (always for gRPC and TCP servers without health) |
- * | liveness | long-running (service, worker, stateful, daemon, rerouted function) | health path, else TCP on the port, else none (noted) |
+ * | startup | `health.startupSeconds > 0` (long-running) | as liveness; failureThreshold = ceil(startupSeconds / 5 s) |
+ * | readiness | serving (long-running with a port) | health path, else the image's command (profile), else TCP on the port (always for gRPC and TCP servers without health) |
+ * | liveness | long-running (service, worker, stateful, daemon, rerouted function) | `health.livenessPath`, else TCP on the health port (a health path may check dependencies: see livenessHandler), else the image's command, else TCP on the port, else none (noted) |
  * | none | Job, CronJob | a run-to-completion pod is judged by its exit code |
  *
  * The liveness probe checks less often and tolerates more than readiness
@@ -146,12 +171,13 @@ export function probes(
     );
     return {};
   }
+  const alive = livenessHandler(servicePlan) ?? handler;
   const startupSeconds = servicePlan.service.health?.startupSeconds ?? 0;
   return {
     ...(startupSeconds > 0 && servicePlan.service.health
       ? {
           startupProbe: {
-            ...handler,
+            ...alive,
             periodSeconds: STARTUP_PROBE_PERIOD_SECONDS,
             timeoutSeconds: 2,
             failureThreshold: Math.ceil(
@@ -172,7 +198,7 @@ export function probes(
         }
       : {}),
     livenessProbe: {
-      ...handler,
+      ...alive,
       periodSeconds: 10,
       timeoutSeconds: 2,
       failureThreshold: 3,
