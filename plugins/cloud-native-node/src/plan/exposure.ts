@@ -14,19 +14,17 @@ import { appProtocol, portName } from './workload';
  * The manifest skill builds its Services with it; the Helm values check the
  * manifests against it, as the chart's templates render it.
  */
-export function servicePortSpec(
-  servicePlan: ServicePlan,
-  port: number,
-): IServicePort {
+export function servicePortSpec(servicePlan: ServicePlan, port: number) {
   const name = portName(servicePlan);
   const app = appProtocol(servicePlan);
-  return {
+  const spec: IServicePort = {
     name,
     port,
     targetPort: name,
     protocol: 'TCP',
     ...(app ? { appProtocol: app } : {}),
   };
+  return spec;
 }
 
 /** What a public service's Ingress spec is made of. */
