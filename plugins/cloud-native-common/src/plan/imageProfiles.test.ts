@@ -11,28 +11,49 @@ function plan(input: ArchitectureSpecInput) {
 }
 
 describe('well-known image profiles', () => {
-  it.each([
-    ['postgres:16.4-bookworm', 'PostgreSQL (official image)', 999],
-    ['docker.io/library/postgres:16-alpine', 'PostgreSQL (official image)', 70],
-    ['mysql:8.4', 'MySQL (official image)', 999],
-    ['mariadb:11.4', 'MariaDB (official image)', 999],
-    ['mongo:7.0', 'MongoDB (official image)', 999],
-    ['redis:7.4-bookworm', 'Redis (official image)', 999],
-    ['valkey/valkey:8', 'Valkey (official image)', 999],
+  /** Image references (official, with a registry, a digest) by the uid they run as, with their profile's name. */
+  const IMAGES_BY_USER: Array<[user: number, images: Record<string, string>]> =
     [
-      'docker.elastic.co/elasticsearch/elasticsearch:8.15.3',
-      'Elasticsearch (Elastic image)',
-      1000,
-    ],
-    ['opensearchproject/opensearch:2.17.0', 'OpenSearch (project image)', 1000],
-    ['rabbitmq:3.13-management', 'RabbitMQ (official image)', 999],
-    ['apache/kafka:3.8.0', 'Apache Kafka (project image)', 1000],
-    [
-      'registry.local:5000/library/redis@sha256:abc',
-      'Redis (official image)',
-      999,
-    ],
-  ])('%s is %s, uid %d', (image, name, user) => {
+      [
+        999,
+        {
+          'postgres:16.4-bookworm': 'PostgreSQL (official image)',
+          'mysql:8.4': 'MySQL (official image)',
+          'mariadb:11.4': 'MariaDB (official image)',
+          'mongo:7.0': 'MongoDB (official image)',
+          'redis:7.4-bookworm': 'Redis (official image)',
+          'valkey/valkey:8': 'Valkey (official image)',
+          'rabbitmq:3.13-management': 'RabbitMQ (official image)',
+          'registry.local:5000/library/redis@sha256:abc':
+            'Redis (official image)',
+        },
+      ],
+      [
+        70,
+        {
+          'docker.io/library/postgres:16-alpine': 'PostgreSQL (official image)',
+        },
+      ],
+      [
+        1000,
+        {
+          'docker.elastic.co/elasticsearch/elasticsearch:8.15.3':
+            'Elasticsearch (Elastic image)',
+          'opensearchproject/opensearch:2.17.0': 'OpenSearch (project image)',
+          'apache/kafka:3.8.0': 'Apache Kafka (project image)',
+        },
+      ],
+    ];
+
+  it.each(
+    IMAGES_BY_USER.flatMap(([user, images]) =>
+      Object.entries(images).map(([image, name]): [string, string, number] => [
+        image,
+        name,
+        user,
+      ]),
+    ),
+  )('%s is %s, uid %d', (image, name, user) => {
     expect(wellKnownImageProfile(image)).toMatchObject({ name, user });
   });
 

@@ -68,6 +68,42 @@ type WellKnown = Omit<
   readOnlyRootFilesystem?: boolean;
 };
 
+/** The uid, gid and volume group of an image that runs as one numeric user. */
+function runsAs(uid: number): Pick<WellKnown, 'user' | 'group' | 'fsGroup'> {
+  return { user: uid, group: uid, fsGroup: uid };
+}
+
+/**
+ * The layout Elasticsearch and its fork OpenSearch share: everything under
+ * one home directory (data, logs, and a config directory the image writes
+ * into at start), owned by uid 1000 (the files' group is 0; a non-root
+ * group is enough for the owner).
+ */
+function elasticsearchLayout(
+  home: string,
+): Pick<
+  WellKnown,
+  | 'user'
+  | 'group'
+  | 'fsGroup'
+  | 'dataPath'
+  | 'env'
+  | 'singleReplicaEnv'
+  | 'writablePaths'
+  | 'seededPaths'
+> {
+  return {
+    ...runsAs(1000),
+    dataPath: `${home}/data`,
+    // no vm.max_map_count sysctl on the nodes is assumed
+    env: { 'node.store.allow_mmap': 'false' },
+    // without it a lone node waits for a cluster to form (bootstrap checks)
+    singleReplicaEnv: { 'discovery.type': 'single-node' },
+    writablePaths: [`${home}/logs`],
+    seededPaths: [`${home}/config`],
+  };
+}
+
 /**
  * The well-known images, by repository (the last two path segments, or the
  * last one for Docker official images). Facts from each image's Dockerfile
@@ -77,26 +113,20 @@ const WELL_KNOWN: Record<string, (tag: string) => WellKnown> = {
   postgres: tag => ({
     name: 'PostgreSQL (official image)',
     // Debian images: postgres is 999; Alpine images: 70
-    user: tag.includes('alpine') ? 70 : 999,
-    group: tag.includes('alpine') ? 70 : 999,
-    fsGroup: tag.includes('alpine') ? 70 : 999,
+    ...runsAs(tag.includes('alpine') ? 70 : 999),
     dataPath: '/var/lib/postgresql/data',
     // a subdirectory: initdb refuses a mount point that holds lost+found
     env: { PGDATA: '/var/lib/postgresql/data/pgdata' },
     writablePaths: ['/var/run/postgresql'],
-    readOnlyRootFilesystem: true,
     probeCommand: ['pg_isready', '-h', '127.0.0.1'],
     requiredSecrets: [['POSTGRES_PASSWORD']],
     replication: 'a CloudNativePG Cluster (or a managed PostgreSQL)',
   }),
   mysql: () => ({
     name: 'MySQL (official image)',
-    user: 999,
-    group: 999,
-    fsGroup: 999,
+    ...runsAs(999),
     dataPath: '/var/lib/mysql',
     writablePaths: ['/var/run/mysqld', '/var/lib/mysql-files'],
-    readOnlyRootFilesystem: true,
     // 0 while the server runs, even when the ping is refused access
     probeCommand: ['mysqladmin', 'ping', '-h', '127.0.0.1'],
     requiredSecrets: [
@@ -111,12 +141,9 @@ const WELL_KNOWN: Record<string, (tag: string) => WellKnown> = {
   }),
   mariadb: () => ({
     name: 'MariaDB (official image)',
-    user: 999,
-    group: 999,
-    fsGroup: 999,
+    ...runsAs(999),
     dataPath: '/var/lib/mysql',
     writablePaths: ['/run/mysqld'],
-    readOnlyRootFilesystem: true,
     probeCommand: ['mariadb-admin', 'ping', '-h', '127.0.0.1'],
     requiredSecrets: [
       [
@@ -131,12 +158,9 @@ const WELL_KNOWN: Record<string, (tag: string) => WellKnown> = {
   }),
   mongo: () => ({
     name: 'MongoDB (official image)',
-    user: 999,
-    group: 999,
-    fsGroup: 999,
+    ...runsAs(999),
     dataPath: '/data/db',
     writablePaths: ['/data/configdb'],
-    readOnlyRootFilesystem: true,
     probeCommand: ['mongosh', '--quiet', '--eval', "db.adminCommand('ping')"],
     requiredSecrets: [],
     replication:
@@ -144,11 +168,8 @@ const WELL_KNOWN: Record<string, (tag: string) => WellKnown> = {
   }),
   redis: () => ({
     name: 'Redis (official image)',
-    user: 999,
-    group: 999,
-    fsGroup: 999,
+    ...runsAs(999),
     dataPath: '/data',
-    readOnlyRootFilesystem: true,
     probeCommand: ['redis-cli', 'ping'],
     requiredSecrets: [],
     replication:
@@ -156,54 +177,33 @@ const WELL_KNOWN: Record<string, (tag: string) => WellKnown> = {
   }),
   'valkey/valkey': () => ({
     name: 'Valkey (official image)',
-    user: 999,
-    group: 999,
-    fsGroup: 999,
+    ...runsAs(999),
     dataPath: '/data',
-    readOnlyRootFilesystem: true,
     probeCommand: ['valkey-cli', 'ping'],
     requiredSecrets: [],
     replication: 'Valkey replication with Sentinel, or a managed Valkey',
   }),
   'elasticsearch/elasticsearch': () => ({
     name: 'Elasticsearch (Elastic image)',
-    // uid 1000 owns the image's files (their group is 0; a non-root group
-    // is enough for the owner)
-    user: 1000,
-    group: 1000,
-    fsGroup: 1000,
-    dataPath: '/usr/share/elasticsearch/data',
-    // no vm.max_map_count sysctl on the nodes is assumed
-    env: { 'node.store.allow_mmap': 'false' },
-    // without it a lone node waits for a cluster to form (bootstrap checks)
-    singleReplicaEnv: { 'discovery.type': 'single-node' },
-    writablePaths: ['/usr/share/elasticsearch/logs'],
-    // the keystore and the security auto-configuration are written there
-    seededPaths: ['/usr/share/elasticsearch/config'],
+    // the keystore and the security auto-configuration are written into
+    // its config directory
+    ...elasticsearchLayout('/usr/share/elasticsearch'),
     requiredSecrets: [],
     replication:
       'an ECK Elasticsearch resource (discovery and cluster formation), or a managed Elasticsearch',
   }),
   'opensearchproject/opensearch': () => ({
     name: 'OpenSearch (project image)',
-    user: 1000,
-    group: 1000,
-    fsGroup: 1000,
-    dataPath: '/usr/share/opensearch/data',
-    env: { 'node.store.allow_mmap': 'false' },
-    singleReplicaEnv: { 'discovery.type': 'single-node' },
-    writablePaths: ['/usr/share/opensearch/logs'],
-    // the security plugin writes its configuration there at first start
-    seededPaths: ['/usr/share/opensearch/config'],
+    // the security plugin writes its configuration into its config
+    // directory at first start
+    ...elasticsearchLayout('/usr/share/opensearch'),
     requiredSecrets: [['OPENSEARCH_INITIAL_ADMIN_PASSWORD']],
     replication:
       'the OpenSearch operator (discovery and cluster formation), or a managed OpenSearch',
   }),
   rabbitmq: () => ({
     name: 'RabbitMQ (official image)',
-    user: 999,
-    group: 999,
-    fsGroup: 999,
+    ...runsAs(999),
     dataPath: '/var/lib/rabbitmq',
     writablePaths: ['/var/log/rabbitmq'],
     // the entrypoint writes configuration there from the environment
@@ -215,9 +215,7 @@ const WELL_KNOWN: Record<string, (tag: string) => WellKnown> = {
   }),
   'apache/kafka': () => ({
     name: 'Apache Kafka (project image)',
-    user: 1000,
-    group: 1000,
-    fsGroup: 1000,
+    ...runsAs(1000),
     dataPath: '/var/lib/kafka/data',
     // the image's default log directory is under /tmp: lost on restart
     env: { KAFKA_LOG_DIRS: '/var/lib/kafka/data' },
@@ -262,6 +260,8 @@ export function wellKnownImageProfile(image: string): ImageProfile | undefined {
     env: profile.env ?? {},
     writablePaths: profile.writablePaths ?? [],
     seededPaths: profile.seededPaths ?? [],
+    // every well-known image runs with a read-only root (seededPaths and
+    // writablePaths make its writes work)
     readOnlyRootFilesystem: profile.readOnlyRootFilesystem ?? true,
   };
 }

@@ -3,21 +3,12 @@
  * wrong type reads as absent.
  */
 
+import { isRecord } from '../core/json';
+
+/** The shared JSON guards, under the short names the kubectl readers use. */
+export { isRecord, asString as str, asNumber as num } from '../core/json';
+
 export type JsonObject = Record<string, unknown>;
-
-export function isRecord(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function str(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-export function num(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value)
-    ? value
-    : undefined;
-}
 
 export function bool(value: unknown): boolean | undefined {
   return typeof value === 'boolean' ? value : undefined;

@@ -4,7 +4,6 @@
  * while the bugs existed; all are fixed). A new finding goes here the same
  * way: an `it.failing` with the counterexample, flipped to `it` by the fix.
  */
-import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +18,7 @@ import { parseSpecObject } from '../engine/loadSpec';
 import { orchestrate } from '../engine/orchestrate';
 import { iamWildcardErrors, listTree } from '../../testkit/robustness';
 import { spec as fixtureSpec } from '../skills/kubernetes/__fixtures__/plans';
+import { osls } from '../skills/serverless/__fixtures__/osls';
 
 jest.setTimeout(120_000);
 
@@ -266,34 +266,11 @@ describe('engine bugs found by the property tests (fixed)', () => {
         pkg.files.find(f => f.path === 'serverless/aws/serverless.yml')!
           .content,
       );
-      const osls = path.join(
-        path.dirname(require.resolve('osls/package.json')),
-        'bin',
-        'serverless.js',
-      );
-      let printed = '';
-      try {
-        printed = execFileSync(
-          process.execPath,
-          [osls, 'print', '--config', 'serverless.yml'],
-          {
-            cwd: service,
-            encoding: 'utf8',
-            timeout: 60_000,
-            stdio: ['ignore', 'pipe', 'pipe'],
-            env: {
-              PATH: process.env.PATH ?? '',
-              HOME: root,
-              SLS_TELEMETRY_DISABLED: '1',
-              SLS_NOTIFICATIONS_MODE: 'off',
-              CNO_PROBE: 'LEAKED',
-            },
-          },
-        );
-      } catch (error) {
-        printed = String((error as { stdout?: string }).stdout ?? '');
-      }
-      const config = parse(printed);
+      const printed = osls(service, ['print', '--config', 'serverless.yml'], {
+        HOME: root,
+        CNO_PROBE: 'LEAKED',
+      });
+      const config = parse(printed.output);
       // The value a user wrote, exactly (today: "hello LEAKED")
       expect(config.functions.fn.environment.GREETING).toBe(
         'hello ${env:CNO_PROBE}',

@@ -12,14 +12,25 @@ import {
 
 describe('single-skill actions', () => {
   const workspace = temporaryWorkspaceEachTest('cno-skill-');
-  beforeEach(async () => {
-    await createCloudNativePlanAction().handler(
+
+  /**
+   * Runs cloud-native:plan on the workspace for the shop architecture with
+   * its spec changed by `specChanges` (none: the shop as it is).
+   */
+  const planShop = (specChanges: Record<string, unknown> = {}) =>
+    createCloudNativePlanAction().handler(
       createMockActionContext({
         workspacePath: workspace(),
-        input: { architecture: shopArchitecture },
+        input: {
+          architecture: {
+            ...shopArchitecture,
+            spec: { ...shopArchitecture.spec, ...specChanges },
+          },
+        },
       }) as any,
     );
-  });
+
+  beforeEach(() => planShop());
 
   const action = (id: string) => {
     const entry = SKILL_ACTIONS.find(a => a.action === id)!;
@@ -30,11 +41,11 @@ describe('single-skill actions', () => {
   const readPackageFile = (file: string) =>
     fs.readFile(path.join(workspace(), file), 'utf8');
 
-  /** Runs one skill action on the planned workspace, with no input. */
-  const runSkill = async (id: string) => {
+  /** Runs one skill action on the planned workspace (with no input by default). */
+  const runSkill = async (id: string, input: { force?: boolean } = {}) => {
     const ctx = createMockActionContext({
       workspacePath: workspace(),
-      input: {},
+      input,
     });
     await action(id).handler(ctx as any);
     return ctx;
@@ -81,17 +92,7 @@ describe('single-skill actions', () => {
   });
 
   it('gitops:generate writes only the GitOps definitions, when the spec asks for them', async () => {
-    await createCloudNativePlanAction().handler(
-      createMockActionContext({
-        workspacePath: workspace(),
-        input: {
-          architecture: {
-            ...shopArchitecture,
-            spec: { ...shopArchitecture.spec, gitops: 'argocd' },
-          },
-        },
-      }) as any,
-    );
+    await planShop({ gitops: 'argocd' });
     const ctx = await runSkill('cloud-native:gitops:generate');
     expect(ctx.output).toHaveBeenCalledWith('planned', true);
     const files: string[] = outputOf(ctx, 'files');
@@ -116,26 +117,11 @@ describe('single-skill actions', () => {
 
   it('force: runs a skill the plan did not choose on the outputs of the planned ones', async () => {
     // one service, one environment: the plan chooses no Helm chart
-    await createCloudNativePlanAction().handler(
-      createMockActionContext({
-        workspacePath: workspace(),
-        input: {
-          architecture: {
-            ...shopArchitecture,
-            spec: {
-              ...shopArchitecture.spec,
-              environments: ['dev'],
-              services: [shopArchitecture.spec.services[0]],
-            },
-          },
-        },
-      }) as any,
-    );
-    const ctx = createMockActionContext({
-      workspacePath: workspace(),
-      input: { force: true },
+    await planShop({
+      environments: ['dev'],
+      services: [shopArchitecture.spec.services[0]],
     });
-    await action('cloud-native:helm:generate').handler(ctx as any);
+    const ctx = await runSkill('cloud-native:helm:generate', { force: true });
     expect(ctx.output).toHaveBeenCalledWith('planned', false);
     expect(outputOf(ctx, 'files')).toEqual(
       expect.arrayContaining(['helm/shop/Chart.yaml', 'helm/shop/values.yaml']),

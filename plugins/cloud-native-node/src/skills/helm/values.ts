@@ -12,6 +12,7 @@ import { MESH_NATIVE_SIDECAR_ANNOTATIONS } from '../../plan/platform';
 import { scalingBehavior } from '../../plan/profile';
 import { secretStoreName } from '../../plan/names';
 import { workloadName } from '../../plan/names';
+import { publicIngressSpec, servicePortSpec } from '../../plan/exposure';
 
 /**
  * Values of the chart, derived from the objects of the manifest skill.
@@ -139,19 +140,6 @@ function statefulAntiAffinity(selector: Record<string, string>) {
         },
       ],
     },
-  };
-}
-
-/** The port of the Services of a service, as the templates render it. */
-function servicePortSpec(servicePlan: ServicePlan, port: number) {
-  const name = portName(servicePlan);
-  const app = appProtocol(servicePlan);
-  return {
-    name,
-    port,
-    targetPort: name,
-    protocol: 'TCP',
-    ...(app ? { appProtocol: app } : {}),
   };
 }
 
@@ -401,32 +389,16 @@ function ingressValues(
   };
   same(
     spec,
-    {
-      ...(values.className ? { ingressClassName: values.className } : {}),
-      tls: [{ hosts: [host], secretName: tlsSecretName }],
-      rules: [
-        {
-          host,
-          http: {
-            paths: [
-              {
-                path: '/',
-                pathType: 'Prefix',
-                backend: {
-                  service: {
-                    name,
-                    port:
-                      typeof servicePort === 'number'
-                        ? { number: servicePort }
-                        : { name: servicePort },
-                  },
-                },
-              },
-            ],
-          },
-        },
-      ],
-    },
+    publicIngressSpec({
+      ingressClassName: spec.ingressClassName,
+      host,
+      tlsSecretName,
+      serviceName: name,
+      port:
+        typeof servicePort === 'number'
+          ? { number: servicePort }
+          : { name: servicePort },
+    }),
     `${name}: Ingress spec`,
   );
   return values;

@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { kustomizationFile } from '../../core/kustomization';
 import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
 import {
   EnvironmentObjects,
@@ -34,11 +34,6 @@ import {
   namespaceDirectory,
   serviceFileNames,
 } from '../../plan/names';
-
-const KUSTOMIZATION = {
-  apiVersion: 'kustomize.config.k8s.io/v1beta1',
-  kind: 'Kustomization',
-} as const;
 
 function defined<T>(items: Array<T | undefined>): T[] {
   return items.filter((item): item is T => item !== undefined);
@@ -192,25 +187,15 @@ function run(plan: DeploymentPlan): SkillOutput {
       })),
     ];
     manifests.push(...environmentManifests);
-    files.push({
-      path: `${directory}/kustomization.yaml`,
-      content: stringify({
-        ...KUSTOMIZATION,
-        resources: environmentManifests.map(m =>
-          m.path.slice(directory.length + 1),
-        ),
-      }),
-    });
+    files.push(kustomizationFile(directory, environmentManifests));
     const namespaceDir = namespaceDirectory(environment);
-    manifests.push({
+    const namespaceManifest: ManifestFile = {
       path: `${namespaceDir}/namespace.yaml`,
       environment,
       objects: [namespaceObject(plan, environment)],
-    });
-    files.push({
-      path: `${namespaceDir}/kustomization.yaml`,
-      content: stringify({ ...KUSTOMIZATION, resources: ['namespace.yaml'] }),
-    });
+    };
+    manifests.push(namespaceManifest);
+    files.push(kustomizationFile(namespaceDir, [namespaceManifest]));
     const profile = environmentProfile(plan, environment);
     const objectCount = environmentManifests.reduce(
       (n, m) => n + m.objects.length,

@@ -1,6 +1,5 @@
 import { isScraped } from '../../plan/metrics';
 import type { IService } from 'kubernetes-models/v1/Service';
-import type { IServicePort } from 'kubernetes-models/v1/ServicePort';
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { IIoK8sApiNetworkingV1NetworkPolicyIngressRule as IIngressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyIngressRule';
@@ -12,13 +11,12 @@ import {
 } from '@internal/backstage-plugin-cloud-native-common';
 import { KubernetesObject } from '../../core/types';
 import {
-  appProtocol,
   hasClusterService,
   isServing,
-  portName,
   servicePort,
 } from '../../plan/workload';
 import { asObject } from '../../core/serialize';
+import { publicIngressSpec, servicePortSpec } from '../../plan/exposure';
 import { GenerationContext, serviceProfile } from './context';
 import {
   hasCanaryServices,
@@ -98,19 +96,6 @@ export function serviceAnnotations(
     return undefined;
   }
   return { [LINKERD_OPAQUE_PORTS_ANNOTATION]: String(port) };
-}
-
-/** The one port of a service's Services: `<protocol>`, to the container port. */
-function servicePortSpec(servicePlan: ServicePlan, port: number): IServicePort {
-  const name = portName(servicePlan);
-  const app = appProtocol(servicePlan);
-  return {
-    name,
-    port,
-    targetPort: name,
-    protocol: 'TCP',
-    ...(app ? { appProtocol: app } : {}),
-  };
 }
 
 function clusterIpService(
@@ -256,33 +241,17 @@ export function ingress(
         ? { annotations: sortedRecord(annotations) }
         : {}),
     },
-    spec: {
-      ...(ingressClassName ? { ingressClassName } : {}),
-      tls: [{ hosts: [host], secretName: `${servicePlan.name}-tls` }],
-      rules: [
-        {
-          host,
-          http: {
-            paths: [
-              {
-                path: '/',
-                pathType: 'Prefix',
-                backend: {
-                  service: {
-                    name: servicePlan.name,
-                    // Argo Rollouts writes the weighted ALB action into the
-                    // annotation `actions.<svc>`; the backend refers to it.
-                    port: albCanary
-                      ? { name: 'use-annotation' }
-                      : { number: servicePort(servicePlan)! },
-                  },
-                },
-              },
-            ],
-          },
-        },
-      ],
-    },
+    spec: publicIngressSpec({
+      ingressClassName,
+      host,
+      tlsSecretName: `${servicePlan.name}-tls`,
+      serviceName: servicePlan.name,
+      // Argo Rollouts writes the weighted ALB action into the annotation
+      // `actions.<svc>`; the backend refers to it.
+      port: albCanary
+        ? { name: 'use-annotation' }
+        : { number: servicePort(servicePlan)! },
+    }),
   };
   return asObject(object);
 }

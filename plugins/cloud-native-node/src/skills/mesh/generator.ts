@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { kustomizationFile } from '../../core/kustomization';
 import {
   DeploymentPlan,
   ServicePlan,
@@ -186,16 +186,7 @@ function run(context: SkillContext): SkillOutput {
         })),
     ];
     manifests.push(...environmentManifests);
-    files.push({
-      path: `${directory}/kustomization.yaml`,
-      content: stringify({
-        apiVersion: 'kustomize.config.k8s.io/v1beta1',
-        kind: 'Kustomization',
-        resources: environmentManifests.map(m =>
-          m.path.slice(directory.length + 1),
-        ),
-      }),
-    });
+    files.push(kustomizationFile(directory, environmentManifests));
     const objectCount = environmentManifests.reduce(
       (n, m) => n + m.objects.length,
       0,

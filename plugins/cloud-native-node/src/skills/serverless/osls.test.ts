@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import {
   mkdirSync,
   mkdtempSync,
@@ -13,19 +12,15 @@ import { DeploymentPlan } from '@internal/backstage-plugin-cloud-native-common';
 import { allTriggersSpec, exampleSpec, planOf } from './__fixtures__/plans';
 import { findIamWildcards } from '../../validation/iam';
 import { cloudServerlessDesigner, validateSamTemplate } from './index';
+import { osls } from './__fixtures__/osls';
 
-/**
+/*
  * The generated serverless.yml is checked by the open-source Serverless
  * Framework v3 fork (osls) itself, offline: `osls print` resolves variables
  * and validates the configuration against the framework's JSON schema
  * (configValidationMode: error turns problems into a failing exit), and
  * `osls package` compiles it to CloudFormation without AWS credentials.
  */
-const OSLS = path.join(
-  path.dirname(require.resolve('osls/package.json')),
-  'bin',
-  'serverless.js',
-);
 
 /** An empty zip archive (just the end-of-central-directory record). */
 const EMPTY_ZIP = Buffer.concat([
@@ -35,41 +30,6 @@ const EMPTY_ZIP = Buffer.concat([
 
 /** How osls reports a configuration problem. */
 const PROBLEM = /^(Error|Warning):|Configuration (error|warning)/m;
-
-interface Result {
-  status: number;
-  output: string;
-}
-
-function osls(
-  dir: string,
-  args: string[],
-  env: Record<string, string> = {},
-): Result {
-  try {
-    const stdout = execFileSync(process.execPath, [OSLS, ...args], {
-      cwd: dir,
-      encoding: 'utf8',
-      timeout: 60_000,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // no AWS credentials, no user config: everything must work offline
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: dir,
-        SLS_TELEMETRY_DISABLED: '1',
-        SLS_NOTIFICATIONS_MODE: 'off',
-        ...env,
-      },
-    });
-    return { status: 0, output: stdout };
-  } catch (error) {
-    const e = error as { status?: number; stdout?: string; stderr?: string };
-    return {
-      status: e.status ?? -1,
-      output: `${e.stdout ?? ''}${e.stderr ?? ''}`,
-    };
-  }
-}
 
 /** Writes the package's serverless.yml (and empty zip artifacts) to a temp dir. */
 function stage(plan: DeploymentPlan, edit?: (config: any) => void): string {

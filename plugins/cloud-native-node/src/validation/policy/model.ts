@@ -1,30 +1,18 @@
+import { asNumber, asString, isRecord as isObj } from '../../core/json';
 import { KubernetesObject, ManifestFile } from '../../core/types';
+
+/** The shared JSON guards, under the names the policy rules read. */
+export { asNumber, asString, isRecord as isObj } from '../../core/json';
 
 /** A plain JSON object (anything else reads as an empty one). */
 export type Obj = Record<string, unknown>;
 
 export function asObj(value: unknown): Obj {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Obj)
-    : {};
-}
-
-export function isObj(value: unknown): value is Obj {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
+  return isObj(value) ? value : {};
 }
 
 export function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
-}
-
-export function asString(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-export function asNumber(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value)
-    ? value
-    : undefined;
 }
 
 export function asStringMap(value: unknown): Record<string, string> {
