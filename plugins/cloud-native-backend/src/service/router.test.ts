@@ -8,6 +8,7 @@ import { Entity } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { NO_DRIFT } from '@internal/backstage-plugin-cloud-native-common';
 import {
   cloudNativeReportReadPermission,
   cloudNativeReportRevalidatePermission,
@@ -472,13 +473,7 @@ describe('POST /entities/:namespace/:kind/:name/revalidate', () => {
       }),
       findings: [],
       estimatedCosts: expect.objectContaining({ monthly: 160.49 }),
-      drift: {
-        filesAdded: [],
-        filesRemoved: [],
-        filesModified: [],
-        validationChanged: false,
-        costDelta: 0,
-      },
+      drift: NO_DRIFT,
     });
     // the report in the repository, then the revalidated one (newest first)
     const history = await request(server).get(`${api}/guestbook/history`);
@@ -595,13 +590,7 @@ describe('POST /entities/:namespace/:kind/:name/revalidate', () => {
     expect(urlReader.readTree).toHaveBeenCalledWith(
       'https://git.example.com/org/guestbook/blob/main/deployment/',
     );
-    expect(response.body.drift).toEqual({
-      filesAdded: [],
-      filesRemoved: [],
-      filesModified: [],
-      validationChanged: false,
-      costDelta: 0,
-    });
+    expect(response.body.drift).toEqual(NO_DRIFT);
   });
 
   it('answers 422 when the package has no architecture.yaml', async () => {

@@ -60,9 +60,16 @@ export const NON_ROOT_UID = 65532;
 
 type WellKnown = Omit<
   ImageProfile,
-  'source' | 'env' | 'writablePaths' | 'seededPaths' | 'readOnlyRootFilesystem'
+  | 'source'
+  | 'env'
+  | 'writablePaths'
+  | 'seededPaths'
+  | 'readOnlyRootFilesystem'
+  | 'requiredSecrets'
 > & {
   env?: Record<string, string>;
+  /** None when unset */
+  requiredSecrets?: string[][];
   writablePaths?: string[];
   seededPaths?: string[];
   readOnlyRootFilesystem?: boolean;
@@ -105,6 +112,39 @@ function elasticsearchLayout(
 }
 
 /**
+ * The layout MySQL and its fork MariaDB share: uid 999, data in
+ * /var/lib/mysql, a socket directory, and a ping that exits 0 while the
+ * server runs (even when it is refused access).
+ */
+function mysqlLayout(
+  socketDirectory: string,
+  admin: string,
+): Pick<
+  WellKnown,
+  'user' | 'group' | 'fsGroup' | 'dataPath' | 'probeCommand'
+> & {
+  writablePaths: string[];
+} {
+  return {
+    ...runsAs(999),
+    dataPath: '/var/lib/mysql',
+    writablePaths: [socketDirectory],
+    probeCommand: [admin, 'ping', '-h', '127.0.0.1'],
+  };
+}
+
+/** The layout Redis and its fork Valkey share: uid 999, data in /data. */
+function redisLayout(
+  cli: string,
+): Pick<WellKnown, 'user' | 'group' | 'fsGroup' | 'dataPath' | 'probeCommand'> {
+  return {
+    ...runsAs(999),
+    dataPath: '/data',
+    probeCommand: [cli, 'ping'],
+  };
+}
+
+/**
  * The well-known images, by repository (the last two path segments, or the
  * last one for Docker official images). Facts from each image's Dockerfile
  * and entrypoint at the versions the examples pin.
@@ -124,11 +164,9 @@ const WELL_KNOWN: Record<string, (tag: string) => WellKnown> = {
   }),
   mysql: () => ({
     name: 'MySQL (official image)',
-    ...runsAs(999),
-    dataPath: '/var/lib/mysql',
+    ...mysqlLayout('/var/run/mysqld', 'mysqladmin'),
+    // the secure-file-priv directory
     writablePaths: ['/var/run/mysqld', '/var/lib/mysql-files'],
-    // 0 while the server runs, even when the ping is refused access
-    probeCommand: ['mysqladmin', 'ping', '-h', '127.0.0.1'],
     requiredSecrets: [
       [
         'MYSQL_ROOT_PASSWORD',
@@ -141,10 +179,7 @@ const WELL_KNOWN: Record<string, (tag: string) => WellKnown> = {
   }),
   mariadb: () => ({
     name: 'MariaDB (official image)',
-    ...runsAs(999),
-    dataPath: '/var/lib/mysql',
-    writablePaths: ['/run/mysqld'],
-    probeCommand: ['mariadb-admin', 'ping', '-h', '127.0.0.1'],
+    ...mysqlLayout('/run/mysqld', 'mariadb-admin'),
     requiredSecrets: [
       [
         'MARIADB_ROOT_PASSWORD',
@@ -162,25 +197,18 @@ const WELL_KNOWN: Record<string, (tag: string) => WellKnown> = {
     dataPath: '/data/db',
     writablePaths: ['/data/configdb'],
     probeCommand: ['mongosh', '--quiet', '--eval', "db.adminCommand('ping')"],
-    requiredSecrets: [],
     replication:
       'a replica set (the MongoDB Community operator, or a managed MongoDB)',
   }),
   redis: () => ({
     name: 'Redis (official image)',
-    ...runsAs(999),
-    dataPath: '/data',
-    probeCommand: ['redis-cli', 'ping'],
-    requiredSecrets: [],
+    ...redisLayout('redis-cli'),
     replication:
       'Redis replication with Sentinel (a Redis operator), or a managed Redis',
   }),
   'valkey/valkey': () => ({
     name: 'Valkey (official image)',
-    ...runsAs(999),
-    dataPath: '/data',
-    probeCommand: ['valkey-cli', 'ping'],
-    requiredSecrets: [],
+    ...redisLayout('valkey-cli'),
     replication: 'Valkey replication with Sentinel, or a managed Valkey',
   }),
   'elasticsearch/elasticsearch': () => ({
@@ -188,7 +216,6 @@ const WELL_KNOWN: Record<string, (tag: string) => WellKnown> = {
     // the keystore and the security auto-configuration are written into
     // its config directory
     ...elasticsearchLayout('/usr/share/elasticsearch'),
-    requiredSecrets: [],
     replication:
       'an ECK Elasticsearch resource (discovery and cluster formation), or a managed Elasticsearch',
   }),
@@ -209,7 +236,6 @@ const WELL_KNOWN: Record<string, (tag: string) => WellKnown> = {
     // the entrypoint writes configuration there from the environment
     seededPaths: ['/etc/rabbitmq'],
     probeCommand: ['rabbitmq-diagnostics', '-q', 'ping'],
-    requiredSecrets: [],
     replication:
       'a RabbitmqCluster of the RabbitMQ cluster operator (peer discovery, quorum queues)',
   }),
@@ -222,7 +248,6 @@ const WELL_KNOWN: Record<string, (tag: string) => WellKnown> = {
     writablePaths: ['/opt/kafka/logs'],
     // the entrypoint writes server.properties there from the environment
     seededPaths: ['/opt/kafka/config'],
-    requiredSecrets: [],
     replication:
       'a Strimzi Kafka resource in KRaft mode (controller quorum voters), or a managed Kafka',
   }),
@@ -260,6 +285,7 @@ export function wellKnownImageProfile(image: string): ImageProfile | undefined {
     env: profile.env ?? {},
     writablePaths: profile.writablePaths ?? [],
     seededPaths: profile.seededPaths ?? [],
+    requiredSecrets: profile.requiredSecrets ?? [],
     // every well-known image runs with a read-only root (seededPaths and
     // writablePaths make its writes work)
     readOnlyRootFilesystem: profile.readOnlyRootFilesystem ?? true,

@@ -43,3 +43,32 @@ export interface ReportDrift {
   /** Monthly cost now minus the report's (unpriced counts as 0), in cents precision */
   costDelta: number;
 }
+
+/**
+ * The drift of a package that is what its report describes.
+ *
+ * @public
+ */
+export const NO_DRIFT: Readonly<ReportDrift> = Object.freeze({
+  filesAdded: [],
+  filesRemoved: [],
+  filesModified: [],
+  validationChanged: false,
+  costDelta: 0,
+});
+
+/**
+ * Whether nothing drifted: no file added, removed or modified, the same
+ * validation result and the same cost.
+ *
+ * @public
+ */
+export function isNoDrift(drift: ReportDrift): boolean {
+  return (
+    drift.filesAdded.length === 0 &&
+    drift.filesRemoved.length === 0 &&
+    drift.filesModified.length === 0 &&
+    !drift.validationChanged &&
+    drift.costDelta === 0
+  );
+}

@@ -6,6 +6,7 @@ import { RevalidationResponse } from '../../api/types';
 import { PackageFileLocation } from '../../lib/fileLinks';
 import { formatCost, formatCostDelta, formatDateTime } from '../../lib/format';
 import { ValidationStatusLabel } from '../shared/StatusIcons';
+import { isNoDrift } from '@internal/backstage-plugin-cloud-native-common';
 
 function FileList(props: {
   title: string;
@@ -46,12 +47,7 @@ export function DriftPanel(props: {
   const { revalidation, resolveFile } = props;
   const { drift } = revalidation;
   const currency = revalidation.estimatedCosts?.currency ?? 'USD';
-  const noDrift =
-    !drift.filesAdded.length &&
-    !drift.filesRemoved.length &&
-    !drift.filesModified.length &&
-    !drift.validationChanged &&
-    drift.costDelta === 0;
+  const noDrift = isNoDrift(drift);
 
   return (
     <Box data-testid="drift-panel" my={2}>

@@ -8,6 +8,7 @@ import {
 import { renderForEntity, responseError } from '../../__testUtils__/render';
 import { CloudNativeReport } from '../../api/types';
 import { ValidationSection } from './ValidationSection';
+import { NO_DRIFT } from '@internal/backstage-plugin-cloud-native-common';
 
 describe('ValidationSection', () => {
   const entity = entityWithReport();
@@ -106,13 +107,7 @@ describe('ValidationSection', () => {
         validationStatus: 'pass',
         results: report.validation_results,
         findings: report.findings,
-        drift: {
-          filesAdded: [],
-          filesRemoved: [],
-          filesModified: [],
-          validationChanged: false,
-          costDelta: 0,
-        },
+        drift: NO_DRIFT,
       }),
     );
     renderForEntity(<ValidationSection entity={entity} report={report} />, {
