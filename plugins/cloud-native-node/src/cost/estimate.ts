@@ -35,6 +35,7 @@ import {
   TARGET_UTILIZATION,
 } from './constants';
 import { runsPerMonth } from './cron';
+import { jobShape } from '../plan/workload';
 import {
   DISCOUNTS,
   MESH_SIDECAR,
@@ -183,8 +184,7 @@ function batchPods(servicePlan: ServicePlan): number {
     const runs = service.schedule ? runsPerMonth(service.schedule) : 0;
     return (runs * hours) / HOURS_PER_MONTH;
   }
-  const completions = service.completions ?? 1;
-  const parallelism = Math.min(service.parallelism ?? 1, completions);
+  const { parallelism } = jobShape(servicePlan);
   return (JOB_RUNS_PER_MONTH * parallelism * hours) / HOURS_PER_MONTH;
 }
 

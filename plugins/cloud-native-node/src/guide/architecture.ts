@@ -1,5 +1,6 @@
 import { ServicePlan } from '@internal/backstage-plugin-cloud-native-common';
 import { AB_HEADER } from '../plan/rollout';
+import { jobShape } from '../plan/workload';
 import { CLUSTER_LABEL, Facts, RolloutFacts } from './facts';
 import {
   block,
@@ -80,10 +81,12 @@ function replicas(service: ServicePlan): string {
   switch (service.objectKind) {
     case 'DaemonSet':
       return 'one per node';
-    case 'Job':
-      return `${service.service.completions ?? 1} completion(s), parallelism ${
-        service.service.parallelism ?? 1
-      }`;
+    case 'Job': {
+      const shape = jobShape(service);
+      return shape.mode === 'work-queue'
+        ? `work queue, parallelism ${shape.parallelism}`
+        : `${shape.completions} completion(s), parallelism ${shape.parallelism}`;
+    }
     case 'CronJob':
       return `1 per run (${service.service.schedule ?? ''})`;
     default:

@@ -101,3 +101,40 @@ export function hasClusterService(servicePlan: ServicePlan): boolean {
 export function listenPort(servicePlan: ServicePlan): number | undefined {
   return isServing(servicePlan) ? servicePlan.service.port : undefined;
 }
+
+/**
+ * How a Job runs its pods, decided once for the Job, its cost and the guide:
+ *
+ * - `indexed`: `completions` > 1, each index a shard of the work
+ *   (parallelism at most completions);
+ * - `work-queue`: `parallelism` > 1 without `completions`: N pods take work
+ *   from a queue and the Job succeeds once one of them exits 0 and the
+ *   others have finished (Kubernetes' work-queue pattern: no completion
+ *   count);
+ * - `single`: one pod to completion.
+ */
+export interface JobShape {
+  mode: 'single' | 'indexed' | 'work-queue';
+  /** Unset for a work queue */
+  completions?: number;
+  parallelism: number;
+}
+
+export function jobShape(servicePlan: ServicePlan): JobShape {
+  const { completions, parallelism } = servicePlan.service;
+  if (completions !== undefined && completions > 1) {
+    return {
+      mode: 'indexed',
+      completions,
+      parallelism: Math.min(parallelism ?? 1, completions),
+    };
+  }
+  if (
+    completions === undefined &&
+    parallelism !== undefined &&
+    parallelism > 1
+  ) {
+    return { mode: 'work-queue', parallelism };
+  }
+  return { mode: 'single', completions: 1, parallelism: 1 };
+}

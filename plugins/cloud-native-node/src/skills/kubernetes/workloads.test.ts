@@ -529,6 +529,20 @@ describe('Job and CronJob', () => {
     });
   });
 
+  it('work-queue job: parallelism without completions runs N pods on one queue', () => {
+    // before: parallelism was capped at the default 1 completion, so the
+    // work-queue pattern could not be expressed
+    const job = find(
+      prod(singleServicePlan(svc('drain', 'job', { parallelism: 4 }))),
+      'Job',
+      'drain',
+    ).spec as Loose;
+    expect(job.parallelism).toBe(4);
+    expect(job.completions).toBeUndefined();
+    expect(job.completionMode).toBeUndefined();
+    expect(job.backoffLimit).toBe(4);
+  });
+
   it('single job: NonIndexed with backoffLimit', () => {
     const job = find(
       prod(singleServicePlan(svc('migrate', 'job'))),

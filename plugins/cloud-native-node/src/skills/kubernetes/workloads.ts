@@ -21,7 +21,7 @@ import {
   rolloutMode,
   trafficRouterFor,
 } from '../../plan/rollout';
-import { servicePort } from '../../plan/workload';
+import { jobShape, servicePort } from '../../plan/workload';
 import { selectorLabels, serviceLabels } from '../../plan/labels';
 import { DATA_VOLUME, podTemplate } from './pod';
 import {
@@ -462,12 +462,16 @@ function jobSpec(
   servicePlan: ServicePlan,
 ): IJobSpec {
   const { service } = servicePlan;
-  const completions = service.completions ?? 1;
-  const parallelism = Math.min(service.parallelism ?? 1, completions);
-  const indexed = completions > 1;
+  const shape = jobShape(servicePlan);
+  const indexed = shape.mode === 'indexed';
   return {
-    ...(indexed || service.completions !== undefined ? { completions } : {}),
-    ...(indexed || service.parallelism !== undefined ? { parallelism } : {}),
+    ...(indexed ||
+    (shape.mode === 'single' && service.completions !== undefined)
+      ? { completions: shape.completions }
+      : {}),
+    ...(shape.mode !== 'single' || service.parallelism !== undefined
+      ? { parallelism: shape.parallelism }
+      : {}),
     // Indexed: each index retries on its own, so one bad shard does not
     // use up the retries of the others.
     ...(indexed
