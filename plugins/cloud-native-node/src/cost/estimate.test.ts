@@ -7,7 +7,7 @@ import {
   ServiceSpecInput,
 } from '@internal/backstage-plugin-cloud-native-common';
 import { parse } from 'yaml';
-import { parseSpecText } from '../engine/loadSpec';
+import { parseSpecObject, parseSpecText } from '../engine/loadSpec';
 import { cloudServerlessDesigner } from '../skills/serverless';
 import * as fixtures from '../skills/kubernetes/__fixtures__/plans';
 import {
@@ -27,6 +27,24 @@ async function examplePlan(name: string): Promise<DeploymentPlan> {
     'utf8',
   );
   return createPlan(parseSpecText(text, name));
+}
+
+/**
+ * examples/shop-eks-t2 with a postgres that forms a cluster of its 3 replicas
+ * itself (`imageProfile.clustered`). The example's official postgres image
+ * does not replicate by itself, so the example runs it as ONE replica
+ * (STATE-001); these tests price replicas, so they keep 3.
+ */
+async function shopWithClusteredPostgres(): Promise<DeploymentPlan> {
+  const text = await fs.readFile(
+    path.join(EXAMPLES, 'shop-eks-t2', 'architecture.yaml'),
+    'utf8',
+  );
+  const spec = parse(text) as ArchitectureSpecInput;
+  const postgres = spec.spec.services.find(s => s.name === 'postgres');
+  if (!postgres) throw new Error('examples/shop-eks-t2 has no postgres');
+  postgres.imageProfile = { user: 999, clustered: true };
+  return createPlan(parseSpecObject(spec, 'shop-eks-t2'));
 }
 
 /** A plan of `services`, on AWS unless `overrides` says otherwise. */
@@ -239,7 +257,7 @@ describe('estimateCost: Kubernetes method', () => {
   });
 
   it('splits usage per environment: production 100%, others 10%', async () => {
-    const plan = await examplePlan('shop-eks-t2');
+    const plan = await shopWithClusteredPostgres();
     const estimate = estimateCost(plan);
     const egress = estimate.lines.filter(l =>
       l.resource.startsWith('internet egress'),
@@ -281,7 +299,7 @@ describe('estimateCost: Kubernetes method', () => {
   });
 
   it('prices volumes of stateful services: size × replicas × disk price', async () => {
-    const shop = estimateCost(await examplePlan('shop-eks-t2'));
+    const shop = estimateCost(await shopWithClusteredPostgres());
     const volumes = shop.lines.filter(l => l.category === 'storage');
     // postgres 50Gi gp3 $0.08: dev 1 replica = 4.00, staging/prod 3 = 12.00
     expect(
@@ -543,7 +561,7 @@ describe('estimateCost: recommendations', () => {
   });
 
   it('computes the savings from the lines', async () => {
-    const estimate = estimateCost(await examplePlan('shop-eks-t2'));
+    const estimate = estimateCost(await shopWithClusteredPostgres());
     const byId = Object.fromEntries(
       estimate.recommendations.map(r => [r.id, r]),
     );

@@ -9,16 +9,16 @@ describe('CostSection', () => {
     renderInTestApp(<CostSection costs={costs} />);
 
     expect(await screen.findByLabelText('Monthly cost')).toHaveTextContent(
-      '$1,610.36 a month',
+      '$1,316.71 a month',
     );
     expect(screen.getByLabelText('Cost range')).toHaveTextContent(
-      'range $1,260.84 – $2,459.21',
+      'range $917.24 – $2,165.55',
     );
     expect(
       screen.getByText('List prices of 2026-11-01, USD'),
     ).toBeInTheDocument();
-    expect(screen.getByText('staging: $724.68')).toBeInTheDocument();
-    expect(screen.getByText('prod: $885.68')).toBeInTheDocument();
+    expect(screen.getByText('staging: $552.89')).toBeInTheDocument();
+    expect(screen.getByText('prod: $763.82')).toBeInTheDocument();
   });
 
   it('charts the cost by category and by service, largest first', async () => {
@@ -37,18 +37,22 @@ describe('CostSection', () => {
     ]);
     const width = (bar: HTMLElement) =>
       Number(bar.querySelector('rect')!.getAttribute('width'));
-    // Bars are proportional: compute is 1320.57, storage 66
-    expect(width(bars[3]) / width(bars[0])).toBeCloseTo(66 / 1320.57, 3);
-    expect(within(bars[0]).getByText('$1,320.57')).toBeInTheDocument();
+    // Bars are proportional: compute is 1076.02, storage 22
+    expect(width(bars[3]) / width(bars[0])).toBeCloseTo(22 / 1076.02, 3);
+    expect(within(bars[0]).getByText('$1,076.02')).toBeInTheDocument();
 
     const byService = screen.getByRole('img', {
       name: 'Monthly cost by service',
     });
     const services = within(byService).getAllByTestId(/^bar-/);
     expect(services).toHaveLength(9);
-    expect(services[0].dataset.testid).toBe('bar-search');
+    // the shared lines (265.65) cost more than any one service (catalog 223.59)
+    expect(services.slice(0, 2).map(bar => bar.dataset.testid)).toEqual([
+      'bar-(shared)',
+      'bar-catalog',
+    ]);
     expect(within(byService).getByTestId('bar-(shared)')).toHaveTextContent(
-      '$261.04',
+      '$265.65',
     );
   });
 
@@ -60,12 +64,12 @@ describe('CostSection', () => {
     const row = screen
       .getAllByRole('row')
       .find(r =>
-        within(r).queryByText(/^e2-standard-2 nodes \(GKE, 15 × 730 h\)/),
+        within(r).queryByText(/^e2-standard-2 nodes \(GKE, 13 × 730 h\)/),
       )!;
     expect(row).toHaveTextContent('prod');
-    expect(row).toHaveTextContent('10,950');
+    expect(row).toHaveTextContent('9,490');
     expect(row).toHaveTextContent('node-hour');
-    expect(row).toHaveTextContent('$733.65');
+    expect(row).toHaveTextContent('$635.83');
     expect(
       within(row).getByRole('link', { name: /e2-standard-2 nodes/ }),
     ).toHaveAttribute(

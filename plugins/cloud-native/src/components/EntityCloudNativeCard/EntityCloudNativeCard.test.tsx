@@ -25,10 +25,10 @@ describe('EntityCloudNativeCard', () => {
       screen.getByText('kubernetes on gcp (europe-west1), helm'),
     ).toBeInTheDocument();
     expect(screen.getByText(/^Validation:/)).toHaveTextContent(
-      'Validation: pass (0 errors, 2 warnings)',
+      'Validation: pass (0 errors, 4 warnings)',
     );
     expect(screen.getByText(/^Monthly cost:/)).toHaveTextContent(
-      'Monthly cost: $1,610.36 (range $1,260.84 – $2,459.21)',
+      'Monthly cost: $1,316.71 (range $917.24 – $2,165.55)',
     );
     expectTabLink('/catalog/default/component/marketplace/cloud-native');
   });

@@ -12,11 +12,16 @@ describe('Recommendations', () => {
 
     const list = await screen.findByRole('list', { name: 'Recommendations' });
     const items = within(list).getAllByRole('listitem');
-    expect(items).toHaveLength(3);
+    // 3 cost recommendations, then the plan's 3 open questions as decisions
+    expect(items).toHaveLength(6);
     expect(within(items[0]).getByText('cost')).toBeInTheDocument();
     expect(items[0]).toHaveTextContent(/spot \/ preemptible node pool/);
     expect(items[0]).toHaveTextContent('Motivated by cost:spot-nodes');
     expect(items[2]).toHaveTextContent('Motivated by cost:commitment-3y');
+    expect(within(items[3]).getByText('decision')).toBeInTheDocument();
+    expect(items[3]).toHaveTextContent(
+      'Motivated by Q-STATEFUL-REPLICATION-search',
+    );
   });
 
   it('renders a recommendation without motivation', async () => {

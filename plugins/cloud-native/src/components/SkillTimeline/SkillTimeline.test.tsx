@@ -27,7 +27,7 @@ describe('SkillTimeline', () => {
 
     const manifests = screen.getByTestId('skill-kubernetes-manifest-generator');
     expect(
-      within(manifests).getByText('24 files · 2 findings'),
+      within(manifests).getByText('24 files · 4 findings'),
     ).toBeInTheDocument();
     // The reason the planner chose the skill, from skills_invoked
     expect(

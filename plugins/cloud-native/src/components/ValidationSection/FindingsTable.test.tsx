@@ -23,8 +23,8 @@ describe('FindingsTable', () => {
       />,
     );
 
-    expect(await screen.findByText('Findings (5 of 5)')).toBeInTheDocument();
-    expect(bodyRows()).toHaveLength(5);
+    expect(await screen.findByText('Findings (7 of 7)')).toBeInTheDocument();
+    expect(bodyRows()).toHaveLength(7);
     const first = bodyRows()[0];
     expect(first).toHaveTextContent('warning');
     expect(first).toHaveTextContent('policy/liveness-probe');
@@ -51,10 +51,10 @@ describe('FindingsTable', () => {
   it('filters by severity', async () => {
     renderInTestApp(<FindingsTable findings={report.findings} />);
 
-    await screen.findByText('Findings (5 of 5)');
-    fireEvent.click(screen.getByRole('button', { name: 'warning (2)' }));
+    await screen.findByText('Findings (7 of 7)');
+    fireEvent.click(screen.getByRole('button', { name: 'warning (4)' }));
 
-    await screen.findByText('Findings (3 of 5)');
+    await screen.findByText('Findings (3 of 7)');
     expect(bodyRows()).toHaveLength(3);
     for (const row of bodyRows()) {
       expect(row).toHaveTextContent(/dockerfile\/DL\d+/);
@@ -71,7 +71,7 @@ describe('FindingsTable', () => {
   it('searches across rule ids, anchors and messages', async () => {
     renderInTestApp(<FindingsTable findings={report.findings} />);
 
-    await screen.findByText('Findings (5 of 5)');
+    await screen.findByText('Findings (7 of 7)');
     fireEvent.change(screen.getByPlaceholderText('Filter'), {
       target: { value: 'no-liveness-probe' },
     });
@@ -96,7 +96,7 @@ describe('FindingsTable', () => {
     ];
     renderInTestApp(<FindingsTable findings={findings} />);
 
-    await screen.findByText('Findings (6 of 6)');
+    await screen.findByText('Findings (8 of 8)');
     expect(bodyRows()[0]).toHaveTextContent('policy/run-as-non-root');
     expect(
       within(bodyRows()[0]).getByTestId('status-error'),

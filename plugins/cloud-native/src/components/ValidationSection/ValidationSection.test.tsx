@@ -43,13 +43,13 @@ describe('ValidationSection', () => {
     ).toBeInTheDocument();
     expect(screen.getByText(/Overall:/)).toHaveTextContent('Overall: pass');
     expect(
-      screen.getByText('0 errors, 2 warnings, 3 info'),
+      screen.getByText('0 errors, 4 warnings, 3 info'),
     ).toBeInTheDocument();
     expect(screen.getByTestId('area-helm_chart')).toHaveTextContent('pass');
     expect(
       screen.getByRole('table', { name: 'Tool checks' }),
     ).toBeInTheDocument();
-    expect(screen.getByText('Findings (5 of 5)')).toBeInTheDocument();
+    expect(screen.getByText('Findings (7 of 7)')).toBeInTheDocument();
   });
 
   it('revalidates on demand and shows the drift and the new results', async () => {
@@ -92,7 +92,7 @@ describe('ValidationSection', () => {
     ).toBeInTheDocument();
     expect(screen.getByText(/Overall:/)).toHaveTextContent('Overall: fail');
     expect(screen.getByTestId('area-helm_chart')).toHaveTextContent('fail');
-    expect(screen.getByText('Findings (6 of 6)')).toBeInTheDocument();
+    expect(screen.getByText('Findings (8 of 8)')).toBeInTheDocument();
     expect(screen.getByText('helm/lint')).toBeInTheDocument();
     expect(
       screen.getByText('Tool checks (as recorded in the report)'),
