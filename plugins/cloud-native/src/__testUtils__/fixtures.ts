@@ -129,7 +129,12 @@ export function revalidationResponse(
         anchors: [],
       },
     ],
-    estimatedCosts: { ...report.estimated_costs, monthly: 1650.36 },
+    // the report's cost plus the drift's costDelta
+    estimatedCosts: {
+      ...report.estimated_costs,
+      monthly:
+        Math.round(((report.estimated_costs.monthly ?? 0) + 40) * 100) / 100,
+    },
     drift: {
       filesAdded: ['kubernetes/prod/extra.yaml'],
       filesRemoved: [],

@@ -10,11 +10,7 @@ import {
   ServicePlan,
 } from '@internal/backstage-plugin-cloud-native-common';
 import { KubernetesObject } from '../../core/types';
-import {
-  hasClusterService,
-  isServing,
-  servicePort,
-} from '../../plan/workload';
+import { hasClusterService, isServing, servicePort } from '../../plan/workload';
 import { asObject } from '../../core/serialize';
 import { publicIngressSpec, servicePortSpec } from '../../plan/exposure';
 import { GenerationContext, serviceProfile } from './context';

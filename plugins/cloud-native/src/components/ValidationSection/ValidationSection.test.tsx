@@ -69,7 +69,8 @@ describe('ValidationSection', () => {
     expect(drift).toHaveTextContent(
       'The validation result changed since the report was written.',
     );
-    expect(drift).toHaveTextContent('Monthly cost: +$40.00 (now $1,650.36)');
+    // 1,316.71 (the report) + 40.00
+    expect(drift).toHaveTextContent('Monthly cost: +$40.00 (now $1,356.71)');
     const added = within(drift).getByRole('list', { name: 'Files added' });
     expect(
       within(added).getByRole('link', {
