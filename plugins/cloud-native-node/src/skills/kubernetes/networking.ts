@@ -1,4 +1,3 @@
-import { isScraped } from '../../plan/metrics';
 import type { IService } from 'kubernetes-models/v1/Service';
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
@@ -11,6 +10,7 @@ import {
 } from '@internal/backstage-plugin-cloud-native-common';
 import { KubernetesObject } from '../../core/types';
 import { hasClusterService, isServing, servicePort } from '../../plan/workload';
+import { isScraped } from '../../plan/metrics';
 import { asObject } from '../../core/serialize';
 import { publicIngressSpec, servicePortSpec } from '../../plan/exposure';
 import { GenerationContext, serviceProfile } from './context';

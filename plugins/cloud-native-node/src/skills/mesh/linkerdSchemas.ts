@@ -63,6 +63,16 @@ const IDENTITY =
 const GO_DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
 /** Gateway API duration (GEP-2257), the format of HTTPRoute timeouts */
 const GATEWAY_DURATION = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/;
+
+/** The two duration syntaxes of Linkerd's resources, as schemas. */
+const gatewayDuration = s.string({
+  pattern: GATEWAY_DURATION,
+  patternName: 'a Gateway API duration (e.g. 10s, 1m30s)',
+});
+const goDuration = s.string({
+  pattern: GO_DURATION,
+  patternName: 'a Go duration (e.g. 10s, 250ms)',
+});
 const IPV4_CIDR =
   /^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\/([0-9]|[12][0-9]|3[0-2])$/;
 const IPV6_CIDR =
@@ -226,11 +236,6 @@ const httpRouteMatch = s.object({
   ),
 });
 
-const gatewayDuration = s.string({
-  pattern: GATEWAY_DURATION,
-  patternName: 'a Gateway API duration (e.g. 10s, 1m30s)',
-});
-
 /** HTTPRoute, policy.linkerd.io/v1beta3 */
 const httpRoute = resource(
   LINKERD_API_VERSIONS.HTTPRoute,
@@ -332,11 +337,6 @@ const networkAuthentication = resource(
     ),
   }),
 );
-
-const goDuration = s.string({
-  pattern: GO_DURATION,
-  patternName: 'a Go duration (e.g. 10s, 250ms)',
-});
 
 /** ServiceProfile, linkerd.io/v1alpha2 */
 const serviceProfile = resource(
